@@ -1,0 +1,2 @@
+export { createKafka } from './kafka-client';
+export { ensureTopics, TopicMismatchError, type TopicSpec } from './topics';

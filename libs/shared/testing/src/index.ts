@@ -1,0 +1,2 @@
+export { eventually } from './eventually';
+export { uniqueName } from './unique-name';
