@@ -1,0 +1,58 @@
+/** Ports of node `n` (1-based) in the local KRaft cluster: broker 9092, 9094, …; controller +1. */
+export const kafkaPorts = (node: number, basePort: number) => ({
+  broker: basePort + (node - 1) * 2,
+  controller: basePort + (node - 1) * 2 + 1,
+});
+
+/**
+ * server.properties for one combined broker+controller KRaft node. Settings chosen for a
+ * small shared machine: few internal partitions, no initial rebalance delay (consumer
+ * groups form at once), replication 3 / min ISR 2 when there are three nodes.
+ */
+export const kafkaNodeProperties = (options: {
+  node: number;
+  nodes: number;
+  basePort: number;
+  logDir: string;
+}): string => {
+  const { node, nodes, basePort, logDir } = options;
+  const ports = kafkaPorts(node, basePort);
+  const voters = Array.from({ length: nodes }, (_, i) => `${i + 1}@127.0.0.1:${kafkaPorts(i + 1, basePort).controller}`);
+  const replication = nodes >= 3 ? 3 : 1;
+  const minIsr = nodes >= 3 ? 2 : 1;
+  const properties: Record<string, string | number | boolean> = {
+    'process.roles': 'broker,controller',
+    'node.id': node,
+    'controller.quorum.voters': voters.join(','),
+    listeners: `PLAINTEXT://127.0.0.1:${ports.broker},CONTROLLER://127.0.0.1:${ports.controller}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${ports.broker}`,
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'log.dirs': logDir,
+    'num.partitions': 1,
+    'default.replication.factor': replication,
+    'min.insync.replicas': minIsr,
+    'offsets.topic.replication.factor': replication,
+    'offsets.topic.num.partitions': 12,
+    'transaction.state.log.replication.factor': replication,
+    'transaction.state.log.min.isr': minIsr,
+    'transaction.state.log.num.partitions': 12,
+    'group.initial.rebalance.delay.ms': 0,
+    // Topics are created explicitly (with their partition counts and configs) by the services.
+    'auto.create.topics.enable': false,
+    'num.network.threads': 2,
+    'num.io.threads': 4,
+    'num.recovery.threads.per.data.dir': 1,
+    'log.retention.hours': 168,
+    'log.segment.bytes': 256 * 1024 * 1024,
+    // Local brokers may sit idle for long: keep the group session floor low for fast failover tests.
+    'group.min.session.timeout.ms': 6000,
+    'transaction.max.timeout.ms': 900000,
+    'delete.topic.enable': true,
+  };
+  return Object.entries(properties)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n')
+    .concat('\n');
+};
