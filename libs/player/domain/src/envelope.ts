@@ -1,0 +1,29 @@
+import type { CommandMetadata } from './commands/command-metadata';
+import type { PlayerEvent, PlayerEventBody } from './events/player.events';
+import type { PlayerState } from './player.state';
+
+/** Schema version written on every new event, whatever its type. */
+export const CURRENT_SCHEMA_VERSION = 1;
+
+/** Wraps the bodies a decision produced in their envelopes, numbered after state.version. */
+export const stamp = (
+  bodies: readonly PlayerEventBody[],
+  command: { metadata: CommandMetadata },
+  state: PlayerState,
+): PlayerEvent[] => {
+  const { commandId, correlationId, occurredAt } = command.metadata;
+  return bodies.map((body, index) => ({
+    ...body,
+    metadata: {
+      // Derived from the command, not random: a redelivered command re-decided
+      // against the same state yields byte-identical events, so duplicates dedupe.
+      eventId: `${commandId}:${index}`,
+      aggregateId: state.id,
+      version: state.version + index + 1,
+      schemaVersion: CURRENT_SCHEMA_VERSION,
+      occurredAt,
+      causationId: commandId,
+      correlationId,
+    },
+  }));
+};
