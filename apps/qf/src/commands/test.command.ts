@@ -40,7 +40,7 @@ export const registerTestCommand = (program: Command): void => {
         `--outputFile=${resultsFile}`,
         '--maxWorkers=2',
         ...(process.env['CI'] ? ['--ci'] : []),
-        ...patterns,
+        ...(patterns.length > 0 ? ['--testPathPatterns', ...patterns] : []),
       ];
       const exitCode = await runJest(args);
       if (!fs.existsSync(resultsFile)) {

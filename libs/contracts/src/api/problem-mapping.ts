@@ -1,0 +1,72 @@
+import { isDomainError, type ErrorKind } from '@qf/player-domain';
+import { ApiError, type ProblemFields } from './api-error';
+
+const statusForKind: Record<ErrorKind, number> = { invalid: 400, 'not-found': 404, conflict: 409 };
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** HTTP status -> gRPC status code (numeric, as in @grpc/grpc-js `status`). */
+const grpcForStatus: Record<number, number> = {
+  400: 3, // INVALID_ARGUMENT
+  404: 5, // NOT_FOUND
+  409: 9, // FAILED_PRECONDITION (an invariant or version conflict)
+  413: 8, // RESOURCE_EXHAUSTED
+  415: 3,
+  422: 6, // ALREADY_EXISTS (the idempotency key is taken by another request)
+  500: 13, // INTERNAL
+  503: 14, // UNAVAILABLE
+  504: 4, // DEADLINE_EXCEEDED
+};
+
+const problem = (code: string, status: number, detail: string, rest: Record<string, unknown> = {}): ProblemFields => ({
+  type: `https://quest-fleet.dev/problems/${code.toLowerCase().replace(/[._]/g, '-')}`,
+  title: titles[status] ?? 'Error',
+  status,
+  code,
+  detail,
+  ...rest,
+});
+
+/** Errors from the HTTP framework (body parser, size limit) carry a statusCode. */
+interface FrameworkError {
+  statusCode?: number;
+  code?: string;
+  message: string;
+}
+
+/**
+ * The one place errors become problems: domain rejections by kind (invalid 400,
+ * not-found 404, conflict 409), ApiErrors by their status, framework errors by their
+ * statusCode; anything else is a 500 whose details stay in the log.
+ */
+export const problemFor = (error: unknown): ProblemFields => {
+  if (error instanceof ApiError) {
+    return problem(error.code, error.status, error.message, { ...error.extensions, retriable: error.retriable });
+  }
+  if (isDomainError(error)) {
+    return problem(error.code, statusForKind[error.kind], error.message, {
+      retriable: false,
+      ...(error.details ? { details: error.details } : {}),
+    });
+  }
+  const framework = error as FrameworkError;
+  if (typeof framework?.statusCode === 'number' && framework.statusCode >= 400 && framework.statusCode < 500) {
+    const status = framework.statusCode;
+    const code = status === 413 ? 'REQUEST.TOO_LARGE' : status === 415 ? 'REQUEST.UNSUPPORTED_MEDIA_TYPE' : status === 404 ? 'ROUTE.NOT_FOUND' : 'REQUEST.MALFORMED';
+    return problem(code, status, framework.message);
+  }
+  return problem('INTERNAL', 500, 'internal error', { retriable: true });
+};
+
+/** The gRPC status code for a problem's HTTP status. */
+export const grpcStatusFor = (status: number): number => grpcForStatus[status] ?? 2; // UNKNOWN

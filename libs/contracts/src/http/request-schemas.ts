@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { PlayerCommandType } from '@qf/player-domain';
+
+// Shapes only: types, required fields, no unknown fields. The domain's invariants
+// (name rules, capacity, alive …) are decided by `decide`, so both architectures reject
+// the same commands the same way.
+const positiveInt = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const text = z.string().min(1).max(256);
+
+export const playerIdSchema = z.string().uuid({ message: 'must be a UUID' });
+
+export const registerBodySchema = z.object({ playerId: playerIdSchema.optional(), name: z.string().max(256), startRoom: text }).strict();
+export const moveBodySchema = z.object({ toRoom: text }).strict();
+export const itemBodySchema = z.object({ itemId: text, qty: positiveInt }).strict();
+export const amountBodySchema = z.object({ amount: positiveInt }).strict();
+
+/** The action segment of `POST /players/{id}/{action}` and the command it means. */
+export const commandActions = {
+  move: { type: 'MovePlayer', body: moveBodySchema },
+  'pick-up': { type: 'PickUpItem', body: itemBodySchema },
+  drop: { type: 'DropItem', body: itemBodySchema },
+  'take-damage': { type: 'TakeDamage', body: amountBodySchema },
+  heal: { type: 'Heal', body: amountBodySchema },
+  'gain-experience': { type: 'GainExperience', body: amountBodySchema },
+} as const satisfies Record<string, { type: Exclude<PlayerCommandType, 'RegisterPlayer'>; body: z.ZodTypeAny }>;
+
+export type CommandAction = keyof typeof commandActions;
+
+export const isCommandAction = (value: string): value is CommandAction => Object.hasOwn(commandActions, value);
+
+/** `Idempotency-Key`: becomes the command id, so it must be a safe, bounded string. */
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'only letters, digits and . _ : -');
+
+const nonNegativeIntString = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number')
+  .transform(Number)
+  .refine(Number.isSafeInteger, 'too large');
+
+/** Routes that take no query parameters still refuse unknown ones. */
+export const emptyQuerySchema = z.object({}).strict();
+
+export const minVersionQuerySchema = z.object({ minVersion: nonNegativeIntString.optional() }).strict();
+
+export const leaderboardQuerySchema = z
+  .object({ limit: nonNegativeIntString.refine((n) => n >= 1 && n <= 100, 'must be from 1 to 100').optional() })
+  .strict();
+
+export const historyQuerySchema = z
+  .object({
+    fromVersion: nonNegativeIntString.optional(),
+    limit: nonNegativeIntString.refine((n) => n >= 1 && n <= 1000, 'must be from 1 to 1000').optional(),
+  })
+  .strict();
+
+export const stateQuerySchema = z
+  .object({
+    version: nonNegativeIntString.refine((n) => n >= 1, 'must be 1 or more').optional(),
+    at: z.string().datetime({ offset: true, message: 'must be an ISO-8601 date-time' }).optional(),
+  })
+  .strict()
+  .refine((q) => (q.version === undefined) !== (q.at === undefined), 'give exactly one of version or at');
+
+/** Formats zod issues as `{ field, message }` for a problem body. */
+export const describeIssues = (error: z.ZodError): Array<{ field: string; message: string }> =>
+  error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));

@@ -1,0 +1,10 @@
+export * from './api/api-error';
+export * from './api/command-result';
+export * from './api/problem-mapping';
+export * from './api/query-results';
+export * from './http/request-schemas';
+export * from './kafka/command-record';
+export * from './kafka/event-codec';
+export * from './kafka/headers';
+export * from './kafka/topic-names';
+export { PLAYERS_PROTO, PROTO_ROOT } from './proto-path';

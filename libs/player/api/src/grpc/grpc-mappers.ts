@@ -1,0 +1,54 @@
+import type {
+  AcceptedCommand,
+  CommandResult,
+  EventView,
+  HistoryView,
+  LeaderboardView,
+  PlayerView,
+  RoomOccupancyView,
+  StateAtView,
+} from '@qf/contracts';
+
+// Plain-object mirrors of the questfleet.v1 messages (proto-loader: camelCase, longs as numbers).
+
+export const eventToGrpc = (event: EventView) => ({
+  eventId: event.eventId,
+  type: event.type,
+  version: event.version,
+  occurredAt: event.occurredAt,
+  dataJson: JSON.stringify(event.data),
+});
+
+export const commandResponseToGrpc = (result: CommandResult | AcceptedCommand) =>
+  'status' in result
+    ? { playerId: result.playerId, version: 0, events: [], pendingCommandId: result.commandId }
+    : { playerId: result.playerId, version: result.version, events: result.events.map(eventToGrpc), pendingCommandId: '' };
+
+type PlayerLike = Partial<PlayerView> & Pick<PlayerView, 'playerId'>;
+
+export const playerToGrpc = (player: PlayerLike) => ({
+  playerId: player.playerId,
+  name: player.name ?? '',
+  level: player.level ?? 0,
+  xp: player.xp ?? 0,
+  health: player.health ?? 0,
+  maxHealth: player.maxHealth ?? 0,
+  roomId: player.roomId ?? '',
+  inventory: { ...(player.inventory ?? {}) },
+  alive: player.alive ?? false,
+  version: player.version ?? 0,
+  updatedAt: player.updatedAt ?? '',
+});
+
+export const roomToGrpc = (room: RoomOccupancyView) => ({ roomId: room.roomId, players: room.players.map(playerToGrpc) });
+
+export const leaderboardToGrpc = (board: LeaderboardView) => ({ entries: board.entries.map((entry) => ({ ...entry })) });
+
+export const historyToGrpc = (history: HistoryView) => ({ playerId: history.playerId, events: history.events.map(eventToGrpc) });
+
+export const stateAtToGrpc = (view: StateAtView) => ({
+  playerId: view.playerId,
+  asOfVersion: 'version' in view.asOf ? view.asOf.version : 0,
+  asOfTime: 'at' in view.asOf ? view.asOf.at : '',
+  state: playerToGrpc(view.state),
+});

@@ -1,0 +1,63 @@
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
+import { createLogger } from '@qf/shared-observability';
+import { GrpcApiServer } from './grpc/grpc-api.server';
+import { PlayerCommandsController } from './rest/player-commands.controller';
+import { PlayerQueriesController } from './rest/player-queries.controller';
+import { ProblemFilter } from './rest/problem.filter';
+
+/** Which halves of the API an app serves, and on which gRPC port (none when absent). */
+export interface PlayerApiOptions {
+  readonly commands: boolean;
+  readonly queries: boolean;
+  readonly grpcPort?: number;
+}
+
+const OPTIONS = Symbol('PlayerApiOptions');
+
+/** Starts and stops the gRPC server with the Nest application. */
+@Injectable()
+export class GrpcLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private server?: GrpcApiServer;
+  /** The port actually bound (useful when 0 asked for a free one). */
+  boundPort?: number;
+
+  constructor(
+    @Inject(OPTIONS) private readonly options: PlayerApiOptions,
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.options.grpcPort === undefined) return;
+    this.server = new GrpcApiServer({
+      ...(this.options.commands ? { commandBus: this.commandBus } : {}),
+      ...(this.options.queries ? { queryBus: this.queryBus } : {}),
+    });
+    this.boundPort = await this.server.start(this.options.grpcPort);
+    createLogger(process.env['QF_SERVICE'] ?? 'api', 'grpc').info('gRPC listening', { port: this.boundPort });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.server?.stop();
+  }
+}
+
+/**
+ * The public API (REST + gRPC, package questfleet.v1) shared by the gateway, the query
+ * service and the CRUD service, so one client drives either architecture. The app
+ * provides the @CommandHandler / @QueryHandler classes that do the work.
+ */
+@Module({})
+export class PlayerApiModule {
+  static forRoot(options: PlayerApiOptions): DynamicModule {
+    return {
+      module: PlayerApiModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [...(options.commands ? [PlayerCommandsController] : []), ...(options.queries ? [PlayerQueriesController] : [])],
+      providers: [{ provide: OPTIONS, useValue: options }, { provide: APP_FILTER, useClass: ProblemFilter }, GrpcLifecycle],
+      exports: [GrpcLifecycle],
+    };
+  }
+}

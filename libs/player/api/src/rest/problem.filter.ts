@@ -1,0 +1,23 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { problemFor, type ProblemFields } from '@qf/contracts';
+import { createLogger } from '@qf/shared-observability';
+
+const log = createLogger(process.env['QF_SERVICE'] ?? 'api', 'problem');
+
+/** Nest's own HttpExceptions (e.g. an unknown route) keep their status. */
+const fromNest = (error: HttpException): unknown => ({ statusCode: error.getStatus(), message: error.message });
+
+/** Writes any error as application/problem+json; a 500 is logged with its stack, never sent. */
+export const sendProblem = (reply: FastifyReply, error: unknown): FastifyReply => {
+  const problem: ProblemFields = problemFor(error instanceof HttpException ? fromNest(error) : error);
+  if (problem.status >= 500 && problem.code === 'INTERNAL') log.error('unhandled error', { error });
+  return reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
+};
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  catch(error: unknown, host: ArgumentsHost): void {
+    void sendProblem(host.switchToHttp().getResponse<FastifyReply>(), error);
+  }
+}

@@ -1,0 +1,1 @@
+export { createMongoClient, databaseName, isDuplicateKeyError } from './mongo-client';

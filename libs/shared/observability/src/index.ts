@@ -1,0 +1,5 @@
+export { HealthChecks, type HealthCheck } from './health';
+export { instrumentHttp } from './http-metrics';
+export { createLogger, JsonNestLogger, type Logger } from './json-logger';
+export { counter, gauge, histogram, LATENCY_BUCKETS, metricsRegistry } from './metrics';
+export { ObservabilityModule } from './observability.module';
