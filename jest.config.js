@@ -24,7 +24,7 @@ module.exports = {
       testMatch: ['<rootDir>/**/*.int.spec.ts', '<rootDir>/**/*.e2e.spec.ts'],
       globalSetup: '<rootDir>/libs/shared/testing/src/global-setup.js',
       setupFiles: ['<rootDir>/libs/shared/testing/src/integration-env.js'],
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/libs/shared/testing/src/integration-timeout.js'],
     },
   ],
 };

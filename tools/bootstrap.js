@@ -22,15 +22,23 @@ const lockHash = fs.existsSync(lockFile)
 const installed = fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === lockHash;
 
 if (!installed) {
-  const command = fs.existsSync(lockFile) ? 'ci' : 'install';
+  const npmArgs = ['--no-audit', '--no-fund', '--loglevel=error'];
+  const run = (command) =>
+    spawnSync('npm', [command, ...npmArgs], { cwd: root, stdio: 'inherit' }).status;
+  let command = fs.existsSync(lockFile) ? 'ci' : 'install';
   console.error(`bootstrap: npm ${command} (dependencies missing or changed)…`);
-  const result = spawnSync('npm', [command, '--no-audit', '--no-fund', '--loglevel=error'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) {
-    console.error(`bootstrap: npm ${command} failed (exit ${result.status}); see the output above`);
-    process.exit(result.status || 1);
+  let status = run(command);
+  if (status !== 0 && command === 'ci') {
+    // `npm ci` refuses a lock written by another npm version (e.g. missing optional
+    // platform packages); `npm install` repairs it instead of leaving the clone unusable.
+    command = 'install';
+    console.error('bootstrap: npm ci refused the lock file; falling back to npm install…');
+    status = run(command);
   }
-  fs.writeFileSync(stampFile, lockHash);
+  if (status !== 0) {
+    console.error(`bootstrap: npm ${command} failed (exit ${status}); see the output above`);
+    process.exit(status || 1);
+  }
+  const finalHash = crypto.createHash('sha256').update(fs.readFileSync(lockFile)).digest('hex');
+  fs.writeFileSync(stampFile, finalHash);
 }

@@ -57,6 +57,9 @@ describe('player API layer (REST + gRPC)', () => {
   });
   afterAll(() => app.close());
 
+  /** A JSON response body, read as a loose record (the assertions check its shape). */
+  const bodyOf = async (response: Response) => (await response.json()) as Record<string, any>;
+
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${base}${path}`, {
       method: 'POST',
@@ -67,16 +70,16 @@ describe('player API layer (REST + gRPC)', () => {
   it('registers with 201, a Location, and answers {playerId, version, events}', async () => {
     const response = await post('/players', { name: 'Ayla', startRoom: 'hall' });
     expect(response.status).toBe(201);
-    const body = await response.json();
+    const body = await bodyOf(response);
     expect(response.headers.get('location')).toBe(`/players/${body.playerId}`);
     expect(body).toMatchObject({ version: 1, events: [{ type: 'PlayerRegistered', version: 1 }] });
   });
 
   it('derives the same player id from the same Idempotency-Key', async () => {
-    const first = await (await post('/players', { name: 'Bo', startRoom: 'hall' }, { 'idempotency-key': 'reg-bo-1' })).json();
+    const first = await bodyOf(await post('/players', { name: 'Bo', startRoom: 'hall' }, { 'idempotency-key': 'reg-bo-1' }));
     const again = await post('/players', { name: 'Bo', startRoom: 'hall' }, { 'idempotency-key': 'reg-bo-1' });
     expect(again.status).toBe(409); // the in-process executor has no dedup: the id proves the key was honoured
-    expect((await again.json()).code).toBe('PLAYER.ALREADY_REGISTERED');
+    expect((await bodyOf(again)).code).toBe('PLAYER.ALREADY_REGISTERED');
     expect(first.playerId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -95,13 +98,13 @@ describe('player API layer (REST + gRPC)', () => {
   it('maps domain rejections: 404 unknown player, 409 invariant, 400 invalid name', async () => {
     const unknown = await post('/players/6f1c7c2e-9a4b-4b7e-8a11-0c2d3e4f5a6b/move', { toRoom: 'cellar' });
     expect(unknown.status).toBe(404);
-    const { playerId } = await (await post('/players', { name: 'Cy', startRoom: 'hall' })).json();
+    const { playerId } = await bodyOf(await post('/players', { name: 'Cy', startRoom: 'hall' }));
     const same = await post(`/players/${playerId}/move`, { toRoom: 'hall' });
     expect(same.status).toBe(409);
-    expect((await same.json()).code).toBe('PLAYER.SAME_ROOM');
+    expect((await bodyOf(same)).code).toBe('PLAYER.SAME_ROOM');
     const badName = await post('/players', { name: '\u0007', startRoom: 'hall' });
     expect(badName.status).toBe(400);
-    expect((await badName.json()).code).toBe('PLAYER.INVALID_NAME');
+    expect((await bodyOf(badName)).code).toBe('PLAYER.INVALID_NAME');
   });
 
   it('answers 202 with the command id for Prefer: respond-async', async () => {
