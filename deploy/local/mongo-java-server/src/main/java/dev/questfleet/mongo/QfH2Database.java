@@ -1,0 +1,49 @@
+package dev.questfleet.mongo;
+
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
+
+/** {@link H2Database} that opens {@link QfH2Collection}s over the same MVStore maps. */
+final class QfH2Database extends H2Database {
+
+    // Map names as H2Database names them (its constants are not public).
+    private static final String DATABASES_PREFIX = "databases.";
+    private static final String META_PREFIX = "meta.";
+
+    /** H2Database's constructor opens existing collections before this class's fields are assigned. */
+    private static final ThreadLocal<MVStore> CONSTRUCTING = new ThreadLocal<>();
+
+    private final MVStore mvStore;
+
+    static QfH2Database open(String databaseName, MVStore mvStore, CursorRegistry cursorRegistry) {
+        CONSTRUCTING.set(mvStore);
+        try {
+            return new QfH2Database(databaseName, mvStore, cursorRegistry);
+        } finally {
+            CONSTRUCTING.remove();
+        }
+    }
+
+    private QfH2Database(String databaseName, MVStore mvStore, CursorRegistry cursorRegistry) {
+        super(databaseName, mvStore, cursorRegistry);
+        this.mvStore = mvStore;
+    }
+
+    private MVStore store() {
+        return mvStore != null ? mvStore : CONSTRUCTING.get();
+    }
+
+    @Override
+    protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+        String fullCollectionName = getFullCollectionNamespace(collectionName);
+        MVMap<Object, Document> dataMap = store().openMap(DATABASES_PREFIX + fullCollectionName);
+        MVMap<String, Object> metaMap = store().openMap(META_PREFIX + fullCollectionName);
+        return new QfH2Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
+    }
+}
