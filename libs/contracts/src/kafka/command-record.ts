@@ -1,6 +1,8 @@
+import type { IHeaders, Message } from 'kafkajs';
 import type { PlayerCommand } from '@qf/player-domain';
 import type { CommandResult } from '../api/command-result';
-import type { ProblemFields } from '../api/api-error';
+import { ApiError, type ProblemFields } from '../api/api-error';
+import { HEADERS } from './headers';
 
 /** Where the processor sends the decision: the gateway instance and its reply partition. */
 export interface ReplyAddress {
@@ -30,3 +32,131 @@ export interface CommandReply {
   /** True when the command id had been decided before: this is the first outcome, replayed. */
   readonly duplicate: boolean;
 }
+
+/** A record on a write-path topic that is not what the topic carries (poison). */
+export class MalformedRecord extends Error {
+  readonly code = 'RECORD.MALFORMED';
+  readonly retriable = false;
+  constructor(
+    readonly topicKind: 'command' | 'reply' | 'snapshot',
+    reason: string,
+  ) {
+    super(`malformed ${topicKind} record: ${reason}`);
+  }
+}
+
+const parseObject = (
+  value: Buffer | string | null,
+  kind: 'command' | 'reply',
+): Record<string, unknown> => {
+  if (value === null) throw new MalformedRecord(kind, 'empty value');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+  } catch (error) {
+    throw new MalformedRecord(kind, `not JSON (${(error as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new MalformedRecord(kind, 'not an object');
+  return raw as Record<string, unknown>;
+};
+
+const isReplyAddress = (value: unknown): value is ReplyAddress =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as ReplyAddress).gatewayId === 'string' &&
+  Number.isInteger((value as ReplyAddress).partition) &&
+  (value as ReplyAddress).partition >= 0;
+
+/**
+ * The wire form of a command: key = player id (the partitioning key of the whole write
+ * path), value = the CommandRecord JSON, command id and reply gateway in headers so a
+ * dead-letter inspector or a lag meter need not parse the value.
+ */
+export const encodeCommandRecord = (
+  record: CommandRecord,
+): Message & { key: string; value: string; headers: IHeaders } => ({
+  key: record.command.data.playerId,
+  value: JSON.stringify(record),
+  headers: {
+    [HEADERS.type]: record.command.type,
+    [HEADERS.commandId]: record.command.metadata.commandId,
+    ...(record.replyTo ? { [HEADERS.replyTo]: record.replyTo.gatewayId } : {}),
+  },
+});
+
+/**
+ * Parses a command record far enough to route and deduplicate it: the command itself is
+ * checked by the decider (an unknown type or a wrong shape is a rejection, not poison).
+ * Throws MalformedRecord when there is no command id or request hash to work with.
+ */
+export const decodeCommandRecord = (value: Buffer | string | null): CommandRecord => {
+  const raw = parseObject(value, 'command');
+  const command = raw['command'] as { metadata?: { commandId?: unknown } } | undefined;
+  if (typeof command !== 'object' || command === null)
+    throw new MalformedRecord('command', 'no command');
+  if (typeof command.metadata?.commandId !== 'string' || command.metadata.commandId === '') {
+    throw new MalformedRecord('command', 'no command id');
+  }
+  if (typeof raw['requestHash'] !== 'string')
+    throw new MalformedRecord('command', 'no request hash');
+  if (raw['replyTo'] !== undefined && !isReplyAddress(raw['replyTo']))
+    throw new MalformedRecord('command', 'bad replyTo');
+  return raw as unknown as CommandRecord;
+};
+
+/** Best effort: where a record that could not be decoded wanted its reply (so its sender is not left waiting). */
+export const salvageReplyTarget = (
+  value: Buffer | string | null,
+): { commandId: string; replyTo: ReplyAddress } | undefined => {
+  try {
+    const raw = parseObject(value, 'command');
+    const commandId = (raw['command'] as { metadata?: { commandId?: unknown } } | undefined)
+      ?.metadata?.commandId;
+    const replyTo = raw['replyTo'];
+    return typeof commandId === 'string' && isReplyAddress(replyTo)
+      ? { commandId, replyTo }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The wire form of a reply: produced to the gateway's partition, the gateway id in a header. */
+export const encodeCommandReply = (
+  reply: CommandReply,
+  partition: number,
+): Message & { value: string; partition: number } => ({
+  key: reply.commandId,
+  value: JSON.stringify(reply),
+  partition,
+  headers: { [HEADERS.replyTo]: reply.gatewayId, [HEADERS.commandId]: reply.commandId },
+});
+
+/** Parses a reply record; throws MalformedRecord. */
+export const decodeCommandReply = (value: Buffer | string | null): CommandReply => {
+  const raw = parseObject(value, 'reply');
+  const outcome = raw['outcome'] as { status?: unknown } | undefined;
+  if (typeof raw['commandId'] !== 'string' || typeof raw['gatewayId'] !== 'string')
+    throw new MalformedRecord('reply', 'no command or gateway id');
+  if (outcome?.status !== 'accepted' && outcome?.status !== 'rejected')
+    throw new MalformedRecord('reply', 'no outcome');
+  return raw as unknown as CommandReply;
+};
+
+const PROBLEM_BASE_FIELDS = new Set(['type', 'title', 'status', 'code', 'detail', 'retriable']);
+
+/**
+ * The error a rejected outcome stands for, rebuilt on the gateway so the API layer's one
+ * problem mapping answers it (same code, status, detail and extensions as the processor saw).
+ */
+export const problemToApiError = (problem: ProblemFields): ApiError =>
+  new ApiError(
+    problem.code,
+    problem.status,
+    problem.detail,
+    Object.fromEntries(
+      Object.entries(problem).filter(([field]) => !PROBLEM_BASE_FIELDS.has(field)),
+    ),
+    problem.retriable === true,
+  );

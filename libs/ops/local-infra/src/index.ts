@@ -16,3 +16,4 @@ export { hasTool, requireTool } from './process/require-tool';
 export { runToCompletion } from './process/run-command';
 export { waitUntil } from './process/wait-until';
 export { fleetCatalog, INFRA_ENV_VARS, type ServiceSpec } from './fleet-catalog';
+export { freePort, startServiceProcess, type ServiceProcess, type ServiceProcessSpec } from './services/service-process';

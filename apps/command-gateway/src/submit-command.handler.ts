@@ -1,0 +1,13 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ExecutePlayerCommand } from '@qf/player-api';
+import { CommandGateway } from '@qf/player-write-model';
+
+/** Every REST/gRPC command goes to Kafka; 'wait' resolves with the processor's decision. */
+@CommandHandler(ExecutePlayerCommand)
+export class SubmitCommandHandler implements ICommandHandler<ExecutePlayerCommand> {
+  constructor(private readonly gateway: CommandGateway) {}
+
+  execute({ command, requestHash, mode }: ExecutePlayerCommand) {
+    return this.gateway.submit(command, requestHash, mode);
+  }
+}

@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { createHttpApp } from '@qf/player-api';
+import { intFromEnv } from '@qf/shared-config';
+import { createLogger } from '@qf/shared-observability';
+import { CommandProcessorModule } from './command-processor.module';
+
+// QF_HTTP_PORT serves /metrics and /health (default 3010, as in the fleet catalog).
+const main = async () => {
+  const port = intFromEnv('QF_HTTP_PORT', 3010, { max: 65535 });
+  await createHttpApp(CommandProcessorModule, { service: 'command-processor', port });
+};
+
+main().catch((error: unknown) => {
+  createLogger('command-processor').error('failed to start', { error });
+  process.exit(1);
+});

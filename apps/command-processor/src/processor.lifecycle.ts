@@ -1,0 +1,22 @@
+import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { CommandProcessor } from '@qf/player-write-model';
+import { HealthChecks } from '@qf/shared-observability';
+
+/** Joins the consumer group when the app starts; on SIGTERM finishes the transactions in flight and leaves. */
+@Injectable()
+export class ProcessorLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly processor: CommandProcessor,
+    private readonly health: HealthChecks,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.health.register('consumer', async () => this.processor.health());
+    this.health.describe('partitions', () => this.processor.ownedPartitions());
+    await this.processor.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.processor.stop();
+  }
+}

@@ -1,0 +1,55 @@
+import { Pool } from 'undici';
+
+/** A response as the load generator needs it. */
+export interface TargetResponse {
+  readonly status: number;
+  readonly body: string;
+}
+
+/**
+ * Keep-alive HTTP/1.1 to one base URL through an undici connection pool: the client side
+ * must cost little CPU, because on one machine it competes with the system it measures.
+ */
+export class HttpTarget {
+  private readonly pool: Pool;
+  private readonly prefix: string;
+
+  constructor(
+    readonly baseUrl: string,
+    { connections = 64, timeoutMs = 30_000 }: { connections?: number; timeoutMs?: number } = {},
+  ) {
+    const url = new URL(baseUrl);
+    this.prefix = url.pathname.replace(/\/$/, '');
+    this.pool = new Pool(url.origin, {
+      connections,
+      pipelining: 1,
+      keepAliveTimeout: 60_000,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+  }
+
+  /** POSTs JSON; resolves with the status and the body (never throws for an HTTP status). */
+  async post(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<TargetResponse> {
+    const response = await this.pool.request({
+      method: 'POST',
+      path: `${this.prefix}${path}`,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    return { status: response.statusCode, body: await response.body.text() };
+  }
+
+  async get(path: string): Promise<TargetResponse> {
+    const response = await this.pool.request({ method: 'GET', path: `${this.prefix}${path}` });
+    return { status: response.statusCode, body: await response.body.text() };
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

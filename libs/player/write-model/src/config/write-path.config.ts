@@ -1,0 +1,108 @@
+import { DEFAULT_PARTITIONS, topicNames, type TopicNames } from '@qf/contracts';
+import { intFromEnv, stringFromEnv } from '@qf/shared-config';
+
+/** What every write-path service agrees on: topic names and their one partition count. */
+export interface WritePathConfig {
+  readonly topicPrefix: string;
+  readonly topics: TopicNames;
+  /** Partition count of every write-path topic (QF_PARTITIONS, default 12). */
+  readonly partitions: number;
+}
+
+export const writePathConfig = (env: NodeJS.ProcessEnv = process.env): WritePathConfig => {
+  const topicPrefix = env['QF_TOPIC_PREFIX'] ?? '';
+  return {
+    topicPrefix,
+    topics: topicNames(topicPrefix),
+    partitions: intFromEnv('QF_PARTITIONS', DEFAULT_PARTITIONS, { min: 1, max: 1000 }, env),
+  };
+};
+
+/** The command gateway's settings (see apps/command-gateway/README.md for the env vars). */
+export interface GatewayConfig extends WritePathConfig {
+  /** Names this gateway on reply records; unique per running instance. */
+  readonly gatewayId: string;
+  /** QF_GATEWAY_INSTANCE: a replica index that picks the reply partition (index mod partitions). */
+  readonly instance?: number;
+  /** How long a waiting request may wait for its decision before 504 (QF_DECISION_TIMEOUT_MS). */
+  readonly decisionTimeoutMs: number;
+  /** Send window: concurrent commands are produced together after at most this long (0 = same tick). */
+  readonly lingerMs: number;
+  /** A window is sent at once when it holds this many commands. */
+  readonly maxBatch: number;
+  /** A produce that has not been acknowledged by then answers 503 (QF_GATEWAY_SEND_TIMEOUT_MS). */
+  readonly sendTimeoutMs: number;
+}
+
+export const gatewayConfig = (
+  gatewayId: string,
+  env: NodeJS.ProcessEnv = process.env,
+): GatewayConfig => {
+  const instance = env['QF_GATEWAY_INSTANCE'];
+  return {
+    ...writePathConfig(env),
+    gatewayId: stringFromEnv('QF_GATEWAY_ID', gatewayId, env),
+    ...(instance !== undefined && instance !== ''
+      ? { instance: intFromEnv('QF_GATEWAY_INSTANCE', 0, { min: 0 }, env) }
+      : {}),
+    decisionTimeoutMs: intFromEnv('QF_DECISION_TIMEOUT_MS', 5000, { min: 1 }, env),
+    lingerMs: intFromEnv('QF_GATEWAY_LINGER_MS', 1, { min: 0, max: 1000 }, env),
+    maxBatch: intFromEnv('QF_GATEWAY_MAX_BATCH', 500, { min: 1, max: 100_000 }, env),
+    sendTimeoutMs: intFromEnv('QF_GATEWAY_SEND_TIMEOUT_MS', 2000, { min: 1 }, env),
+  };
+};
+
+/** The command processor's settings. */
+export interface ProcessorConfig extends WritePathConfig {
+  /** The consumer group on player.commands (QF_PROCESSOR_GROUP). */
+  readonly groupId: string;
+  /** Names this replica in logs and client ids. */
+  readonly instanceId: string;
+  /** Recent command ids kept per player for deduplication (QF_DEDUP_WINDOW). */
+  readonly dedupWindow: number;
+  /** At most this many commands per transaction; a larger fetch is split (QF_PROCESSOR_TXN_MAX_COMMANDS). */
+  readonly maxCommandsPerTransaction: number;
+  /** Partitions decided in parallel (QF_PROCESSOR_CONCURRENCY, default: all of them). */
+  readonly concurrency: number;
+  /** A dead member is noticed after this long (QF_SESSION_TIMEOUT_MS; broker minimum here 6 s). */
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  /** The broker aborts a transaction left open this long (a crashed owner's), QF_TRANSACTION_TIMEOUT_MS. */
+  readonly transactionTimeoutMs: number;
+  /** QF_PROCESSOR_OFFSETS_INTERVAL_MS: 0 (default) commits the consumed offset in every transaction; see PartitionOwnerContext. */
+  readonly offsetsIntervalMs: number;
+}
+
+export const processorConfig = (
+  instanceId: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ProcessorConfig => {
+  const base = writePathConfig(env);
+  return {
+    ...base,
+    groupId: stringFromEnv('QF_PROCESSOR_GROUP', `${base.topicPrefix}command-processor`, env),
+    instanceId,
+    dedupWindow: intFromEnv('QF_DEDUP_WINDOW', 8, { min: 1, max: 1000 }, env),
+    maxCommandsPerTransaction: intFromEnv(
+      'QF_PROCESSOR_TXN_MAX_COMMANDS',
+      250,
+      { min: 1, max: 10_000 },
+      env,
+    ),
+    concurrency: intFromEnv(
+      'QF_PROCESSOR_CONCURRENCY',
+      base.partitions,
+      { min: 1, max: 1000 },
+      env,
+    ),
+    sessionTimeoutMs: intFromEnv('QF_SESSION_TIMEOUT_MS', 10_000, { min: 1000 }, env),
+    heartbeatIntervalMs: intFromEnv('QF_HEARTBEAT_INTERVAL_MS', 1000, { min: 100 }, env),
+    transactionTimeoutMs: intFromEnv('QF_TRANSACTION_TIMEOUT_MS', 10_000, { min: 1000 }, env),
+    offsetsIntervalMs: intFromEnv(
+      'QF_PROCESSOR_OFFSETS_INTERVAL_MS',
+      0,
+      { min: 0, max: 600_000 },
+      env,
+    ),
+  };
+};
