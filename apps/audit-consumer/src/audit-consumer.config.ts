@@ -1,0 +1,15 @@
+import { DEFAULT_PARTITIONS } from '@qf/contracts';
+import { intFromEnv, stringFromEnv } from '@qf/shared-config';
+
+/** Everything audit-consumer reads from its environment. */
+export interface AuditConsumerConfig {
+  readonly httpPort: number;
+  readonly groupId: string;
+  readonly partitions: number;
+}
+
+export const auditConsumerConfig = (env: NodeJS.ProcessEnv = process.env): AuditConsumerConfig => ({
+  httpPort: intFromEnv('QF_HTTP_PORT', 3120, { max: 65535 }, env),
+  groupId: stringFromEnv('QF_AUDIT_GROUP', `${env['QF_TOPIC_PREFIX'] ?? ''}audit-consumer`, env),
+  partitions: intFromEnv('QF_PARTITIONS', DEFAULT_PARTITIONS, { min: 1, max: 1000 }, env),
+});

@@ -1,0 +1,90 @@
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Db, MongoClient } from 'mongodb';
+import type { AuditConsumer } from '@qf/player-crud';
+import { createLogger, HealthChecks, ObservabilityModule } from '@qf/shared-observability';
+
+export interface AuditRuntime {
+  readonly client: MongoClient;
+  readonly db: Db;
+  readonly consumer: AuditConsumer;
+  /** Creates the topics; retried with the consumer start while Kafka is away. */
+  readonly prepare: () => Promise<void>;
+}
+
+const RUNTIME = Symbol('AuditRuntime');
+const log = createLogger('audit-consumer');
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Joins the group once Kafka answers (retrying meanwhile); on SIGTERM leaves it, then closes Mongo. */
+@Injectable()
+class AuditLifecycle
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  private stopping = false;
+  private starting?: Promise<void>;
+
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: AuditRuntime,
+    private readonly health: HealthChecks,
+  ) {}
+
+  onModuleInit(): void {
+    this.health.register('mongo', async () => {
+      await this.runtime.db.command({ ping: 1 });
+      return true;
+    });
+    this.health.register('kafka', async () => this.runtime.consumer.health());
+  }
+
+  onApplicationBootstrap(): void {
+    this.starting = this.startWhenKafkaAnswers();
+  }
+
+  private async startWhenKafkaAnswers(): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt += 1) {
+      try {
+        await this.runtime.prepare();
+        await this.runtime.consumer.start();
+        return;
+      } catch (error) {
+        await this.runtime.consumer.stop();
+        log.warn('could not join the audit consumer group; retrying', {
+          attempt,
+          error: (error as Error).message,
+        });
+        await sleep(Math.min(5000, 200 * attempt));
+      }
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.starting;
+    await this.runtime.consumer.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runtime.client.close();
+  }
+}
+
+/** audit-consumer: only /metrics and /health over HTTP; the work is the consumer group. */
+@Module({})
+export class AuditConsumerModule {
+  static forRoot(runtime: AuditRuntime): DynamicModule {
+    return {
+      module: AuditConsumerModule,
+      imports: [ObservabilityModule],
+      providers: [{ provide: RUNTIME, useValue: runtime }, AuditLifecycle],
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { topicNames } from '@qf/contracts';
+import { createHttpApp } from '@qf/player-api';
+import { AuditConsumer, AuditLog } from '@qf/player-crud';
+import { createKafka, ensureTopics } from '@qf/shared-kafka';
+import { createMongoClient, databaseName } from '@qf/shared-mongo';
+import { createLogger } from '@qf/shared-observability';
+import { auditConsumerConfig } from './audit-consumer.config';
+import { AuditConsumerModule } from './audit-consumer.module';
+
+// audit-consumer: the consumer group on crud.audit that writes audit_log. Scale by
+// replicas (up to the partition count). Health and metrics on :3120 (QF_HTTP_PORT).
+process.env['QF_SERVICE'] ??= 'audit-consumer';
+const log = createLogger('audit-consumer');
+
+const main = async () => {
+  const config = auditConsumerConfig();
+  const client = createMongoClient();
+  await client.connect();
+  const db = client.db(databaseName());
+  const auditLog = new AuditLog(db);
+  await auditLog.ensureIndexes();
+  const topics = topicNames();
+  const kafka = createKafka('audit-consumer');
+  const prepare = async () => {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      await ensureTopics(admin, [
+        { topic: topics.crudAudit, numPartitions: config.partitions },
+        { topic: topics.crudAuditDeadLetter, numPartitions: 1 },
+      ]);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  };
+  const consumer = new AuditConsumer(auditLog, kafka, {
+    groupId: config.groupId,
+    topic: topics.crudAudit,
+    deadLetterTopic: topics.crudAuditDeadLetter,
+  });
+  await createHttpApp(AuditConsumerModule.forRoot({ client, db, consumer, prepare }), {
+    service: 'audit-consumer',
+    port: config.httpPort,
+  });
+  log.info('audit-consumer ready', {
+    port: config.httpPort,
+    groupId: config.groupId,
+    topic: topics.crudAudit,
+    database: db.databaseName,
+  });
+};
+
+main().catch((error: unknown) => {
+  log.error('audit-consumer failed to start', { error });
+  process.exit(1);
+});

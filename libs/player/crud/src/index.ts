@@ -1,0 +1,57 @@
+export {
+  AuditConsumer,
+  auditEventFromRecord,
+  type AuditConsumerOptions,
+} from './audit/audit-consumer';
+export {
+  AuditLog,
+  auditDocumentFor,
+  eventFromAuditDocument,
+  gaplessPrefix,
+  onlyDuplicateKeyErrors,
+  type AuditLogDocument,
+} from './audit/audit-log';
+export { COLLECTIONS } from './collections';
+export { auditMetrics, crudMetrics, relayMetrics } from './crud-metrics';
+export {
+  documentToState,
+  entriesToInventory,
+  inventoryToEntries,
+  stateToFields,
+  stateToView,
+  VIEW_PROJECTION,
+  type InventoryEntry,
+  type OutboxEntry,
+  type OutboxLease,
+  type PlayerDocument,
+  type RecentCommand,
+} from './document/player-document';
+export { PlayerRepository } from './document/player-repository';
+export {
+  DEFAULT_RECENT_COMMANDS,
+  findRecent,
+  outcomeOf,
+  recentCommandFor,
+} from './document/recent-commands';
+export { CrudCommandHandler } from './nest/crud-command.handler';
+export { crudQueryHandlers } from './nest/crud-query.handlers';
+export { backoffDelay, DEFAULT_RETRY_POLICY, mayRetry, type RetryPolicy } from './occ/retry-policy';
+export { eventOfEntry, OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
+export {
+  abandonWrite,
+  AUDIT_MODES,
+  claimableFilter,
+  claimManyWrite,
+  claimWrite,
+  guardedUpdateFor,
+  insertDocumentFor,
+  OUTBOX_EPOCH,
+  outboxEntriesFor,
+  releaseWrites,
+  type AuditMode,
+  type ClaimedOutbox,
+  type GuardedWrite,
+} from './outbox/outbox-writes';
+export { CrudQueries } from './queries/crud-queries';
+export { KafkaAuditPublisher, type AuditPublisher } from './service/audit-publisher';
+export { CrudCommandExecutor, type CrudExecutorOptions } from './service/crud-command-executor';

@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka, Producer } from 'kafkajs';
+import { encodeEvent } from '@qf/contracts';
+import type { PlayerEvent } from '@qf/player-domain';
+import { ensureTopics, type TopicSpec } from '@qf/shared-kafka';
+import { createLogger } from '@qf/shared-observability';
+import { relayMetrics } from '../crud-metrics';
+import type { OutboxEntry, PlayerDocument } from '../document/player-document';
+import type { PlayerRepository } from '../document/player-repository';
+import {
+  abandonWrite,
+  claimableFilter,
+  claimManyWrite,
+  releaseWrites,
+  type ClaimedOutbox,
+} from './outbox-writes';
+
+export interface OutboxRelayOptions {
+  /** The audit topic (crud.audit with the prefix). */
+  readonly topic: string;
+  /** This replica's name in leases. */
+  readonly owner?: string;
+  /** Players claimed per round. */
+  readonly batchSize?: number;
+  /** How long a claim stays exclusive; longer than the worst publish, shorter than the patience for a dead relay. */
+  readonly leaseMs?: number;
+  /** Idle polling backs off from min to max while rounds find nothing. */
+  readonly idleMinMs?: number;
+  readonly idleMaxMs?: number;
+  /**
+   * Pause after a round that was not full, so the next one gathers more documents: each
+   * claimed document costs a claim and a release write whatever its entry count.
+   */
+  readonly lingerMs?: number;
+  /** How often the backlog gauges are refreshed. */
+  readonly backlogIntervalMs?: number;
+  /** Topics created (if missing) on every (re)connect: the audit topic and its dead-letter topic. */
+  readonly topics?: readonly TopicSpec[];
+}
+
+const log = createLogger(process.env['QF_SERVICE'] ?? 'outbox-relay', 'relay');
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The event an outbox entry holds, without the bookkeeping copy of its id. */
+export const eventOfEntry = (entry: OutboxEntry): PlayerEvent => {
+  const { eventId: _eventId, ...event } = entry;
+  return event as PlayerEvent;
+};
+
+/**
+ * Moves pending outbox entries to the audit topic. Each round takes the documents with
+ * the oldest pending entries, claims each with a lease (findOneAndUpdate, so one relay
+ * per document at a time), publishes all claimed entries in one idempotent send, keyed
+ * by player id and in outbox order, then $pulls exactly those entries. A relay that dies
+ * between publish and pull leaves the entries to be published again once the lease
+ * expires: at least once, and the audit consumer keeps one copy.
+ */
+export class OutboxRelay {
+  private readonly owner: string;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly idleMinMs: number;
+  private readonly idleMaxMs: number;
+  private readonly backlogIntervalMs: number;
+  private readonly lingerMs: number;
+  private producer?: Producer;
+  private running = false;
+  private loop?: Promise<void>;
+  private backlogTimer?: NodeJS.Timeout;
+  private lastError?: string;
+  private measuring = false;
+
+  constructor(
+    private readonly players: PlayerRepository,
+    private readonly kafka: Kafka,
+    private readonly options: OutboxRelayOptions,
+  ) {
+    this.owner = options.owner ?? `relay-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.batchSize = options.batchSize ?? 200;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.idleMinMs = options.idleMinMs ?? 10;
+    this.idleMaxMs = options.idleMaxMs ?? 500;
+    this.backlogIntervalMs = options.backlogIntervalMs ?? 1000;
+    this.lingerMs = options.lingerMs ?? 20;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.backlogTimer = setInterval(() => void this.refreshBacklog(), this.backlogIntervalMs);
+    void this.refreshBacklog();
+    this.loop = this.run();
+  }
+
+  /** Finishes the round in progress (so no claim is left to expire), then disconnects. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.backlogTimer) clearInterval(this.backlogTimer);
+    await this.loop;
+    await this.producer?.disconnect().catch(() => undefined);
+    this.producer = undefined;
+  }
+
+  /** '/health' check: connected to Kafka and the last round did not fail. */
+  health(): true | string {
+    if (!this.producer)
+      return `not connected to Kafka${this.lastError ? `: ${this.lastError}` : ''}`;
+    return this.lastError ? `last round failed: ${this.lastError}` : true;
+  }
+
+  get id(): string {
+    return this.owner;
+  }
+
+  private async run(): Promise<void> {
+    let idle = this.idleMinMs;
+    let failures = 0;
+    while (this.running) {
+      try {
+        const producer = await this.connected();
+        const started = Date.now();
+        const { claimed } = await this.round(producer);
+        const roundMs = Date.now() - started;
+        this.lastError = undefined;
+        failures = 0;
+        relayMetrics.rounds.inc({ result: claimed > 0 ? 'work' : 'idle' });
+        if (claimed > 0) {
+          idle = this.idleMinMs;
+          // A partial round waits for more to gather, and at least twice as long as the
+          // round took: where the pending set is found by a scan (a server without
+          // secondary indexes), the relay then takes at most a third of its time.
+          if (claimed < this.batchSize)
+            await sleep(Math.min(this.idleMaxMs, Math.max(this.lingerMs, 2 * roundMs)));
+          continue;
+        }
+        await sleep(idle);
+        idle = Math.min(this.idleMaxMs, idle * 2);
+      } catch (error) {
+        failures += 1;
+        this.lastError = (error as Error).message;
+        relayMetrics.rounds.inc({ result: 'error' });
+        log.warn('relay round failed; entries stay pending', { error: this.lastError, failures });
+        await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
+      }
+    }
+  }
+
+  private async connected(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    if (this.options.topics?.length) {
+      const admin = this.kafka.admin();
+      try {
+        await admin.connect();
+        await ensureTopics(admin, this.options.topics);
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    }
+    // Idempotent with one request in flight: a retried send neither duplicates nor
+    // reorders a player's events. Retries are bounded so a dead broker fails the round
+    // (claims are given back) instead of holding leases until they expire.
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000 },
+    });
+    try {
+      await producer.connect();
+    } catch (error) {
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    this.producer = producer;
+    log.info('connected to Kafka', { owner: this.owner });
+    return producer;
+  }
+
+  /** One round: claim, publish, release. Returns the number of entries published. */
+  async runOnce(producer: Producer): Promise<number> {
+    return (await this.round(producer)).published;
+  }
+
+  private async round(producer: Producer): Promise<{ claimed: number; published: number }> {
+    const now = new Date();
+    const candidates = await this.players.collection
+      .find(claimableFilter(now), { projection: { _id: 1 } })
+      .sort({ outboxSince: 1 })
+      .limit(this.batchSize)
+      .toArray();
+    if (candidates.length === 0) return { claimed: 0, published: 0 };
+    const claims = await this.claim(
+      candidates.map((candidate) => candidate._id),
+      now,
+    );
+    if (claims.length === 0) return { claimed: 0, published: 0 };
+    const messages = claims.flatMap((claim) =>
+      claim.entries.map((entry) => encodeEvent(eventOfEntry(entry))),
+    );
+    if (messages.length > 0) {
+      const timer = relayMetrics.publishDuration.startTimer();
+      try {
+        await producer.send({ topic: this.options.topic, acks: -1, messages });
+      } catch (error) {
+        relayMetrics.publishFailures.inc();
+        await this.abandon(claims);
+        throw error;
+      } finally {
+        timer();
+      }
+    }
+    await this.release(claims);
+    relayMetrics.published.inc(messages.length);
+    return { claimed: claims.length, published: messages.length };
+  }
+
+  /**
+   * Claims a batch with one updateMany (each document is claimed or not atomically, so
+   * concurrent relays split the batch) and reads back what this round's token holds.
+   */
+  private async claim(playerIds: string[], now: Date): Promise<ClaimedOutbox[]> {
+    const token = randomUUID();
+    const { filter, update } = claimManyWrite(
+      playerIds,
+      { owner: this.owner, token, until: new Date(now.getTime() + this.leaseMs) },
+      now,
+    );
+    await this.players.collection.updateMany(filter, update);
+    const docs = await this.players.collection
+      .find(
+        { _id: { $in: playerIds }, 'outboxLease.token': token },
+        { projection: { outbox: 1, outboxPending: 1 } },
+      )
+      .toArray();
+    relayMetrics.claimsLost.inc(playerIds.length - docs.length);
+    // Publish in the order the candidates came (oldest pending first).
+    const byId = new Map(
+      docs.map((doc) => [doc._id, doc as Pick<PlayerDocument, '_id' | 'outbox' | 'outboxPending'>]),
+    );
+    return playerIds.flatMap((playerId) => {
+      const doc = byId.get(playerId);
+      if (!doc) return [];
+      const entries = doc.outbox ?? [];
+      return [
+        { playerId, token, entries, pending: doc.outboxPending ?? entries.length, claimedAt: now },
+      ];
+    });
+  }
+
+  private async abandon(claims: readonly ClaimedOutbox[]): Promise<void> {
+    await this.players.collection
+      .bulkWrite(
+        claims.map((claim) => ({ updateOne: abandonWrite(claim) })),
+        { ordered: false },
+      )
+      .catch((error: unknown) =>
+        log.warn('could not give claims back; they expire with their lease', {
+          error: (error as Error).message,
+        }),
+      );
+  }
+
+  /**
+   * One round trip for the whole batch: per document "drained" then "remainder", in
+   * order. Whichever applies drops the lease, so the other then matches nothing; a
+   * document where neither matched lost its lease to another relay, which will publish
+   * its entries again (the consumer keeps one copy).
+   */
+  private async release(claims: readonly ClaimedOutbox[]): Promise<void> {
+    const result = await this.players.collection.bulkWrite(
+      claims.flatMap((claim) => {
+        const { drained, remainder } = releaseWrites(claim);
+        return [{ updateOne: drained }, { updateOne: remainder }];
+      }),
+      { ordered: true },
+    );
+    const lost = claims.length - result.matchedCount;
+    if (lost > 0) {
+      relayMetrics.leasesLost.inc(lost);
+      log.warn('leases lost before release; their entries may be published twice', { lost });
+    }
+  }
+
+  private async refreshBacklog(): Promise<void> {
+    if (this.measuring) return; // a slow aggregation is not stacked up
+    this.measuring = true;
+    try {
+      const backlog = await this.players.outboxBacklog();
+      relayMetrics.pendingEntries.set(backlog.entries);
+      relayMetrics.pendingPlayers.set(backlog.players);
+      relayMetrics.oldestAge.set(
+        backlog.oldest ? Math.max(0, (Date.now() - backlog.oldest.getTime()) / 1000) : 0,
+      );
+    } catch (error) {
+      log.warn('could not measure the outbox backlog', { error: (error as Error).message });
+    } finally {
+      this.measuring = false;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+import type { Filter, UpdateFilter } from 'mongodb';
+import type { PlayerEvent, PlayerState } from '@qf/player-domain';
+import type {
+  OutboxEntry,
+  OutboxLease,
+  PlayerDocument,
+  RecentCommand,
+} from '../document/player-document';
+import { stateToFields } from '../document/player-document';
+
+/**
+ * Where the audit event goes. `outbox`: into the document, in the same atomic write as
+ * the state (the relay publishes it). `dual-write`: the baseline; the document is written
+ * without it, then the service publishes to Kafka itself, and a failure there loses it.
+ */
+export type AuditMode = 'outbox' | 'dual-write';
+
+export const AUDIT_MODES: readonly AuditMode[] = ['outbox', 'dual-write'];
+
+/** A conditional single-document write. */
+export interface GuardedWrite {
+  readonly filter: Filter<PlayerDocument>;
+  readonly update: UpdateFilter<PlayerDocument>;
+}
+
+/** Any Date at or before every occurredAt: `$gte` it selects documents with pending entries (a range, so an index serves it). */
+export const OUTBOX_EPOCH = new Date(0);
+
+export const outboxEntriesFor = (events: readonly PlayerEvent[]): OutboxEntry[] =>
+  events.map((event) => ({ ...event, eventId: event.metadata.eventId }));
+
+const oldestOccurredAt = (events: readonly PlayerEvent[]): Date =>
+  new Date(Math.min(...events.map((event) => Date.parse(event.metadata.occurredAt))));
+
+/** The document a RegisterPlayer inserts: state, its first recent command and (outbox mode) its events. */
+export const insertDocumentFor = (
+  state: PlayerState,
+  events: readonly PlayerEvent[],
+  recent: RecentCommand,
+  mode: AuditMode,
+): PlayerDocument => ({
+  _id: state.id,
+  ...stateToFields(state),
+  recent: [recent],
+  ...(mode === 'outbox'
+    ? {
+        outbox: outboxEntriesFor(events),
+        outboxPending: events.length,
+        outboxSince: oldestOccurredAt(events),
+      }
+    : {}),
+});
+
+/**
+ * The write of an accepted command against a document read at `expectedVersion`: the new
+ * state, the recent-commands entry (kept to the last `recentLimit`) and, in outbox mode,
+ * the events, all in one update guarded by the version. It matches nothing when another
+ * writer got there first, which is the optimistic-concurrency conflict.
+ */
+export const guardedUpdateFor = (
+  expectedVersion: number,
+  state: PlayerState,
+  events: readonly PlayerEvent[],
+  recent: RecentCommand,
+  mode: AuditMode,
+  recentLimit: number,
+): GuardedWrite => {
+  const recentPush = { $each: [recent], $slice: -Math.max(1, recentLimit) };
+  const update: UpdateFilter<PlayerDocument> =
+    mode === 'outbox'
+      ? {
+          $set: stateToFields(state),
+          $push: { recent: recentPush, outbox: { $each: outboxEntriesFor(events) } },
+          $inc: { outboxPending: events.length },
+          $min: { outboxSince: oldestOccurredAt(events) },
+        }
+      : { $set: stateToFields(state), $push: { recent: recentPush } };
+  return {
+    filter: { _id: state.id, version: expectedVersion },
+    update: update as UpdateFilter<PlayerDocument>,
+  };
+};
+
+/** Documents with pending entries whose outbox nobody holds (or whose lease ran out). */
+export const claimableFilter = (now: Date): Filter<PlayerDocument> => ({
+  outboxSince: { $gte: OUTBOX_EPOCH },
+  $or: [{ outboxLease: { $exists: false } }, { 'outboxLease.until': { $lt: now } }],
+});
+
+/** Claims one document's outbox (used with findOneAndUpdate, returning the document after). */
+export const claimWrite = (playerId: string, lease: OutboxLease, now: Date): GuardedWrite => ({
+  filter: { _id: playerId, ...claimableFilter(now) },
+  update: { $set: { outboxLease: lease } },
+});
+
+/** Claims the outboxes of many documents in one updateMany; each document is claimed (or not) atomically on its own. */
+export const claimManyWrite = (
+  playerIds: readonly string[],
+  lease: OutboxLease,
+  now: Date,
+): GuardedWrite => ({
+  filter: { _id: { $in: [...playerIds] }, ...claimableFilter(now) },
+  update: { $set: { outboxLease: lease } },
+});
+
+/** What a relay saw when it claimed a document. */
+export interface ClaimedOutbox {
+  readonly playerId: string;
+  readonly token: string;
+  readonly entries: readonly OutboxEntry[];
+  /** outboxPending as claimed; equals entries.length unless the document predates outbox mode. */
+  readonly pending: number;
+  readonly claimedAt: Date;
+}
+
+const pullEntries = (claim: ClaimedOutbox) =>
+  claim.entries.length === 0
+    ? {}
+    : {
+        $pull: { outbox: { eventId: { $in: claim.entries.map((entry) => entry.eventId) } } },
+        $inc: { outboxPending: -claim.entries.length },
+      };
+
+/**
+ * After publishing: remove exactly the published entries and drop the lease. Only the
+ * lease holder removes entries, so while the token matches they are all still there.
+ * `drained`: nothing was added since the claim (outboxPending unchanged), so the
+ * document leaves the pending set. Otherwise use `remainder`.
+ */
+export const releaseWrites = (
+  claim: ClaimedOutbox,
+): { drained: GuardedWrite; remainder: GuardedWrite } => ({
+  drained: {
+    filter: { _id: claim.playerId, 'outboxLease.token': claim.token, outboxPending: claim.pending },
+    update: {
+      ...pullEntries(claim),
+      $unset: { outboxLease: '', outboxSince: '' },
+    } as UpdateFilter<PlayerDocument>,
+  },
+  // Entries pushed after the claim occurred no earlier than (about) the claim, so the
+  // claim time is a lower bound for the oldest one left: the age gauge errs on the old side.
+  remainder: {
+    filter: { _id: claim.playerId, 'outboxLease.token': claim.token },
+    update: {
+      ...pullEntries(claim),
+      $unset: { outboxLease: '' },
+      $set: { outboxSince: claim.claimedAt },
+    } as UpdateFilter<PlayerDocument>,
+  },
+});
+
+/** Gives a claim back untouched (publishing failed): the entries stay for the next round. */
+export const abandonWrite = (claim: Pick<ClaimedOutbox, 'playerId' | 'token'>): GuardedWrite => ({
+  filter: { _id: claim.playerId, 'outboxLease.token': claim.token },
+  update: { $unset: { outboxLease: '' } },
+});

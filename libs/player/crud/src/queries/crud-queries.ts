@@ -1,0 +1,137 @@
+import { fold } from '@qf/player-domain';
+import { isTransientDatabaseError } from '../document/transient-errors';
+import {
+  playerNotFound,
+  serviceUnavailable,
+  toEventView,
+  type HistoryView,
+  type LeaderboardView,
+  type PlayerView,
+  type RoomOccupancyView,
+  type StateAtView,
+} from '@qf/contracts';
+import { gaplessPrefix, type AuditLog } from '../audit/audit-log';
+import {
+  documentToState,
+  stateToView,
+  VIEW_PROJECTION,
+  type PlayerDocument,
+} from '../document/player-document';
+import type { PlayerRepository } from '../document/player-repository';
+
+type ViewDocument = Pick<PlayerDocument, keyof typeof VIEW_PROJECTION>;
+
+/** A dropped database connection is a retriable 503, not an internal error. */
+const unavailableOnTransient = async <T>(read: () => Promise<T>): Promise<T> => {
+  try {
+    return await read();
+  } catch (error) {
+    if (isTransientDatabaseError(error))
+      throw serviceUnavailable('mongo', (error as Error).message);
+    throw error;
+  }
+};
+
+/**
+ * The CRUD side's reads: current state straight from the live documents (always up to
+ * date, so read-your-writes needs no waiting), history and time travel from audit_log,
+ * folded with the same domain evolve the ES side folds its event log with.
+ */
+export class CrudQueries {
+  constructor(
+    private readonly players: PlayerRepository,
+    private readonly auditLog: AuditLog,
+  ) {}
+
+  player(playerId: string): Promise<PlayerView> {
+    return unavailableOnTransient(() => this.readPlayer(playerId));
+  }
+
+  room(roomId: string): Promise<RoomOccupancyView> {
+    return unavailableOnTransient(() => this.readRoom(roomId));
+  }
+
+  leaderboard(limit: number): Promise<LeaderboardView> {
+    return unavailableOnTransient(() => this.readLeaderboard(limit));
+  }
+
+  history(playerId: string, fromVersion: number, limit: number): Promise<HistoryView> {
+    return unavailableOnTransient(() => this.readHistory(playerId, fromVersion, limit));
+  }
+
+  stateAt(playerId: string, asOf: { version: number } | { at: string }): Promise<StateAtView> {
+    return unavailableOnTransient(() => this.readStateAt(playerId, asOf));
+  }
+
+  private view(doc: ViewDocument): PlayerView {
+    return stateToView(documentToState(doc));
+  }
+
+  private async readPlayer(playerId: string): Promise<PlayerView> {
+    const doc = await this.players.collection.findOne<ViewDocument>(
+      { _id: playerId },
+      { projection: VIEW_PROJECTION },
+    );
+    if (!doc) throw playerNotFound(playerId);
+    return this.view(doc);
+  }
+
+  private async readRoom(roomId: string): Promise<RoomOccupancyView> {
+    const docs = await this.players.collection
+      .find<ViewDocument>({ roomId }, { projection: VIEW_PROJECTION })
+      .sort({ _id: 1 })
+      .toArray();
+    return {
+      roomId,
+      players: docs.map((doc) => {
+        const { playerId, name, level, health, alive, inventory, version } = this.view(doc);
+        return { playerId, name, level, health, alive, inventory, version };
+      }),
+    };
+  }
+
+  private async readLeaderboard(limit: number): Promise<LeaderboardView> {
+    const docs = await this.players.collection
+      .find<Pick<PlayerDocument, '_id' | 'name' | 'level' | 'xp'>>(
+        {},
+        { projection: { _id: 1, name: 1, level: 1, xp: 1 } },
+      )
+      .sort({ level: -1, xp: -1, _id: 1 })
+      .limit(limit)
+      .toArray();
+    return {
+      entries: docs.map((doc, index) => ({
+        rank: index + 1,
+        playerId: doc._id,
+        name: doc.name,
+        level: doc.level,
+        xp: doc.xp,
+      })),
+    };
+  }
+
+  private async readHistory(
+    playerId: string,
+    fromVersion: number,
+    limit: number,
+  ): Promise<HistoryView> {
+    const events = await this.auditLog.history(playerId, fromVersion, limit);
+    if (events.length === 0 && !(await this.exists(playerId))) throw playerNotFound(playerId);
+    return { playerId, events: events.map(toEventView) };
+  }
+
+  private async readStateAt(
+    playerId: string,
+    asOf: { version: number } | { at: string },
+  ): Promise<StateAtView> {
+    // Only a gapless prefix folds into a true past state; a later event still on its way
+    // through the relay and the consumer just is not part of the answer yet.
+    const events = gaplessPrefix(await this.auditLog.eventsUpTo(playerId, asOf));
+    if (events.length === 0) throw playerNotFound(playerId);
+    return { playerId, asOf, state: stateToView(fold(playerId, events)) };
+  }
+
+  private async exists(playerId: string): Promise<boolean> {
+    return (await this.players.collection.countDocuments({ _id: playerId }, { limit: 1 })) > 0;
+  }
+}

@@ -1,0 +1,8 @@
+export {
+  freePort,
+  metricValue,
+  scrape,
+  startChildService,
+  type ChildService,
+  type ChildServiceOptions,
+} from './child-service';
