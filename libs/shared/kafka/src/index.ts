@@ -1,2 +1,3 @@
 export { createKafka } from './kafka-client';
 export { ensureTopics, TopicMismatchError, type TopicSpec } from './topics';
+export { appendTimeOf, consumerGroupLag, fleetConsumerLag, type ConsumerLagOptions, type PartitionLag } from './consumer-lag';

@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { topicNames } from '@qf/contracts';
+import { createHttpApp } from '@qf/player-api';
+import { cacheKeyPrefix, createProjector, prepareProjection, type ProjectorWiring } from '@qf/player-read-model';
+import { createKafka } from '@qf/shared-kafka';
+import { createMongoClient, databaseName } from '@qf/shared-mongo';
+import { createLogger } from '@qf/shared-observability';
+import { createRedis } from '@qf/shared-redis';
+import { projectorConfig } from './projector.config';
+import { ProjectorModule } from './projector.module';
+
+// projector: the consumer group on player.events that keeps the Mongo read models
+// (player_details, room_occupancy, leaderboard, player_events) and the Redis player
+// cache. Scale by replicas, up to the partition count. /health and /metrics on :3020.
+process.env['QF_SERVICE'] ??= 'projector';
+const log = createLogger('projector');
+
+const main = async () => {
+  const config = projectorConfig();
+  const topics = topicNames();
+  const client = createMongoClient();
+  const db = client.db(databaseName());
+  // No offline queue: while Redis is away, cache writes fail at once and the projection goes on.
+  const redis = config.cacheEnabled ? createRedis({ enableOfflineQueue: false }) : undefined;
+  redis?.on('error', (error: Error) => log.debug('redis error', { error: error.message }));
+  const wiring: ProjectorWiring = {
+    kafka: createKafka(`projector-${process.pid}`),
+    db,
+    ...(redis ? { redis } : {}),
+    target: config.target,
+    topics: { events: topics.events, deadLetter: topics.eventsDeadLetter },
+    cache: { keyPrefix: cacheKeyPrefix(db.databaseName), ttlMs: config.cacheTtlMs },
+    stateCacheSize: config.stateCacheSize,
+    settings: config.settings,
+  };
+  const projector = createProjector(wiring);
+  await createHttpApp(
+    ProjectorModule.forRoot({
+      projector,
+      prepare: () => prepareProjection(wiring, config.partitions),
+      ping: async () => void (await db.command({ ping: 1 })),
+      close: async () => {
+        redis?.disconnect();
+        await client.close();
+      },
+    }),
+    { service: 'projector', port: config.httpPort },
+  );
+  log.info('projector ready', { port: config.httpPort, groupId: config.target.groupId, topic: topics.events, database: db.databaseName, collections: config.target.collections });
+};
+
+main().catch((error: unknown) => {
+  log.error('projector failed to start', { error });
+  process.exit(1);
+});

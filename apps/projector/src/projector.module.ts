@@ -1,0 +1,83 @@
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Projector } from '@qf/player-read-model';
+import { createLogger, HealthChecks, ObservabilityModule } from '@qf/shared-observability';
+
+/** The projector's parts, built in main.ts. */
+export interface ProjectorRuntime {
+  readonly projector: Projector;
+  /** Topics and indexes; retried with the start while Kafka or Mongo is away. */
+  readonly prepare: () => Promise<void>;
+  readonly ping: () => Promise<void>;
+  /** Closes the Mongo and Redis clients, after the consumer left the group. */
+  readonly close: () => Promise<void>;
+}
+
+const RUNTIME = Symbol('ProjectorRuntime');
+const log = createLogger('projector');
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Joins the group once Kafka and Mongo answer (retrying meanwhile); on SIGTERM leaves it cleanly. */
+@Injectable()
+class ProjectorLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private stopping = false;
+  private starting?: Promise<void>;
+
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: ProjectorRuntime,
+    private readonly health: HealthChecks,
+  ) {}
+
+  onModuleInit(): void {
+    this.health.register('mongo', async () => {
+      await this.runtime.ping();
+      return true;
+    });
+    this.health.register('kafka', async () => this.runtime.projector.health());
+    this.health.describe('partitions', () => this.runtime.projector.partitions());
+  }
+
+  onApplicationBootstrap(): void {
+    this.starting = this.startWhenReady();
+  }
+
+  private async startWhenReady(): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt += 1) {
+      try {
+        await this.runtime.prepare();
+        await this.runtime.projector.start();
+        return;
+      } catch (error) {
+        await this.runtime.projector.stop().catch(() => undefined);
+        log.warn('projector could not start; retrying', { attempt, error: (error as Error).message });
+        await sleep(Math.min(5000, 200 * attempt));
+      }
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.starting;
+    await this.runtime.projector.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runtime.close();
+  }
+}
+
+/** projector: only /metrics and /health over HTTP; the work is the consumer group. */
+@Module({})
+export class ProjectorModule {
+  static forRoot(runtime: ProjectorRuntime): DynamicModule {
+    return { module: ProjectorModule, imports: [ObservabilityModule], providers: [{ provide: RUNTIME, useValue: runtime }, ProjectorLifecycle] };
+  }
+}

@@ -1,0 +1,71 @@
+import type { Kafka } from 'kafkajs';
+import type Redis from 'ioredis';
+import type { Db } from 'mongodb';
+import { ensureTopics } from '@qf/shared-kafka';
+import type { Logger } from '@qf/shared-observability';
+import { PlayerViewCache } from '../cache/player-view.cache';
+import { ensureReadModelIndexes } from '../mongo/read-model.indexes';
+import { MongoReadModelStore } from '../mongo/mongo-read-model.store';
+import type { ProjectionTarget } from '../projection/projection-target';
+import { PlayerStateCache } from '../store/player-state.cache';
+import { ReadModelWriter } from '../store/read-model.writer';
+import { Projector, type ProjectorSettings } from './projector.consumer';
+
+/** The player-view cache namespace of a database: one per database, so test runs never share keys. */
+export const cacheKeyPrefix = (databaseName: string): string => `qf:${databaseName}:player:`;
+
+/** Everything a projector replica is made of. */
+export interface ProjectorWiring {
+  readonly kafka: Kafka;
+  readonly db: Db;
+  /** Absent: no cache writes (a rebuild into new collections has no business in the live cache). */
+  readonly redis?: Redis;
+  readonly target: ProjectionTarget;
+  readonly topics: { readonly events: string; readonly deadLetter: string };
+  readonly cache?: { readonly keyPrefix: string; readonly ttlMs: number };
+  /** Player states remembered between batches (0 = read every base from Mongo). */
+  readonly stateCacheSize?: number;
+  readonly settings?: Partial<ProjectorSettings>;
+  readonly logger?: Logger;
+}
+
+/** Builds a projector replica over Mongo and, when given, Redis (call prepareProjection before start). */
+export const createProjector = (wiring: ProjectorWiring): Projector => {
+  const store = new MongoReadModelStore(wiring.db, wiring.target.collections);
+  const cache = wiring.redis
+    ? new PlayerViewCache(wiring.redis, wiring.cache ?? { keyPrefix: cacheKeyPrefix(wiring.db.databaseName), ttlMs: 300_000 })
+    : undefined;
+  const writer = new ReadModelWriter(store, new PlayerStateCache(wiring.stateCacheSize ?? 200_000), cache);
+  return new Projector({
+    kafka: wiring.kafka,
+    topic: wiring.topics.events,
+    deadLetterTopic: wiring.topics.deadLetter,
+    groupId: wiring.target.groupId,
+    writer,
+    ...(wiring.settings ? { settings: wiring.settings } : {}),
+    ...(wiring.logger ? { logger: wiring.logger } : {}),
+  });
+};
+
+/** What a projector needs before it starts: its topics and the read-model indexes (idempotent). */
+export const prepareProjection = async (wiring: ProjectorWiring, partitions: number): Promise<void> => {
+  await ensureProjectorTopics(wiring.kafka, wiring.topics, partitions);
+  await ensureReadModelIndexes(wiring.db, wiring.target.collections);
+};
+
+/**
+ * Creates the projector's topics when missing: the dead-letter topic, and the event
+ * topic itself when the projector starts first. Existing topics are left as they are,
+ * whatever their partition count (the projector works with any).
+ */
+export const ensureProjectorTopics = async (kafka: Kafka, topics: { events: string; deadLetter: string }, partitions: number): Promise<void> => {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = [topics.events, topics.deadLetter].filter((topic) => !existing.has(topic));
+    if (missing.length > 0) await ensureTopics(admin, missing.map((topic) => ({ topic, numPartitions: partitions })));
+  } finally {
+    await admin.disconnect();
+  }
+};

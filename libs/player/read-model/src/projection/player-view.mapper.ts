@@ -1,0 +1,45 @@
+import type { PlayerView, RoomOccupancyView } from '@qf/contracts';
+import type { PlayerState } from '@qf/player-domain';
+import { fromInventoryEntries } from './inventory-entries';
+import type { PlayerDetailsDocument, RoomOccupancyDocument } from './read-model.documents';
+
+/** The API view of a folded state (time travel, cache writes). */
+export const playerViewFromState = (state: PlayerState): PlayerView => ({
+  playerId: state.id,
+  name: state.name,
+  level: state.level,
+  xp: state.xp,
+  health: state.health,
+  maxHealth: state.maxHealth,
+  roomId: state.roomId,
+  inventory: { ...state.inventory },
+  alive: state.alive,
+  version: state.version,
+  updatedAt: state.updatedAt,
+});
+
+/** The API view of a player_details document. */
+export const playerViewFromDetails = (doc: PlayerDetailsDocument): PlayerView => ({
+  playerId: doc._id,
+  name: doc.name,
+  level: doc.level,
+  xp: doc.xp,
+  health: doc.health,
+  maxHealth: doc.maxHealth,
+  roomId: doc.roomId,
+  inventory: fromInventoryEntries(doc.inventory),
+  alive: doc.alive,
+  version: doc.version,
+  updatedAt: doc.updatedAt,
+});
+
+/** One player of GET /rooms/{roomId}/players. */
+export const roomPlayerFromDocument = (doc: RoomOccupancyDocument): RoomOccupancyView['players'][number] => ({
+  playerId: doc._id,
+  name: doc.name,
+  level: doc.level,
+  health: doc.health,
+  alive: doc.alive,
+  inventory: fromInventoryEntries(doc.inventory),
+  version: doc.version,
+});
