@@ -1,0 +1,6 @@
+export {
+  SYNTHETIC_PRICES,
+  syntheticConfig,
+  syntheticResults,
+  type SyntheticOptions,
+} from './synthetic-results';
