@@ -1,5 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import { registerBenchCommands } from './commands/bench.command';
+import { registerFleetCommands } from './commands/fleet.command';
 import { registerInfraCommands } from './commands/infra.command';
+import { registerLagCommand } from './commands/lag.command';
+import { registerCompareCommand, registerReportCommand } from './commands/report.command';
 import { registerStartCommand } from './commands/start.command';
 import { registerTestCommand } from './commands/test.command';
 
@@ -9,8 +13,13 @@ const program = new Command('qf')
   .exitOverride();
 
 registerInfraCommands(program);
+registerBenchCommands(program);
+registerFleetCommands(program);
+registerLagCommand(program);
 registerTestCommand(program);
 registerStartCommand(program);
+registerReportCommand(program);
+registerCompareCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

@@ -1,0 +1,123 @@
+import path from 'node:path';
+import type * as Pm2Module from 'pm2';
+import type { InfraContext } from '@qf/local-infra';
+
+/** The pm2 namespace every fleet process is started in; `down` removes exactly these. */
+export const FLEET_NAMESPACE = 'quest-fleet';
+
+/** What pm2 reports for one of our processes. */
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly status: string;
+  readonly restarts: number;
+  readonly cpuPercent: number;
+  readonly memoryBytes: number;
+  readonly uptimeMs: number;
+  readonly logFile?: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface StartSpec {
+  readonly name: string;
+  readonly entry: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly restart: boolean;
+}
+
+type Pm2 = typeof Pm2Module;
+/** pm2's description plus the fields it sends but does not type (namespace, env). */
+type Pm2Process = Pm2Module.ProcessDescription & {
+  pm2_env?: { namespace?: string; env?: Record<string, unknown> };
+};
+type Callback<T> = (error: Error | null, value: T) => void;
+
+const call = <T>(fn: (cb: Callback<T>) => void): Promise<T> =>
+  new Promise((resolve, reject) => fn((error, value) => (error ? reject(error) : resolve(value))));
+
+/**
+ * pm2 supervises the fleet (restart on crash when asked, logs, pids); its daemon and
+ * files live in `.local/pm2`. pm2 reads PM2_HOME when it is first loaded, hence the lazy require.
+ */
+export class Pm2Driver {
+  private pm2?: Pm2;
+
+  constructor(private readonly ctx: InfraContext) {}
+
+  private async connected(): Promise<Pm2> {
+    if (this.pm2) return this.pm2;
+    process.env['PM2_HOME'] = path.join(this.ctx.localDir, 'pm2');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pm2 = require('pm2') as Pm2;
+    await call<unknown>((cb) => pm2.connect(cb as never));
+    this.pm2 = pm2;
+    return pm2;
+  }
+
+  async start(spec: StartSpec): Promise<void> {
+    const pm2 = await this.connected();
+    const logFile = path.join(this.ctx.logDir, 'fleet', `${spec.name}.log`);
+    await call<unknown>((cb) =>
+      pm2.start(
+        {
+          name: spec.name,
+          namespace: FLEET_NAMESPACE,
+          script: path.join(this.ctx.root, 'tools/run-service.js'),
+          args: [spec.entry],
+          cwd: this.ctx.root,
+          interpreter: process.execPath,
+          exec_mode: 'fork',
+          env: { ...spec.env },
+          autorestart: spec.restart,
+          max_restarts: 10,
+          min_uptime: 5000,
+          kill_timeout: 15000,
+          out_file: logFile,
+          error_file: logFile,
+          merge_logs: true,
+        } as never,
+        cb as never,
+      ),
+    );
+  }
+
+  async list(): Promise<ManagedProcess[]> {
+    const pm2 = await this.connected();
+    const all = await call<Pm2Process[]>((cb) => pm2.list(cb as never));
+    return all
+      .filter((proc) => proc.pm2_env?.namespace === FLEET_NAMESPACE)
+      .map((proc) => {
+        const env = proc.pm2_env;
+        return {
+          name: String(proc.name),
+          pid: Number(proc.pid ?? 0),
+          status: String(env?.status ?? 'unknown'),
+          restarts: Number(env?.restart_time ?? 0),
+          cpuPercent: Number(proc.monit?.cpu ?? 0),
+          memoryBytes: Number(proc.monit?.memory ?? 0),
+          uptimeMs: env?.pm_uptime ? Date.now() - Number(env.pm_uptime) : 0,
+          ...(env?.pm_out_log_path ? { logFile: env.pm_out_log_path } : {}),
+          env: Object.fromEntries(Object.entries(env?.env ?? {}).map(([k, v]) => [k, String(v)])),
+        };
+      });
+  }
+
+  /** Stops (SIGTERM, then SIGKILL after kill_timeout) and forgets one process. */
+  async remove(name: string): Promise<void> {
+    const pm2 = await this.connected();
+    await call<unknown>((cb) => pm2.delete(name, cb as never));
+  }
+
+  /** Ends the pm2 daemon when it supervises nothing else. */
+  async shutdownIfIdle(): Promise<void> {
+    const pm2 = await this.connected();
+    const all = await call<unknown[]>((cb) => pm2.list(cb as never));
+    if (all.length === 0) await call<unknown>((cb) => pm2.killDaemon(cb as never));
+    this.disconnect();
+  }
+
+  disconnect(): void {
+    this.pm2?.disconnect();
+    this.pm2 = undefined;
+  }
+}
