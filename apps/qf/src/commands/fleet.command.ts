@@ -1,4 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { topicNames } from '@qf/contracts';
+import { createKafka, fleetConsumerLag } from '@qf/shared-kafka';
+import { lagSummary } from './lag-format';
 import { fleetDown, fleetScale, fleetStatus, fleetUp, FleetPlanError, parseScale, type ArchChoice, type Scale } from '@qf/fleet';
 
 const archOption = (value: string): ArchChoice => {
@@ -30,7 +33,23 @@ const printStatus = async () => {
       `${row.name.padEnd(24)}${String(row.pid).padEnd(8)}${row.status.padEnd(10)}${row.health.padEnd(12)}${String(row.restarts).padEnd(10)}${String(row.cpuPercent).padEnd(6)}${(row.memoryBytes / 1e6).toFixed(0).padEnd(8)}${row.httpUrl}${row.grpcAddress ? ` grpc ${row.grpcAddress}` : ''}${owned !== undefined ? ` partitions ${JSON.stringify(owned)}` : ''}\n`,
     );
   }
+  await printGroupLag();
   return rows;
+};
+
+/** The lag of every consumer group on the fleet's topics (details: `qf lag`). */
+const printGroupLag = async () => {
+  const names = topicNames();
+  const admin = createKafka('qf-fleet-status').admin();
+  try {
+    await admin.connect();
+    const lag = await fleetConsumerLag(admin, [names.commands, names.events, names.crudAudit]);
+    if (lag.length > 0) process.stdout.write(`\nconsumer lag (per partition: qf lag)\n${lagSummary(lag).map((line) => `  ${line}\n`).join('')}`);
+  } catch (error) {
+    process.stdout.write(`\nconsumer lag unavailable: ${error instanceof Error ? error.message : String(error)}\n`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 };
 
 /** `qf fleet up|status|scale|down`: the services as supervised local processes. */

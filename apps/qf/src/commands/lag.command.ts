@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { topicNames } from '@qf/contracts';
-import { createKafka, fleetConsumerLag, type PartitionLag } from '@qf/shared-kafka';
+import { createKafka, fleetConsumerLag } from '@qf/shared-kafka';
+import { lagTable } from './lag-format';
 
 interface LagOptions {
   group: string[];
@@ -10,32 +11,6 @@ interface LagOptions {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-const seconds = (value: number | null): string => (value === null ? '?' : value < 60 ? `${value.toFixed(1)}s` : `${(value / 60).toFixed(1)}m`);
-
-const table = (rows: readonly PartitionLag[]): string => {
-  const header = ['GROUP', 'TOPIC', 'PARTITION', 'HIGH-WATERMARK', 'COMMITTED', 'OFFSET-LAG', 'TIME-LAG'];
-  const cells = rows.map((row) => [
-    row.groupId,
-    row.topic,
-    String(row.partition),
-    String(row.highWatermark),
-    row.committedOffset === null ? '-' : String(row.committedOffset),
-    String(row.offsetLag),
-    seconds(row.timeLagSeconds),
-  ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((cell) => cell[column]?.length ?? 0)));
-  const line = (cell: string[]) => cell.map((value, column) => value.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
-  const totals = new Map<string, { offsetLag: number; timeLag: number | null }>();
-  for (const row of rows) {
-    const total = totals.get(row.groupId) ?? { offsetLag: 0, timeLag: 0 };
-    total.offsetLag += row.offsetLag;
-    total.timeLag = total.timeLag === null || row.timeLagSeconds === null ? null : Math.max(total.timeLag, row.timeLagSeconds);
-    totals.set(row.groupId, total);
-  }
-  const summary = [...totals].map(([group, total]) => `${group}: offset lag ${total.offsetLag}, time lag ${seconds(total.timeLag)}`);
-  return [line(header), ...cells.map(line), '', ...summary].join('\n');
-};
 
 /**
  * `qf lag`: per consumer group and partition, the offset lag (high watermark - committed
@@ -59,7 +34,7 @@ export const registerLagCommand = (program: Command): void => {
       try {
         const rows = await fleetConsumerLag(admin, topics, options.group.length > 0 ? { groups: options.group } : {});
         if (options.json) process.stdout.write(`${JSON.stringify({ measuredAt: new Date().toISOString(), partitions: rows }, null, 2)}\n`);
-        else process.stdout.write(rows.length > 0 ? `${table(rows)}\n` : `no consumer group has offsets on ${topics.join(', ')}\n`);
+        else process.stdout.write(rows.length > 0 ? `${lagTable(rows)}\n` : `no consumer group has offsets on ${topics.join(', ')}\n`);
       } finally {
         await admin.disconnect();
       }

@@ -1,4 +1,5 @@
 import { fleetCatalog, type ServiceSpec } from '@qf/local-infra';
+import { fleetIdentity } from './fleet-identity';
 
 export type Arch = 'es' | 'crud';
 export type ArchChoice = Arch | 'both';
@@ -75,17 +76,24 @@ export const desiredScale = (arch: ArchChoice, scale: Scale = {}): Scale => {
   return Object.fromEntries(services.map((spec) => [spec.name, scale[spec.name] ?? 1]));
 };
 
-export const replicaName = (service: string, index: number) => `qf-${service}-${index + 1}`;
+export const replicaName = (service: string, index: number) => `${fleetIdentity().processPrefix}${service}-${index + 1}`;
+
+/** The service of a replica name of this fleet (`qf-projector-2` → `projector`), else undefined. */
+export const serviceOfReplica = (name: string): string | undefined => {
+  const prefix = fleetIdentity().processPrefix;
+  if (!name.startsWith(prefix)) return undefined;
+  return /^(.+)-\d+$/.exec(name.slice(prefix.length))?.[1];
+};
 
 /** The processes that make up a scale, with their ports. */
-export const planReplicas = (scale: Scale): ReplicaPlan[] =>
+export const planReplicas = (scale: Scale, portOffset = fleetIdentity().portOffset): ReplicaPlan[] =>
   fleetCatalog.flatMap((service) =>
     Array.from({ length: scale[service.name] ?? 0 }, (_, index) => ({
       name: replicaName(service.name, index),
       service,
       index,
-      httpPort: service.httpPort + index * REPLICA_PORT_STRIDE,
-      ...(service.grpcPort !== undefined ? { grpcPort: service.grpcPort + index * REPLICA_PORT_STRIDE } : {}),
+      httpPort: service.httpPort + portOffset + index * REPLICA_PORT_STRIDE,
+      ...(service.grpcPort !== undefined ? { grpcPort: service.grpcPort + portOffset + index * REPLICA_PORT_STRIDE } : {}),
     })),
   );
 

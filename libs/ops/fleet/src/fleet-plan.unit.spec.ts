@@ -1,4 +1,5 @@
 import { desiredScale, diffReplicas, FleetPlanError, parseScale, planReplicas, resolveServiceName } from './fleet-plan';
+import { fleetIdentity } from './fleet-identity';
 
 describe('parseScale', () => {
   it('reads NAME=COUNT lists with short names', () => {
@@ -58,5 +59,33 @@ describe('resolveServiceName', () => {
   it('accepts catalog names and aliases', () => {
     expect(resolveServiceName('gateway')).toBe('command-gateway');
     expect(resolveServiceName('audit-consumer')).toBe('audit-consumer');
+  });
+});
+
+describe('fleetIdentity: a named fleet beside the default one', () => {
+  it('is the default fleet when QF_FLEET_ID is unset', () => {
+    expect(fleetIdentity({})).toEqual({ id: '', namespace: 'quest-fleet', processPrefix: 'qf-', portOffset: 0 });
+  });
+
+  it('gives a named fleet its own namespace, process prefix and port offset', () => {
+    expect(fleetIdentity({ QF_FLEET_ID: 'exp1', QF_FLEET_PORT_OFFSET: '10000' })).toEqual({
+      id: 'exp1',
+      namespace: 'quest-fleet-exp1',
+      processPrefix: 'qfexp1-',
+      portOffset: 10000,
+    });
+  });
+
+  it.each([
+    [{ QF_FLEET_ID: 'Bad Id' }, /QF_FLEET_ID/],
+    [{ QF_FLEET_PORT_OFFSET: '-5' }, /QF_FLEET_PORT_OFFSET/],
+    [{ QF_FLEET_PORT_OFFSET: 'ten' }, /QF_FLEET_PORT_OFFSET/],
+  ])('refuses %j naming the variable', (env, message) => {
+    expect(() => fleetIdentity(env)).toThrow(message);
+  });
+
+  it('shifts every port of a plan by the offset', () => {
+    const [gateway] = planReplicas({ 'command-gateway': 1 }, 10000);
+    expect(gateway).toMatchObject({ httpPort: 13000, grpcPort: 60051 });
   });
 });

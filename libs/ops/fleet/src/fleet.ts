@@ -4,6 +4,7 @@ import {
   desiredScale,
   diffReplicas,
   planReplicas,
+  serviceOfReplica,
   type ArchChoice,
   type ReplicaPlan,
   type Scale,
@@ -92,7 +93,7 @@ const waitHealthy = async (driver: Pm2Driver, plans: readonly ReplicaPlan[], tim
 const scaleOf = (processes: readonly ManagedProcess[]): Record<string, number> => {
   const scale: Record<string, number> = {};
   for (const proc of processes) {
-    const service = /^qf-(.+)-\d+$/.exec(proc.name)?.[1];
+    const service = serviceOfReplica(proc.name);
     if (service) scale[service] = (scale[service] ?? 0) + 1;
   }
   return scale;

@@ -8,6 +8,7 @@ export {
   planReplicas,
   REPLICA_PORT_STRIDE,
   replicaName,
+  serviceOfReplica,
   resolveServiceName,
   servicesOf,
   type Arch,
@@ -16,3 +17,4 @@ export {
   type Scale,
 } from './fleet-plan';
 export { FLEET_NAMESPACE, Pm2Driver, type ManagedProcess } from './pm2-driver';
+export { fleetIdentity, FleetIdentityError, type FleetIdentity } from './fleet-identity';

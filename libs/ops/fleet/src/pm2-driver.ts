@@ -1,8 +1,11 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type * as Pm2Module from 'pm2';
 import type { InfraContext } from '@qf/local-infra';
 
-/** The pm2 namespace every fleet process is started in; `down` removes exactly these. */
+import { fleetIdentity } from './fleet-identity';
+
+/** The pm2 namespace of the default fleet; `down` removes exactly the processes of its namespace. */
 export const FLEET_NAMESPACE = 'quest-fleet';
 
 /** What pm2 reports for one of our processes. */
@@ -37,7 +40,7 @@ const call = <T>(fn: (cb: Callback<T>) => void): Promise<T> =>
 
 /**
  * pm2 supervises the fleet (restart on crash when asked, logs, pids); its daemon and
- * files live in `.local/pm2`. pm2 reads PM2_HOME when it is first loaded, hence the lazy require.
+ * files live in `.local/pm2`.
  */
 export class Pm2Driver {
   private pm2?: Pm2;
@@ -46,9 +49,11 @@ export class Pm2Driver {
 
   private async connected(): Promise<Pm2> {
     if (this.pm2) return this.pm2;
-    process.env['PM2_HOME'] = path.join(this.ctx.localDir, 'pm2');
+    // An instance of its own (pm2's `custom` API class) rather than the module's shared
+    // singleton, so one driver's disconnect never cuts another driver's connection.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pm2 = require('pm2') as Pm2;
+    const { custom: Pm2Api } = require('pm2') as { custom: new (options: { pm2_home: string }) => Pm2 };
+    const pm2 = new Pm2Api({ pm2_home: path.join(this.ctx.localDir, 'pm2') });
     await call<unknown>((cb) => pm2.connect(cb as never));
     this.pm2 = pm2;
     return pm2;
@@ -61,7 +66,7 @@ export class Pm2Driver {
       pm2.start(
         {
           name: spec.name,
-          namespace: FLEET_NAMESPACE,
+          namespace: fleetIdentity().namespace,
           script: path.join(this.ctx.root, 'tools/run-service.js'),
           args: [spec.entry],
           cwd: this.ctx.root,
@@ -85,7 +90,7 @@ export class Pm2Driver {
     const pm2 = await this.connected();
     const all = await call<Pm2Process[]>((cb) => pm2.list(cb as never));
     return all
-      .filter((proc) => proc.pm2_env?.namespace === FLEET_NAMESPACE)
+      .filter((proc) => proc.pm2_env?.namespace === fleetIdentity().namespace)
       .map((proc) => {
         const env = proc.pm2_env;
         return {
@@ -112,8 +117,19 @@ export class Pm2Driver {
   async shutdownIfIdle(): Promise<void> {
     const pm2 = await this.connected();
     const all = await call<unknown[]>((cb) => pm2.list(cb as never));
-    if (all.length === 0) await call<unknown>((cb) => pm2.killDaemon(cb as never));
     this.disconnect();
+    if (all.length > 0) return;
+    // Not pm2.killDaemon(): its daemon answers with SIGQUIT to the caller's pid, which kills
+    // a caller whose handler cannot be installed on the real process (a Jest worker).
+    const pidFile = path.join(this.ctx.localDir, 'pm2', 'pm2.pid');
+    const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : NaN;
+    if (Number.isInteger(pid) && pid > 0) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
   }
 
   disconnect(): void {
