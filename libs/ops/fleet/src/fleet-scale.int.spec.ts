@@ -27,7 +27,7 @@ const env = { QF_TOPIC_PREFIX: prefix, QF_MONGO_DB: database, QF_PARTITIONS: Str
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('qf fleet scale: projectors 1 → 3 → 1 under load', () => {
+describe('the ES fleet as separate processes (a named fleet on shifted ports)', () => {
   let mongo: MongoClient;
   const gatewayUrl = () => `http://127.0.0.1:${planReplicas({ 'command-gateway': 1 })[0]!.httpPort}`;
   const queryUrl = () => `http://127.0.0.1:${planReplicas({ 'query-service': 1 })[0]!.httpPort}`;
@@ -35,6 +35,7 @@ describe('qf fleet scale: projectors 1 → 3 → 1 under load', () => {
   beforeAll(async () => {
     mongo = createMongoClient();
     await mongo.connect();
+    await fleetUp({ arch: 'es', env, healthTimeoutMs: 120_000 });
   });
 
   afterAll(async () => {
@@ -43,19 +44,31 @@ describe('qf fleet scale: projectors 1 → 3 → 1 under load', () => {
     await mongo.close();
   });
 
-  it('keeps read models equal to a fold of the log across rebalances', async () => {
-    await fleetUp({ arch: 'es', env, healthTimeoutMs: 120_000 });
+  const send = async (path: string, body: unknown) => {
+    const response = await fetch(`${gatewayUrl()}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { playerId: string; version: number };
+  };
 
-    const send = async (path: string, body: unknown) => {
-      const response = await fetch(`${gatewayUrl()}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as { playerId: string; version: number };
-    };
+  it('reads your writes: gateway → processor → projector → query with minVersion', async () => {
+    const { playerId, version: registered } = await send('/players', { name: 'ryw', startRoom: ROOMS[0] });
+    let version = registered;
+    for (let step = 1; step <= 20; step += 1) {
+      ({ version } = await send(`/players/${playerId}/gain-experience`, { amount: step }));
+      // Right after the decision, with no sleep: the query waits until the view reaches it.
+      const response = await fetch(`${queryUrl()}/players/${playerId}?minVersion=${version}`);
+      expect(response.status).toBe(200);
+      const view = (await response.json()) as { version: number; xp: number };
+      expect(view.version).toBeGreaterThanOrEqual(version);
+      expect(view.xp).toBe((step * (step + 1)) / 2);
+    }
+  });
 
+  it('scales projectors 1 → 3 → 1 under load; read models stay equal to a fold of the log', async () => {
     const players = await Promise.all(
       Array.from({ length: PLAYERS }, (_, i) => send('/players', { name: `scaler-${i}`, startRoom: ROOMS[0] })),
     );
