@@ -1,5 +1,6 @@
-// The experiment's measurement and reporting foundations: config, metrics, USL fit, /proc
-// sampler, rate search, results format and report rendering. The runner builds on these.
+// The experiment: config, metrics, USL fit, /proc sampler, rate search, results format and
+// report rendering, and the runner that drives the fleets with them (it needs the fleet,
+// Kafka and Mongo, hence type:infra).
 export {
   ARCHITECTURES,
   DEFAULT_SCALABLE_SERVICES,
@@ -86,3 +87,13 @@ export {
   writeReport,
   type WrittenReport,
 } from './report/write-report';
+
+// The runner: orchestrates fleets, load, probes and the report (`qf experiment`, `npm start`).
+export {
+  runExperiment,
+  type ExperimentRun,
+  type RunExperimentOptions,
+} from './runner/run-experiment';
+export { planCells, runTag, type CellPlan } from './runner/run-plan';
+export { estimateRemainingSeconds, formatDuration } from './runner/eta';
+export { probeConsistency, type ConsistencyProbeOptions } from './runner/consistency.probe';

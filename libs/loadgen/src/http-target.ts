@@ -6,11 +6,17 @@ export interface TargetResponse {
   readonly body: string;
 }
 
+/** What a scenario sends requests through: one base URL, or several replicas behind one face. */
+export interface RequestTarget {
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<TargetResponse>;
+  get(path: string): Promise<TargetResponse>;
+}
+
 /**
  * Keep-alive HTTP/1.1 to one base URL through an undici connection pool: the client side
  * must cost little CPU, because on one machine it competes with the system it measures.
  */
-export class HttpTarget {
+export class HttpTarget implements RequestTarget {
   private readonly pool: Pool;
   private readonly prefix: string;
 

@@ -1,4 +1,4 @@
-export { HttpTarget, type TargetResponse } from './http-target';
+export { HttpTarget, type RequestTarget, type TargetResponse } from './http-target';
 export { LatencyRecorder, type LatencySummary } from './latency-recorder';
 export { machineInfo, type MachineInfo } from './machine';
 export {

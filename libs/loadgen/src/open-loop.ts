@@ -35,6 +35,10 @@ export interface OpenLoopOptions {
   readonly next: () => Operation;
   readonly progressEveryMs?: number;
   readonly onProgress?: (progress: Progress) => void;
+  /** Called once, when the first measured request is due (e.g. to open a resource-sampling window). */
+  readonly onMeasureStart?: () => void;
+  /** Stops scheduling (Ctrl-C); what was sent is still drained and counted. */
+  readonly signal?: AbortSignal;
 }
 
 /** What an open-loop run measured (measurement phase only). */
@@ -167,10 +171,15 @@ export const runOpenLoop = async (options: OpenLoopOptions): Promise<OpenLoopRes
   };
 
   let index = 0;
-  while (index < total) {
+  let measureStarted = false;
+  while (index < total && !options.signal?.aborted) {
     const now = performance.now();
     const due = Math.min(total, Math.floor((now - start) / intervalMs) + 1);
     while (index < due) {
+      if (index === warmupCount && !measureStarted) {
+        measureStarted = true;
+        options.onMeasureStart?.();
+      }
       launch(index, start + index * intervalMs);
       index += 1;
     }
@@ -192,7 +201,8 @@ export const runOpenLoop = async (options: OpenLoopOptions): Promise<OpenLoopRes
   const timedOut = unanswered.length;
   failed += timedOut;
 
-  const scheduled = total - warmupCount;
+  // An aborted run counts only what it scheduled.
+  const scheduled = Math.max(0, index - warmupCount);
   const measuredSeconds =
     Math.max((lastMeasuredCompletion || performance.now()) - measureStart, 1) / 1000;
   return {

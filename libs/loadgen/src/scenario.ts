@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { HttpTarget } from './http-target';
+import type { RequestTarget } from './http-target';
 import type { Operation } from './open-loop';
 import { indexSampler, weightedChoice, type KeyDistribution, type Random } from './sampling';
 
@@ -16,6 +16,7 @@ export const OPERATION_KINDS = [
   'get-room',
   'leaderboard',
   'history',
+  'state-at',
 ] as const;
 
 export type OperationKind = (typeof OPERATION_KINDS)[number];
@@ -94,12 +95,14 @@ const amount = (random: Random, max: number) => 1 + Math.floor(random() * max);
 export class ScenarioDriver {
   private readonly playerIds: string[] = [];
   private pickPlayer: () => number = () => 0;
+  /** When the pool was registered: `state-at` asks for a past instant after it. */
+  private registeredAt = Date.now();
   private readonly pickKind: () => OperationKind;
 
   constructor(
     private readonly spec: ScenarioSpec,
-    private readonly commands: HttpTarget,
-    private readonly reads: HttpTarget,
+    private readonly commands: RequestTarget,
+    private readonly reads: RequestTarget,
     private readonly random: Random,
   ) {
     this.pickKind = weightedChoice(
@@ -135,6 +138,7 @@ export class ScenarioDriver {
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, this.spec.players) }, worker));
     this.pickPlayer = indexSampler(this.playerIds.length, this.spec.distribution, this.random);
+    this.registeredAt = Date.now();
   }
 
   /** The next operation of the mix. */
@@ -185,7 +189,17 @@ export class ScenarioDriver {
         return read('/leaderboard?limit=10');
       case 'history':
         return read(`/players/${player}/history?limit=100`);
+      case 'state-at':
+        // A past instant after the pool was registered, so every player existed by then.
+        return read(`/players/${player}/state?at=${this.pastInstant()}`);
     }
+  }
+
+  private pastInstant(): string {
+    const now = Date.now();
+    return new Date(
+      this.registeredAt + Math.floor(this.random() * Math.max(0, now - this.registeredAt)),
+    ).toISOString();
   }
 
   private room(): string {

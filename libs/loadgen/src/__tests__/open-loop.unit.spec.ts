@@ -63,4 +63,43 @@ describe('runOpenLoop', () => {
     expect(result.failed).toBe(3);
     expect(result.byLabel['boom']).toEqual({ count: 1, statuses: { error: 1 } });
   });
+
+  it('calls onMeasureStart once, when the first measured request is due', async () => {
+    let calls = 0;
+    let sentBeforeStart = -1;
+    let sent = 0;
+    await runOpenLoop({
+      rate: 500,
+      durationMs: 40,
+      warmupMs: 20,
+      onMeasureStart: () => {
+        calls += 1;
+        sentBeforeStart = sent;
+      },
+      next: () => {
+        sent += 1;
+        return instant(200);
+      },
+    });
+    expect(calls).toBe(1);
+    expect(sentBeforeStart).toBe(10);
+  });
+
+  it('stops scheduling when aborted and counts only what it scheduled', async () => {
+    const controller = new AbortController();
+    let sent = 0;
+    const result = await runOpenLoop({
+      rate: 1000,
+      durationMs: 10_000,
+      signal: controller.signal,
+      next: () => {
+        sent += 1;
+        if (sent === 20) controller.abort();
+        return instant(200);
+      },
+    });
+    expect(result.scheduled).toBe(sent);
+    expect(result.scheduled).toBeLessThan(10_000);
+    expect(result.completed).toBe(result.scheduled);
+  });
 });

@@ -1,0 +1,144 @@
+import type { OpenLoopResult } from '@qf/loadgen';
+import type { ExperimentConfig } from '../config/experiment-config.schema';
+import type {
+  ConsumerLag,
+  DiskUsage,
+  LatencySummary,
+  ProcessUsage,
+  Saturation,
+  StepResult,
+} from '../results/experiment-results';
+
+/** Requests of a step by outcome. */
+export interface RequestCounts {
+  readonly sent: number;
+  /** 2xx. */
+  readonly succeeded: number;
+  /** 4xx: domain rejections (409/422) and other refusals, valid answers counted apart. */
+  readonly rejections: number;
+  /** 5xx, no response, dropped by the generator's safety valve, unanswered after the drain. */
+  readonly errors: number;
+}
+
+/** Sorts the generator's status tally (`"201"`, `"409"`, `"503"`, `"error"`, `"timeout"`, `"dropped"`). */
+export const countRequests = (
+  loop: Pick<OpenLoopResult, 'scheduled' | 'statuses'>,
+): RequestCounts => {
+  let succeeded = 0;
+  let rejections = 0;
+  let errors = 0;
+  for (const [status, count] of Object.entries(loop.statuses)) {
+    const code = Number(status);
+    if (code >= 200 && code < 300) succeeded += count;
+    else if (code >= 300 && code < 500) rejections += count;
+    else errors += count;
+  }
+  return { sent: loop.scheduled, succeeded, rejections, errors };
+};
+
+/** The latency percentile the SLO is stated on. */
+export const sloLatency = (latency: LatencySummary, percentile: 50 | 95 | 99): number =>
+  percentile === 50 ? latency.p50 : percentile === 99 ? latency.p99 : latency.p95;
+
+/**
+ * Did the step hold the SLO: the configured percentile within T^ and at most the allowed
+ * share of errors? A step that got no answer at all did not.
+ */
+export const holdsSlo = (
+  latency: LatencySummary,
+  counts: RequestCounts,
+  slo: ExperimentConfig['slo'],
+): boolean => {
+  if (counts.succeeded + counts.rejections === 0) return false;
+  const errorRatio = counts.sent > 0 ? counts.errors / counts.sent : 1;
+  return sloLatency(latency, slo.percentile) <= slo.latencyMs && errorRatio <= slo.maxErrorRatio;
+};
+
+/** What one measured step produced, before it is judged. */
+export interface StepMeasurement {
+  readonly index: number;
+  readonly offeredRate: number;
+  readonly startedAt: string;
+  /** Wall time of the resource-sampling window (measurement start to the end of the drain), seconds. */
+  readonly windowSeconds: number;
+  readonly loop: OpenLoopResult;
+  readonly processes: readonly ProcessUsage[];
+  readonly disk: readonly DiskUsage[];
+  readonly consumerLag?: readonly ConsumerLag[];
+  readonly saturation?: Saturation;
+}
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+/** A step's record: λ from the successful answers, latencies, the SLO verdict and the resources. */
+export const buildStepResult = (
+  measured: StepMeasurement,
+  slo: ExperimentConfig['slo'],
+): StepResult => {
+  const counts = countRequests(measured.loop);
+  const latencyMs: LatencySummary = {
+    p50: measured.loop.latency.p50,
+    p95: measured.loop.latency.p95,
+    p99: measured.loop.latency.p99,
+    max: measured.loop.latency.max,
+    mean: measured.loop.latency.mean,
+  };
+  const durationSeconds = Math.max(
+    0.001,
+    measured.windowSeconds > 0 ? measured.windowSeconds : measured.loop.measuredSeconds,
+  );
+  return {
+    index: measured.index,
+    offeredRate: measured.offeredRate,
+    startedAt: measured.startedAt,
+    durationSeconds: round3(durationSeconds),
+    status: 'ok',
+    requests: counts,
+    throughput: round3(counts.succeeded / Math.max(0.001, measured.loop.measuredSeconds)),
+    latencyMs,
+    withinSlo: holdsSlo(latencyMs, counts, slo),
+    processes: measured.processes,
+    disk: measured.disk,
+    ...(measured.consumerLag ? { consumerLag: measured.consumerLag } : {}),
+    ...(measured.saturation ? { saturation: measured.saturation } : {}),
+  };
+};
+
+/** Marks a step failed with its reason; what it measured stays, it never counts as holding the SLO. */
+export const failStep = (step: StepResult, reason: string): StepResult => ({
+  ...step,
+  status: 'failed',
+  reason,
+  withinSlo: false,
+});
+
+/** A step that broke before it measured anything (the fleet or the generator failed at its start). */
+export const emptyFailedStep = (
+  index: number,
+  offeredRate: number,
+  startedAt: string,
+  reason: string,
+): StepResult => ({
+  index,
+  offeredRate,
+  startedAt,
+  durationSeconds: 0.001,
+  status: 'failed',
+  reason,
+  requests: { sent: 0, succeeded: 0, rejections: 0, errors: 0 },
+  throughput: 0,
+  latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
+  withinSlo: false,
+  processes: [],
+  disk: [],
+});
+
+/** Index of the step that sets λ(k): the highest offered rate that held the SLO (undefined if none). */
+export const bestPassingStep = (steps: readonly StepResult[]): number | undefined => {
+  let best: StepResult | undefined;
+  for (const step of steps) {
+    if (step.status !== 'ok' || !step.withinSlo) continue;
+    if (!best || step.offeredRate > best.offeredRate) best = step;
+  }
+  return best?.index;
+};
