@@ -123,13 +123,20 @@ export class Pm2Driver {
     // a caller whose handler cannot be installed on the real process (a Jest worker).
     const pidFile = path.join(this.ctx.localDir, 'pm2', 'pm2.pid');
     const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : NaN;
-    if (Number.isInteger(pid) && pid > 0) {
+    if (!(Number.isInteger(pid) && pid > 0)) return;
+    const alive = () => {
       try {
-        process.kill(pid, 'SIGTERM');
+        process.kill(pid, 0);
+        return true;
       } catch {
-        // already gone
+        return false;
       }
-    }
+    };
+    if (!alive()) return;
+    process.kill(pid, 'SIGTERM');
+    // Wait until it is gone: a connect in the meantime would reach the dying daemon and hang.
+    const deadline = Date.now() + 10_000;
+    while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
   disconnect(): void {
