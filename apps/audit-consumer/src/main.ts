@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { topicNames } from '@qf/contracts';
 import { createHttpApp } from '@qf/player-api';
-import { AuditConsumer, AuditLog } from '@qf/player-crud';
+import { AuditConsumer, AuditLog, followAuditLogAlias } from '@qf/player-crud';
 import { createKafka, ensureTopics } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';
 import { createLogger } from '@qf/shared-observability';
@@ -18,7 +18,8 @@ const main = async () => {
   const client = createMongoClient();
   await client.connect();
   const db = client.db(databaseName());
-  const auditLog = new AuditLog(db);
+  // Writes wherever the audit_log alias points, so a `qf replay audit_log` switch is followed.
+  const auditLog = new AuditLog(db, followAuditLogAlias(db));
   await auditLog.ensureIndexes();
   const topics = topicNames();
   const kafka = createKafka('audit-consumer');

@@ -5,6 +5,7 @@ import {
   AuditLog,
   CrudCommandExecutor,
   CrudQueries,
+  followAuditLogAlias,
   KafkaAuditPublisher,
   PlayerRepository,
   type AuditPublisher,
@@ -58,7 +59,8 @@ export const startCrudService = async (config: CrudServiceConfig): Promise<Runni
   await client.connect();
   const db = client.db(databaseName());
   const players = new PlayerRepository(db);
-  const auditLog = new AuditLog(db);
+  // Follows the audit_log alias, so a `qf replay audit_log` switch reaches the history queries.
+  const auditLog = new AuditLog(db, followAuditLogAlias(db));
   await players.ensureIndexes();
   await auditLog.ensureIndexes();
   const publisher =

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { topicNames } from '@qf/contracts';
 import { createHttpApp } from '@qf/player-api';
-import { cacheKeyPrefix, createProjector, prepareProjection, type ProjectorWiring } from '@qf/player-read-model';
+import { cacheKeyPrefix, createProjector, prepareProjection, ViewAliases, type ProjectorWiring } from '@qf/player-read-model';
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';
 import { createLogger } from '@qf/shared-observability';
@@ -28,6 +28,8 @@ const main = async () => {
     db,
     ...(redis ? { redis } : {}),
     target: config.target,
+    // Writes wherever the view aliases point, so a `qf replay` switch is followed (within 5 s).
+    aliases: new ViewAliases(db, 5000, config.target.collections),
     topics: { events: topics.events, deadLetter: topics.eventsDeadLetter },
     cache: { keyPrefix: cacheKeyPrefix(db.databaseName), ttlMs: config.cacheTtlMs },
     stateCacheSize: config.stateCacheSize,

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommands } from './commands/bench.command';
+import { registerExperimentCommand } from './commands/experiment.command';
 import { registerFleetCommands } from './commands/fleet.command';
 import { registerInfraCommands } from './commands/infra.command';
 import { registerLagCommand } from './commands/lag.command';
+import { registerReplayCommand } from './commands/replay.command';
 import { registerCompareCommand, registerReportCommand } from './commands/report.command';
 import { registerStartCommand } from './commands/start.command';
 import { registerTestCommand } from './commands/test.command';
@@ -16,8 +18,10 @@ registerInfraCommands(program);
 registerBenchCommands(program);
 registerFleetCommands(program);
 registerLagCommand(program);
+registerReplayCommand(program);
 registerTestCommand(program);
 registerStartCommand(program);
+registerExperimentCommand(program);
 registerReportCommand(program);
 registerCompareCommand(program);
 

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseMix, type KeyDistribution } from '@qf/loadgen';
 import { formatWriteBench, runWriteBench } from '@qf/bench-write';
+import { registerBenchReplayCommand } from './bench-replay.command';
+import { registerBenchProjectCommand } from './bench-project.command';
 import { intInRange } from './parse-options';
 
 interface WriteOptions {
@@ -57,6 +59,7 @@ export const registerBenchCommands = (program: Command): void => {
   const bench = program
     .command('bench')
     .description('benchmarks: open-loop load, HdrHistogram latencies, JSON + table');
+  registerBenchProjectCommand(bench);
 
   bench
     .command('write')
@@ -163,4 +166,5 @@ export const registerBenchCommands = (program: Command): void => {
           : `${formatWriteBench(report)}\nJSON: ${out}\n`,
       );
     });
+  registerBenchReplayCommand(bench);
 };

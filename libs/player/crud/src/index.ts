@@ -3,12 +3,14 @@ export {
   auditEventFromRecord,
   type AuditConsumerOptions,
 } from './audit/audit-consumer';
+export { followAuditLogAlias } from './audit/audit-log-alias';
 export {
   AuditLog,
   auditDocumentFor,
   eventFromAuditDocument,
   gaplessPrefix,
   onlyDuplicateKeyErrors,
+  type AuditLogCollection,
   type AuditLogDocument,
 } from './audit/audit-log';
 export { COLLECTIONS } from './collections';

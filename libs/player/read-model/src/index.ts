@@ -32,6 +32,7 @@ export type { PendingVersion, ViewCacheWriter } from './store/view-cache.port';
 
 // Adapters: Mongo, Redis, Kafka.
 export { PlayerViewCache, type CacheRead, type PlayerViewCacheOptions } from './cache/player-view.cache';
+export { AliasFollowingReadModelStore } from './mongo/alias-following.store';
 export { idempotentBulkWrite } from './mongo/idempotent-bulk-write';
 export { MongoReadModelStore } from './mongo/mongo-read-model.store';
 export { ensureReadModelIndexes } from './mongo/read-model.indexes';

@@ -74,16 +74,36 @@ export const gaplessPrefix = (events: readonly PlayerEvent[]): PlayerEvent[] => 
   return prefix;
 };
 
+/**
+ * Where the audit log lives: a fixed collection name, or one looked up per operation
+ * (followAuditLogAlias: the alias a `qf replay audit_log` switches to a rebuilt generation).
+ */
+export type AuditLogCollection = string | (() => Promise<string>);
+
 /** The `audit_log` collection: idempotent batch inserts, and the reads history queries need. */
 export class AuditLog {
+  /** The collection of a fixed name (the default `audit_log` when following an alias). */
   readonly collection: Collection<AuditLogDocument>;
 
-  constructor(db: Db) {
-    this.collection = db.collection<AuditLogDocument>(COLLECTIONS.auditLog);
+  constructor(
+    private readonly db: Db,
+    private readonly source: AuditLogCollection = COLLECTIONS.auditLog,
+  ) {
+    this.collection = db.collection<AuditLogDocument>(
+      typeof source === 'string' ? source : COLLECTIONS.auditLog,
+    );
+  }
+
+  private async current(): Promise<Collection<AuditLogDocument>> {
+    return typeof this.source === 'string'
+      ? this.collection
+      : this.db.collection<AuditLogDocument>(await this.source());
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndexes([
+    await (
+      await this.current()
+    ).createIndexes([
       { key: { playerId: 1, version: 1 }, name: 'playerId_1_version_1' },
       { key: { playerId: 1, occurredAt: 1 }, name: 'playerId_1_occurredAt_1' },
     ]);
@@ -96,18 +116,19 @@ export class AuditLog {
    * are present and a second insert of the missing ones.
    */
   async insertIdempotent(docs: readonly AuditLogDocument[]): Promise<{ duplicates: number }> {
+    const collection = await this.current();
     let pending = [...docs];
     let duplicates = 0;
     for (let round = 1; pending.length > 0; round += 1) {
       try {
-        await this.collection.insertMany(pending, { ordered: false });
+        await collection.insertMany(pending, { ordered: false });
         break;
       } catch (error) {
         if (!onlyDuplicateKeyErrors(error) || round >= 5) throw error;
         if (round === 1) duplicates = duplicateCount(error);
       }
       const ids = pending.map((doc) => doc._id);
-      const present = await this.collection
+      const present = await collection
         .find({ _id: { $in: ids } }, { projection: { _id: 1 } })
         .toArray();
       const stored = new Set(present.map((doc) => doc._id));
@@ -118,7 +139,8 @@ export class AuditLog {
 
   /** Events of playerId from fromVersion on, in version order. */
   async history(playerId: string, fromVersion: number, limit: number): Promise<PlayerEvent[]> {
-    const docs = await this.collection
+    const collection = await this.current();
+    const docs = await collection
       .find({ playerId, version: { $gte: fromVersion } })
       .sort({ version: 1 })
       .limit(limit)
@@ -135,7 +157,8 @@ export class AuditLog {
       'version' in asOf
         ? { version: { $lte: asOf.version } }
         : { occurredAt: { $lte: new Date(asOf.at) } };
-    const docs = await this.collection
+    const collection = await this.current();
+    const docs = await collection
       .find({ playerId, ...bound })
       .sort({ version: 1 })
       .toArray();

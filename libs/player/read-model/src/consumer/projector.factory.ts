@@ -5,7 +5,9 @@ import { ensureTopics } from '@qf/shared-kafka';
 import type { Logger } from '@qf/shared-observability';
 import { PlayerViewCache } from '../cache/player-view.cache';
 import { ensureReadModelIndexes } from '../mongo/read-model.indexes';
+import { AliasFollowingReadModelStore } from '../mongo/alias-following.store';
 import { MongoReadModelStore } from '../mongo/mongo-read-model.store';
+import type { ViewAliases } from '../mongo/view-aliases';
 import type { ProjectionTarget } from '../projection/projection-target';
 import { PlayerStateCache } from '../store/player-state.cache';
 import { ReadModelWriter } from '../store/read-model.writer';
@@ -21,6 +23,12 @@ export interface ProjectorWiring {
   /** Absent: no cache writes (a rebuild into new collections has no business in the live cache). */
   readonly redis?: Redis;
   readonly target: ProjectionTarget;
+  /**
+   * The live projector follows the view aliases (build them with target.collections as
+   * defaults): after `qf replay` switches a view, it writes the new generation. Absent:
+   * always target.collections (tests, benchmarks, a rebuild).
+   */
+  readonly aliases?: ViewAliases;
   readonly topics: { readonly events: string; readonly deadLetter: string };
   readonly cache?: { readonly keyPrefix: string; readonly ttlMs: number };
   /** Player states remembered between batches (0 = read every base from Mongo). */
@@ -31,7 +39,9 @@ export interface ProjectorWiring {
 
 /** Builds a projector replica over Mongo and, when given, Redis (call prepareProjection before start). */
 export const createProjector = (wiring: ProjectorWiring): Projector => {
-  const store = new MongoReadModelStore(wiring.db, wiring.target.collections);
+  const store = wiring.aliases
+    ? new AliasFollowingReadModelStore(wiring.db, wiring.aliases)
+    : new MongoReadModelStore(wiring.db, wiring.target.collections);
   const cache = wiring.redis
     ? new PlayerViewCache(wiring.redis, wiring.cache ?? { keyPrefix: cacheKeyPrefix(wiring.db.databaseName), ttlMs: 300_000 })
     : undefined;
@@ -50,7 +60,8 @@ export const createProjector = (wiring: ProjectorWiring): Projector => {
 /** What a projector needs before it starts: its topics and the read-model indexes (idempotent). */
 export const prepareProjection = async (wiring: ProjectorWiring, partitions: number): Promise<void> => {
   await ensureProjectorTopics(wiring.kafka, wiring.topics, partitions);
-  await ensureReadModelIndexes(wiring.db, wiring.target.collections);
+  // Following the aliases, the collections to index are the ones they name (not a replaced generation).
+  await ensureReadModelIndexes(wiring.db, wiring.aliases ? await wiring.aliases.collections() : wiring.target.collections);
 };
 
 /**

@@ -90,13 +90,18 @@ const commandFor = (
  * stay in version order. Command ids are fixed (`${playerId}:cmd-${n}`), so the same
  * seed yields byte-identical events.
  */
-export const randomHistories = (options: RandomHistoryOptions): PlayerEvent[] => {
+export const randomHistories = (options: RandomHistoryOptions): PlayerEvent[] => [...generateHistories(options)];
+
+/**
+ * The events of randomHistories one at a time (the same events for the same options),
+ * so a benchmark can stream a log of millions of events without holding it in memory.
+ */
+export function* generateHistories(options: RandomHistoryOptions): Generator<PlayerEvent, void, undefined> {
   const random = seededRandom(options.seed ?? 1);
   const rooms = Array.from({ length: Math.max(2, options.rooms ?? 8) }, (_, i) => `room.${i}`);
   const items = Array.from({ length: Math.max(1, options.items ?? 6) }, (_, i) => `item.${i}`);
   const start = options.startTime ?? Date.parse('2025-01-01T00:00:00.000Z');
   const players = Array.from({ length: options.players }, () => ({ state: initialState(randomUuid(random)), tried: -1 }));
-  const log: PlayerEvent[] = [];
   let clock = 0;
   const active = [...players];
   while (active.length > 0) {
@@ -114,7 +119,7 @@ export const randomHistories = (options: RandomHistoryOptions): PlayerEvent[] =>
         : commandFor(nextCommand(random, player.state), random, player.state, rooms, items, metadata);
     const decision = tryDecide(command, player.state);
     if (decision.ok) {
-      log.push(...decision.events);
+      yield* decision.events;
       player.state = decision.state;
     }
     player.tried += 1;
@@ -123,8 +128,7 @@ export const randomHistories = (options: RandomHistoryOptions): PlayerEvent[] =>
       active.pop();
     }
   }
-  return log;
-};
+}
 
 /** The state of every player in a log (the reference the read models must equal). */
 export const foldLog = (log: readonly PlayerEvent[]): Map<string, PlayerState> => {

@@ -1,0 +1,616 @@
+import type { Admin, Kafka } from 'kafkajs';
+import type { Db } from 'mongodb';
+import { topicNames, type TopicNames } from '@qf/contracts';
+import { AuditLog } from '@qf/player-crud';
+import {
+  ensureReadModelIndexes,
+  type ReadModelCollections,
+  type ViewName,
+} from '@qf/player-read-model';
+import type { Logger } from '@qf/shared-observability';
+import {
+  committedOffsets,
+  hasReached,
+  partitionPositions,
+  topicEnds,
+} from '../kafka/partition-positions';
+import { liveGroupOf, planReplay, sourceTopicOf, type ReplayPlan } from '../plan/replay-plan';
+import { AUDIT_LOG_VIEW, type ReplayTarget, type ReplayView } from '../plan/replay-target';
+import { nextVersion, versionedCollection, versionOfCollection } from '../plan/versioned-names';
+import {
+  isCaughtUp,
+  lagToHead,
+  progressOf,
+  RateMeter,
+  reachedTarget,
+  snapshotOf,
+  type PartitionPosition,
+  type ProgressSnapshot,
+} from '../progress/replay-progress';
+import {
+  decideRun,
+  type ReplayMode,
+  type ReplayStateDocument,
+  type ReplayStatus,
+} from '../state/replay-state';
+import { ReplayStateStore } from '../state/replay-state.store';
+import { activeCollections, aliasVersions, switchAliases } from '../state/view-alias.store';
+import {
+  LiveGroupActiveError,
+  ReplayAbandonError,
+  ReplayConflictError,
+  ReplayInterruptedError,
+} from './replay-errors';
+import type { RebuildSettings, RebuildStats } from './rebuild.consumer';
+import { auditRebuildRunner, esRebuildRunner, type RebuildRunner } from './rebuild-runner';
+
+/** What a replay talks to. */
+export interface ReplayDeps {
+  readonly kafka: Kafka;
+  /** The database of the views (the fleet's QF_MONGO_DB). */
+  readonly db: Db;
+  readonly logger?: Logger;
+}
+
+/** How `qf replay` was asked to run. */
+export interface ReplayOptions {
+  readonly target: ReplayTarget;
+  /** The fleet's topic prefix (QF_TOPIC_PREFIX). */
+  readonly prefix: string;
+  /** Consumer replicas run in this process. */
+  readonly replicas: number;
+  /** Seconds between the switch and dropping the old generation; the rebuild keeps the new one fresh meanwhile. */
+  readonly graceSeconds: number;
+  /** Leave the old generation in place (it stops being updated at the switch). */
+  readonly keepOld: boolean;
+  /** Caught up = target offsets reached and at most this many events behind the live head. */
+  readonly maxLag: number;
+  /** The live consumer group (default: the projector's / audit consumer's for the prefix). */
+  readonly liveGroup?: string;
+  /** How often progress and catch-up are checked. */
+  readonly pollMs?: number;
+  /** Tuning of the ES rebuild consumers. */
+  readonly settings?: Partial<RebuildSettings>;
+  /** Aborting stops the rebuild cleanly (committed work stays); a rerun resumes it. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (snapshot: ProgressSnapshot) => void;
+  /** One line per phase: planned, caught up, switched, dropped … */
+  readonly onPhase?: (message: string) => void;
+}
+
+/** What a run did. */
+export interface ReplayOutcome {
+  readonly id: string;
+  readonly mode: ReplayMode;
+  readonly status: ReplayStatus;
+  readonly version: number;
+  readonly views: readonly ReplayView[];
+  readonly groupId: string;
+  readonly topic: string;
+  /** A rerun of an interrupted rebuild. */
+  readonly resumed: boolean;
+  /** Events the rebuild group had already committed when this run began. */
+  readonly doneAtStart: number;
+  /** Events to rebuild (offsets from the log start to the target). */
+  readonly events: number;
+  /** This run's time from its start until the rebuild caught up (0 when it was already). */
+  readonly buildSeconds: number;
+  /** Events this run applied per second of buildSeconds. */
+  readonly eventsPerSecond: number;
+  /** view -> the collection readers use now. */
+  readonly active: Readonly<Record<string, string>>;
+  readonly dropped: readonly string[];
+  readonly kept: readonly string[];
+  /** What this run's ES rebuild consumers did (summed over replicas). */
+  readonly consumers?: RebuildStats;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/** Every ES read model a fold writes, for a plan: rebuilt views in their new collections, the rest unwritten. */
+const esCollectionsOf = (
+  plan: Pick<ReplayPlan, 'collections' | 'version'>,
+  fallback: (view: ViewName) => string,
+): ReadModelCollections => {
+  const of = (view: ViewName) => plan.collections[view] ?? fallback(view);
+  return {
+    playerDetails: of('player_details'),
+    roomOccupancy: of('room_occupancy'),
+    leaderboard: of('leaderboard'),
+    playerEvents: of('player_events'),
+  };
+};
+
+const esViewsOf = (views: readonly ReplayView[]): Set<ViewName> =>
+  new Set(views.filter((view): view is ViewName => view !== AUDIT_LOG_VIEW));
+
+const dropCollection = async (db: Db, name: string): Promise<boolean> => {
+  try {
+    return await db.collection(name).drop();
+  } catch (error) {
+    if (
+      (error as { codeName?: string; code?: number }).code === 26 ||
+      /ns not found/i.test(String((error as Error).message))
+    )
+      return false;
+    throw error;
+  }
+};
+
+/**
+ * One run of a replay: plans a new generation or resumes the unfinished one, then drives
+ * it forward (blue-green) or rebuilds the live collections (in-place). See docs/replay.md.
+ */
+class ReplayRun {
+  private readonly topics: TopicNames;
+  private readonly store: ReplayStateStore;
+  private readonly pollMs: number;
+  private runner?: RebuildRunner;
+  private consumerStats?: RebuildStats;
+  private meter = new RateMeter();
+  private startedAt = performance.now();
+  private doneAtStart = 0;
+  private lastDone = 0;
+  private buildSeconds = 0;
+  private buildEvents = 0;
+
+  constructor(
+    private readonly deps: ReplayDeps,
+    private readonly options: ReplayOptions,
+    private readonly admin: Admin,
+  ) {
+    this.topics = topicNames(options.prefix);
+    this.store = new ReplayStateStore(deps.db);
+    this.pollMs = options.pollMs ?? 1000;
+  }
+
+  private get kind() {
+    return this.options.target.kind;
+  }
+
+  private get liveGroup() {
+    return this.options.liveGroup ?? liveGroupOf(this.kind, this.options.prefix);
+  }
+
+  private phase(message: string) {
+    this.options.onPhase?.(message);
+  }
+
+  private interrupted(state: ReplayStateDocument): never {
+    throw new ReplayInterruptedError(state._id, this.lastDone, progressTotal(state));
+  }
+
+  async blueGreen(): Promise<ReplayOutcome> {
+    const { target } = this.options;
+    await topicEnds(this.admin, sourceTopicOf(target.kind, this.topics));
+    const decision = decideRun(target, 'blue-green', await this.store.unfinished());
+    if (decision.action === 'conflict') throw conflict(decision.state);
+    let state: ReplayStateDocument;
+    if (decision.action === 'resume') {
+      state = decision.state;
+      await this.store.countRun(state._id);
+      this.phase(
+        `resuming ${state._id} (${state.status}; group ${state.groupId} carries on from its committed offsets)`,
+      );
+    } else {
+      const version = nextVersion([
+        ...(await aliasVersions(this.deps.db)),
+        ...(await this.store.versionsInUse()),
+      ]);
+      const plan = planReplay(target, version, this.options.prefix, this.topics);
+      const ends = await topicEnds(this.admin, plan.topic);
+      state = await this.store.create(
+        plan,
+        'blue-green',
+        ends.map(({ partition, high }) => ({ partition, offset: high })),
+      );
+      this.phase(
+        `rebuilding ${plan.views.join(', ')} from ${plan.topic} offset 0 into ${Object.values(plan.collections).join(', ')} (group ${plan.groupId}, ${this.options.replicas} replica(s))`,
+      );
+    }
+    const resumed = decision.action === 'resume';
+
+    await this.measureStart(state);
+    if (
+      state.status === 'building' ||
+      state.status === 'caught-up' ||
+      state.status === 'switched'
+    ) {
+      await this.startRunner(state);
+    }
+    if (state.status === 'building') {
+      await this.buildUntilCaughtUp(state);
+      await this.ensureIndexes(state);
+      state = await this.store.advance(state._id, 'caught-up', {
+        caughtUpAt: new Date().toISOString(),
+      });
+      this.phase(`${state._id} caught up with the live head; indexes built`);
+    }
+    if (state.status === 'caught-up') state = await this.switchReaders(state);
+    let dropped: string[] = [];
+    let kept: string[] = [];
+    if (state.status === 'switched') {
+      await this.graceThenHandover(state);
+      ({ dropped, kept } = await this.dropOld(state));
+      state = await this.store.advance(state._id, 'dropped', {
+        droppedAt: new Date().toISOString(),
+        kept,
+      });
+      this.phase(
+        kept.length > 0
+          ? `kept the old generation (${kept.join(', ')}); it is no longer updated`
+          : `dropped ${dropped.join(', ') || 'nothing'}`,
+      );
+    }
+    return this.outcome(state, resumed, dropped, kept);
+  }
+
+  async inPlace(): Promise<ReplayOutcome> {
+    const { target } = this.options;
+    const topic = sourceTopicOf(target.kind, this.topics);
+    await topicEnds(this.admin, topic);
+    const decision = decideRun(target, 'in-place', await this.store.unfinished());
+    if (decision.action === 'conflict') throw conflict(decision.state);
+    await this.assertLiveGroupIdle();
+    let state: ReplayStateDocument;
+    if (decision.action === 'resume') {
+      state = decision.state;
+      await this.store.countRun(state._id);
+      this.phase(
+        `resuming ${state._id} (group ${state.groupId} carries on from its committed offsets)`,
+      );
+    } else {
+      const views =
+        target.kind === 'es'
+          ? ['player_details', 'room_occupancy', 'leaderboard', 'player_events']
+          : [AUDIT_LOG_VIEW];
+      const active = await activeCollections(this.deps.db, views);
+      const collections = Object.fromEntries(
+        views
+          .filter((view) => view === 'player_details' || target.views.includes(view as ReplayView))
+          .map((view) => [view, active[view] as string]),
+      );
+      const ends = await topicEnds(this.admin, topic);
+      const now = new Date();
+      const plan: ReplayPlan = {
+        id: `${target.name}@in-place-${now.getTime().toString(36)}`,
+        target: target.name,
+        kind: target.kind,
+        views: [...target.views],
+        version:
+          versionOfCollection(
+            target.views[0] as string,
+            active[target.views[0] as string] as string,
+          ) ?? 1,
+        groupId: this.liveGroup,
+        topic,
+        collections,
+        scratch: [],
+      };
+      state = await this.store.create(
+        plan,
+        'in-place',
+        ends.map(({ partition, high }) => ({ partition, offset: high })),
+        now,
+      );
+    }
+    if (!state.resetAt) {
+      // Downtime starts here: readers see the views empty, then filling up.
+      for (const view of state.views)
+        await dropCollection(this.deps.db, state.collections[view] as string);
+      await this.ensureIndexes(state);
+      await this.admin.resetOffsets({ groupId: state.groupId, topic: state.topic, earliest: true });
+      state = await this.store.mark(state._id, { resetAt: new Date().toISOString() });
+      this.phase(
+        `in place: dropped ${state.views.map((view) => state.collections[view]).join(', ')} and reset ${state.groupId} to offset 0 (the views are incomplete until it catches up)`,
+      );
+    }
+    await this.measureStart(state);
+    await this.startRunner(state);
+    await this.buildUntilCaughtUp(state);
+    await this.stopRunner();
+    state = await this.store.advance(state._id, 'done', { caughtUpAt: new Date().toISOString() });
+    this.phase(
+      `${state._id} done: ${state.groupId} is at the live head; restart the live consumers`,
+    );
+    return this.outcome(state, decision.action === 'resume', [], []);
+  }
+
+  /** Drops what an unfinished (not yet switched) rebuild wrote and forgets it. */
+  async abandon(): Promise<ReplayStateDocument> {
+    const { target } = this.options;
+    const mine = (await this.store.unfinished()).find((state) => state.target === target.name);
+    if (!mine) throw new ReplayAbandonError(`no unfinished replay of ${target.name} to abandon`);
+    // Once `previous` is recorded the aliases may already name the new collections.
+    if (mine.mode === 'blue-green' && (mine.status === 'switched' || mine.previous !== undefined))
+      throw new ReplayAbandonError(
+        `replay ${mine._id} has switched (or begun switching) the readers to its collections; run it again to finish it instead`,
+      );
+    if (mine.mode === 'in-place')
+      throw new ReplayAbandonError(
+        `replay ${mine._id} rebuilds the live collections in place; run it again to finish it instead`,
+      );
+    const state = await this.store.advance(mine._id, 'abandoned');
+    for (const collection of Object.values(state.collections))
+      await dropCollection(this.deps.db, collection);
+    await this.admin.deleteGroups([state.groupId]).catch(() => undefined);
+    this.phase(
+      `abandoned ${state._id}: dropped ${Object.values(state.collections).join(', ')}, deleted group ${state.groupId}`,
+    );
+    return state;
+  }
+
+  async close(): Promise<void> {
+    await this.stopRunner();
+  }
+
+  private async assertLiveGroupIdle(): Promise<void> {
+    const { groups } = await this.admin.describeGroups([this.liveGroup]);
+    const members = groups[0]?.members.length ?? 0;
+    if (members > 0) throw new LiveGroupActiveError(this.liveGroup, members);
+  }
+
+  private async startRunner(state: ReplayStateDocument): Promise<void> {
+    const { kafka, db, logger } = this.deps;
+    this.runner =
+      state.kind === 'es'
+        ? esRebuildRunner({
+            kafka,
+            db,
+            groupId: state.groupId,
+            topic: state.topic,
+            deadLetterTopic: this.topics.eventsDeadLetter,
+            collections: esCollectionsOf(state, (view) => versionedCollection(view, state.version)),
+            views: esViewsOf(state.views),
+            replicas: this.options.replicas,
+            ...(this.options.settings ? { settings: this.options.settings } : {}),
+            ...(logger ? { logger } : {}),
+          })
+        : auditRebuildRunner({
+            kafka,
+            db,
+            groupId: state.groupId,
+            topic: state.topic,
+            deadLetterTopic: this.topics.crudAuditDeadLetter,
+            collection: state.collections[AUDIT_LOG_VIEW] as string,
+            replicas: this.options.replicas,
+          });
+    await this.runner.start();
+  }
+
+  private async stopRunner(): Promise<void> {
+    const runner = this.runner;
+    this.runner = undefined;
+    await runner?.stop();
+    this.consumerStats = runner?.stats?.() ?? this.consumerStats;
+  }
+
+  private async positions(state: ReplayStateDocument): Promise<PartitionPosition[]> {
+    return partitionPositions(this.admin, state.groupId, state.topic, state.targetEnd);
+  }
+
+  private report(state: ReplayStateDocument, positions: readonly PartitionPosition[]): void {
+    const counts = progressOf(positions);
+    this.lastDone = counts.done;
+    this.meter.add(Date.now(), counts.done);
+    this.options.onProgress?.(
+      snapshotOf(
+        state._id,
+        counts,
+        this.meter.rate(),
+        reachedTarget(positions) ? lagToHead(positions) : undefined,
+      ),
+    );
+  }
+
+  /** Where the group stands before this run's consumers start: what a resumed rebuild does not redo. */
+  private async measureStart(state: ReplayStateDocument): Promise<void> {
+    const positions = await this.positions(state);
+    this.doneAtStart = progressOf(positions).done;
+    this.lastDone = this.doneAtStart;
+    this.meter.add(Date.now(), this.doneAtStart);
+    this.startedAt = performance.now();
+  }
+
+  private async buildUntilCaughtUp(state: ReplayStateDocument): Promise<void> {
+    const { signal, maxLag } = this.options;
+    for (;;) {
+      const positions = await this.positions(state);
+      this.report(state, positions);
+      if (isCaughtUp(positions, maxLag)) break;
+      if (signal?.aborted) this.interrupted(state);
+      await sleep(this.pollMs, signal);
+    }
+    this.buildSeconds = (performance.now() - this.startedAt) / 1000;
+    this.buildEvents = this.lastDone - this.doneAtStart;
+  }
+
+  /**
+   * Builds the new collections' indexes (deferred until now: inserts are cheaper without
+   * them). Retried: a Mongo-wire server under load can fail a large index build
+   * transiently, and createIndex is idempotent.
+   */
+  private async ensureIndexes(state: ReplayStateDocument): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.buildIndexes(state);
+      } catch (error) {
+        if (attempt >= 4 || this.options.signal?.aborted) throw error;
+        this.phase(`building the indexes failed (${(error as Error).message}); retrying`);
+        await sleep(2000 * 2 ** (attempt - 1), this.options.signal);
+      }
+    }
+  }
+
+  private async buildIndexes(state: ReplayStateDocument): Promise<void> {
+    const { db } = this.deps;
+    if (state.kind === 'crud') {
+      await new AuditLog(db, state.collections[AUDIT_LOG_VIEW] as string).ensureIndexes();
+      return;
+    }
+    // Views not rebuilt keep their serving collections (already indexed; createIndex is idempotent).
+    const active = await activeCollections(db, [
+      'player_details',
+      'room_occupancy',
+      'leaderboard',
+      'player_events',
+    ]);
+    await ensureReadModelIndexes(
+      db,
+      esCollectionsOf(state, (view) => active[view] as string),
+    );
+  }
+
+  private async switchReaders(state: ReplayStateDocument): Promise<ReplayStateDocument> {
+    const { db } = this.deps;
+    const recorded = await this.store.recordPrevious(
+      state._id,
+      await activeCollections(db, state.views),
+    );
+    const mapping = Object.fromEntries(
+      state.views.map((view) => [view, state.collections[view] as string]),
+    );
+    await switchAliases(db, mapping);
+    const switched = await this.store.advance(state._id, 'switched', {
+      switchedAt: new Date().toISOString(),
+      previous: recorded.previous ?? {},
+    });
+    this.phase(
+      `switched readers: ${state.views.map((view) => `${view} -> ${mapping[view]}`).join(', ')}; the old generation goes after ${this.options.graceSeconds}s` +
+        (this.options.keepOld ? ' (kept: --keep-old)' : ''),
+    );
+    return switched;
+  }
+
+  /**
+   * During the grace the rebuild keeps the new generation fresh while the live consumers
+   * notice the switch (they follow the aliases) and start writing it too. Then the
+   * rebuild stops once its group has passed wherever the live group has got to, so every
+   * event is in the new generation: applied by the rebuild up to there, by the live
+   * consumers after.
+   */
+  private async graceThenHandover(state: ReplayStateDocument): Promise<void> {
+    const { signal } = this.options;
+    const until =
+      Date.parse(state.switchedAt ?? new Date().toISOString()) + this.options.graceSeconds * 1000;
+    for (;;) {
+      this.report(state, await this.positions(state));
+      const left = until - Date.now();
+      if (left <= 0) break;
+      if (signal?.aborted) this.interrupted(state);
+      await sleep(Math.min(this.pollMs, left), signal);
+    }
+    const live = await committedOffsets(this.admin, this.liveGroup, state.topic);
+    for (;;) {
+      const mine = await committedOffsets(this.admin, state.groupId, state.topic);
+      if (hasReached(mine, live)) break;
+      if (signal?.aborted) this.interrupted(state);
+      this.report(state, await this.positions(state));
+      await sleep(this.pollMs, signal);
+    }
+    await this.stopRunner();
+    await this.admin.deleteGroups([state.groupId]).catch(() => undefined);
+  }
+
+  private async dropOld(
+    state: ReplayStateDocument,
+  ): Promise<{ dropped: string[]; kept: string[] }> {
+    const fresh = new Set(Object.values(state.collections));
+    const old = state.views
+      .map((view) => state.previous?.[view])
+      .filter((name): name is string => name !== undefined && !fresh.has(name));
+    const toDrop = [...(this.options.keepOld ? [] : old), ...state.scratch];
+    const dropped: string[] = [];
+    for (const name of toDrop) if (await dropCollection(this.deps.db, name)) dropped.push(name);
+    return { dropped, kept: this.options.keepOld ? old : [] };
+  }
+
+  private async outcome(
+    state: ReplayStateDocument,
+    resumed: boolean,
+    dropped: string[],
+    kept: string[],
+  ): Promise<ReplayOutcome> {
+    const events = progressTotal(state);
+    return {
+      id: state._id,
+      mode: state.mode,
+      status: state.status,
+      version: state.version,
+      views: state.views,
+      groupId: state.groupId,
+      topic: state.topic,
+      resumed,
+      doneAtStart: this.doneAtStart,
+      events,
+      buildSeconds: Math.round(this.buildSeconds * 100) / 100,
+      eventsPerSecond: this.buildSeconds > 0 ? Math.round(this.buildEvents / this.buildSeconds) : 0,
+      active: await activeCollections(this.deps.db, state.views),
+      dropped,
+      kept,
+      ...(this.consumerStats ? { consumers: this.consumerStats } : {}),
+    };
+  }
+}
+
+const progressTotal = (state: ReplayStateDocument) =>
+  state.targetEnd.reduce((sum, { offset }) => sum + offset, 0);
+
+const conflict = (state: ReplayStateDocument) =>
+  new ReplayConflictError(
+    `replay ${state._id} (${state.views.join(', ')}, ${state.mode}) is unfinished (${state.status}): ` +
+      `finish it with \`qf replay ${state.target}${state.mode === 'in-place' ? ' --in-place' : ''}\`` +
+      (state.status === 'building' || state.status === 'caught-up'
+        ? ` or give it up with \`qf replay ${state.target} --abandon\``
+        : ''),
+  );
+
+const withRun = async <T>(
+  deps: ReplayDeps,
+  options: ReplayOptions,
+  work: (run: ReplayRun) => Promise<T>,
+): Promise<T> => {
+  const admin = deps.kafka.admin();
+  await admin.connect();
+  const run = new ReplayRun(deps, options, admin);
+  try {
+    return await work(run);
+  } finally {
+    await run.close().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+  }
+};
+
+/**
+ * Blue-green rebuild: a new versioned collection set and consumer group from offset 0,
+ * while the serving generation keeps answering; when caught up, switch the aliases; after
+ * the grace, drop the old generation. A rerun resumes an interrupted rebuild.
+ */
+export const runReplay = (deps: ReplayDeps, options: ReplayOptions): Promise<ReplayOutcome> =>
+  withRun(deps, options, (run) => run.blueGreen());
+
+/**
+ * In-place rebuild: drop the live collections of the views and reset the live group to
+ * offset 0, then rebuild with that group here (the live consumers must be stopped:
+ * readers see incomplete views until it is done).
+ */
+export const runInPlaceReplay = (
+  deps: ReplayDeps,
+  options: ReplayOptions,
+): Promise<ReplayOutcome> => withRun(deps, options, (run) => run.inPlace());
+
+/** Gives up the unfinished (not yet switched) rebuild of options.target: drops its collections and group. */
+export const abandonReplay = (
+  deps: ReplayDeps,
+  options: ReplayOptions,
+): Promise<ReplayStateDocument> => withRun(deps, options, (run) => run.abandon());
