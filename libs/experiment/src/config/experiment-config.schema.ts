@@ -1,24 +1,12 @@
 import { z } from 'zod';
+import { OPERATION_KINDS } from '@qf/loadgen';
 
 /** The two architectures under test. */
 export const ARCHITECTURES = ['es', 'crud'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
-/** The REST operations a workload mix can weigh (design.md, "Interfaces"). */
-export const OPERATIONS = [
-  'register',
-  'move',
-  'pick-up',
-  'drop',
-  'take-damage',
-  'heal',
-  'gain-experience',
-  'get-player',
-  'get-room',
-  'leaderboard',
-  'history',
-  'state-at',
-] as const;
+/** The REST operations a workload mix can weigh: the load generator's (design.md, "Interfaces"). */
+export const OPERATIONS = OPERATION_KINDS;
 export type Operation = (typeof OPERATIONS)[number];
 
 /** Operations that change state (they append an event / write the document). */
