@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import type { Db, MongoClient } from 'mongodb';
 import type { AuditConsumer } from '@qf/player-crud';
+import { startUntilJoined } from '@qf/shared-kafka';
 import { createLogger, HealthChecks, ObservabilityModule } from '@qf/shared-observability';
 
 export interface AuditRuntime {
@@ -22,7 +23,6 @@ export interface AuditRuntime {
 
 const RUNTIME = Symbol('AuditRuntime');
 const log = createLogger('audit-consumer');
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Joins the group once Kafka answers (retrying meanwhile); on SIGTERM leaves it, then closes Mongo. */
 @Injectable()
@@ -50,20 +50,15 @@ class AuditLifecycle
   }
 
   private async startWhenKafkaAnswers(): Promise<void> {
-    for (let attempt = 1; !this.stopping; attempt += 1) {
-      try {
+    await startUntilJoined({
+      start: async () => {
         await this.runtime.prepare();
         await this.runtime.consumer.start();
-        return;
-      } catch (error) {
-        await this.runtime.consumer.stop();
-        log.warn('could not join the audit consumer group; retrying', {
-          attempt,
-          error: (error as Error).message,
-        });
-        await sleep(Math.min(5000, 200 * attempt));
-      }
-    }
+      },
+      undo: () => this.runtime.consumer.stop(),
+      stopping: () => this.stopping,
+      onRetry: (attempt, error) => log.warn('could not join the audit consumer group; retrying', { attempt, error: error.message }),
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {

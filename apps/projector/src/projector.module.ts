@@ -9,6 +9,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Projector } from '@qf/player-read-model';
+import { startUntilJoined } from '@qf/shared-kafka';
 import { createLogger, HealthChecks, ObservabilityModule } from '@qf/shared-observability';
 
 /** The projector's parts, built in main.ts. */
@@ -23,7 +24,6 @@ export interface ProjectorRuntime {
 
 const RUNTIME = Symbol('ProjectorRuntime');
 const log = createLogger('projector');
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Joins the group once Kafka and Mongo answer (retrying meanwhile); on SIGTERM leaves it cleanly. */
 @Injectable()
@@ -50,17 +50,15 @@ class ProjectorLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
   }
 
   private async startWhenReady(): Promise<void> {
-    for (let attempt = 1; !this.stopping; attempt += 1) {
-      try {
+    await startUntilJoined({
+      start: async () => {
         await this.runtime.prepare();
         await this.runtime.projector.start();
-        return;
-      } catch (error) {
-        await this.runtime.projector.stop().catch(() => undefined);
-        log.warn('projector could not start; retrying', { attempt, error: (error as Error).message });
-        await sleep(Math.min(5000, 200 * attempt));
-      }
-    }
+      },
+      undo: () => this.runtime.projector.stop(),
+      stopping: () => this.stopping,
+      onRetry: (attempt, error) => log.warn('projector could not start; retrying', { attempt, error: error.message }),
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
