@@ -1,3 +1,4 @@
+import type { PlayerState } from '@qf/player-domain';
 import type { EventView } from './command-result';
 
 /** A player as the read side shows it (GET /players/{id}). */
@@ -15,6 +16,21 @@ export interface PlayerView {
   readonly version: number;
   readonly updatedAt: string;
 }
+
+/** The view of a folded or stored state: the same shape on the ES and CRUD sides. */
+export const playerViewOf = (state: PlayerState): PlayerView => ({
+  playerId: state.id,
+  name: state.name,
+  level: state.level,
+  xp: state.xp,
+  health: state.health,
+  maxHealth: state.maxHealth,
+  roomId: state.roomId,
+  inventory: { ...state.inventory },
+  alive: state.alive,
+  version: state.version,
+  updatedAt: state.updatedAt,
+});
 
 /** GET /rooms/{roomId}/players: the players in a room with their inventories. */
 export interface RoomOccupancyView {

@@ -1,5 +1,5 @@
 import type { PlayerEvent, PlayerState } from '@qf/player-domain';
-import type { PlayerView } from '@qf/contracts';
+import { playerViewOf } from '@qf/contracts';
 
 /**
  * One item stack. The inventory is stored as an array of these rather than as an
@@ -123,19 +123,7 @@ export const documentToState = (
 });
 
 /** The API's PlayerView of a state (the same shape the ES read side answers). */
-export const stateToView = (state: PlayerState): PlayerView => ({
-  playerId: state.id,
-  name: state.name,
-  level: state.level,
-  xp: state.xp,
-  health: state.health,
-  maxHealth: state.maxHealth,
-  roomId: state.roomId,
-  inventory: { ...state.inventory },
-  alive: state.alive,
-  version: state.version,
-  updatedAt: state.updatedAt,
-});
+export const stateToView = playerViewOf;
 
 /** The fields reads need: the outbox and recent commands are write-side bookkeeping. */
 export const VIEW_PROJECTION = {

@@ -1,22 +1,9 @@
-import type { PlayerView, RoomOccupancyView } from '@qf/contracts';
-import type { PlayerState } from '@qf/player-domain';
+import { playerViewOf, type PlayerView, type RoomOccupancyView } from '@qf/contracts';
 import { fromInventoryEntries } from './inventory-entries';
 import type { PlayerDetailsDocument, RoomOccupancyDocument } from './read-model.documents';
 
 /** The API view of a folded state (time travel, cache writes). */
-export const playerViewFromState = (state: PlayerState): PlayerView => ({
-  playerId: state.id,
-  name: state.name,
-  level: state.level,
-  xp: state.xp,
-  health: state.health,
-  maxHealth: state.maxHealth,
-  roomId: state.roomId,
-  inventory: { ...state.inventory },
-  alive: state.alive,
-  version: state.version,
-  updatedAt: state.updatedAt,
-});
+export const playerViewFromState = playerViewOf;
 
 /** The API view of a player_details document. */
 export const playerViewFromDetails = (doc: PlayerDetailsDocument): PlayerView => ({
