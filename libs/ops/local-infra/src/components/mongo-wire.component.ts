@@ -119,7 +119,8 @@ const mongoJavaServer: Backend = {
     );
     fs.writeFileSync(mjsMarker(ctx), mjsHash(ctx));
   },
-  dataPath: (dataDir) => path.join(dataDir, 'mongo-java-server.mv'),
+  // The BSON storage format (ADR 0001) lives in its own file: a store of the older format is left alone.
+  dataPath: (dataDir) => path.join(dataDir, 'mongo-java-server-bson.mv'),
   spawnSpec(ctx, { port: listenPort, dataDir }) {
     return {
       name: MONGO_PROCESS,

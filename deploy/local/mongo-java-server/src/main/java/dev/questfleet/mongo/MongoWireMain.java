@@ -28,8 +28,9 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
  * {@code mongodb} driver 6.x accepts; 4.0 and 3.6 are rejected by that driver), {@code --commit-delay-ms}
  * (MVStore auto-commit delay, 1000 by default: a crash, not a clean stop, can lose at most that much),
  * {@code --plain-h2} (use mongo-java-server's stock {@link H2Backend} instead of {@link QfH2Backend}, whose
- * collections narrow {@code {_id: x, ...}} filters through the _id index and keep sort+limit in a bounded
- * heap; same results, same file format).
+ * collections store BSON instead of Java-serialized objects, narrow {@code {_id: x, ...}} filters through the
+ * _id index and keep sort+limit in a bounded heap; same results, but a different file format, recorded in the
+ * file by {@link StorageFormat}).
  *
  * <p>SIGTERM / SIGINT run a shutdown hook that closes the clients, the event loops and the backend, which
  * commits and closes the MVStore, so a clean stop loses nothing.
@@ -71,6 +72,15 @@ public final class MongoWireMain {
             mvStore = openStore(dataFile, commitDelayMs);
         } catch (RuntimeException | IOException e) {
             System.err.println("qf-mongo-wire: cannot open MVStore '" + dataFile + "' (is another server using it?): " + e);
+            System.exit(1);
+            return;
+        }
+
+        try {
+            StorageFormat.claim(mvStore, plainH2 ? StorageFormat.STOCK : StorageFormat.BSON);
+        } catch (IllegalStateException e) {
+            System.err.println("qf-mongo-wire: " + dataFile + ": " + e.getMessage());
+            mvStore.close();
             System.exit(1);
             return;
         }

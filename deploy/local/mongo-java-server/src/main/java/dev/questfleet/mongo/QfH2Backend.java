@@ -6,9 +6,10 @@ import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 
 /**
- * {@link H2Backend} whose collections plan two query shapes Quest Fleet uses on every write better than
- * mongo-java-server 1.47 does (see {@link QfH2Collection}). Storage format and behaviour are unchanged: a
- * store written by this backend opens with the plain {@link H2Backend} and vice versa.
+ * {@link H2Backend} whose collections store BSON instead of Java-serialized objects ({@link StorageTypes})
+ * and plan two query shapes Quest Fleet uses on every write better than mongo-java-server 1.47 does (see
+ * {@link QfH2Collection}). Behaviour is unchanged; the file format differs from the plain backend's, and
+ * {@link StorageFormat} keeps either from opening the other's file.
  */
 final class QfH2Backend extends H2Backend {
 

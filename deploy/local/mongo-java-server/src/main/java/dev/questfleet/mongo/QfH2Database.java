@@ -3,13 +3,21 @@ package dev.questfleet.mongo;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
+import java.util.List;
+
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
 
-/** {@link H2Database} that opens {@link QfH2Collection}s over the same MVStore maps. */
+/**
+ * {@link H2Database} that opens {@link QfH2Collection}s and {@link QfUniqueIndex}es over the same MVStore map
+ * names, but with BSON storage types ({@link StorageTypes}) instead of MVStore's Java serialization.
+ */
 final class QfH2Database extends H2Database {
 
     // Map names as H2Database names them (its constants are not public).
@@ -42,8 +50,23 @@ final class QfH2Database extends H2Database {
     @Override
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
         String fullCollectionName = getFullCollectionNamespace(collectionName);
-        MVMap<Object, Document> dataMap = store().openMap(DATABASES_PREFIX + fullCollectionName);
+        MVMap<Object, Document> dataMap = store().openMap(DATABASES_PREFIX + fullCollectionName,
+            new MVMap.Builder<Object, Document>()
+                .keyType(StorageTypes.ValueType.INSTANCE)
+                .valueType(StorageTypes.DocumentType.INSTANCE));
         MVMap<String, Object> metaMap = store().openMap(META_PREFIX + fullCollectionName);
         return new QfH2Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
+    }
+
+    @Override
+    protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
+                                                    boolean sparse) {
+        // The map name H2Database gives an index (its helper is private).
+        String mapName = getFullCollectionNamespace(collectionName) + "._index_" + indexName;
+        MVMap<KeyValue, Object> positions = store().openMap(mapName,
+            new MVMap.Builder<KeyValue, Object>()
+                .keyType(StorageTypes.KeyValueType.INSTANCE)
+                .valueType(StorageTypes.ValueType.INSTANCE));
+        return new QfUniqueIndex(positions, indexName, keys, sparse);
     }
 }

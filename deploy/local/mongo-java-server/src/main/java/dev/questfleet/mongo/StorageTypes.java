@@ -1,0 +1,138 @@
+package dev.questfleet.mongo;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.BasicDataType;
+
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.ValueComparator;
+import de.bwaldvogel.mongo.bson.Document;
+
+/**
+ * MVStore data types for the maps of a collection, encoding in BSON ({@link BsonStorage}) and comparing
+ * with Mongo's own value order instead of serialized bytes. Only the order inside a map changes, which
+ * nothing depends on (results are sorted by the query code), so query results are the same as with
+ * the stock backend; the file format is not, hence the format marker ({@link StorageFormat}).
+ */
+final class StorageTypes {
+
+    private static final ValueComparator ORDER = ValueComparator.ascWithoutListHandling();
+
+    private StorageTypes() {
+    }
+
+    /** Mongo order, then (for values it calls equal that Java does not, like 1 and 1.0) the encodings. */
+    static int compareValues(Object a, Object b) {
+        int order = ORDER.compare(a, b);
+        if (order != 0 || Objects.equals(a, b)) {
+            return order;
+        }
+        return BsonStorage.compareBytes(BsonStorage.encodeValue(a), BsonStorage.encodeValue(b));
+    }
+
+    /** The stored documents (values of the data map). */
+    static final class DocumentType extends BasicDataType<Document> {
+        static final DocumentType INSTANCE = new DocumentType();
+
+        @Override
+        public int getMemory(Document document) {
+            // An estimate for MVStore's page cache accounting; measuring each document would cost more.
+            return 64 + 48 * document.size();
+        }
+
+        @Override
+        public void write(WriteBuffer buffer, Document document) {
+            buffer.put(BsonStorage.encodeDocument(document));
+        }
+
+        @Override
+        public Document read(ByteBuffer buffer) {
+            return BsonStorage.readDocument(buffer);
+        }
+
+        @Override
+        public Document[] createStorage(int size) {
+            return new Document[size];
+        }
+
+        @Override
+        public int compare(Document a, Document b) {
+            if (Objects.equals(a, b)) {
+                return 0;
+            }
+            return BsonStorage.compareBytes(BsonStorage.encodeDocument(a), BsonStorage.encodeDocument(b));
+        }
+    }
+
+    /** Single values: the keys of a data map (document _ids) and the positions an index points to. */
+    static final class ValueType extends BasicDataType<Object> {
+        static final ValueType INSTANCE = new ValueType();
+
+        @Override
+        public int getMemory(Object value) {
+            return value instanceof String ? 40 + 2 * ((String) value).length() : 48;
+        }
+
+        @Override
+        public void write(WriteBuffer buffer, Object value) {
+            buffer.put(BsonStorage.encodeValue(value));
+        }
+
+        @Override
+        public Object read(ByteBuffer buffer) {
+            return BsonStorage.readValue(buffer);
+        }
+
+        @Override
+        public Object[] createStorage(int size) {
+            return new Object[size];
+        }
+
+        @Override
+        public int compare(Object a, Object b) {
+            return compareValues(a, b);
+        }
+    }
+
+    /** The keys of a unique index: the document's (normalized) values of the indexed fields. */
+    static final class KeyValueType extends BasicDataType<KeyValue> {
+        static final KeyValueType INSTANCE = new KeyValueType();
+
+        @Override
+        public int getMemory(KeyValue key) {
+            return 32 + 48 * key.size();
+        }
+
+        @Override
+        public void write(WriteBuffer buffer, KeyValue key) {
+            buffer.put(BsonStorage.encodeValues(key.stream().collect(Collectors.toList())));
+        }
+
+        @Override
+        public KeyValue read(ByteBuffer buffer) {
+            List<Object> values = BsonStorage.readValues(buffer);
+            return new KeyValue(values);
+        }
+
+        @Override
+        public KeyValue[] createStorage(int size) {
+            return new KeyValue[size];
+        }
+
+        @Override
+        public int compare(KeyValue a, KeyValue b) {
+            int shared = Math.min(a.size(), b.size());
+            for (int i = 0; i < shared; i++) {
+                int order = compareValues(a.get(i), b.get(i));
+                if (order != 0) {
+                    return order;
+                }
+            }
+            return Integer.compare(a.size(), b.size());
+        }
+    }
+}
