@@ -322,7 +322,8 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
 
   it('an abort signal stops the rebuild; an overlapping replay is refused until it is resumed or abandoned', async () => {
     const w = await world('replay-abort');
-    const log = randomHistories({ players: 40, commandsPerPlayer: 60, seed: 34 });
+    // Enough rounds of 10 events that the rebuild cannot finish before its first progress report.
+    const log = randomHistories({ players: 250, commandsPerPlayer: 60, seed: 34 });
     await produceEvents(producer, w.topics.events, log, 5000);
     const controller = new AbortController();
     const run = runReplay(
