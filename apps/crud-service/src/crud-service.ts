@@ -7,6 +7,7 @@ import {
   CrudQueries,
   followAuditLogAlias,
   KafkaAuditPublisher,
+  OutboxHintWriter,
   PlayerRepository,
   type AuditPublisher,
 } from '@qf/player-crud';
@@ -65,11 +66,15 @@ export const startCrudService = async (config: CrudServiceConfig): Promise<Runni
   await auditLog.ensureIndexes();
   const publisher =
     config.auditMode === 'dual-write' ? await dualWritePublisher(config.partitions) : undefined;
+  // Outbox mode: the players whose outbox got entries are hinted to the relay, which
+  // then finds them by _id instead of scanning the players collection.
+  const hints = config.auditMode === 'outbox' ? new OutboxHintWriter(db) : undefined;
   const executor = new CrudCommandExecutor(players, {
     mode: config.auditMode,
     retry: config.retry,
     recentLimit: config.recentLimit,
     ...(publisher ? { publisher } : {}),
+    ...(hints ? { hints } : {}),
   });
   const app = await createHttpApp(
     CrudServiceModule.forRoot({
@@ -79,6 +84,7 @@ export const startCrudService = async (config: CrudServiceConfig): Promise<Runni
       queries: new CrudQueries(players, auditLog),
       grpcPort: config.grpcPort,
       ...(publisher ? { publisher } : {}),
+      ...(hints ? { hints } : {}),
     }),
     { service: 'crud-service', port: config.httpPort },
   );

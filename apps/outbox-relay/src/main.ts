@@ -29,6 +29,7 @@ const main = async () => {
     idleMinMs: config.idleMinMs,
     idleMaxMs: config.idleMaxMs,
     lingerMs: config.lingerMs,
+    sweepIntervalMs: config.sweepIntervalMs,
     topics: [
       { topic: topics.crudAudit, numPartitions: config.partitions },
       { topic: topics.crudAuditDeadLetter, numPartitions: 1 },

@@ -10,6 +10,7 @@ export interface OutboxRelayConfig {
   readonly idleMinMs: number;
   readonly idleMaxMs: number;
   readonly lingerMs: number;
+  readonly sweepIntervalMs: number;
   readonly partitions: number;
 }
 
@@ -20,9 +21,10 @@ export const outboxRelayConfig = (env: NodeJS.ProcessEnv = process.env): OutboxR
     ...(owner ? { owner } : {}),
     batchSize: intFromEnv('QF_RELAY_BATCH', 200, { min: 1, max: 10_000 }, env),
     leaseMs: intFromEnv('QF_RELAY_LEASE_MS', 30_000, { min: 100, max: 3_600_000 }, env),
-    idleMinMs: intFromEnv('QF_RELAY_IDLE_MIN_MS', 10, { min: 1, max: 60_000 }, env),
-    idleMaxMs: intFromEnv('QF_RELAY_IDLE_MAX_MS', 500, { min: 1, max: 60_000 }, env),
-    lingerMs: intFromEnv('QF_RELAY_LINGER_MS', 20, { min: 0, max: 60_000 }, env),
+    idleMinMs: intFromEnv('QF_RELAY_IDLE_MIN_MS', 5, { min: 1, max: 60_000 }, env),
+    idleMaxMs: intFromEnv('QF_RELAY_IDLE_MAX_MS', 50, { min: 1, max: 60_000 }, env),
+    lingerMs: intFromEnv('QF_RELAY_LINGER_MS', 5, { min: 0, max: 60_000 }, env),
+    sweepIntervalMs: intFromEnv('QF_RELAY_SWEEP_MS', 5000, { min: 100, max: 3_600_000 }, env),
     partitions: intFromEnv('QF_PARTITIONS', DEFAULT_PARTITIONS, { min: 1, max: 1000 }, env),
   };
 };

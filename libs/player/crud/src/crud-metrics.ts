@@ -34,6 +34,10 @@ export const crudMetrics = {
     name: 'qf_crud_dual_write_published_total',
     help: 'Audit events published directly (dual-write mode)',
   }),
+  outboxHintFailures: counter({
+    name: 'qf_crud_outbox_hint_failures_total',
+    help: 'Outbox hints that could not be written (those outboxes wait for the relay sweep)',
+  }),
   dualWriteLost: counter({
     name: 'qf_crud_dual_write_lost_total',
     help: 'Audit events lost: the document changed but the direct publish failed (dual-write mode)',
@@ -53,6 +57,14 @@ export const relayMetrics = {
   oldestAge: gauge({
     name: 'qf_outbox_oldest_pending_age_seconds',
     help: 'Age of the oldest pending outbox entry (a lower bound of its occurredAt; 0 when empty)',
+  }),
+  sweeps: counter({
+    name: 'qf_relay_sweeps_total',
+    help: 'Scans of the players collection for pending outboxes (the backlog gauges come from them)',
+  }),
+  hintsRestored: counter({
+    name: 'qf_relay_hints_restored_total',
+    help: 'Pending outboxes a sweep found without a hint (a crud-service stopped between write and hint)',
   }),
   published: counter({
     name: 'qf_relay_published_total',

@@ -28,7 +28,12 @@ export {
   type PlayerDocument,
   type RecentCommand,
 } from './document/player-document';
-export { PlayerRepository } from './document/player-repository';
+export {
+  PlayerRepository,
+  summarizeBacklog,
+  type OutboxBacklog,
+  type PendingOutbox,
+} from './document/player-repository';
 export {
   DEFAULT_RECENT_COMMANDS,
   findRecent,
@@ -38,12 +43,18 @@ export {
 export { CrudCommandHandler } from './nest/crud-command.handler';
 export { crudQueryHandlers } from './nest/crud-query.handlers';
 export { backoffDelay, DEFAULT_RETRY_POLICY, mayRetry, type RetryPolicy } from './occ/retry-policy';
+export {
+  clearHintWrite,
+  markHintWrite,
+  OutboxHintWriter,
+  outboxHintsCollection,
+  type OutboxHintDocument,
+} from './outbox/outbox-hints';
 export { eventOfEntry, OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
 export {
   abandonWrite,
   AUDIT_MODES,
   claimableFilter,
-  claimManyWrite,
   claimWrite,
   guardedUpdateFor,
   insertDocumentFor,

@@ -5,7 +5,6 @@ import { eventOfEntry } from '../outbox/outbox-relay';
 import {
   abandonWrite,
   claimableFilter,
-  claimManyWrite,
   claimWrite,
   guardedUpdateFor,
   insertDocumentFor,
@@ -89,10 +88,6 @@ describe('outbox bookkeeping', () => {
     const lease = { owner: 'r1', token: 't1', until: new Date(now.getTime() + 1000) };
     expect(claimWrite('p', lease, now)).toEqual({
       filter: { _id: 'p', ...claimableFilter(now) },
-      update: { $set: { outboxLease: lease } },
-    });
-    expect(claimManyWrite(['p', 'q'], lease, now)).toEqual({
-      filter: { _id: { $in: ['p', 'q'] }, ...claimableFilter(now) },
       update: { $set: { outboxLease: lease } },
     });
   });

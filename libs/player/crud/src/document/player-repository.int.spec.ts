@@ -6,7 +6,6 @@ import { uniqueName } from '@qf/shared-testing';
 import { recentCommandFor } from './recent-commands';
 import { PlayerRepository } from './player-repository';
 import {
-  claimManyWrite,
   claimWrite,
   guardedUpdateFor,
   insertDocumentFor,
@@ -154,16 +153,19 @@ describe('players collection on the Mongo-wire server', () => {
     );
     const now = new Date();
     const tokens = ['r1', 'r2', 'r3', 'r4'];
-    await Promise.all(
-      tokens.map((token) => {
-        const { filter, update } = claimManyWrite(
-          ids,
-          { owner: token, token, until: new Date(now.getTime() + 30_000) },
-          now,
-        );
-        return players.collection.updateMany(filter, update);
-      }),
-    );
+    // As the relay claims: one conditional update by _id per candidate, in one bulk.
+    const claimAll = (token: string) =>
+      players.collection.bulkWrite(
+        ids.map((id) => ({
+          updateOne: claimWrite(
+            id,
+            { owner: token, token, until: new Date(now.getTime() + 30_000) },
+            now,
+          ),
+        })),
+        { ordered: false },
+      );
+    await Promise.all(tokens.map(claimAll));
     const held = await Promise.all(
       tokens.map((token) =>
         players.collection.find({ _id: { $in: ids }, 'outboxLease.token': token }).toArray(),
@@ -176,11 +178,6 @@ describe('players collection on the Mongo-wire server', () => {
         .sort(),
     ).toEqual([...ids].sort());
     // A second claim while the leases are live takes nothing.
-    const { filter, update } = claimManyWrite(
-      ids,
-      { owner: 'late', token: 'late', until: new Date(now.getTime() + 30_000) },
-      now,
-    );
-    expect((await players.collection.updateMany(filter, update)).matchedCount).toBe(0);
+    expect((await claimAll('late')).matchedCount).toBe(0);
   });
 });

@@ -5,15 +5,16 @@ import type { PlayerEvent } from '@qf/player-domain';
 import { ensureTopics, type TopicSpec } from '@qf/shared-kafka';
 import { createLogger } from '@qf/shared-observability';
 import { relayMetrics } from '../crud-metrics';
+import type { Collection } from 'mongodb';
 import type { OutboxEntry, PlayerDocument } from '../document/player-document';
-import type { PlayerRepository } from '../document/player-repository';
+import { summarizeBacklog, type PlayerRepository } from '../document/player-repository';
 import {
-  abandonWrite,
-  claimableFilter,
-  claimManyWrite,
-  releaseWrites,
-  type ClaimedOutbox,
-} from './outbox-writes';
+  clearHintWrite,
+  markHintWrite,
+  outboxHintsCollection,
+  type OutboxHintDocument,
+} from './outbox-hints';
+import { abandonWrite, claimWrite, releaseWrites, type ClaimedOutbox } from './outbox-writes';
 
 export interface OutboxRelayOptions {
   /** The audit topic (crud.audit with the prefix). */
@@ -32,8 +33,12 @@ export interface OutboxRelayOptions {
    * claimed document costs a claim and a release write whatever its entry count.
    */
   readonly lingerMs?: number;
-  /** How often the backlog gauges are refreshed. */
-  readonly backlogIntervalMs?: number;
+  /**
+   * How often the players collection is swept for pending outboxes that have no hint
+   * (a crud-service stopped between its write and the hint); the backlog gauges are
+   * refreshed by the same sweep.
+   */
+  readonly sweepIntervalMs?: number;
   /** Topics created (if missing) on every (re)connect: the audit topic and its dead-letter topic. */
   readonly topics?: readonly TopicSpec[];
 }
@@ -48,12 +53,17 @@ export const eventOfEntry = (entry: OutboxEntry): PlayerEvent => {
 };
 
 /**
- * Moves pending outbox entries to the audit topic. Each round takes the documents with
- * the oldest pending entries, claims each with a lease (findOneAndUpdate, so one relay
- * per document at a time), publishes all claimed entries in one idempotent send, keyed
- * by player id and in outbox order, then $pulls exactly those entries. A relay that dies
- * between publish and pull leaves the entries to be published again once the lease
- * expires: at least once, and the audit consumer keeps one copy.
+ * Moves pending outbox entries to the audit topic. Each round reads the oldest outbox
+ * hints (a short list of players whose outbox may hold entries, see outbox-hints), claims
+ * each of those documents with a lease (a conditional update by _id, so one relay per
+ * document at a time), publishes all claimed entries in one idempotent send, keyed by
+ * player id and in outbox order, then $pulls exactly those entries and clears the hints.
+ * A relay that dies between publish and pull leaves the entries to be published again
+ * once the lease expires: at least once, and the audit consumer keeps one copy.
+ *
+ * Every query of a round goes to the players by _id: a server without secondary indexes
+ * answers those from its _id index instead of scanning every player under the lock the
+ * writers need. Only the sweep (every sweepIntervalMs) scans.
  */
 export class OutboxRelay {
   private readonly owner: string;
@@ -61,14 +71,15 @@ export class OutboxRelay {
   private readonly leaseMs: number;
   private readonly idleMinMs: number;
   private readonly idleMaxMs: number;
-  private readonly backlogIntervalMs: number;
+  private readonly sweepIntervalMs: number;
   private readonly lingerMs: number;
+  private readonly hints: Collection<OutboxHintDocument>;
   private producer?: Producer;
   private running = false;
   private loop?: Promise<void>;
-  private backlogTimer?: NodeJS.Timeout;
+  private sweepTimer?: NodeJS.Timeout;
   private lastError?: string;
-  private measuring = false;
+  private sweeping = false;
 
   constructor(
     private readonly players: PlayerRepository,
@@ -78,24 +89,25 @@ export class OutboxRelay {
     this.owner = options.owner ?? `relay-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.batchSize = options.batchSize ?? 200;
     this.leaseMs = options.leaseMs ?? 30_000;
-    this.idleMinMs = options.idleMinMs ?? 10;
-    this.idleMaxMs = options.idleMaxMs ?? 500;
-    this.backlogIntervalMs = options.backlogIntervalMs ?? 1000;
-    this.lingerMs = options.lingerMs ?? 20;
+    this.idleMinMs = options.idleMinMs ?? 5;
+    this.idleMaxMs = options.idleMaxMs ?? 50;
+    this.sweepIntervalMs = options.sweepIntervalMs ?? 5000;
+    this.lingerMs = options.lingerMs ?? 5;
+    this.hints = outboxHintsCollection(players.collection.db);
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.backlogTimer = setInterval(() => void this.refreshBacklog(), this.backlogIntervalMs);
-    void this.refreshBacklog();
+    this.sweepTimer = setInterval(() => void this.sweep(), this.sweepIntervalMs);
+    void this.sweep();
     this.loop = this.run();
   }
 
   /** Finishes the round in progress (so no claim is left to expire), then disconnects. */
   async stop(): Promise<void> {
     this.running = false;
-    if (this.backlogTimer) clearInterval(this.backlogTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.loop;
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
@@ -126,11 +138,12 @@ export class OutboxRelay {
         relayMetrics.rounds.inc({ result: claimed > 0 ? 'work' : 'idle' });
         if (claimed > 0) {
           idle = this.idleMinMs;
-          // A partial round waits for more to gather, and at least twice as long as the
-          // round took: where the pending set is found by a scan (a server without
-          // secondary indexes), the relay then takes at most a third of its time.
+          // A partial round waits a little for more to gather (each claimed document
+          // costs a claim and a release write whatever its entry count), at most as long
+          // as the round took, so the relay never spends more than half its time idle
+          // while there is work.
           if (claimed < this.batchSize)
-            await sleep(Math.min(this.idleMaxMs, Math.max(this.lingerMs, 2 * roundMs)));
+            await sleep(Math.min(this.idleMaxMs, Math.max(this.lingerMs, roundMs)));
           continue;
         }
         await sleep(idle);
@@ -183,9 +196,9 @@ export class OutboxRelay {
 
   private async round(producer: Producer): Promise<{ claimed: number; published: number }> {
     const now = new Date();
-    const candidates = await this.players.collection
-      .find(claimableFilter(now), { projection: { _id: 1 } })
-      .sort({ outboxSince: 1 })
+    const candidates = await this.hints
+      .find({}, { projection: { _id: 1 } })
+      .sort({ since: 1 })
       .limit(this.batchSize)
       .toArray();
     if (candidates.length === 0) return { claimed: 0, published: 0 };
@@ -215,36 +228,62 @@ export class OutboxRelay {
   }
 
   /**
-   * Claims a batch with one updateMany (each document is claimed or not atomically, so
-   * concurrent relays split the batch) and reads back what this round's token holds.
+   * Claims each candidate with a conditional update by _id (all in one unordered bulk;
+   * each document is claimed or not atomically, so concurrent relays split the batch),
+   * then reads the candidates back by _id: what carries this round's token is claimed.
+   * A candidate with nothing pending and no lease is a stale hint, cleared here.
    */
-  private async claim(playerIds: string[], now: Date): Promise<ClaimedOutbox[]> {
+  private async claim(
+    playerIds: string[],
+    now: Date,
+  ): Promise<Array<ClaimedOutbox & { version: number }>> {
     const token = randomUUID();
-    const { filter, update } = claimManyWrite(
-      playerIds,
-      { owner: this.owner, token, until: new Date(now.getTime() + this.leaseMs) },
-      now,
+    const lease = { owner: this.owner, token, until: new Date(now.getTime() + this.leaseMs) };
+    await this.players.collection.bulkWrite(
+      playerIds.map((playerId) => ({ updateOne: claimWrite(playerId, lease, now) })),
+      { ordered: false },
     );
-    await this.players.collection.updateMany(filter, update);
     const docs = await this.players.collection
       .find(
-        { _id: { $in: playerIds }, 'outboxLease.token': token },
-        { projection: { outbox: 1, outboxPending: 1 } },
+        { _id: { $in: playerIds } },
+        { projection: { outbox: 1, outboxPending: 1, outboxLease: 1, outboxSince: 1, version: 1 } },
       )
       .toArray();
-    relayMetrics.claimsLost.inc(playerIds.length - docs.length);
-    // Publish in the order the candidates came (oldest pending first).
     const byId = new Map(
-      docs.map((doc) => [doc._id, doc as Pick<PlayerDocument, '_id' | 'outbox' | 'outboxPending'>]),
+      docs.map((doc) => [
+        doc._id,
+        doc as Pick<
+          PlayerDocument,
+          '_id' | 'outbox' | 'outboxPending' | 'outboxLease' | 'outboxSince' | 'version'
+        >,
+      ]),
     );
-    return playerIds.flatMap((playerId) => {
+    const stale = playerIds.flatMap((playerId) => {
       const doc = byId.get(playerId);
-      if (!doc) return [];
+      if (!doc) return [clearHintWrite(playerId, Number.MAX_SAFE_INTEGER)];
+      return doc.outboxSince === undefined && doc.outboxLease === undefined
+        ? [clearHintWrite(playerId, doc.version)]
+        : [];
+    });
+    if (stale.length > 0) await this.hints.bulkWrite(stale, { ordered: false });
+    const claims = playerIds.flatMap((playerId) => {
+      const doc = byId.get(playerId);
+      if (!doc || doc.outboxLease?.token !== token) return [];
       const entries = doc.outbox ?? [];
       return [
-        { playerId, token, entries, pending: doc.outboxPending ?? entries.length, claimedAt: now },
+        {
+          playerId,
+          token,
+          entries,
+          pending: doc.outboxPending ?? entries.length,
+          claimedAt: now,
+          version: doc.version,
+        },
       ];
     });
+    relayMetrics.claimsLost.inc(playerIds.length - claims.length - stale.length);
+    // Published in the order the candidates came (oldest hint first).
+    return claims;
   }
 
   private async abandon(claims: readonly ClaimedOutbox[]): Promise<void> {
@@ -264,9 +303,10 @@ export class OutboxRelay {
    * One round trip for the whole batch: per document "drained" then "remainder", in
    * order. Whichever applies drops the lease, so the other then matches nothing; a
    * document where neither matched lost its lease to another relay, which will publish
-   * its entries again (the consumer keeps one copy).
+   * its entries again (the consumer keeps one copy). Then the hints go, each only up to
+   * the version claimed: a command that wrote after the claim marked a higher version.
    */
-  private async release(claims: readonly ClaimedOutbox[]): Promise<void> {
+  private async release(claims: ReadonlyArray<ClaimedOutbox & { version: number }>): Promise<void> {
     const result = await this.players.collection.bulkWrite(
       claims.flatMap((claim) => {
         const { drained, remainder } = releaseWrites(claim);
@@ -278,23 +318,55 @@ export class OutboxRelay {
     if (lost > 0) {
       relayMetrics.leasesLost.inc(lost);
       log.warn('leases lost before release; their entries may be published twice', { lost });
+      // Which ones is not known: their hints stay, and the next round sorts them out.
+      return;
     }
+    await this.hints.bulkWrite(
+      claims.map((claim) => clearHintWrite(claim.playerId, claim.version)),
+      { ordered: false },
+    );
   }
 
-  private async refreshBacklog(): Promise<void> {
-    if (this.measuring) return; // a slow aggregation is not stacked up
-    this.measuring = true;
+  /**
+   * The slow path: scans the players for pending outboxes, gives a hint to any that has
+   * none (so nothing waits longer than one sweep interval), and refreshes the backlog
+   * gauges from what it saw.
+   */
+  private async sweep(): Promise<void> {
+    if (this.sweeping) return; // a slow scan is not stacked up
+    this.sweeping = true;
     try {
-      const backlog = await this.players.outboxBacklog();
+      const pending = await this.players.pendingOutboxes();
+      const backlog = summarizeBacklog(pending);
+      relayMetrics.sweeps.inc();
       relayMetrics.pendingEntries.set(backlog.entries);
       relayMetrics.pendingPlayers.set(backlog.players);
       relayMetrics.oldestAge.set(
         backlog.oldest ? Math.max(0, (Date.now() - backlog.oldest.getTime()) / 1000) : 0,
       );
+      if (pending.length === 0) return;
+      const hinted = new Set(
+        (
+          await this.hints
+            .find({ _id: { $in: pending.map((doc) => doc._id) } }, { projection: { _id: 1 } })
+            .toArray()
+        ).map((hint) => hint._id),
+      );
+      const missing = pending.filter((doc) => !hinted.has(doc._id));
+      if (missing.length === 0) return;
+      await this.hints.bulkWrite(
+        missing.map((doc) => markHintWrite(doc._id, doc.version, new Date(doc.outboxSince))),
+        { ordered: false },
+      );
+      relayMetrics.hintsRestored.inc(missing.length);
+      // Also counts outboxes drained (and their hint cleared) between the scan and this check.
+      log.info('hinted pending outboxes the sweep found without a hint', {
+        players: missing.length,
+      });
     } catch (error) {
-      log.warn('could not measure the outbox backlog', { error: (error as Error).message });
+      log.warn('outbox sweep failed', { error: (error as Error).message });
     } finally {
-      this.measuring = false;
+      this.sweeping = false;
     }
   }
 }

@@ -87,19 +87,9 @@ export const claimableFilter = (now: Date): Filter<PlayerDocument> => ({
   $or: [{ outboxLease: { $exists: false } }, { 'outboxLease.until': { $lt: now } }],
 });
 
-/** Claims one document's outbox (used with findOneAndUpdate, returning the document after). */
+/** Claims one document's outbox: a conditional update by _id, so any Mongo-wire server finds the document through its _id index. */
 export const claimWrite = (playerId: string, lease: OutboxLease, now: Date): GuardedWrite => ({
   filter: { _id: playerId, ...claimableFilter(now) },
-  update: { $set: { outboxLease: lease } },
-});
-
-/** Claims the outboxes of many documents in one updateMany; each document is claimed (or not) atomically on its own. */
-export const claimManyWrite = (
-  playerIds: readonly string[],
-  lease: OutboxLease,
-  now: Date,
-): GuardedWrite => ({
-  filter: { _id: { $in: [...playerIds] }, ...claimableFilter(now) },
   update: { $set: { outboxLease: lease } },
 });
 

@@ -24,6 +24,7 @@ import {
   type RetryPolicy,
 } from '../occ/retry-policy';
 import { guardedUpdateFor, insertDocumentFor, type AuditMode } from '../outbox/outbox-writes';
+import type { OutboxHintWriter } from '../outbox/outbox-hints';
 import type { AuditPublisher } from './audit-publisher';
 
 export interface CrudExecutorOptions {
@@ -35,6 +36,8 @@ export interface CrudExecutorOptions {
   readonly transientAttempts?: number;
   /** Required in dual-write mode. */
   readonly publisher?: AuditPublisher;
+  /** Outbox mode: tells the relay which outbox got entries (without it the relay's sweep finds them). */
+  readonly hints?: Pick<OutboxHintWriter, 'mark'>;
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -146,6 +149,7 @@ export class CrudCommandExecutor {
       if (written) {
         crudMetrics.attempts.observe(attempt);
         crudMetrics.commands.inc({ type: command.type, outcome: 'accepted' });
+        if (this.options.mode === 'outbox') this.options.hints?.mark(playerId, next.version);
         if (this.options.mode === 'dual-write') await this.publishAfterWrite(playerId, events);
         return toCommandResult(playerId, next.version, events);
       }
