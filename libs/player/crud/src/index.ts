@@ -7,6 +7,7 @@ export { followAuditLogAlias } from './audit/audit-log-alias';
 export {
   AuditLog,
   auditDocumentFor,
+  auditKey,
   eventFromAuditDocument,
   gaplessPrefix,
   onlyDuplicateKeyErrors,

@@ -20,7 +20,23 @@ export interface AuditLogDocument {
   readonly metadata: EventMetadata;
   /** When the audit consumer stored it: occurredAt -> auditedAt is the audit lag. */
   readonly auditedAt: Date;
+  /**
+   * `${playerId}:${version}` (auditKey), under a unique index: one entry per change, and
+   * the key history reads look entries up by. A server that serves secondary indexes
+   * only for exact-key filters (mongo-java-server) answers `{playerVersion: {$in}}`
+   * from the index; `{playerId, version: {$gte}}` would scan the whole audit log.
+   */
+  readonly playerVersion: string;
 }
+
+/** The audit_log key of a player's version (unambiguous: the version has no ':'). */
+export const auditKey = (playerId: string, version: number): string => `${playerId}:${version}`;
+
+/** Keys at most this many to one query. */
+const KEYS_PER_QUERY = 1000;
+
+const versionsBetween = (from: number, to: number): number[] =>
+  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
 export const auditDocumentFor = (event: PlayerEvent, auditedAt: Date): AuditLogDocument => ({
   _id: event.metadata.eventId,
@@ -31,6 +47,7 @@ export const auditDocumentFor = (event: PlayerEvent, auditedAt: Date): AuditLogD
   data: event.data,
   metadata: event.metadata,
   auditedAt,
+  playerVersion: auditKey(event.metadata.aggregateId, event.metadata.version),
 });
 
 export const eventFromAuditDocument = (
@@ -101,12 +118,35 @@ export class AuditLog {
   }
 
   async ensureIndexes(): Promise<void> {
-    await (
-      await this.current()
-    ).createIndexes([
+    const collection = await this.current();
+    await collection.createIndexes([
       { key: { playerId: 1, version: 1 }, name: 'playerId_1_version_1' },
       { key: { playerId: 1, occurredAt: 1 }, name: 'playerId_1_occurredAt_1' },
+      // Sparse: entries stored before the key existed have none until the backfill below.
+      { key: { playerVersion: 1 }, name: 'playerVersion_1', unique: true, sparse: true },
     ]);
+    await this.backfillKeys(collection);
+  }
+
+  /** Gives entries stored before playerVersion existed their key (one scan, at start). */
+  private async backfillKeys(collection: Collection<AuditLogDocument>): Promise<void> {
+    const old = await collection
+      .find(
+        { playerVersion: { $exists: false } },
+        { projection: { _id: 1, playerId: 1, version: 1 } },
+      )
+      .toArray();
+    for (let i = 0; i < old.length; i += KEYS_PER_QUERY) {
+      await collection.bulkWrite(
+        old.slice(i, i + KEYS_PER_QUERY).map((doc) => ({
+          updateOne: {
+            filter: { _id: doc._id },
+            update: { $set: { playerVersion: auditKey(doc.playerId, doc.version) } },
+          },
+        })),
+        { ordered: false },
+      );
+    }
   }
 
   /**
@@ -127,41 +167,95 @@ export class AuditLog {
         if (!onlyDuplicateKeyErrors(error) || round >= 5) throw error;
         if (round === 1) duplicates = duplicateCount(error);
       }
-      const ids = pending.map((doc) => doc._id);
+      // Present by event id, or by player version (the same change stored before).
       const present = await collection
-        .find({ _id: { $in: ids } }, { projection: { _id: 1 } })
+        .find(
+          { playerVersion: { $in: pending.map((doc) => doc.playerVersion) } },
+          { projection: { _id: 1, playerVersion: 1 } },
+        )
         .toArray();
-      const stored = new Set(present.map((doc) => doc._id));
-      pending = pending.filter((doc) => !stored.has(doc._id));
+      const ids = new Set(present.map((doc) => doc._id));
+      const keys = new Set(present.map((doc) => doc.playerVersion));
+      pending = pending.filter((doc) => !ids.has(doc._id) && !keys.has(doc.playerVersion));
     }
     return { duplicates };
   }
 
-  /** Events of playerId from fromVersion on, in version order. */
-  async history(playerId: string, fromVersion: number, limit: number): Promise<PlayerEvent[]> {
-    const collection = await this.current();
-    const docs = await collection
-      .find({ playerId, version: { $gte: fromVersion } })
-      .sort({ version: 1 })
-      .limit(limit)
-      .toArray();
-    return docs.map((doc) => eventFromAuditDocument(doc));
+  /** The entries of these versions of playerId, by key (any order; missing ones left out). */
+  private async byVersions(
+    collection: Collection<AuditLogDocument>,
+    playerId: string,
+    versions: readonly number[],
+  ): Promise<AuditLogDocument[]> {
+    const docs: AuditLogDocument[] = [];
+    for (let i = 0; i < versions.length; i += KEYS_PER_QUERY) {
+      const keys = versions.slice(i, i + KEYS_PER_QUERY).map((v) => auditKey(playerId, v));
+      docs.push(...(await collection.find({ playerVersion: { $in: keys } }).toArray()));
+    }
+    return docs;
   }
 
-  /** Events of playerId up to a version or a time (inclusive), in version order. */
+  /**
+   * Events of playerId from fromVersion on, in version order, at most limit. With
+   * upToVersion (the player's current version) the entries are looked up by key; without
+   * it, by a range over {playerId, version}, which a server without secondary indexes
+   * answers by scanning the whole log.
+   */
+  async history(
+    playerId: string,
+    fromVersion: number,
+    limit: number,
+    upToVersion?: number,
+  ): Promise<PlayerEvent[]> {
+    const collection = await this.current();
+    if (upToVersion === undefined) {
+      const docs = await collection
+        .find({ playerId, version: { $gte: fromVersion } })
+        .sort({ version: 1 })
+        .limit(limit)
+        .toArray();
+      return docs.map((doc) => eventFromAuditDocument(doc));
+    }
+    const found: AuditLogDocument[] = [];
+    // Versions not audited yet leave holes; look further until limit or upToVersion.
+    for (let from = Math.max(1, fromVersion); found.length < limit && from <= upToVersion;) {
+      const to = Math.min(upToVersion, from + (limit - found.length) - 1);
+      found.push(...(await this.byVersions(collection, playerId, versionsBetween(from, to))));
+      from = to + 1;
+    }
+    return found
+      .sort((a, b) => a.version - b.version)
+      .slice(0, limit)
+      .map((doc) => eventFromAuditDocument(doc));
+  }
+
+  /**
+   * Events of playerId up to a version or a time (inclusive), in version order. With
+   * upToVersion (the player's current version) looked up by key, else by a range query.
+   */
   async eventsUpTo(
     playerId: string,
     asOf: { version: number } | { at: string },
+    upToVersion?: number,
   ): Promise<PlayerEvent[]> {
-    const bound =
-      'version' in asOf
-        ? { version: { $lte: asOf.version } }
-        : { occurredAt: { $lte: new Date(asOf.at) } };
     const collection = await this.current();
-    const docs = await collection
-      .find({ playerId, ...bound })
-      .sort({ version: 1 })
-      .toArray();
-    return docs.map((doc) => eventFromAuditDocument(doc));
+    if (upToVersion === undefined) {
+      const bound =
+        'version' in asOf
+          ? { version: { $lte: asOf.version } }
+          : { occurredAt: { $lte: new Date(asOf.at) } };
+      const docs = await collection
+        .find({ playerId, ...bound })
+        .sort({ version: 1 })
+        .toArray();
+      return docs.map((doc) => eventFromAuditDocument(doc));
+    }
+    const last = 'version' in asOf ? Math.min(asOf.version, upToVersion) : upToVersion;
+    const at = 'at' in asOf ? new Date(asOf.at).getTime() : Infinity;
+    const docs = await this.byVersions(collection, playerId, versionsBetween(1, last));
+    return docs
+      .filter((doc) => new Date(doc.occurredAt).getTime() <= at)
+      .sort((a, b) => a.version - b.version)
+      .map((doc) => eventFromAuditDocument(doc));
   }
 }

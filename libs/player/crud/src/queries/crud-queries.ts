@@ -115,8 +115,10 @@ export class CrudQueries {
     fromVersion: number,
     limit: number,
   ): Promise<HistoryView> {
-    const events = await this.auditLog.history(playerId, fromVersion, limit);
-    if (events.length === 0 && !(await this.exists(playerId))) throw playerNotFound(playerId);
+    // The current version bounds which entries can exist, so they are looked up by key.
+    const current = await this.currentVersion(playerId);
+    if (current === undefined) throw playerNotFound(playerId);
+    const events = await this.auditLog.history(playerId, fromVersion, limit, current);
     return { playerId, events: events.map(toEventView) };
   }
 
@@ -126,12 +128,18 @@ export class CrudQueries {
   ): Promise<StateAtView> {
     // Only a gapless prefix folds into a true past state; a later event still on its way
     // through the relay and the consumer just is not part of the answer yet.
-    const events = gaplessPrefix(await this.auditLog.eventsUpTo(playerId, asOf));
+    const current = await this.currentVersion(playerId);
+    if (current === undefined) throw playerNotFound(playerId);
+    const events = gaplessPrefix(await this.auditLog.eventsUpTo(playerId, asOf, current));
     if (events.length === 0) throw playerNotFound(playerId);
     return { playerId, asOf, state: stateToView(fold(playerId, events)) };
   }
 
-  private async exists(playerId: string): Promise<boolean> {
-    return (await this.players.collection.countDocuments({ _id: playerId }, { limit: 1 })) > 0;
+  private async currentVersion(playerId: string): Promise<number | undefined> {
+    const doc = await this.players.collection.findOne<Pick<PlayerDocument, 'version'>>(
+      { _id: playerId },
+      { projection: { _id: 0, version: 1 } },
+    );
+    return doc?.version;
   }
 }
