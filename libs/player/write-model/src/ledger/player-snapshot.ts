@@ -2,8 +2,21 @@ import type { Message } from 'kafkajs';
 import { MalformedRecord } from '@qf/contracts';
 import { initialState, type PlayerState } from '@qf/player-domain';
 import type { LedgerEntry } from './command-ledger';
+import { packLedgerEntry, unpackLedgerEntry, type PackedLedgerEntry } from './packed-ledger-entry';
 
+/** The in-memory form's version (1); records are written as SNAPSHOT_RECORD_VERSION. */
 export const SNAPSHOT_SCHEMA_VERSION = 1;
+/** Version 2 records pack the ledger entries (packed-ledger-entry.ts); version 1 records are still read. */
+export const SNAPSHOT_RECORD_VERSION = 2;
+
+/** A version 2 snapshot record's value. */
+interface SnapshotRecordV2 {
+  readonly schemaVersion: 2;
+  readonly state: PlayerState;
+  readonly commandOffset: string;
+  readonly recentCommands: readonly PackedLedgerEntry[];
+  readonly registration?: PackedLedgerEntry;
+}
 
 /**
  * What player.snapshots holds per player (compacted, key = player id): the folded state,
@@ -45,25 +58,33 @@ export const alreadyDecided = (snapshot: PlayerSnapshot, offset: string): boolea
 export const encodeSnapshot = (
   snapshot: PlayerSnapshot,
   partition: number,
-): Message & { key: string; value: string; partition: number } => ({
-  key: snapshot.state.id,
-  value: JSON.stringify(snapshot),
-  partition,
-});
+): Message & { key: string; value: string; partition: number } => {
+  const playerId = snapshot.state.id;
+  const record: SnapshotRecordV2 = {
+    schemaVersion: SNAPSHOT_RECORD_VERSION,
+    state: snapshot.state,
+    commandOffset: snapshot.commandOffset,
+    recentCommands: snapshot.recentCommands.map((entry) => packLedgerEntry(entry, playerId)),
+    ...(snapshot.registration
+      ? { registration: packLedgerEntry(snapshot.registration, playerId) }
+      : {}),
+  };
+  return { key: playerId, value: JSON.stringify(record), partition };
+};
 
-/** Parses a snapshot record; throws MalformedRecord for anything else (including a newer schema). */
+/** Parses a snapshot record (version 1 or 2); throws MalformedRecord for anything else (including a newer schema). */
 export const decodeSnapshot = (value: Buffer | string | null): PlayerSnapshot => {
   if (value === null) throw new MalformedRecord('snapshot', 'tombstone');
-  let raw: Partial<PlayerSnapshot>;
+  let raw: Partial<PlayerSnapshot> | Partial<SnapshotRecordV2>;
   try {
-    raw = JSON.parse(
-      typeof value === 'string' ? value : value.toString('utf8'),
-    ) as Partial<PlayerSnapshot>;
+    raw = JSON.parse(typeof value === 'string' ? value : value.toString('utf8')) as
+      Partial<PlayerSnapshot> | Partial<SnapshotRecordV2>;
   } catch (error) {
     throw new MalformedRecord('snapshot', `not JSON (${(error as Error).message})`);
   }
-  if (raw?.schemaVersion !== SNAPSHOT_SCHEMA_VERSION)
-    throw new MalformedRecord('snapshot', `schema ${String(raw?.schemaVersion)}`);
+  const version = raw?.schemaVersion;
+  if (version !== SNAPSHOT_SCHEMA_VERSION && version !== SNAPSHOT_RECORD_VERSION)
+    throw new MalformedRecord('snapshot', `schema ${String(version)}`);
   if (
     typeof raw.state?.id !== 'string' ||
     typeof raw.commandOffset !== 'string' ||
@@ -71,5 +92,17 @@ export const decodeSnapshot = (value: Buffer | string | null): PlayerSnapshot =>
   ) {
     throw new MalformedRecord('snapshot', 'no state, offset or recent commands');
   }
-  return raw as PlayerSnapshot;
+  if (version === SNAPSHOT_SCHEMA_VERSION) return raw as PlayerSnapshot;
+  const { state, commandOffset, recentCommands, registration } = raw as SnapshotRecordV2;
+  try {
+    return {
+      schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+      state,
+      commandOffset,
+      recentCommands: recentCommands.map((entry) => unpackLedgerEntry(entry, state.id)),
+      ...(registration ? { registration: unpackLedgerEntry(registration, state.id) } : {}),
+    };
+  } catch (error) {
+    throw new MalformedRecord('snapshot', `bad ledger entry (${(error as Error).message})`);
+  }
 };
