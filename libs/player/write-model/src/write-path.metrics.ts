@@ -36,7 +36,15 @@ export const gatewayMetrics = {
     name: 'qf_gateway_decision_timeouts_total',
     help: 'Requests answered 504: no decision in time',
   }),
-  replyDelaySeconds: histogram({ name: 'qf_gateway_reply_delay_seconds', help: 'From the processor producing a reply (record timestamp) to the gateway reading it: commit, markers, fetch' }),
+  replyDelaySeconds: histogram({
+    name: 'qf_gateway_reply_delay_seconds',
+    help: 'From the processor producing a reply (record timestamp) to the gateway reading it: commit, markers, fetch',
+  }),
+  kafkaRequests: counter({
+    name: 'qf_gateway_kafka_requests_total',
+    help: 'Requests the command producer and the reply consumer sent, by client and API',
+    labelNames: ['client', 'api'],
+  }),
   pending: gauge({
     name: 'qf_gateway_pending_decisions',
     help: 'Requests waiting for their decision',

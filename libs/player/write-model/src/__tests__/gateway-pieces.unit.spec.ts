@@ -106,6 +106,37 @@ describe('WindowBatcher (send windows)', () => {
     await Promise.all([first, second]);
   });
 
+  it('with maxInFlight busy, a closed window keeps taking items and goes out when a flush returns', async () => {
+    const clock = manualTimers();
+    const releases: Array<() => void> = [];
+    const flushed: number[][] = [];
+    const batcher = new WindowBatcher<number>(
+      (items) => {
+        flushed.push(items);
+        return new Promise<void>((resolve) => releases.push(resolve));
+      },
+      { lingerMs: 1, maxBatch: 3, maxInFlight: 1 },
+      clock.timers,
+    );
+    const first = batcher.add(1);
+    clock.run();
+    const waiting = [2, 3, 4, 5].map((item) => batcher.add(item));
+    clock.run();
+    await flushPromises();
+    expect(flushed).toEqual([[1]]);
+    expect(batcher.waiting).toBe(4);
+    releases.shift()?.();
+    await first;
+    await flushPromises();
+    expect(flushed).toEqual([[1], [2, 3, 4]]);
+    releases.shift()?.();
+    await flushPromises();
+    expect(flushed).toEqual([[1], [2, 3, 4], [5]]);
+    releases.shift()?.();
+    await Promise.all(waiting);
+    expect(clock.pending()).toBe(0);
+  });
+
   it('lingerMs 0 closes the window at the end of the event-loop turn; drain() flushes and waits', async () => {
     const flushed: number[][] = [];
     const batcher = new WindowBatcher<number>(async (items) => void flushed.push(items), {

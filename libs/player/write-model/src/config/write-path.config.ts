@@ -30,6 +30,8 @@ export interface GatewayConfig extends WritePathConfig {
   readonly lingerMs: number;
   /** A window is sent at once when it holds this many commands. */
   readonly maxBatch: number;
+  /** Produce requests in flight at most; a window closing meanwhile waits and grows (QF_GATEWAY_MAX_IN_FLIGHT). */
+  readonly maxInFlight: number;
   /** A produce that has not been acknowledged by then answers 503 (QF_GATEWAY_SEND_TIMEOUT_MS). */
   readonly sendTimeoutMs: number;
 }
@@ -48,6 +50,7 @@ export const gatewayConfig = (
     decisionTimeoutMs: intFromEnv('QF_DECISION_TIMEOUT_MS', 5000, { min: 1 }, env),
     lingerMs: intFromEnv('QF_GATEWAY_LINGER_MS', 1, { min: 0, max: 1000 }, env),
     maxBatch: intFromEnv('QF_GATEWAY_MAX_BATCH', 500, { min: 1, max: 100_000 }, env),
+    maxInFlight: intFromEnv('QF_GATEWAY_MAX_IN_FLIGHT', 1, { min: 1, max: 1000 }, env),
     sendTimeoutMs: intFromEnv('QF_GATEWAY_SEND_TIMEOUT_MS', 2000, { min: 1 }, env),
   };
 };

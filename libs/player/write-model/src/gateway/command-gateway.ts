@@ -31,6 +31,8 @@ import { WindowBatcher } from './window-batcher';
 
 /** After a failed produce, new commands are refused at once for this long (no pile-up on a dead broker). */
 const FAIL_FAST_MS = 500;
+/** How often the reply consumer commits its position. */
+const REPLY_COMMIT_INTERVAL_MS = 5000;
 
 type State = 'created' | 'starting' | 'ready' | 'stopping' | 'stopped';
 
@@ -51,6 +53,7 @@ export class CommandGateway {
   private state: State = 'created';
   private failingUntil = 0;
   private lastFailure?: string;
+  private replyCommittedAt = 0;
   /** The command.replies partition this gateway reads. */
   readonly replyPartition: number;
   private readonly replyGroupId: string;
@@ -66,6 +69,7 @@ export class CommandGateway {
     this.batcher = new WindowBatcher((messages) => this.produce(messages), {
       lingerMs: config.lingerMs,
       maxBatch: config.maxBatch,
+      maxInFlight: config.maxInFlight,
     });
   }
 
@@ -103,6 +107,9 @@ export class CommandGateway {
       createPartitioner: Partitioners.DefaultPartitioner,
       retry: { initialRetryTime: 50, maxRetryTime: 500, retries: 3 },
     });
+    this.producer.on(this.producer.events.REQUEST, ({ payload }) =>
+      metrics.kafkaRequests.inc({ client: 'producer', api: payload.apiName }),
+    );
     await this.producer.connect();
 
     const end =
@@ -130,11 +137,18 @@ export class CommandGateway {
       this.lastFailure = `reply consumer crashed: ${payload.error.message}`;
       this.log.error('reply consumer crashed', { error: payload.error, restart: payload.restart });
     });
+    consumer.on(consumer.events.REQUEST, ({ payload }) =>
+      metrics.kafkaRequests.inc({ client: 'reply-consumer', api: payload.apiName }),
+    );
     await consumer.connect();
     await consumer.subscribe({ topic: config.topics.replies });
     // run() resolves once the group is joined; the seek is applied before the first records
     // are handed over (kafkajs drops fetched records of a partition with a pending seek).
-    await consumer.run({ eachBatch: (payload) => this.onReplies(payload) });
+    // kafkajs commits after every eachBatch (its autoCommitInterval does not apply there):
+    // a round trip and an offsets write per fetch. The committed position matters only when
+    // the consumer restarts after a crash, and re-reading a few seconds of replies then is
+    // harmless (no one waits for them), so onReplies commits every few seconds itself.
+    await consumer.run({ autoCommit: false, eachBatch: (payload) => this.onReplies(payload) });
     consumer.seek({ topic: config.topics.replies, partition: this.replyPartition, offset: end });
   }
 
@@ -232,6 +246,9 @@ export class CommandGateway {
   private async produce(messages: Message[]): Promise<void> {
     const producer = this.producer;
     if (!producer) throw serviceUnavailable('kafka', 'producer not connected');
+    // A window that waited behind a produce which has just failed fails with it, at once.
+    if (Date.now() < this.failingUntil)
+      throw serviceUnavailable('kafka', this.lastFailure ?? 'produce failing');
     const started = process.hrtime.bigint();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -263,6 +280,13 @@ export class CommandGateway {
 
   private async onReplies({ batch }: EachBatchPayload): Promise<void> {
     const now = Date.now();
+    if (now - this.replyCommittedAt >= REPLY_COMMIT_INTERVAL_MS && batch.messages.length > 0) {
+      this.replyCommittedAt = now;
+      const offset = (BigInt(batch.lastOffset()) + 1n).toString();
+      void this.consumer
+        ?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }])
+        .catch((error: unknown) => this.log.warn('reply offset commit failed', { error }));
+    }
     for (const message of batch.messages) {
       metrics.replyDelaySeconds.observe(Math.max(0, now - Number(message.timestamp)) / 1000);
       if (!isReplyFor(message.headers, this.config.gatewayId)) {

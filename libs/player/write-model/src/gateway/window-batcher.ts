@@ -14,8 +14,14 @@ const realTimers: BatcherTimers = {
 export interface WindowBatcherOptions {
   /** A window closes this long after its first item (0: at the end of the current event-loop turn). */
   readonly lingerMs: number;
-  /** A window closes at once when it holds this many items. */
+  /** A window closes at once when it holds this many items; no flush holds more. */
   readonly maxBatch: number;
+  /**
+   * At most this many flushes in flight (default: no limit). A window that closes while
+   * they are all busy keeps taking items and goes out as soon as one returns, so under
+   * load the requests grow instead of multiplying.
+   */
+  readonly maxInFlight?: number;
 }
 
 interface Pending<T> {
@@ -27,28 +33,33 @@ interface Pending<T> {
 /**
  * Groups items added close together into one flush: kafkajs has no linger (kafkajs
  * #1157), so one producer request per HTTP request would tie throughput to the broker's
- * round trip. The first item opens a window; the window is flushed when it is full or
- * lingerMs later, and every item's promise settles with its window's flush. Windows do
- * not wait for each other, so a slow flush does not hold the next one back.
+ * round trip. The first item opens a window; the window closes when it is full or
+ * lingerMs later, and is flushed then, or once a flush in flight returns when maxInFlight
+ * are busy. Every item's promise settles with its flush.
  */
 export class WindowBatcher<T> {
   private window: Pending<T>[] = [];
+  /** The open window has closed and waits only for a free flush slot. */
+  private closed = false;
   private timer: unknown;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly flushItems: (items: T[]) => Promise<void>,
     private readonly options: WindowBatcherOptions,
     private readonly timers: BatcherTimers = realTimers,
-  ) {}
+  ) {
+    this.maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
+  }
 
-  /** Resolves once the window holding item has been flushed; rejects with the flush's error. */
+  /** Resolves once the flush holding item has been sent; rejects with the flush's error. */
   add(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.window.push({ item, resolve, reject });
       if (this.window.length >= this.options.maxBatch) {
         this.flush();
-      } else if (this.window.length === 1) {
+      } else if (this.window.length === 1 && !this.closed) {
         this.timer =
           this.options.lingerMs > 0
             ? this.timers.setTimeout(() => this.flush(), this.options.lingerMs)
@@ -57,33 +68,42 @@ export class WindowBatcher<T> {
     });
   }
 
-  /** Closes the open window now. */
+  /** Closes the open window now (it is sent as soon as a flush slot is free). */
   flush(): void {
     if (this.timer !== undefined) {
       if (this.options.lingerMs > 0) this.timers.clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.window.length === 0) return;
-    const batch = this.window;
-    this.window = [];
-    const sent = Promise.resolve()
-      .then(() => this.flushItems(batch.map((pending) => pending.item)))
-      .then(
-        () => batch.forEach((pending) => pending.resolve()),
-        (error: unknown) => batch.forEach((pending) => pending.reject(error)),
-      );
-    this.inFlight.add(sent);
-    void sent.finally(() => this.inFlight.delete(sent));
+    this.closed = this.window.length > 0;
+    this.sendClosed();
   }
 
-  /** Flushes the open window and waits for every flush in flight. */
+  /** Flushes the open window and waits until everything added has been sent. */
   async drain(): Promise<void> {
     this.flush();
-    await Promise.all([...this.inFlight]);
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  /** Items waiting in the open window. */
+  /** Items waiting to be sent. */
   get waiting(): number {
     return this.window.length;
+  }
+
+  private sendClosed(): void {
+    while (this.closed && this.inFlight.size < this.maxInFlight) {
+      const batch = this.window.splice(0, this.options.maxBatch);
+      this.closed = this.window.length > 0;
+      const sent = Promise.resolve()
+        .then(() => this.flushItems(batch.map((pending) => pending.item)))
+        .then(
+          () => batch.forEach((pending) => pending.resolve()),
+          (error: unknown) => batch.forEach((pending) => pending.reject(error)),
+        );
+      this.inFlight.add(sent);
+      void sent.finally(() => {
+        this.inFlight.delete(sent);
+        this.sendClosed();
+      });
+    }
   }
 }
