@@ -22,6 +22,7 @@ import type { PlayerCommand } from '@qf/player-domain';
 import { createKafka } from '@qf/shared-kafka';
 import { createLogger, type Logger } from '@qf/shared-observability';
 import type { GatewayConfig } from '../config/write-path.config';
+import { useFastRecordEncoder } from '../kafka/fast-record-encoder';
 import { fixedPartitionAssigner } from '../kafka/fixed-partition.assigner';
 import { ensureWritePathTopics } from '../topics/write-path.topics';
 import { gatewayMetrics as metrics } from '../write-path.metrics';
@@ -60,6 +61,7 @@ export class CommandGateway {
 
   constructor(private readonly config: GatewayConfig) {
     this.log = createLogger('command-gateway', 'gateway');
+    useFastRecordEncoder();
     // Fail fast: a produce that cannot reach the broker answers 503, it does not queue.
     this.kafka = createKafka(`command-gateway-${config.gatewayId}`, {
       retry: { initialRetryTime: 50, maxRetryTime: 500, retries: 3 },
