@@ -85,6 +85,11 @@ export const processorMetrics = {
     help: 'Requests the transactional producers sent, by API',
     labelNames: ['api'],
   }),
+  consumerRequests: counter({
+    name: 'qf_processor_consumer_kafka_requests_total',
+    help: 'Requests the command consumer sent, by API',
+    labelNames: ['api'],
+  }),
   kafkaRequestSeconds: counter({
     name: 'qf_processor_kafka_request_seconds_total',
     help: 'Time the transactional producers waited for responses, by API',

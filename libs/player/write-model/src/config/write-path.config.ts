@@ -65,6 +65,8 @@ export interface ProcessorConfig extends WritePathConfig {
   readonly dedupWindow: number;
   /** At most this many commands per transaction; a larger fetch is split (QF_PROCESSOR_TXN_MAX_COMMANDS). */
   readonly maxCommandsPerTransaction: number;
+  /** A partition starts a transaction at most this often, unless a full batch waits (QF_PROCESSOR_TXN_INTERVAL_MS). */
+  readonly minTransactionIntervalMs: number;
   /** Partitions decided in parallel (QF_PROCESSOR_CONCURRENCY, default: all of them). */
   readonly concurrency: number;
   /** A dead member is noticed after this long (QF_SESSION_TIMEOUT_MS; broker minimum here 6 s). */
@@ -90,6 +92,12 @@ export const processorConfig = (
       'QF_PROCESSOR_TXN_MAX_COMMANDS',
       250,
       { min: 1, max: 10_000 },
+      env,
+    ),
+    minTransactionIntervalMs: intFromEnv(
+      'QF_PROCESSOR_TXN_INTERVAL_MS',
+      20,
+      { min: 0, max: 10_000 },
       env,
     ),
     concurrency: intFromEnv(

@@ -5,6 +5,7 @@ import type { ProcessorConfig } from '../config/write-path.config';
 import type { InboundCommand } from '../decision/decide-batch';
 import { cacheCoordinatorLookups } from '../kafka/coordinator-cache';
 import { transactionalLogCreator } from '../kafka/expected-errors.log-creator';
+import { useFastRecordEncoder } from '../kafka/fast-record-encoder';
 import { ensureWritePathTopics } from '../topics/write-path.topics';
 import { processorMetrics as metrics } from '../write-path.metrics';
 import { PartitionOwner } from './partition-owner';
@@ -42,6 +43,7 @@ export class CommandProcessor {
       logCreator: transactionalLogCreator,
     });
     cacheCoordinatorLookups({ ttlMs: 30_000 });
+    useFastRecordEncoder();
   }
 
   /** Creates the topics, joins the group and starts consuming (returns once running). */
@@ -71,6 +73,9 @@ export class CommandProcessor {
       this.crashed = payload.error.message;
       this.log.error('consumer crashed', { error: payload.error, restart: payload.restart });
     });
+    consumer.on(consumer.events.REQUEST, ({ payload }) =>
+      metrics.consumerRequests.inc({ api: payload.apiName }),
+    );
     await consumer.connect();
     await consumer.subscribe({ topic: config.topics.commands, fromBeginning: true });
     await consumer.run({
@@ -141,6 +146,7 @@ export class CommandProcessor {
     if (!worker) {
       const created: PartitionWorker = new PartitionWorker(partition, {
         maxCommandsPerTransaction: this.config.maxCommandsPerTransaction,
+        minTransactionIntervalMs: this.config.minTransactionIntervalMs,
         openOwner: async () => {
           const owner = new PartitionOwner(partition, {
             transactionalKafka: this.transactionalKafka,

@@ -19,10 +19,11 @@ export interface PartitionOwnerContext {
   readonly transactionTimeoutMs: number;
   /**
    * 0: every transaction also commits the consumed offset (sendOffsets). Above 0: at most
-   * that often; transactions in between save two round trips. Exactly-once does not rest
-   * on the committed offset (each snapshot records the offset of the player's last decided
-   * command, and the decider skips anything at or below it); it only says where a new
-   * owner starts reading, so a later commit means more skipped re-reads after a failover.
+   * that often (and in every transaction that dead-letters a record); transactions in
+   * between save two round trips and two log appends on the broker. Exactly-once does not
+   * rest on the committed offset (each snapshot records the offset of the player's last
+   * decided command, and the decider skips anything at or below it); it only says where a
+   * new owner starts reading, so a later commit means more skipped re-reads after a failover.
    */
   readonly offsetsIntervalMs: number;
   readonly log: Logger;
@@ -130,7 +131,8 @@ export class PartitionOwner {
     const started = process.hrtime.bigint();
     const now = Date.now();
     for (const command of commands) {
-      if (command.timestamp) metrics.queueDelaySeconds.observe(Math.max(0, now - Number(command.timestamp)) / 1000);
+      if (command.timestamp)
+        metrics.queueDelaySeconds.observe(Math.max(0, now - Number(command.timestamp)) / 1000);
     }
     const decision = decideBatch((playerId) => this.snapshots.get(playerId), commands, {
       dedupWindow: this.context.dedupWindow,
@@ -144,8 +146,12 @@ export class PartitionOwner {
       mark = now;
     };
     phase('decide');
+    // A dead-lettered record may belong to no player (no key, not JSON), so no snapshot
+    // records that it was handled: only the committed offset keeps it from being
+    // dead-lettered again after a failover.
     const commitOffsets =
       this.context.offsetsIntervalMs <= 0 ||
+      decision.deadLetters.length > 0 ||
       Date.now() - this.offsetsCommittedAt >= this.context.offsetsIntervalMs;
     const transaction = await producer.transaction();
     try {

@@ -14,6 +14,13 @@ const errorReason = (error: unknown): string => {
 
 export interface PartitionWorkerOptions {
   readonly maxCommandsPerTransaction: number;
+  /**
+   * A transaction starts no sooner than this many ms after the previous one started,
+   * unless a full batch is waiting. Every transaction costs the broker and the client a
+   * fixed set of round trips and log appends whatever its size, so under load commands
+   * should share transactions rather than each partition running as many as the CPU allows.
+   */
+  readonly minTransactionIntervalMs: number;
   /** Opens a fresh owner (fence + restore): on first use and after every failed transaction. */
   readonly openOwner: () => Promise<PartitionOwner>;
   /**
@@ -37,6 +44,7 @@ export class PartitionWorker {
   private lastQueued = -1n;
   private owner?: Promise<PartitionOwner>;
   private wake?: () => void;
+  private lastStartedAt = 0;
   private stopped = false;
   private readonly loop: Promise<void>;
 
@@ -89,7 +97,14 @@ export class PartitionWorker {
         this.wake = undefined;
         continue;
       }
-      const batch = this.queue.slice(0, this.options.maxCommandsPerTransaction);
+      const { maxCommandsPerTransaction, minTransactionIntervalMs } = this.options;
+      const notBefore = this.lastStartedAt + minTransactionIntervalMs;
+      if (this.queue.length < maxCommandsPerTransaction && Date.now() < notBefore) {
+        await this.pauseUntil(notBefore);
+        continue;
+      }
+      this.lastStartedAt = Date.now();
+      const batch = this.queue.slice(0, maxCommandsPerTransaction);
       try {
         await this.decide(batch);
         this.queue.splice(0, batch.length);
@@ -101,6 +116,19 @@ export class PartitionWorker {
         if (!stopping) this.options.onFatal(error, resumeFrom);
       }
     }
+  }
+
+  /** Sleeps until `time`, or less when a full batch has queued up or the worker stops. */
+  private async pauseUntil(time: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, time - Date.now());
+      this.wake = () => {
+        if (this.stopped || this.queue.length >= this.options.maxCommandsPerTransaction) resolve();
+      };
+    });
+    clearTimeout(timer);
+    this.wake = undefined;
   }
 
   private async decide(batch: readonly InboundCommand[]): Promise<void> {
