@@ -60,16 +60,30 @@ export const encodeSnapshot = (
   partition: number,
 ): Message & { key: string; value: string; partition: number } => {
   const playerId = snapshot.state.id;
-  const record: SnapshotRecordV2 = {
-    schemaVersion: SNAPSHOT_RECORD_VERSION,
-    state: snapshot.state,
-    commandOffset: snapshot.commandOffset,
-    recentCommands: snapshot.recentCommands.map((entry) => packLedgerEntry(entry, playerId)),
-    ...(snapshot.registration
-      ? { registration: packLedgerEntry(snapshot.registration, playerId) }
-      : {}),
-  };
-  return { key: playerId, value: JSON.stringify(record), partition };
+  const { state, commandOffset, recentCommands, registration } = snapshot;
+  // The JSON of a SnapshotRecordV2, put together from the entries' cached JSON.
+  const value =
+    `{"schemaVersion":${SNAPSHOT_RECORD_VERSION},"state":${JSON.stringify(state)}` +
+    `,"commandOffset":${JSON.stringify(commandOffset)}` +
+    `,"recentCommands":[${recentCommands.map((entry) => packedJson(entry, playerId)).join(',')}]` +
+    (registration ? `,"registration":${packedJson(registration, playerId)}` : '') +
+    '}';
+  return { key: playerId, value, partition };
+};
+
+/**
+ * Ledger entries are immutable and belong to one player; each stays in the player's
+ * snapshot for the next dedupWindow commands, so its packed JSON is made once, not in
+ * every transaction that touches the player.
+ */
+const packedJsonCache = new WeakMap<LedgerEntry, string>();
+const packedJson = (entry: LedgerEntry, playerId: string): string => {
+  let json = packedJsonCache.get(entry);
+  if (json === undefined) {
+    json = JSON.stringify(packLedgerEntry(entry, playerId));
+    packedJsonCache.set(entry, json);
+  }
+  return json;
 };
 
 /** Parses a snapshot record (version 1 or 2); throws MalformedRecord for anything else (including a newer schema). */
