@@ -34,6 +34,18 @@ final class BsonStorage {
         return bytes(buffer);
     }
 
+    static Document decodeDocument(byte[] bytes) {
+        return BsonDecoder.decodeBson(Unpooled.wrappedBuffer(bytes));
+    }
+
+    /** Copies one encoded document (its length is its first four bytes, little-endian) and moves past it. */
+    static byte[] readDocumentBytes(ByteBuffer source) {
+        int length = Integer.reverseBytes(source.getInt(source.position()));
+        byte[] bytes = new byte[length];
+        source.get(bytes);
+        return bytes;
+    }
+
     /** Reads one document written by {@link #encodeDocument} and moves the buffer past it. */
     static Document readDocument(ByteBuffer source) {
         int length = Integer.reverseBytes(source.getInt(source.position()));

@@ -15,12 +15,11 @@ import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.QueryResult;
-import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
 
 /**
- * {@link H2Collection} with two query-planning shortcuts; results are identical to the plain collection.
+ * {@link BsonCollection} with two query-planning shortcuts; results are identical to the plain collection.
  *
  * <ol>
  * <li><b>_id equality plus more conditions</b> ({@code {_id: x, version: {$lt: v}}}, the version-guarded
@@ -33,12 +32,12 @@ import de.bwaldvogel.mongo.bson.Document;
  * rows of the stable full sort), then let the plain code sort, skip, limit and project those.</li>
  * </ol>
  */
-final class QfH2Collection extends H2Collection {
+final class QfH2Collection extends BsonCollection {
 
     private static final String ID = "_id";
 
     QfH2Collection(MongoDatabase database, String collectionName, CollectionOptions options,
-                   MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursorRegistry) {
+                   MVMap<Object, byte[]> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursorRegistry) {
         super(database, collectionName, options, dataMap, metaMap, cursorRegistry);
     }
 

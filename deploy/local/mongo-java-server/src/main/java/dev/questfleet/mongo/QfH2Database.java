@@ -12,7 +12,6 @@ import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
-import de.bwaldvogel.mongo.bson.Document;
 
 /**
  * {@link H2Database} that opens {@link QfH2Collection}s and {@link QfUniqueIndex}es over the same MVStore map
@@ -50,10 +49,10 @@ final class QfH2Database extends H2Database {
     @Override
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
         String fullCollectionName = getFullCollectionNamespace(collectionName);
-        MVMap<Object, Document> dataMap = store().openMap(DATABASES_PREFIX + fullCollectionName,
-            new MVMap.Builder<Object, Document>()
+        MVMap<Object, byte[]> dataMap = store().openMap(DATABASES_PREFIX + fullCollectionName,
+            new MVMap.Builder<Object, byte[]>()
                 .keyType(StorageTypes.ValueType.INSTANCE)
-                .valueType(StorageTypes.DocumentType.INSTANCE));
+                .valueType(StorageTypes.BsonBytesType.INSTANCE));
         MVMap<String, Object> metaMap = store().openMap(META_PREFIX + fullCollectionName);
         return new QfH2Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
     }

@@ -10,7 +10,6 @@ import org.h2.mvstore.type.BasicDataType;
 
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.ValueComparator;
-import de.bwaldvogel.mongo.bson.Document;
 
 /**
  * MVStore data types for the maps of a collection, encoding in BSON ({@link BsonStorage}) and comparing
@@ -34,37 +33,33 @@ final class StorageTypes {
         return BsonStorage.compareBytes(BsonStorage.encodeValue(a), BsonStorage.encodeValue(b));
     }
 
-    /** The stored documents (values of the data map). */
-    static final class DocumentType extends BasicDataType<Document> {
-        static final DocumentType INSTANCE = new DocumentType();
+    /** The stored documents (values of the data map), already encoded: written and read as they are. */
+    static final class BsonBytesType extends BasicDataType<byte[]> {
+        static final BsonBytesType INSTANCE = new BsonBytesType();
 
         @Override
-        public int getMemory(Document document) {
-            // An estimate for MVStore's page cache accounting; measuring each document would cost more.
-            return 64 + 48 * document.size();
+        public int getMemory(byte[] document) {
+            return 24 + document.length;
         }
 
         @Override
-        public void write(WriteBuffer buffer, Document document) {
-            buffer.put(BsonStorage.encodeDocument(document));
+        public void write(WriteBuffer buffer, byte[] document) {
+            buffer.put(document);
         }
 
         @Override
-        public Document read(ByteBuffer buffer) {
-            return BsonStorage.readDocument(buffer);
+        public byte[] read(ByteBuffer buffer) {
+            return BsonStorage.readDocumentBytes(buffer);
         }
 
         @Override
-        public Document[] createStorage(int size) {
-            return new Document[size];
+        public byte[][] createStorage(int size) {
+            return new byte[size][];
         }
 
         @Override
-        public int compare(Document a, Document b) {
-            if (Objects.equals(a, b)) {
-                return 0;
-            }
-            return BsonStorage.compareBytes(BsonStorage.encodeDocument(a), BsonStorage.encodeDocument(b));
+        public int compare(byte[] a, byte[] b) {
+            return BsonStorage.compareBytes(a, b);
         }
     }
 
