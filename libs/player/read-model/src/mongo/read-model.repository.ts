@@ -5,6 +5,7 @@ import type {
   PlayerEventDocument,
   RoomOccupancyDocument,
 } from '../projection/read-model.documents';
+import { playerEventId } from '../projection/player-events.projection';
 import type { ViewAliases } from './view-aliases';
 
 /** The reads of the query service, each against the active collection of its view. */
@@ -31,11 +32,29 @@ export class ReadModelRepository {
     return this.db.collection<LeaderboardDocument>(leaderboard).find({}).sort({ level: -1, xp: -1, _id: 1 }).limit(limit).toArray();
   }
 
-  /** A player's events from fromVersion (inclusive) up to toVersion (inclusive, when given), in version order. */
+  /**
+   * A player's events from fromVersion (inclusive) up to toVersion (inclusive, when given),
+   * in version order, at most limit of them. Events are read by _id (`${playerId}:${version}`,
+   * up to the version player_details has reached): an _id lookup is fast on every
+   * MongoDB-wire server, where a range over a secondary index is not (mongo-java-server
+   * ignores secondary indexes and would scan the whole event index for each read).
+   */
   async events(playerId: string, { fromVersion = 1, toVersion, limit }: { fromVersion?: number; toVersion?: number; limit?: number }): Promise<PlayerEventDocument[]> {
-    const { playerEvents } = await this.aliases.collections();
-    const version = toVersion === undefined ? { $gte: fromVersion } : { $gte: fromVersion, $lte: toVersion };
-    const cursor = this.db.collection<PlayerEventDocument>(playerEvents).find({ playerId, version }).sort({ version: 1 });
-    return (limit === undefined ? cursor : cursor.limit(limit)).toArray();
+    const { playerEvents, playerDetails } = await this.aliases.collections();
+    const details = await this.db.collection<PlayerDetailsDocument>(playerDetails).findOne({ _id: playerId }, { projection: { version: 1 } });
+    if (!details) return [];
+    let last = Math.min(details.version, toVersion ?? Number.POSITIVE_INFINITY);
+    if (limit !== undefined) last = Math.min(last, fromVersion + limit - 1);
+    const collection = this.db.collection<PlayerEventDocument>(playerEvents);
+    const docs: PlayerEventDocument[] = [];
+    for (let first = Math.max(1, fromVersion); first <= last; first += EVENTS_PER_READ) {
+      const ids: string[] = [];
+      for (let version = first; version <= Math.min(last, first + EVENTS_PER_READ - 1); version += 1) ids.push(playerEventId(playerId, version));
+      docs.push(...(await collection.find({ _id: { $in: ids } }).toArray()));
+    }
+    return docs.sort((a, b) => a.version - b.version);
   }
 }
+
+/** Event ids per find: a long history is read in several round trips of bounded size. */
+const EVENTS_PER_READ = 500;
