@@ -13,7 +13,7 @@ import {
   type ProjectorWiring,
 } from '@qf/player-read-model';
 import { expectedReadModels, produceEvents, randomHistories, readModelSnapshot } from '@qf/player-read-model/testing';
-import { consumerGroupLag, createKafka } from '@qf/shared-kafka';
+import { awaitTopicServing, consumerGroupLag, createKafka } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 import { createRedis } from '@qf/shared-redis';
 
@@ -121,6 +121,7 @@ export const runProjectBench = async (options: ProjectBenchOptions): Promise<Pro
       settings: { ...options.settings, lagRefreshMs: 0 },
     };
     await prepareProjection(wiring, options.partitions);
+    await awaitTopicServing(admin, topics.events);
 
     say(`generating ~${options.events} events over ${options.players} players`);
     const log = logOf(options);

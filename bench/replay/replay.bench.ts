@@ -18,7 +18,7 @@ import {
   type RebuildSettings,
   type ReplayOutcome,
 } from '@qf/replay';
-import { createKafka, ensureTopics } from '@qf/shared-kafka';
+import { awaitTopicServing, createKafka, ensureTopics } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 
 /** Settings of a replay benchmark run. */
@@ -262,6 +262,7 @@ export const runReplayBench = async (options: ReplayBenchOptions): Promise<Repla
         { topic: topics.events, numPartitions: options.partitions },
         { topic: topics.eventsDeadLetter, numPartitions: 1 },
       ]);
+      await awaitTopicServing(admin, topics.events);
       say(
         `filling ${topics.events} (${options.partitions} partitions) with ${options.events.toLocaleString('en-US')} events of ${options.players.toLocaleString('en-US')} players`,
       );

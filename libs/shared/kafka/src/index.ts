@@ -2,3 +2,4 @@ export { createKafka } from './kafka-client';
 export { ensureTopics, TopicMismatchError, type TopicSpec } from './topics';
 export { appendTimeOf, consumerGroupLag, fleetConsumerLag, type ConsumerLagOptions, type PartitionLag } from './consumer-lag';
 export { startUntilJoined, type StartAttempt } from './start-until-joined';
+export { awaitTopicServing } from './topic-ready';
