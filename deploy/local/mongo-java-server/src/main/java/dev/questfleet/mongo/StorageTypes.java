@@ -26,6 +26,14 @@ final class StorageTypes {
 
     /** Mongo order, then (for values it calls equal that Java does not, like 1 and 1.0) the encodings. */
     static int compareValues(Object a, Object b) {
+        // Any total order consistent with equality serves a map; the common key types skip the
+        // general comparison, which looks each value's type up in a list.
+        if (a instanceof String && b instanceof String) {
+            return ((String) a).compareTo((String) b);
+        }
+        if (a instanceof Double && b instanceof Double) {
+            return Double.compare((Double) a, (Double) b);
+        }
         int order = ORDER.compare(a, b);
         if (order != 0 || Objects.equals(a, b)) {
             return order;
