@@ -39,6 +39,7 @@ const main = async () => {
     groupId: config.groupId,
     topic: topics.crudAudit,
     deadLetterTopic: topics.crudAuditDeadLetter,
+    partitionsConsumedConcurrently: config.concurrency,
   });
   await createHttpApp(AuditConsumerModule.forRoot({ client, db, consumer, prepare }), {
     service: 'audit-consumer',

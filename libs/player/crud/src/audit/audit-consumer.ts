@@ -9,6 +9,11 @@ export interface AuditConsumerOptions {
   readonly groupId: string;
   readonly topic: string;
   readonly deadLetterTopic: string;
+  /**
+   * Partitions whose batches are stored at the same time (default 4). One at a time, a
+   * record waits for the insert and offset commit of every partition ahead of it.
+   */
+  readonly partitionsConsumedConcurrently?: number;
 }
 
 const log = createLogger(process.env['QF_SERVICE'] ?? 'audit-consumer', 'consumer');
@@ -91,6 +96,7 @@ export class AuditConsumer {
     await consumer.connect();
     await consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     await consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.handleBatch(payload),

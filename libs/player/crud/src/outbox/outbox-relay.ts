@@ -130,20 +130,15 @@ export class OutboxRelay {
     while (this.running) {
       try {
         const producer = await this.connected();
-        const started = Date.now();
         const { claimed } = await this.round(producer);
-        const roundMs = Date.now() - started;
         this.lastError = undefined;
         failures = 0;
         relayMetrics.rounds.inc({ result: claimed > 0 ? 'work' : 'idle' });
         if (claimed > 0) {
           idle = this.idleMinMs;
-          // A partial round waits a little for more to gather (each claimed document
-          // costs a claim and a release write whatever its entry count), at most as long
-          // as the round took, so the relay never spends more than half its time idle
-          // while there is work.
-          if (claimed < this.batchSize)
-            await sleep(Math.min(this.idleMaxMs, Math.max(this.lingerMs, roundMs)));
+          // A partial round waits a moment for more to gather (each claimed document
+          // costs a claim and a release write whatever its entry count).
+          if (claimed < this.batchSize) await sleep(this.lingerMs);
           continue;
         }
         await sleep(idle);
