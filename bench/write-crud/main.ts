@@ -3,10 +3,13 @@
  * and audit-consumer(s) as child processes on their own database and topics, drives the
  * same open-loop workload as `qf bench write` (runWriteBench from bench/write, against
  * the started crud-service), then adds what only the CRUD side has: OCC conflicts and
- * retries, outbox backlog, audit lag (occurredAt -> stored in audit_log) and completeness.
+ * retries, outbox backlog, audit lag (occurredAt -> stored in audit_log) and completeness,
+ * and time to consistency measured as the experiment does (probeConsistency of
+ * @qf/experiment: register a new player under the load, read its history every 5 ms
+ * until the event shows; timed from the command's answer).
  *
  *   node -r ./tools/register.js bench/write-crud/main.ts --rate 200 --duration 30 \
- *     [--distribution zipf --zipf-exponent 1.2] [--audit dual-write] [--relays 2] [--consumers 2]
+ *     [--probes 50] [--distribution zipf --zipf-exponent 1.2] [--audit dual-write] [--relays 2] [--consumers 2]
  *
  * Needs the local infrastructure (`npx qf infra up`) or KAFKA_BROKERS / MONGO_URL.
  */
@@ -16,7 +19,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { MongoClient } from 'mongodb';
 import { topicNames } from '@qf/contracts';
 import { formatWriteBench, runWriteBench } from '@qf/bench-write';
-import { parseMix, type KeyDistribution } from '@qf/loadgen';
+import { probeConsistency } from '@qf/experiment';
+import { formatTable, HttpTarget, parseMix, type KeyDistribution } from '@qf/loadgen';
 import { startChildService, type ChildService } from '@qf/player-crud/testing';
 import { infraAddresses } from '@qf/shared-config';
 import { createKafka } from '@qf/shared-kafka';
@@ -65,6 +69,12 @@ const program = new Command('write-crud')
     int('--partitions', 1, 1000),
     12,
   )
+  .option(
+    '--probes <n>',
+    'time-to-consistency probes spread over the measured seconds (0: none)',
+    int('--probes', 0, 10_000),
+    50,
+  )
   .option('--seed <n>', 'seed of the operation and player choice', int('--seed', 0, 2 ** 31), 42)
   .option(
     '--drain-timeout <s>',
@@ -95,6 +105,7 @@ const main = async () => {
     consumers: number;
     partitions: number;
     seed: number;
+    probes: number;
     drainTimeout: number;
     keep?: boolean;
     logs?: string;
@@ -164,6 +175,24 @@ const main = async () => {
       children.map((child) => [child.name, cpuSecondsOf(child.process.pid)]),
     );
     sampler.start();
+    // The probes start when the measured window does (after registering and warming up).
+    let registered!: () => void;
+    const measuring = new Promise<void>((resolve) => (registered = resolve));
+    const probeTarget = new HttpTarget(crud.url, { connections: 8 });
+    const probes =
+      options.probes > 0
+        ? measuring
+            .then(() => new Promise((resolve) => setTimeout(resolve, options.warmup * 1000)))
+            .then(() =>
+              probeConsistency({
+                arch: 'crud',
+                commands: probeTarget,
+                reads: probeTarget,
+                probes: options.probes,
+                spreadMs: options.duration * 1000 * 0.8,
+              }),
+            )
+        : undefined;
     const report = await runWriteBench(
       {
         target: 'crud',
@@ -181,8 +210,13 @@ const main = async () => {
         seed: options.seed,
         keepTopics: true,
       },
-      log,
+      (line) => {
+        log(line);
+        if (line.startsWith('registered in')) registered();
+      },
     );
+    const probe = await probes;
+    await probeTarget.close();
     const to = new Date();
     const from = new Date(to.getTime() - options.duration * 1000);
     const cpuSeconds = Object.fromEntries(
@@ -228,7 +262,10 @@ const main = async () => {
         partitions: options.partitions,
       },
       cpuSeconds: { ...report.cpuSeconds, ...cpuSeconds },
-      crud: extras,
+      crud: {
+        ...extras,
+        ...(probe ? { timeToConsistency: { ...probe.summary, errors: probe.errors } } : {}),
+      },
     };
     const out =
       options.out ??
@@ -236,7 +273,23 @@ const main = async () => {
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(
-      `${formatWriteBench(result)}\n\nCRUD side (${options.audit}):\n${formatCrudExtras(extras)}\nJSON: ${out}\nservice logs: ${logDir}\n`,
+      `${formatWriteBench(result)}\n\nCRUD side (${options.audit}):\n${formatCrudExtras(extras)}\n${
+        probe
+          ? `\ntime to consistency (command answered -> event in GET /players/{id}/history, ${options.probes} probes, 5 ms polls):\n${formatTable(
+              ['probes visible', 'timeouts', 'errors', 'p50 ms', 'p95 ms', 'p99 ms'],
+              [
+                [
+                  probe.summary.count,
+                  probe.summary.timeouts,
+                  probe.errors,
+                  probe.summary.p50,
+                  probe.summary.p95,
+                  probe.summary.p99,
+                ].map(String),
+              ],
+            )}\n`
+          : ''
+      }JSON: ${out}\nservice logs: ${logDir}\n`,
     );
   } finally {
     await Promise.all(children.map((child) => child.stop().catch(() => undefined)));
