@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- compares with kafkajs' own encoder */
+import fc from 'fast-check';
 import {
   encodeRecord,
   useFastRecordEncoder,
@@ -27,11 +28,44 @@ const cases: Array<[string, RecordFields]> = [
     },
   ],
   ['a negative timestamp delta', { key: 'k', value: 'v', timestampDelta: -5 }],
+  ['timestamp deltas past 32 bits', { key: 'k', value: 'v', timestampDelta: 2 ** 40 + 3 }],
+  ['a large negative timestamp delta', { value: 'v', timestampDelta: -(2 ** 33) }],
+  ['varint boundaries', { key: 'x'.repeat(63), value: 'y'.repeat(64), offsetDelta: 8191 }],
 ];
 
 describe('fast record encoder', () => {
   it.each(cases)('writes the same bytes as kafkajs: %s', (_, fields) => {
     expect(encodeRecord(fields).buffer.equals(kafkajsRecord(fields).buffer)).toBe(true);
+  });
+});
+
+describe('fast record encoder, any record', () => {
+  const bytes = fc.oneof(
+    fc.constant(null),
+    fc.string({ unit: 'grapheme', maxLength: 300 }),
+    fc.uint8Array({ maxLength: 300 }).map((array) => Buffer.from(array)),
+  );
+  it('writes the same bytes as kafkajs', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          offsetDelta: fc.integer({ min: 0, max: 100_000 }),
+          timestampDelta: fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
+          key: bytes,
+          value: bytes,
+          headers: fc.dictionary(
+            fc.string({ unit: 'grapheme', maxLength: 20 }),
+            fc.oneof(
+              fc.string({ unit: 'grapheme', maxLength: 50 }),
+              fc.array(fc.string(), { maxLength: 3 }),
+            ),
+            { maxKeys: 5 },
+          ),
+        }),
+        (fields) => encodeRecord(fields).buffer.equals(kafkajsRecord(fields).buffer),
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

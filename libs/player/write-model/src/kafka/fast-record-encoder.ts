@@ -31,11 +31,45 @@ export interface RecordFields {
 const RECORD_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0';
 const Encoder = require('kafkajs/src/protocol/encoder') as EncoderClass;
 
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+const zigZag = (value: number): number => (value << 1) ^ (value >> 31);
+/** Bytes of the zig-zag varint of a 32-bit integer (also the varlong's, for values in that range). */
+const sizeOfVarInt = (value: number): number => {
+  let rest = zigZag(value);
+  let bytes = 1;
+  while ((rest & ~0x7f) !== 0) {
+    bytes += 1;
+    rest >>>= 7;
+  }
+  return bytes;
+};
+const writeVarInt = (buf: Buffer, offset: number, value: number): number => {
+  let rest = zigZag(value);
+  let at = offset;
+  while ((rest & ~0x7f) !== 0) {
+    buf[at++] = (rest & 0x7f) | 0x80;
+    rest >>>= 7;
+  }
+  buf[at++] = rest;
+  return at;
+};
+type Bytes = Buffer | string | null | undefined;
+const byteLengthOf = (value: Bytes): number =>
+  value == null ? -1 : typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+/** A varint length (-1 for null) followed by the bytes. */
+const writeBytes = (buf: Buffer, offset: number, value: Bytes, length: number): number => {
+  const at = writeVarInt(buf, offset, length);
+  if (value == null) return at;
+  return at + (typeof value === 'string' ? buf.write(value, at, 'utf8') : value.copy(buf, at));
+};
+
 /**
  * The same bytes as kafkajs' record encoder (record/v0), written into one buffer of the
  * exact size. kafkajs starts every record and every header in a new zero-filled 512-byte
- * buffer and regrows it by copying: for the processor's few-KB snapshots and four-header
- * events that allocation and copying was the largest single cost of a transaction.
+ * buffer, regrows it by copying, and allocates a Buffer for every varint: for the
+ * processor's few-KB snapshots and four-header events that was the largest single cost of
+ * a transaction.
  */
 export const encodeRecord = ({
   offsetDelta = 0,
@@ -44,43 +78,59 @@ export const encodeRecord = ({
   value,
   headers = {},
 }: RecordFields): Encoder => {
-  const pairs: Array<[string, HeaderValue]> = [];
+  const headerKeys: string[] = [];
+  const headerValues: HeaderValue[] = [];
   for (const headerKey of Object.keys(headers)) {
     const headerValue = headers[headerKey] as HeaderValue | readonly HeaderValue[];
-    if (Array.isArray(headerValue))
-      for (const each of headerValue as readonly HeaderValue[]) pairs.push([headerKey, each]);
-    else pairs.push([headerKey, headerValue as HeaderValue]);
+    for (const each of Array.isArray(headerValue)
+      ? (headerValue as readonly HeaderValue[])
+      : [headerValue as HeaderValue]) {
+      headerKeys.push(headerKey);
+      headerValues.push(each);
+    }
   }
-  let sizeOfHeaders = Encoder.sizeOfVarInt(pairs.length);
-  for (const [headerKey, headerValue] of pairs) {
-    const keySize = Buffer.byteLength(headerKey);
-    const valueSize = Buffer.byteLength(headerValue);
-    sizeOfHeaders += Encoder.sizeOfVarInt(keySize) + keySize;
-    sizeOfHeaders += Encoder.sizeOfVarInt(valueSize) + valueSize;
-  }
-  const sizeOfBody =
+  const keyLength = byteLengthOf(key);
+  const valueLength = byteLengthOf(value);
+  const headerKeyLengths = headerKeys.map((headerKey) => Buffer.byteLength(headerKey));
+  const headerValueLengths = headerValues.map(byteLengthOf);
+  const smallTimestamp = timestampDelta >= INT32_MIN && timestampDelta <= INT32_MAX;
+  let sizeOfBody =
     1 +
-    Encoder.sizeOfVarLong(timestampDelta) +
-    Encoder.sizeOfVarInt(offsetDelta) +
-    Encoder.sizeOfVarIntBytes(key) +
-    Encoder.sizeOfVarIntBytes(value) +
-    sizeOfHeaders;
+    (smallTimestamp ? sizeOfVarInt(timestampDelta) : Encoder.sizeOfVarLong(timestampDelta)) +
+    sizeOfVarInt(offsetDelta) +
+    sizeOfVarInt(keyLength) +
+    Math.max(keyLength, 0) +
+    sizeOfVarInt(valueLength) +
+    Math.max(valueLength, 0) +
+    sizeOfVarInt(headerKeys.length);
+  headerKeys.forEach((_, index) => {
+    const keySize = headerKeyLengths[index] as number;
+    const valueSize = headerValueLengths[index] as number;
+    sizeOfBody += sizeOfVarInt(keySize) + keySize + sizeOfVarInt(valueSize) + valueSize;
+  });
 
+  const buf = Buffer.allocUnsafe(sizeOfVarInt(sizeOfBody) + sizeOfBody);
+  let at = writeVarInt(buf, 0, sizeOfBody);
+  buf[at++] = 0; // attributes
+  if (smallTimestamp) at = writeVarInt(buf, at, timestampDelta);
+  else {
+    const encoder = Object.create(Encoder.prototype) as Encoder;
+    encoder.buf = buf;
+    encoder.offset = at;
+    at = encoder.writeVarLong(timestampDelta).offset;
+  }
+  at = writeVarInt(buf, at, offsetDelta);
+  at = writeBytes(buf, at, key, keyLength);
+  at = writeBytes(buf, at, value, valueLength);
+  at = writeVarInt(buf, at, headerKeys.length);
+  headerKeys.forEach((headerKey, index) => {
+    at = writeBytes(buf, at, headerKey, headerKeyLengths[index] as number);
+    at = writeBytes(buf, at, headerValues[index], headerValueLengths[index] as number);
+  });
+  if (at !== buf.length) throw new Error(`record encoded to ${at} bytes, ${buf.length} expected`);
   const encoder = Object.create(Encoder.prototype) as Encoder;
-  encoder.buf = Buffer.allocUnsafe(Encoder.sizeOfVarInt(sizeOfBody) + sizeOfBody);
-  encoder.offset = 0;
-  encoder
-    .writeVarInt(sizeOfBody)
-    .writeInt8(0)
-    .writeVarLong(timestampDelta)
-    .writeVarInt(offsetDelta)
-    .writeVarIntBytes(key)
-    .writeVarIntBytes(value)
-    .writeVarInt(pairs.length);
-  for (const [headerKey, headerValue] of pairs)
-    encoder.writeVarIntString(headerKey).writeVarIntBytes(headerValue);
-  if (encoder.offset !== encoder.buf.length)
-    throw new Error(`record encoded to ${encoder.offset} bytes, ${encoder.buf.length} expected`);
+  encoder.buf = buf;
+  encoder.offset = at;
   return encoder;
 };
 
