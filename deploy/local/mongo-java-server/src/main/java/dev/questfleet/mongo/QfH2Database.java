@@ -15,7 +15,8 @@ import de.bwaldvogel.mongo.backend.h2.H2Database;
 
 /**
  * {@link H2Database} that opens {@link QfH2Collection}s and {@link QfUniqueIndex}es over the same MVStore map
- * names, but with BSON storage types ({@link StorageTypes}) instead of MVStore's Java serialization.
+ * names, but with BSON storage types ({@link StorageTypes}) instead of MVStore's Java serialization, and
+ * keeps non-unique indexes ({@link QfSecondaryIndex}) instead of ignoring them.
  */
 final class QfH2Database extends H2Database {
 
@@ -67,5 +68,16 @@ final class QfH2Database extends H2Database {
                 .keyType(StorageTypes.KeyValueType.INSTANCE)
                 .valueType(StorageTypes.ValueType.INSTANCE));
         return new QfUniqueIndex(positions, indexName, keys, sparse);
+    }
+
+    @Override
+    protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
+                                                       boolean sparse) {
+        // Named as H2Database names index maps, so its dropIndex removes this map too. A map created
+        // here for an index declared earlier starts empty, and the collection then fills it.
+        String mapName = getFullCollectionNamespace(collectionName) + "._index_" + indexName;
+        MVMap<KeyValue, Boolean> entries = store().openMap(mapName,
+            new MVMap.Builder<KeyValue, Boolean>().keyType(StorageTypes.KeyValueType.INSTANCE));
+        return new QfSecondaryIndex(entries, indexName, keys, sparse);
     }
 }
