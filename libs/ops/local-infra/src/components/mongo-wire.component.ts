@@ -86,10 +86,15 @@ interface Backend {
 // mongo-java-server + H2 MVStore
 
 const mjsSources = (ctx: InfraContext) => path.join(ctx.root, 'deploy/local/mongo-java-server');
-const mjsOut = (ctx: InfraContext) => path.join(ctx.cacheDir, 'mongo-java-server');
+const mjsHash = (ctx: InfraContext) => sourceHash(mjsSources(ctx), ['pom.xml', 'src']);
+/**
+ * One build directory per source version: a rebuild after the sources changed never
+ * overwrites the jar a running server still loads classes from (it would fail with
+ * NoClassDefFoundError at its next first use of a class).
+ */
+const mjsOut = (ctx: InfraContext) => path.join(ctx.cacheDir, 'mongo-java-server', mjsHash(ctx));
 const mjsJar = (ctx: InfraContext) => path.join(mjsOut(ctx), 'qf-mongo-wire.jar');
 const mjsMarker = (ctx: InfraContext) => path.join(mjsOut(ctx), '.build-hash');
-const mjsHash = (ctx: InfraContext) => sourceHash(mjsSources(ctx), ['pom.xml', 'src']);
 
 const mongoJavaServer: Backend = {
   backend: 'mongo-java-server',
