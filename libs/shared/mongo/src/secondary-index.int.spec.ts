@@ -70,4 +70,27 @@ describe('non-unique indexes answer equality queries like a scan', () => {
     expect(byIndex.sort()).toEqual(byScan.sort());
     expect(byIndex).toContain('tagged');
   });
+
+  it('answers a sort on exactly an index\'s keys like a full sort, after updates', async () => {
+    const board = client.db(dbName).collection<{ _id: string; level: number; xp: number; name: string }>('board');
+    await board.createIndex({ level: -1, xp: -1, _id: 1 });
+    const random = lcg(7);
+    for (let step = 0; step < 300; step += 1) {
+      const id = `p-${Math.floor(random() * 80)}`;
+      if (random() < 0.1) await board.deleteOne({ _id: id });
+      else await board.updateOne({ _id: id }, { $set: { level: Math.floor(random() * 5), xp: Math.floor(random() * 50), name: id } }, { upsert: true });
+    }
+    const all = await board.find({}).toArray();
+    const expected = [...all]
+      .sort((a, b) => b.level - a.level || b.xp - a.xp || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
+      .map((row) => row._id);
+    const top = await board.find({}).sort({ level: -1, xp: -1, _id: 1 }).limit(20).toArray();
+    expect(top.map((row) => row._id)).toEqual(expected.slice(0, 20));
+    const page = await board.find({}).sort({ level: -1, xp: -1, _id: 1 }).skip(5).limit(10).toArray();
+    expect(page.map((row) => row._id)).toEqual(expected.slice(5, 15));
+    const filtered = await board.find({ xp: { $lt: 25 } }).sort({ level: -1, xp: -1, _id: 1 }).limit(15).toArray();
+    expect(filtered.map((row) => row._id)).toEqual(
+      expected.filter((id) => (all.find((row) => row._id === id)?.xp ?? 99) < 25).slice(0, 15),
+    );
+  });
 });

@@ -73,11 +73,24 @@ final class QfH2Database extends H2Database {
     @Override
     protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
                                                        boolean sparse) {
-        // Named as H2Database names index maps, so its dropIndex removes this map too. A map created
-        // here for an index declared earlier starts empty, and the collection then fills it.
-        String mapName = getFullCollectionNamespace(collectionName) + "._index_" + indexName;
-        MVMap<KeyValue, Boolean> entries = store().openMap(mapName,
-            new MVMap.Builder<KeyValue, Boolean>().keyType(StorageTypes.KeyValueType.INSTANCE));
+        // A map created here for an index declared earlier starts empty, and the collection then fills it.
+        boolean[] descending = new boolean[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            descending[i] = !keys.get(i).isAscending();
+        }
+        MVMap<KeyValue, Boolean> entries = store().openMap(secondaryIndexMap(collectionName, indexName),
+            new MVMap.Builder<KeyValue, Boolean>().keyType(new StorageTypes.KeyValueType(descending)));
         return new QfSecondaryIndex(entries, indexName, keys, sparse);
+    }
+
+    @Override
+    protected void dropIndex(MongoCollection<Object> collection, String indexName) {
+        super.dropIndex(collection, indexName);
+        store().removeMap(secondaryIndexMap(collection.getCollectionName(), indexName));
+    }
+
+    /** Not H2Database's index map name: these maps are ordered by index direction (older ones were not). */
+    private String secondaryIndexMap(String collectionName, String indexName) {
+        return getFullCollectionNamespace(collectionName) + "._sidx_" + indexName;
     }
 }

@@ -18,6 +18,7 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.bson.MaxKey;
 import de.bwaldvogel.mongo.bson.MinKey;
 import de.bwaldvogel.mongo.bson.ObjectId;
 
@@ -29,7 +30,9 @@ import de.bwaldvogel.mongo.bson.ObjectId;
  * <p>It answers queries that compare the index's first field with a plain value ({@code {roomId: "r1"}},
  * with or without more conditions): the candidates are the documents with that value there (or holding
  * it in an array), and the query code applies the whole filter to them, as after any index lookup.
- * Ranges, operators and sorts are left to the scan.
+ * Its entries are kept in the index's own order (each field in its direction), so a sort on exactly the
+ * index's keys reads them in sequence ({@link #positionsInOrder}, used by {@link QfH2Collection}).
+ * Ranges and operators are left to the scan.
  */
 final class QfSecondaryIndex extends Index<Object> {
 
@@ -84,8 +87,13 @@ final class QfSecondaryIndex extends Index<Object> {
     @Override
     public Iterable<Object> getPositions(Document query) {
         Object value = new KeyValue(query.get(firstField)).normalized().get(0);
-        List<Object> from = new ArrayList<>(Collections.nCopies(getKeys().size() + 1, MinKey.getInstance()));
-        from.set(0, value);
+        // The lowest key with that first value: every other element at the start of its direction.
+        List<Object> from = new ArrayList<>(getKeys().size() + 1);
+        from.add(value);
+        for (IndexKey key : getKeys().subList(1, getKeys().size())) {
+            from.add(key.isAscending() ? MinKey.getInstance() : MaxKey.getInstance());
+        }
+        from.add(MinKey.getInstance());
         Set<Object> positions = new LinkedHashSet<>();
         Iterator<KeyValue> keys = entries.keyIterator(new KeyValue(from));
         while (keys.hasNext()) {
@@ -97,6 +105,46 @@ final class QfSecondaryIndex extends Index<Object> {
             positions.add(position instanceof Missing ? null : position);
         }
         return positions;
+    }
+
+    /**
+     * Whether a sort specification is exactly this index's keys, in order and direction (never for a sparse
+     * index: the documents it leaves out still belong in a sorted result).
+     */
+    boolean sortsLike(Document orderBy) {
+        List<IndexKey> keys = getKeys();
+        if (isSparse() || orderBy == null || orderBy.size() != keys.size()) {
+            return false;
+        }
+        int i = 0;
+        for (String field : orderBy.keySet()) {
+            Object direction = orderBy.get(field);
+            IndexKey key = keys.get(i++);
+            if (!key.getKey().equals(field) || !(direction instanceof Number)) {
+                return false;
+            }
+            if ((((Number) direction).doubleValue() > 0) != key.isAscending()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The positions of the indexed documents in index order (a document holding arrays may repeat). */
+    Iterator<Object> positionsInOrder() {
+        Iterator<KeyValue> keys = entries.keyIterator(null);
+        return new Iterator<Object>() {
+            @Override
+            public boolean hasNext() {
+                return keys.hasNext();
+            }
+
+            @Override
+            public Object next() {
+                Object position = keys.next().get(getKeys().size());
+                return position instanceof Missing ? null : position;
+            }
+        };
     }
 
     @Override

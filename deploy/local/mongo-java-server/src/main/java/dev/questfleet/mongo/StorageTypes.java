@@ -101,9 +101,21 @@ final class StorageTypes {
         }
     }
 
-    /** The keys of a unique index: the document's (normalized) values of the indexed fields. */
+    /**
+     * The keys of an index: the document's (normalized) values of the indexed fields, compared field by
+     * field, each in its index direction (a secondary index keeps its entries in the index's own order, so
+     * a sort on exactly its keys reads them in sequence).
+     */
     static final class KeyValueType extends BasicDataType<KeyValue> {
-        static final KeyValueType INSTANCE = new KeyValueType();
+        /** All ascending: unique indexes, whose order nothing reads. */
+        static final KeyValueType INSTANCE = new KeyValueType(new boolean[0]);
+
+        private final boolean[] descending;
+
+        /** Directions of the leading elements (true = descending); elements past them are ascending. */
+        KeyValueType(boolean[] descending) {
+            this.descending = descending.clone();
+        }
 
         @Override
         public int getMemory(KeyValue key) {
@@ -132,7 +144,7 @@ final class StorageTypes {
             for (int i = 0; i < shared; i++) {
                 int order = compareValues(a.get(i), b.get(i));
                 if (order != 0) {
-                    return order;
+                    return i < descending.length && descending[i] ? -order : order;
                 }
             }
             return Integer.compare(a.size(), b.size());
