@@ -21,7 +21,7 @@ import { topicNames } from '@qf/contracts';
 import { formatWriteBench, runWriteBench } from '@qf/bench-write';
 import { probeConsistency } from '@qf/experiment';
 import { formatTable, HttpTarget, parseMix, type KeyDistribution } from '@qf/loadgen';
-import { startChildService, type ChildService } from '@qf/player-crud/testing';
+import { freePort, startChildService, type ChildService } from '@qf/player-crud/testing';
 import { infraAddresses } from '@qf/shared-config';
 import { createKafka } from '@qf/shared-kafka';
 import {
@@ -151,7 +151,8 @@ const main = async () => {
           logFile: logFile(`audit-consumer-${i + 1}`),
         }),
       );
-    const grpcPort = String(50_000 + Math.floor(Math.random() * 10_000));
+    // A port the system hands out (a random pick could be some connection's local port).
+    const grpcPort = String(await freePort());
     const crud = await startChildService('crud-service', {
       entry: 'apps/crud-service/src/main.ts',
       env: { ...env, QF_GRPC_PORT: grpcPort },
