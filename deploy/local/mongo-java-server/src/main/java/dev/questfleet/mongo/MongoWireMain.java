@@ -129,7 +129,16 @@ public final class MongoWireMain {
             Files.createDirectories(path.getParent());
         }
         // MVStore.Builder#open locks the file: a second server on the same file fails here.
-        MVStore store = new MVStore.Builder().fileName(path.toString()).open();
+        // A failure of MVStore's background writer closes the store for good, and every request fails from
+        // then on while the port still answers pings: exit instead, so the failure is seen and the server
+        // can be started again on its last committed state.
+        MVStore store = new MVStore.Builder().fileName(path.toString())
+            .backgroundExceptionHandler((thread, error) -> {
+                System.err.println("qf-mongo-wire: the storage writer failed, stopping: " + error);
+                error.printStackTrace();
+                Runtime.getRuntime().halt(70);
+            })
+            .open();
         store.setAutoCommitDelay(commitDelayMs);
         return store;
     }

@@ -108,12 +108,17 @@ final class QfSecondaryIndex extends Index<Object> {
     }
 
     /**
-     * Whether a sort specification is exactly this index's keys, in order and direction (never for a sparse
-     * index: the documents it leaves out still belong in a sorted result).
+     * Whether a sort specification is exactly this index's keys, in order and direction, optionally followed
+     * by {@code _id: 1} (never for a sparse index: the documents it leaves out still belong in a sorted
+     * result).
      */
     boolean sortsLike(Document orderBy) {
-        List<IndexKey> keys = getKeys();
-        if (isSparse() || orderBy == null || orderBy.size() != keys.size()) {
+        List<IndexKey> keys = new ArrayList<>(getKeys());
+        // Entries end with the document's _id, ascending: a trailing {_id: 1} tie-break is in the order too.
+        if (keys.stream().noneMatch(key -> ID.equals(key.getKey()))) {
+            keys.add(new IndexKey(ID, true));
+        }
+        if (isSparse() || orderBy == null || orderBy.size() > keys.size() || orderBy.size() < getKeys().size()) {
             return false;
         }
         int i = 0;
