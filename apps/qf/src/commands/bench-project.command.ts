@@ -23,6 +23,9 @@ interface ProjectOptions {
   consistency: boolean;
   verify?: boolean;
   out?: string;
+  concurrency?: number;
+  chunk?: number;
+  maxBytesPerPartition?: number;
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -44,6 +47,13 @@ export const registerBenchProjectCommand = (bench: Command): void => {
     .option('--no-throughput', 'skip the projector throughput part')
     .option('--no-consistency', 'skip the time-to-consistency part')
     .option('--verify', 'compare every read-model document with a fold of the log after the throughput part')
+    .option('--concurrency <n>', 'partitions the throughput part\'s projector applies at once (default: the projector\'s)', intInRange('--concurrency', 1, 1000))
+    .option('--chunk <n>', 'most events per write round of the throughput part\'s projector (default: the projector\'s)', intInRange('--chunk', 1, 1_000_000))
+    .option(
+      '--max-bytes-per-partition <bytes>',
+      'fetch size per partition of the throughput part\'s projector (default: the projector\'s; the fleet of the consistency part follows QF_PROJECTOR_* instead)',
+      intInRange('--max-bytes-per-partition', 1024, 1024 * 1024 * 1024),
+    )
     .option('--out <file>', 'write the JSON here (default reports/bench/project-<time>.json)')
     .action(async (options: ProjectOptions) => {
       await infraUp(createInfraContext(), { brokers: 1 });
@@ -55,6 +65,11 @@ export const registerBenchProjectCommand = (bench: Command): void => {
           players: options.players,
           partitions: options.partitions,
           verify: options.verify ?? false,
+          settings: {
+            ...(options.concurrency !== undefined ? { partitionsConsumedConcurrently: options.concurrency } : {}),
+            ...(options.chunk !== undefined ? { chunkSize: options.chunk } : {}),
+            ...(options.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
+          },
           log,
         });
         process.stdout.write(`\n${formatProjectBench(throughput)}\n\n`);
