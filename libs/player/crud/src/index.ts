@@ -17,10 +17,6 @@ export {
 export { COLLECTIONS } from './collections';
 export { auditMetrics, crudMetrics, relayMetrics } from './crud-metrics';
 export {
-  documentToState,
-  entriesToInventory,
-  inventoryToEntries,
-  stateToFields,
   stateToView,
   VIEW_PROJECTION,
   type InventoryEntry,

@@ -70,3 +70,11 @@ export {
   type UpcasterMap,
 } from './upcasters';
 export { isValidId, isValidName, isValidQuantity } from './validation';
+export {
+  fromInventoryEntries,
+  fromStoredPlayer,
+  toInventoryEntries,
+  toStoredPlayer,
+  type InventoryEntry,
+  type StoredPlayerFields,
+} from './stored-player';

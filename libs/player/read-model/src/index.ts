@@ -1,5 +1,4 @@
 // Pure projection: events -> read-model documents.
-export { fromInventoryEntries, toInventoryEntries } from './projection/inventory-entries';
 export { leaderboardDocument } from './projection/leaderboard.projection';
 export { groupByPlayer, projectPlayer, type PlayerChange, type UnappliableEvent } from './projection/player-change';
 export { playerDetailsDocument, stateFromPlayerDetails } from './projection/player-details.projection';
@@ -39,6 +38,7 @@ export { ensureReadModelIndexes } from './mongo/read-model.indexes';
 export { ReadModelRepository } from './mongo/read-model.repository';
 export { setActiveView, VIEW_ALIASES_COLLECTION, ViewAliases, type ViewAliasDocument } from './mongo/view-aliases';
 export { DeadLetterPublisher, describeError, type DeadLetter } from './consumer/dead-letter.publisher';
+export { connectDeadLetters, createEventConsumer, type EventConsumerSettings } from './consumer/event-consumer.factory';
 export { cacheKeyPrefix, createProjector, ensureProjectorTopics, prepareProjection, type ProjectorWiring } from './consumer/projector.factory';
 export { DEFAULT_PROJECTOR_SETTINGS, Projector, type ProjectorOptions, type ProjectorSettings } from './consumer/projector.consumer';
 export { decodeRecord, type DecodedRecord } from './consumer/record-decoder';

@@ -1,10 +1,12 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { PlayerEvent } from '@qf/player-domain';
 import {
-  DeadLetterPublisher,
+  connectDeadLetters,
+  createEventConsumer,
   decodeRecord,
   describeError,
   retryWithBackoff,
+  type DeadLetterPublisher,
   stateFromPlayerDetails,
   type Backoff,
   type PlayerEventDocument,
@@ -132,23 +134,11 @@ export class RebuildConsumer {
   async start(): Promise<void> {
     const { kafka, groupId, topic } = this.options;
     const s = this.settings;
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-    });
-    await this.producer.connect();
-    this.deadLetters = new DeadLetterPublisher(this.producer, this.options.deadLetterTopic);
-    const consumer = kafka.consumer({
-      groupId,
-      readUncommitted: false,
-      sessionTimeout: s.sessionTimeoutMs,
-      heartbeatInterval: s.heartbeatIntervalMs,
-      rebalanceTimeout: s.rebalanceTimeoutMs,
-      maxBytesPerPartition: s.maxBytesPerPartition,
-      maxBytes: s.maxBytes,
-      allowAutoTopicCreation: false,
-    });
+    ({ producer: this.producer, deadLetters: this.deadLetters } = await connectDeadLetters(
+      kafka,
+      this.options.deadLetterTopic,
+    ));
+    const consumer = createEventConsumer(kafka, groupId, s);
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       // kafkajs fetches from the committed offsets again after a rebalance: what was folded

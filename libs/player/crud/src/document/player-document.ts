@@ -1,15 +1,8 @@
-import type { PlayerEvent, PlayerState } from '@qf/player-domain';
+import type { InventoryEntry, PlayerEvent, StoredPlayerFields } from '@qf/player-domain';
 import { playerViewOf } from '@qf/contracts';
 
-/**
- * One item stack. The inventory is stored as an array of these rather than as an
- * `{ itemId: qty }` object: item ids may contain '.' (and names like `__proto__`), which
- * an update path or some Mongo-wire servers would read as nesting.
- */
-export interface InventoryEntry {
-  readonly itemId: string;
-  readonly qty: number;
-}
+/** Inventories are stored as the domain's entries: item ids may contain '.', which an update path reads as nesting. */
+export type { InventoryEntry };
 
 /** A pending audit event in the player's outbox: the event plus its id at the top level, for $pull. */
 export type OutboxEntry = PlayerEvent & { readonly eventId: string };
@@ -39,18 +32,8 @@ export interface OutboxLease {
 }
 
 /** The `players` document: the live state, written in place with the version as guard. */
-export interface PlayerDocument {
+export interface PlayerDocument extends StoredPlayerFields {
   readonly _id: string;
-  readonly name: string;
-  readonly level: number;
-  readonly xp: number;
-  readonly health: number;
-  readonly maxHealth: number;
-  readonly roomId: string;
-  readonly inventory: readonly InventoryEntry[];
-  readonly alive: boolean;
-  readonly version: number;
-  readonly updatedAt: string;
   /** The last N accepted commands (N = QF_RECENT_COMMANDS), oldest first. */
   readonly recent: readonly RecentCommand[];
   /** Audit events not yet published (outbox mode only). */
@@ -62,65 +45,8 @@ export interface PlayerDocument {
   readonly outboxLease?: OutboxLease;
 }
 
-/** The state fields of a document, as they are $set on every write. */
-export type PlayerStateFields = Pick<
-  PlayerDocument,
-  | 'name'
-  | 'level'
-  | 'xp'
-  | 'health'
-  | 'maxHealth'
-  | 'roomId'
-  | 'inventory'
-  | 'alive'
-  | 'version'
-  | 'updatedAt'
->;
-
-export const inventoryToEntries = (inventory: Readonly<Record<string, number>>): InventoryEntry[] =>
-  Object.entries(inventory)
-    .filter(([, qty]) => qty > 0)
-    .map(([itemId, qty]) => ({ itemId, qty }));
-
-// Object.fromEntries defines own properties, so an item called "__proto__" stays an item.
-export const entriesToInventory = (
-  entries: readonly InventoryEntry[] | undefined,
-): Record<string, number> =>
-  Object.fromEntries(
-    (entries ?? []).filter((entry) => entry.qty > 0).map((entry) => [entry.itemId, entry.qty]),
-  );
-
-/** The fields a write stores for state (a registered player). */
-export const stateToFields = (state: PlayerState): PlayerStateFields => ({
-  name: state.name,
-  level: state.level,
-  xp: state.xp,
-  health: state.health,
-  maxHealth: state.maxHealth,
-  roomId: state.roomId,
-  inventory: inventoryToEntries(state.inventory),
-  alive: state.alive,
-  version: state.version,
-  updatedAt: state.updatedAt,
-});
-
-/** The domain state a document holds. Documents exist only for registered players. */
-export const documentToState = (
-  doc: Pick<PlayerDocument, '_id'> & PlayerStateFields,
-): PlayerState => ({
-  id: doc._id,
-  registered: true,
-  name: doc.name,
-  level: doc.level,
-  xp: doc.xp,
-  health: doc.health,
-  maxHealth: doc.maxHealth,
-  roomId: doc.roomId,
-  inventory: entriesToInventory(doc.inventory),
-  alive: doc.alive,
-  version: doc.version,
-  updatedAt: doc.updatedAt,
-});
+/** The state fields of a document, as they are $set on every write (toStoredPlayer writes them). */
+export type PlayerStateFields = StoredPlayerFields;
 
 /** The API's PlayerView of a state (the same shape the ES read side answers). */
 export const stateToView = playerViewOf;

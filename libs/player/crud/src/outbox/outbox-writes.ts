@@ -1,12 +1,11 @@
 import type { Filter, UpdateFilter } from 'mongodb';
-import type { PlayerEvent, PlayerState } from '@qf/player-domain';
+import { toStoredPlayer, type PlayerEvent, type PlayerState } from '@qf/player-domain';
 import type {
   OutboxEntry,
   OutboxLease,
   PlayerDocument,
   RecentCommand,
 } from '../document/player-document';
-import { stateToFields } from '../document/player-document';
 
 /**
  * Where the audit event goes. `outbox`: into the document, in the same atomic write as
@@ -40,7 +39,7 @@ export const insertDocumentFor = (
   mode: AuditMode,
 ): PlayerDocument => ({
   _id: state.id,
-  ...stateToFields(state),
+  ...toStoredPlayer(state),
   recent: [recent],
   ...(mode === 'outbox'
     ? {
@@ -69,12 +68,12 @@ export const guardedUpdateFor = (
   const update: UpdateFilter<PlayerDocument> =
     mode === 'outbox'
       ? {
-          $set: stateToFields(state),
+          $set: toStoredPlayer(state),
           $push: { recent: recentPush, outbox: { $each: outboxEntriesFor(events) } },
           $inc: { outboxPending: events.length },
           $min: { outboxSince: oldestOccurredAt(events) },
         }
-      : { $set: stateToFields(state), $push: { recent: recentPush } };
+      : { $set: toStoredPlayer(state), $push: { recent: recentPush } };
   return {
     filter: { _id: state.id, version: expectedVersion },
     update: update as UpdateFilter<PlayerDocument>,

@@ -1,4 +1,4 @@
-import { fold } from '@qf/player-domain';
+import { fold, fromStoredPlayer } from '@qf/player-domain';
 import { isTransientDatabaseError } from '../document/transient-errors';
 import {
   playerNotFound,
@@ -12,7 +12,6 @@ import {
 } from '@qf/contracts';
 import { gaplessPrefix, type AuditLog } from '../audit/audit-log';
 import {
-  documentToState,
   stateToView,
   VIEW_PROJECTION,
   type PlayerDocument,
@@ -64,7 +63,7 @@ export class CrudQueries {
   }
 
   private view(doc: ViewDocument): PlayerView {
-    return stateToView(documentToState(doc));
+    return stateToView(fromStoredPlayer(doc._id, doc));
   }
 
   private async readPlayer(playerId: string): Promise<PlayerView> {

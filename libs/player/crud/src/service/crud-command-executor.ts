@@ -1,4 +1,4 @@
-import { initialState, tryDecide, type PlayerCommand, type PlayerState } from '@qf/player-domain';
+import { fromStoredPlayer, initialState, tryDecide, type PlayerCommand, type PlayerState } from '@qf/player-domain';
 import {
   idempotencyKeyReused,
   serviceUnavailable,
@@ -8,7 +8,6 @@ import {
 } from '@qf/contracts';
 import { createLogger } from '@qf/shared-observability';
 import { crudMetrics } from '../crud-metrics';
-import { documentToState } from '../document/player-document';
 import type { PlayerRepository } from '../document/player-repository';
 import { isTransientDatabaseError } from '../document/transient-errors';
 import {
@@ -126,7 +125,7 @@ export class CrudCommandExecutor {
         crudMetrics.commands.inc({ type: command.type, outcome: 'duplicate' });
         return outcomeOf(playerId, seen);
       }
-      const state = doc ? documentToState(doc) : initialState(playerId);
+      const state = doc ? fromStoredPlayer(doc._id, doc) : initialState(playerId);
       const decision = tryDecide(stampedAfter(command, state), state);
       if (!decision.ok) {
         crudMetrics.commands.inc({ type: command.type, outcome: 'rejected' });

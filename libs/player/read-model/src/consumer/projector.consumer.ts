@@ -3,7 +3,8 @@ import type { PlayerEvent } from '@qf/player-domain';
 import { consumerGroupLag } from '@qf/shared-kafka';
 import { createLogger, type Logger } from '@qf/shared-observability';
 import type { BatchOutcome, ReadModelWriter } from '../store/read-model.writer';
-import { DeadLetterPublisher, describeError, type DeadLetter } from './dead-letter.publisher';
+import { describeError, type DeadLetter, type DeadLetterPublisher } from './dead-letter.publisher';
+import { connectDeadLetters, createEventConsumer } from './event-consumer.factory';
 import { projectorMetrics as metrics } from './projector.metrics';
 import { decodeRecord } from './record-decoder';
 import { retryWithBackoff, type Backoff } from './retry-backoff';
@@ -90,21 +91,10 @@ export class Projector {
   async start(): Promise<void> {
     const { kafka, groupId, topic } = this.options;
     const s = this.settings;
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    await this.producer.connect();
-    this.deadLetters = new DeadLetterPublisher(this.producer, this.options.deadLetterTopic);
+    ({ producer: this.producer, deadLetters: this.deadLetters } = await connectDeadLetters(kafka, this.options.deadLetterTopic));
     this.admin = kafka.admin();
     await this.admin.connect();
-    const consumer = kafka.consumer({
-      groupId,
-      readUncommitted: false,
-      sessionTimeout: s.sessionTimeoutMs,
-      heartbeatInterval: s.heartbeatIntervalMs,
-      rebalanceTimeout: s.rebalanceTimeoutMs,
-      maxBytesPerPartition: s.maxBytesPerPartition,
-      maxBytes: s.maxBytes,
-      allowAutoTopicCreation: false,
-    });
+    const consumer = createEventConsumer(kafka, groupId, s);
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       // Another replica may have written our players while they were not ours.

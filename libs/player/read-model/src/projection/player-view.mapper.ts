@@ -1,5 +1,5 @@
 import { playerViewOf, type PlayerView, type RoomOccupancyView } from '@qf/contracts';
-import { fromInventoryEntries } from './inventory-entries';
+import { fromInventoryEntries } from '@qf/player-domain';
 import type { PlayerDetailsDocument, RoomOccupancyDocument } from './read-model.documents';
 
 /** The API view of a folded state (time travel, cache writes). */

@@ -1,28 +1,15 @@
+import type { InventoryEntry, StoredPlayerFields } from '@qf/player-domain';
+
 /**
  * The read-model documents as stored in Mongo. Inventories are arrays of
- * `{ itemId, qty }` rather than objects keyed by item id: item ids may contain dots
- * (`item.sword`), which MongoDB-wire servers treat as paths, and an array of
- * documents is not an array of arrays.
+ * `{ itemId, qty }` (the domain's stored form, InventoryEntry): item ids may contain dots,
+ * which MongoDB-wire servers treat as paths.
  */
-export interface InventoryEntry {
-  readonly itemId: string;
-  readonly qty: number;
-}
+export type { InventoryEntry };
 
 /** player_details: the whole player, one document per player (`_id` = player id). */
-export interface PlayerDetailsDocument {
+export interface PlayerDetailsDocument extends StoredPlayerFields {
   readonly _id: string;
-  readonly name: string;
-  readonly level: number;
-  readonly xp: number;
-  readonly health: number;
-  readonly maxHealth: number;
-  readonly roomId: string;
-  readonly inventory: readonly InventoryEntry[];
-  readonly alive: boolean;
-  /** The aggregate version this document reflects: the guard of every write. */
-  readonly version: number;
-  readonly updatedAt: string;
 }
 
 /**

@@ -1,5 +1,4 @@
-import type { PlayerState } from '@qf/player-domain';
-import { toInventoryEntries } from './inventory-entries';
+import { type PlayerState, toInventoryEntries } from '@qf/player-domain';
 import type { RoomOccupancyDocument } from './read-model.documents';
 
 /** The room_occupancy document of a state (the room it is in); null while not registered. */
