@@ -30,6 +30,22 @@ const manualTimers = () => {
 
 const flushPromises = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A batcher on manual timers whose flushes stay in flight until the test releases them, in order. */
+const heldFlushes = (options: ConstructorParameters<typeof WindowBatcher<number>>[1]) => {
+  const clock = manualTimers();
+  const releases: Array<() => void> = [];
+  const flushed: number[][] = [];
+  const batcher = new WindowBatcher<number>(
+    (items) => {
+      flushed.push(items);
+      return new Promise<void>((resolve) => releases.push(resolve));
+    },
+    options,
+    clock.timers,
+  );
+  return { clock, releases, flushed, batcher };
+};
+
 describe('WindowBatcher (send windows)', () => {
   it('sends the items added within one window in one flush, when the window closes', async () => {
     const clock = manualTimers();
@@ -85,17 +101,7 @@ describe('WindowBatcher (send windows)', () => {
   });
 
   it('does not hold a window back while an earlier flush is still in flight', async () => {
-    const clock = manualTimers();
-    const releases: Array<() => void> = [];
-    const flushed: number[][] = [];
-    const batcher = new WindowBatcher<number>(
-      (items) => {
-        flushed.push(items);
-        return new Promise<void>((resolve) => releases.push(resolve));
-      },
-      { lingerMs: 1, maxBatch: 10 },
-      clock.timers,
-    );
+    const { clock, releases, flushed, batcher } = heldFlushes({ lingerMs: 1, maxBatch: 10 });
     const first = batcher.add(1);
     clock.run();
     const second = batcher.add(2);
@@ -107,17 +113,7 @@ describe('WindowBatcher (send windows)', () => {
   });
 
   it('with maxInFlight busy, a closed window keeps taking items and goes out when a flush returns', async () => {
-    const clock = manualTimers();
-    const releases: Array<() => void> = [];
-    const flushed: number[][] = [];
-    const batcher = new WindowBatcher<number>(
-      (items) => {
-        flushed.push(items);
-        return new Promise<void>((resolve) => releases.push(resolve));
-      },
-      { lingerMs: 1, maxBatch: 3, maxInFlight: 1 },
-      clock.timers,
-    );
+    const { clock, releases, flushed, batcher } = heldFlushes({ lingerMs: 1, maxBatch: 3, maxInFlight: 1 });
     const first = batcher.add(1);
     clock.run();
     const waiting = [2, 3, 4, 5].map((item) => batcher.add(item));
