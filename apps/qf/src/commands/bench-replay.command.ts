@@ -5,6 +5,7 @@ import { DEFAULT_REPLAY_BENCH, formatReplayBench, runReplayBench } from '@qf/ben
 import { createInfraContext, infraUp } from '@qf/local-infra';
 import { AUDIT_LOG_VIEW, parseReplayTarget, REPLAY_TARGET_NAMES } from '@qf/replay';
 import { intInRange } from './parse-options';
+import { chunkOption, maxBytesPerPartitionOption, rebuildTuning } from './rebuild-options';
 
 interface BenchReplayOptions {
   events: number;
@@ -94,11 +95,7 @@ export const registerBenchReplayCommand = (bench: Command): void => {
       'use the events already on <topic-prefix>player.events instead of filling it',
     )
     .option('--keep', 'keep the filled topic (to --reuse it later)')
-    .option(
-      '--chunk <n>',
-      'events of a partition folded between two writes of its players',
-      intInRange('--chunk', 1, 1_000_000),
-    )
+    .addOption(chunkOption())
     .option(
       '--max-pending <n>',
       'player_events documents a projector may hold before fetching waits (memory bound)',
@@ -109,11 +106,7 @@ export const registerBenchReplayCommand = (bench: Command): void => {
       'partitions a projector applies at the same time',
       intInRange('--concurrency', 1, 1000),
     )
-    .option(
-      '--max-bytes-per-partition <n>',
-      'kafkajs fetch size per partition',
-      intInRange('--max-bytes-per-partition', 1024, 1024 ** 3),
-    )
+    .addOption(maxBytesPerPartitionOption())
     .option(
       '--seed <n>',
       'seed of the generated log',
@@ -139,12 +132,9 @@ export const registerBenchReplayCommand = (bench: Command): void => {
         reuse: options.reuse === true,
         keep: options.keep === true,
         settings: {
-          ...(options.chunk ? { flushEvents: options.chunk } : {}),
+          ...rebuildTuning(options),
           ...(options.maxPending ? { maxPendingDocs: options.maxPending } : {}),
           ...(options.concurrency ? { partitionsConsumedConcurrently: options.concurrency } : {}),
-          ...(options.maxBytesPerPartition
-            ? { maxBytesPerPartition: options.maxBytesPerPartition }
-            : {}),
         },
         seed: options.seed,
         verify: options.verify === true,

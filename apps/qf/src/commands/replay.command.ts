@@ -16,8 +16,9 @@ import {
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';
 import { intInRange } from './parse-options';
+import { chunkOption, maxBytesPerPartitionOption, rebuildTuning, type RebuildTuningOptions } from './rebuild-options';
 
-interface ReplayCommandOptions {
+interface ReplayCommandOptions extends RebuildTuningOptions {
   projectors: number;
   inPlace?: boolean;
   grace: number;
@@ -26,8 +27,6 @@ interface ReplayCommandOptions {
   prefix?: string;
   db?: string;
   liveGroup?: string;
-  chunk?: number;
-  fetchBytes?: number;
   abandon?: boolean;
   json?: boolean;
 }
@@ -105,16 +104,8 @@ export const registerReplayCommand = (program: Command): void => {
       '--live-group <id>',
       'the live consumer group (default <prefix>projector, or <prefix>audit-consumer for audit_log)',
     )
-    .option(
-      '--chunk <events>',
-      'events of a partition folded between two writes of its players (default 100000)',
-      intInRange('--chunk', 1, 1_000_000),
-    )
-    .option(
-      '--fetch-bytes <n>',
-      'kafkajs fetch size per partition of a projector replica (default 4 MiB)',
-      intInRange('--fetch-bytes', 1024, 1024 ** 3),
-    )
+    .addOption(chunkOption())
+    .addOption(maxBytesPerPartitionOption())
     .addOption(
       new Option(
         '--abandon',
@@ -151,10 +142,7 @@ export const registerReplayCommand = (program: Command): void => {
         keepOld: options.keepOld === true,
         maxLag: options.maxLag,
         ...(options.liveGroup ? { liveGroup: options.liveGroup } : {}),
-        settings: {
-          ...(options.chunk ? { flushEvents: options.chunk } : {}),
-          ...(options.fetchBytes ? { maxBytesPerPartition: options.fetchBytes } : {}),
-        },
+        settings: rebuildTuning(options),
         signal: controller.signal,
         onProgress: (snapshot) => reporter.progress(snapshot),
         onPhase: (message) => reporter.message(message),

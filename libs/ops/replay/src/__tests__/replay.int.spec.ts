@@ -262,7 +262,7 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
           w.prefix,
           '--chunk',
           '20',
-          '--fetch-bytes',
+          '--max-bytes-per-partition',
           '8192',
           '--grace',
           '1',
