@@ -5,6 +5,7 @@ import { databaseName } from '@qf/shared-mongo';
 import { uniqueName } from '@qf/shared-testing';
 import { recentCommandFor } from './recent-commands';
 import { PlayerRepository } from './player-repository';
+import { registrationDocument } from '../testing/registration-document';
 import {
   claimWrite,
   guardedUpdateFor,
@@ -37,22 +38,9 @@ describe('players collection on the Mongo-wire server', () => {
   });
 
   const registered = async (playerId: string): Promise<PlayerState> => {
-    const decision = tryDecide(
-      aCommand.register({ playerId }, { commandId: `reg-${playerId}` }),
-      initialState(playerId),
-    );
-    if (!decision.ok) throw decision.error;
-    expect(
-      await players.insert(
-        insertDocumentFor(
-          decision.state,
-          decision.events,
-          recentCommandFor(`reg-${playerId}`, 'h', decision.events),
-          'outbox',
-        ),
-      ),
-    ).toBe(true);
-    return decision.state;
+    const { doc, state } = registrationDocument(playerId);
+    expect(await players.insert(doc)).toBe(true);
+    return state;
   };
 
   const healWrite = (state: PlayerState, commandId: string) => {

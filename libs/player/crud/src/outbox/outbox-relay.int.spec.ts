@@ -1,15 +1,13 @@
 import { MongoClient, type Db } from 'mongodb';
 import { decodeEvent } from '@qf/contracts';
-import { initialState, tryDecide } from '@qf/player-domain';
-import { aCommand, PLAYER_ID } from '@qf/player-domain/testing';
+import { PLAYER_ID } from '@qf/player-domain/testing';
 import { createKafka } from '@qf/shared-kafka';
 import { databaseName } from '@qf/shared-mongo';
 import { eventually, uniqueName } from '@qf/shared-testing';
 import { PlayerRepository } from '../document/player-repository';
-import { recentCommandFor } from '../document/recent-commands';
+import { registrationDocument } from '../testing/registration-document';
 import { clearHintWrite, OutboxHintWriter, outboxHintsCollection } from './outbox-hints';
 import { OutboxRelay } from './outbox-relay';
-import { insertDocumentFor } from './outbox-writes';
 
 jest.setTimeout(120_000);
 
@@ -58,20 +56,9 @@ describe('outbox relay with hints', () => {
 
   const register = async (suffix: string) => {
     const playerId = `${PLAYER_ID.slice(0, -4)}${suffix}`;
-    const decision = tryDecide(
-      aCommand.register({ playerId }, { commandId: `reg-${playerId}` }),
-      initialState(playerId),
-    );
-    if (!decision.ok) throw decision.error;
-    await players.insert(
-      insertDocumentFor(
-        decision.state,
-        decision.events,
-        recentCommandFor(`reg-${playerId}`, 'h', decision.events),
-        'outbox',
-      ),
-    );
-    return { playerId, eventIds: decision.events.map((event) => event.metadata.eventId) };
+    const { doc, events } = registrationDocument(playerId);
+    await players.insert(doc);
+    return { playerId, eventIds: events.map((event) => event.metadata.eventId) };
   };
 
   const startRelay = (sweepIntervalMs: number) => {

@@ -6,3 +6,4 @@ export {
   type ChildService,
   type ChildServiceOptions,
 } from './child-service';
+export { registrationDocument } from './registration-document';
