@@ -16,6 +16,7 @@ import { expectedReadModels, produceEvents, randomHistories, readModelSnapshot }
 import { awaitTopicServing, consumerGroupLag, createKafka } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 import { createRedis } from '@qf/shared-redis';
+import { DEFAULT_STALL_SECONDS, untilCaughtUp } from './catch-up.watch';
 
 /** Settings of a projection benchmark run. */
 export interface ProjectBenchOptions {
@@ -33,6 +34,8 @@ export interface ProjectBenchOptions {
   readonly verify: boolean;
   /** Keep the topics and the database (default: removed at the end). */
   readonly keep: boolean;
+  /** Seconds without committed progress after which the run fails (default DEFAULT_STALL_SECONDS). */
+  readonly stallSeconds?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -67,7 +70,7 @@ export interface ProjectBenchReport {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 
 /** A log of at least events events over players players (commands per player sized to get there). */
 const logOf = (options: ProjectBenchOptions): PlayerEvent[] => {
@@ -137,14 +140,17 @@ export const runProjectBench = async (options: ProjectBenchOptions): Promise<Pro
     const projector = createProjector(wiring);
     const start = performance.now();
     await projector.start();
-    let last = 0;
-    for (;;) {
-      const done = await committedTotal(admin, groupId, topics.events);
-      if (done >= log.length) break;
-      if (done - last >= 10_000 || done === 0) say(`  ${done} / ${log.length} committed, ${Math.round(done / ((performance.now() - start) / 1000))} events/s so far`);
-      last = done;
-      await sleep(250);
-    }
+    await untilCaughtUp({
+      committed: () => committedTotal(admin, groupId, topics.events),
+      total: log.length,
+      start,
+      stallSeconds: options.stallSeconds ?? DEFAULT_STALL_SECONDS,
+      failure: () => projector.lastError(),
+      say,
+    }).catch(async (error: unknown) => {
+      await projector.stop().catch(() => undefined);
+      throw error;
+    });
     const projectSeconds = (performance.now() - start) / 1000;
     await projector.stop();
 

@@ -147,6 +147,11 @@ export class Projector {
     return this.lastFailure ? `consumer down: ${this.lastFailure}` : 'not joined to the consumer group yet';
   }
 
+  /** Why the last batch (or the consumer) failed, while it has not succeeded since; undefined when healthy. */
+  lastError(): string | undefined {
+    return this.lastFailure;
+  }
+
   /** Partitions owned right now, by topic. */
   partitions(): Record<string, number[]> {
     return this.assignment;
