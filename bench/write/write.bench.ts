@@ -29,6 +29,7 @@ import {
   type ServiceProcess,
 } from '@qf/local-infra';
 import { createKafka } from '@qf/shared-kafka';
+import { cpuSecondsOf } from './process-cpu';
 
 /** `qf bench write` settings. */
 export interface WriteBenchOptions {
@@ -70,17 +71,6 @@ export interface WriteBenchReport {
 }
 
 const repoRoot = path.resolve(__dirname, '../..');
-
-/** CPU time (user + system) of a process so far, from /proc; undefined when unreadable. */
-const cpuSecondsOf = (pid: number): number | undefined => {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100/s on Linux)
-  } catch {
-    return undefined;
-  }
-};
 
 const versionOf = (pkg: string): string => {
   try {
@@ -347,3 +337,5 @@ export const formatWriteBench = (report: WriteBenchReport): string => {
       .join(' ')}`,
   ].join('\n');
 };
+
+export { formatTxnCeiling, runTxnCeilingBench, DEFAULT_TXN_CEILING, type TxnCeilingReport } from './txn-ceiling.bench';

@@ -5,6 +5,7 @@ import { parseMix, type KeyDistribution } from '@qf/loadgen';
 import { formatWriteBench, runWriteBench } from '@qf/bench-write';
 import { registerBenchReplayCommand } from './bench-replay.command';
 import { registerBenchProjectCommand } from './bench-project.command';
+import { registerBenchTxnCommand } from './bench-txn.command';
 import { intInRange } from './parse-options';
 
 interface WriteOptions {
@@ -167,4 +168,5 @@ export const registerBenchCommands = (program: Command): void => {
       );
     });
   registerBenchReplayCommand(bench);
+  registerBenchTxnCommand(bench);
 };

@@ -1,0 +1,152 @@
+import type { Kafka, Producer } from 'kafkajs';
+import { formatTable, machineInfo, type MachineInfo } from '@qf/loadgen';
+import { createInfraContext, INFRA_PREFIX, isRecordedAlive, listRecorded } from '@qf/local-infra';
+import { createKafka } from '@qf/shared-kafka';
+import { cpuSecondsOf } from './process-cpu';
+
+/**
+ * The Kafka transaction ceiling of this machine: bare kafkajs transactions shaped like the
+ * command processor's (one record each to an events, a snapshots and a replies topic, plus
+ * the consumed offset, then commit), run back to back by N transactional producers at
+ * once, as N partition owners would. No gateway, no decider, no consumer: what it prints
+ * bounds every write-path figure from above.
+ */
+export interface TxnCeilingOptions {
+  /** Concurrent transactional producers per step (the processor runs one per owned partition). */
+  readonly streams: readonly number[];
+  readonly secondsPerStep: number;
+  /** Records per output topic in each transaction (a batch of that many commands). */
+  readonly recordsPerTopic: number;
+  readonly log?: (line: string) => void;
+}
+
+export const DEFAULT_TXN_CEILING: TxnCeilingOptions = { streams: [1, 4, 12], secondsPerStep: 10, recordsPerTopic: 1 };
+
+export interface TxnCeilingStep {
+  readonly streams: number;
+  readonly transactions: number;
+  readonly seconds: number;
+  readonly transactionsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  /** Broker CPU per transaction (null when the broker is not one started by `qf infra up`). */
+  readonly brokerCpuMsPerTransaction: number | null;
+  readonly clientCpuMsPerTransaction: number;
+}
+
+export interface TxnCeilingReport {
+  readonly benchmark: 'kafka-transaction-ceiling';
+  readonly startedAt: string;
+  readonly machine: MachineInfo;
+  readonly settings: Omit<TxnCeilingOptions, 'log'>;
+  readonly steps: readonly TxnCeilingStep[];
+}
+
+const PARTITIONS = 12;
+const VALUE = 'x'.repeat(200);
+
+const percentile = (sorted: readonly number[], q: number): number =>
+  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] as number);
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+const brokerPid = (): number | undefined =>
+  listRecorded(createInfraContext(), INFRA_PREFIX)
+    .filter(isRecordedAlive)
+    .find((record) => record.name.startsWith(`${INFRA_PREFIX}kafka`))?.pid;
+
+const runStep = async (kafka: Kafka, runId: string, streams: number, options: TxnCeilingOptions): Promise<TxnCeilingStep> => {
+  const admin = kafka.admin();
+  await admin.connect();
+  const prefix = `${runId}-s${streams}`;
+  const [events, snapshots, replies, commands] = ['events', 'snapshots', 'replies', 'commands'].map((name) => `${prefix}.${name}`) as [string, string, string, string];
+  const producers: Producer[] = [];
+  try {
+    await admin.createTopics({ topics: [events, snapshots, replies, commands].map((topic) => ({ topic, numPartitions: PARTITIONS })), waitForLeaders: true });
+    for (let i = 0; i < streams; i += 1) {
+      const producer = kafka.producer({ transactionalId: `${prefix}-${i}`, idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      producers.push(producer);
+    }
+    const latencies: number[] = [];
+    const pid = brokerPid();
+    const brokerBefore = pid === undefined ? undefined : cpuSecondsOf(pid);
+    const clientBefore = process.cpuUsage();
+    const started = performance.now();
+    const until = started + options.secondsPerStep * 1000;
+    await Promise.all(
+      producers.map(async (producer, stream) => {
+        const partition = stream % PARTITIONS;
+        const messages = Array.from({ length: options.recordsPerTopic }, (_, i) => ({ key: `player-${stream}-${i}`, value: VALUE, partition }));
+        for (let offset = 1; performance.now() < until; offset += 1) {
+          const begun = performance.now();
+          const transaction = await producer.transaction();
+          await transaction.sendBatch({ topicMessages: [events, snapshots, replies].map((topic) => ({ topic, messages })) });
+          await transaction.sendOffsets({ consumerGroupId: `${prefix}.group`, topics: [{ topic: commands, partitions: [{ partition, offset: String(offset) }] }] });
+          await transaction.commit();
+          latencies.push(performance.now() - begun);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const client = process.cpuUsage(clientBefore);
+    const brokerAfter = pid === undefined ? undefined : cpuSecondsOf(pid);
+    const n = latencies.length;
+    latencies.sort((a, b) => a - b);
+    return {
+      streams,
+      transactions: n,
+      seconds: round(seconds, 2),
+      transactionsPerSecond: Math.round(n / seconds),
+      p50Ms: round(percentile(latencies, 0.5)),
+      p95Ms: round(percentile(latencies, 0.95)),
+      p99Ms: round(percentile(latencies, 0.99)),
+      brokerCpuMsPerTransaction: brokerBefore !== undefined && brokerAfter !== undefined ? round(((brokerAfter - brokerBefore) * 1000) / n, 2) : null,
+      clientCpuMsPerTransaction: round((client.user + client.system) / 1000 / n, 2),
+    };
+  } finally {
+    await Promise.all(producers.map((producer) => producer.disconnect().catch(() => undefined)));
+    await admin.deleteTopics({ topics: [events, snapshots, replies, commands] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+};
+
+export const runTxnCeilingBench = async (options: TxnCeilingOptions): Promise<TxnCeilingReport> => {
+  const say = options.log ?? (() => undefined);
+  const startedAt = new Date();
+  const runId = `bench-txn-${startedAt.getTime().toString(36)}`;
+  // The processor's transactional retry settings: back-to-back transactions meet CONCURRENT_TRANSACTIONS.
+  const kafka = createKafka(runId, { retry: { initialRetryTime: 10, maxRetryTime: 1000, retries: 10 } });
+  const steps: TxnCeilingStep[] = [];
+  for (const [index, streams] of options.streams.entries()) {
+    say(`step ${index + 1}/${options.streams.length}: ${streams} transactional producer(s) for ${options.secondsPerStep} s`);
+    const step = await runStep(kafka, runId, streams, options);
+    say(`  ${step.transactionsPerSecond} transactions/s, p95 ${step.p95Ms} ms`);
+    steps.push(step);
+  }
+  const { log: _log, ...settings } = options;
+  return { benchmark: 'kafka-transaction-ceiling', startedAt: startedAt.toISOString(), machine: machineInfo(), settings, steps };
+};
+
+export const formatTxnCeiling = (report: TxnCeilingReport): string => {
+  const { machine, settings } = report;
+  return [
+    formatTable(
+      ['producers', 'transactions', 'tx/s', 'p50 ms', 'p95 ms', 'p99 ms', 'broker CPU ms/tx', 'client CPU ms/tx'],
+      report.steps.map((step) => [
+        String(step.streams),
+        String(step.transactions),
+        String(step.transactionsPerSecond),
+        step.p50Ms.toFixed(1),
+        step.p95Ms.toFixed(1),
+        step.p99Ms.toFixed(1),
+        step.brokerCpuMsPerTransaction === null ? 'n/a' : step.brokerCpuMsPerTransaction.toFixed(2),
+        step.clientCpuMsPerTransaction.toFixed(2),
+      ]),
+    ),
+    '',
+    `each transaction: ${settings.recordsPerTopic} record(s) of 200 B to each of 3 topics + the consumed offset, then commit (${PARTITIONS} partitions per topic)`,
+    `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, load ${machine.loadAverage.join(' ')}; broker, client and everything else share these cores`,
+  ].join('\n');
+};
