@@ -64,4 +64,20 @@ describe('consumer lag from the broker alone', () => {
     expect(all.filter((row) => row.groupId === committed).map((row) => row.offsetLag)).toEqual([0, 0]);
     expect(all.some((row) => row.groupId === idle)).toBe(false);
   });
+
+  it('shows each group only on the topics it consumes', async () => {
+    const other = uniqueName('lag-other-topic');
+    await ensureTopics(admin, [{ topic: other, numPartitions: 1 }]);
+    await producer.send({ topic: other, messages: [{ value: 'x' }, { value: 'y' }] });
+    const onFirst = uniqueName('lag-on-first');
+    const onOther = uniqueName('lag-on-other');
+    await admin.setOffsets({ groupId: onFirst, topic, partitions: [{ partition: 0, offset: '4' }, { partition: 1, offset: '5' }] });
+    await admin.setOffsets({ groupId: onOther, topic: other, partitions: [{ partition: 0, offset: '1' }] });
+    const rows = await fleetConsumerLag(admin, [topic, other], { groups: [onFirst, onOther], now, offsetsOnly: true });
+    expect(rows.map((row) => [row.groupId, row.topic, row.partition, row.offsetLag])).toEqual([
+      [onFirst, topic, 0, 6],
+      [onFirst, topic, 1, 0],
+      [onOther, other, 0, 1],
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import { AssignerProtocol, type Admin } from 'kafkajs';
 
 /** Lag of one consumer group on one partition. */
 export interface PartitionLag {
@@ -114,9 +114,24 @@ export const fleetConsumerLag = async (
   const perGroup = await Promise.all(
     groupIds.map(async (groupId) => {
       const lag = await consumerGroupLag(admin, groupId, present, options);
-      // A group that never committed on these topics consumes something else.
-      return groups || lag.some((row) => row.committedOffset !== null) ? lag : [];
+      // Only the topics the group consumes: it committed on them, or a member is assigned them.
+      // (The projector's group has no business with player.commands, nor the processor's with player.events.)
+      const consumed = new Set(lag.filter((row) => row.committedOffset !== null).map((row) => row.topic));
+      for (const topic of await assignedTopics(admin, groupId)) consumed.add(topic);
+      if (consumed.size > 0) return lag.filter((row) => consumed.has(row.topic));
+      // A group named by the caller that never consumed here lags by every partition; any other consumes something else.
+      return groups ? lag : [];
     }),
   );
   return perGroup.flat();
+};
+
+/** Topics assigned to the group's live members (empty when none is alive or the assignment cannot be read). */
+const assignedTopics = async (admin: Admin, groupId: string): Promise<string[]> => {
+  try {
+    const { groups } = await admin.describeGroups([groupId]);
+    return (groups[0]?.members ?? []).flatMap((member) => Object.keys(AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment ?? {}));
+  } catch {
+    return [];
+  }
 };
