@@ -115,6 +115,11 @@ const durationsSchema = z
     stepSeconds: positiveNumber('seconds > 0').default(10),
     /** Pause between steps so queues drain, seconds. */
     cooldownSeconds: nonNegativeNumber('seconds >= 0').default(2),
+    /**
+     * Unmeasured load on Kafka and the Mongo-wire server before the first cell, seconds: their
+     * JVMs compile under load, so without it the first cell is measured on cold servers.
+     */
+    infraWarmupSeconds: nonNegativeNumber('seconds >= 0').default(0),
   })
   .strict();
 

@@ -42,5 +42,5 @@ export const estimateRunSeconds = (
     config.measure.replay || config.measure.storagePerChange || config.measure.historyProbes > 0
       ? overheads.extrasSeconds
       : 0;
-  return fleets * perFleet + config.architectures.length * extras;
+  return config.durations.infraWarmupSeconds + fleets * perFleet + config.architectures.length * extras;
 };

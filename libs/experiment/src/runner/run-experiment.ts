@@ -19,6 +19,7 @@ import { endFleet } from './cell-fleet';
 import { runCell, shortReason } from './cell-runner';
 import { formatDuration } from './eta';
 import { backendInfo, kafkaLogDirs, mongoDataDir } from './infra-probe';
+import { warmUpInfrastructure } from './infra-warmup';
 import { ProgressReporter } from './progress';
 import { planCells, runTag, type CellPlan } from './run-plan';
 import { RunTracker } from './run-tracker';
@@ -143,6 +144,22 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Expe
         .map((value) => value.toFixed(2))
         .join(' / ')} (1 / 5 / 15 min).`,
     );
+    const warmupSeconds = config.durations.infraWarmupSeconds;
+    if (warmupSeconds > 0 && !signal.aborted) {
+      progress.phase(`warming up Kafka and the Mongo-wire server for ${warmupSeconds} s (transactions and bulk writes, not measured)`);
+      const warmed = await warmUpInfrastructure({
+        kafka: createKafka('qf-experiment-warmup', { logLevel: logLevel.ERROR, retry: { initialRetryTime: 10, maxRetryTime: 1000, retries: 10 } }),
+        db: mongo.db(`exp_${runTag(startedAt)}_warmup`),
+        topic: `exp-${runTag(startedAt)}-warmup`,
+        seconds: warmupSeconds,
+        signal,
+        onProgress: (done, elapsed) =>
+          progress.line(`  warm-up ${Math.round(elapsed)} / ${warmupSeconds} s: ${done.transactions} transactions (${Math.round(done.transactions / elapsed)}/s), ${done.documents} documents written (${Math.round(done.documents / elapsed)}/s)`),
+      });
+      notes.push(
+        `Before the first cell, Kafka and the Mongo-wire server were warmed for ${warmupSeconds} s, not measured: ${warmed.transactions} transactions and ${warmed.documents} documents written. Their JVMs compile under load, so otherwise the first cell would be measured on cold servers.`,
+      );
+    }
     checkpoint();
 
     let infraLost: string | undefined;
