@@ -1,7 +1,7 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { formatTable, machineInfo, type MachineInfo } from '@qf/loadgen';
 import { createInfraContext, INFRA_PREFIX, isRecordedAlive, listRecorded } from '@qf/local-infra';
-import { createKafka } from '@qf/shared-kafka';
+import { createKafka, loopTransactions } from '@qf/shared-kafka';
 import { cpuSecondsOf } from './process-cpu';
 
 /**
@@ -24,7 +24,10 @@ export const DEFAULT_TXN_CEILING: TxnCeilingOptions = { streams: [1, 4, 12], sec
 
 export interface TxnCeilingStep {
   readonly streams: number;
+  /** Committed transactions. */
   readonly transactions: number;
+  /** Failed ones (aborted; not in the latencies), e.g. NOT_COORDINATOR on a broker just started. */
+  readonly failed: number;
   readonly seconds: number;
   readonly transactionsPerSecond: number;
   readonly p50Ms: number;
@@ -44,7 +47,6 @@ export interface TxnCeilingReport {
 }
 
 const PARTITIONS = 12;
-const VALUE = 'x'.repeat(200);
 
 const percentile = (sorted: readonly number[], q: number): number =>
   sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] as number);
@@ -61,44 +63,39 @@ const runStep = async (kafka: Kafka, runId: string, streams: number, options: Tx
   await admin.connect();
   const prefix = `${runId}-s${streams}`;
   const [events, snapshots, replies, commands] = ['events', 'snapshots', 'replies', 'commands'].map((name) => `${prefix}.${name}`) as [string, string, string, string];
-  const producers: Producer[] = [];
   try {
     await admin.createTopics({ topics: [events, snapshots, replies, commands].map((topic) => ({ topic, numPartitions: PARTITIONS })), waitForLeaders: true });
-    for (let i = 0; i < streams; i += 1) {
-      const producer = kafka.producer({ transactionalId: `${prefix}-${i}`, idempotent: true, maxInFlightRequests: 1 });
-      await producer.connect();
-      producers.push(producer);
-    }
     const latencies: number[] = [];
     const pid = brokerPid();
     const brokerBefore = pid === undefined ? undefined : cpuSecondsOf(pid);
     const clientBefore = process.cpuUsage();
     const started = performance.now();
     const until = started + options.secondsPerStep * 1000;
-    await Promise.all(
-      producers.map(async (producer, stream) => {
-        const partition = stream % PARTITIONS;
-        const messages = Array.from({ length: options.recordsPerTopic }, (_, i) => ({ key: `player-${stream}-${i}`, value: VALUE, partition }));
-        for (let offset = 1; performance.now() < until; offset += 1) {
-          const begun = performance.now();
-          const transaction = await producer.transaction();
-          await transaction.sendBatch({ topicMessages: [events, snapshots, replies].map((topic) => ({ topic, messages })) });
-          await transaction.sendOffsets({ consumerGroupId: `${prefix}.group`, topics: [{ topic: commands, partitions: [{ partition, offset: String(offset) }] }] });
-          await transaction.commit();
-          latencies.push(performance.now() - begun);
-        }
-      }),
+    const loops = await Promise.all(
+      Array.from({ length: streams }, (_, stream) =>
+        loopTransactions({
+          kafka,
+          transactionalId: `${prefix}-${stream}`,
+          outputs: [events, snapshots, replies],
+          partition: stream % PARTITIONS,
+          recordsPerTopic: options.recordsPerTopic,
+          offsets: { groupId: `${prefix}.group`, topic: commands },
+          keepGoing: () => performance.now() < until,
+          onCommitted: (ms) => latencies.push(ms),
+        }),
+      ),
     );
     const seconds = (performance.now() - started) / 1000;
     const client = process.cpuUsage(clientBefore);
     const brokerAfter = pid === undefined ? undefined : cpuSecondsOf(pid);
-    const n = latencies.length;
+    const n = Math.max(1, latencies.length);
     latencies.sort((a, b) => a - b);
     return {
       streams,
-      transactions: n,
+      transactions: latencies.length,
+      failed: loops.reduce((sum, loop) => sum + loop.failed, 0),
       seconds: round(seconds, 2),
-      transactionsPerSecond: Math.round(n / seconds),
+      transactionsPerSecond: Math.round(latencies.length / seconds),
       p50Ms: round(percentile(latencies, 0.5)),
       p95Ms: round(percentile(latencies, 0.95)),
       p99Ms: round(percentile(latencies, 0.99)),
@@ -106,7 +103,6 @@ const runStep = async (kafka: Kafka, runId: string, streams: number, options: Tx
       clientCpuMsPerTransaction: round((client.user + client.system) / 1000 / n, 2),
     };
   } finally {
-    await Promise.all(producers.map((producer) => producer.disconnect().catch(() => undefined)));
     await admin.deleteTopics({ topics: [events, snapshots, replies, commands] }).catch(() => undefined);
     await admin.disconnect();
   }
@@ -133,10 +129,11 @@ export const formatTxnCeiling = (report: TxnCeilingReport): string => {
   const { machine, settings } = report;
   return [
     formatTable(
-      ['producers', 'transactions', 'tx/s', 'p50 ms', 'p95 ms', 'p99 ms', 'broker CPU ms/tx', 'client CPU ms/tx'],
+      ['producers', 'transactions', 'failed', 'tx/s', 'p50 ms', 'p95 ms', 'p99 ms', 'broker CPU ms/tx', 'client CPU ms/tx'],
       report.steps.map((step) => [
         String(step.streams),
         String(step.transactions),
+        String(step.failed),
         String(step.transactionsPerSecond),
         step.p50Ms.toFixed(1),
         step.p95Ms.toFixed(1),

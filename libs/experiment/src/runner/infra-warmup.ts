@@ -1,4 +1,5 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { loopTransactions } from '@qf/shared-kafka';
 import type { Db } from 'mongodb';
 
 export interface InfraWarmupOptions {
@@ -16,6 +17,8 @@ export interface InfraWarmupOptions {
 
 export interface InfraWarmupResult {
   readonly transactions: number;
+  /** Transactions that failed and were aborted (a broker just started moves its coordinators). */
+  readonly failedTransactions: number;
   readonly documents: number;
 }
 
@@ -34,27 +37,25 @@ export const warmUpInfrastructure = async (options: InfraWarmupOptions): Promise
   const { kafka, db, topic, seconds, signal } = options;
   const until = Date.now() + seconds * 1000;
   const running = () => Date.now() < until && !signal?.aborted;
-  const done = { transactions: 0, documents: 0 };
+  const done = { transactions: 0, failedTransactions: 0, documents: 0 };
   const admin = kafka.admin();
   await admin.connect();
-  const producers: Producer[] = [];
   const started = Date.now();
   const ticker = setInterval(() => options.onProgress?.({ ...done }, (Date.now() - started) / 1000), 5000);
   try {
     await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
-    for (let i = 0; i < PRODUCERS; i += 1) {
-      const producer = kafka.producer({ transactionalId: `${topic}-${i}`, idempotent: true, maxInFlightRequests: 1 });
-      await producer.connect();
-      producers.push(producer);
-    }
-    const kafkaLoad = producers.map(async (producer, partition) => {
-      for (let offset = 1; running(); offset += 1) {
-        const transaction = await producer.transaction();
-        await transaction.send({ topic, messages: [{ key: `warmup-${partition}`, value: 'x'.repeat(200), partition }] });
-        await transaction.sendOffsets({ consumerGroupId: `${topic}.group`, topics: [{ topic, partitions: [{ partition, offset: String(offset) }] }] });
-        await transaction.commit();
-        done.transactions += 1;
-      }
+    const kafkaLoad = Array.from({ length: PRODUCERS }, async (_, partition) => {
+      const loop = await loopTransactions({
+        kafka,
+        transactionalId: `${topic}-${partition}`,
+        outputs: [topic],
+        partition,
+        recordsPerTopic: 1,
+        offsets: { groupId: `${topic}.group`, topic },
+        keepGoing: running,
+        onCommitted: () => (done.transactions += 1),
+      });
+      done.failedTransactions += loop.failed;
     });
     const collection = db.collection<{ _id: string; version: number; payload: string }>('warmup');
     const mongoLoad = (async () => {
@@ -72,7 +73,6 @@ export const warmUpInfrastructure = async (options: InfraWarmupOptions): Promise
     return { ...done };
   } finally {
     clearInterval(ticker);
-    await Promise.all(producers.map((producer) => producer.disconnect().catch(() => undefined)));
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
     await db.dropDatabase().catch(() => undefined);

@@ -157,7 +157,7 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Expe
           progress.line(`  warm-up ${Math.round(elapsed)} / ${warmupSeconds} s: ${done.transactions} transactions (${Math.round(done.transactions / elapsed)}/s), ${done.documents} documents written (${Math.round(done.documents / elapsed)}/s)`),
       });
       notes.push(
-        `Before the first cell, Kafka and the Mongo-wire server were warmed for ${warmupSeconds} s, not measured: ${warmed.transactions} transactions and ${warmed.documents} documents written. Their JVMs compile under load, so otherwise the first cell would be measured on cold servers.`,
+        `Before the first cell, Kafka and the Mongo-wire server were warmed for ${warmupSeconds} s, not measured: ${warmed.transactions} transactions${warmed.failedTransactions > 0 ? ` (and ${warmed.failedTransactions} that failed and were aborted)` : ''} and ${warmed.documents} documents written. Their JVMs compile under load, so otherwise the first cell would be measured on cold servers.`,
       );
     }
     checkpoint();

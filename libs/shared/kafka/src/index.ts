@@ -3,3 +3,4 @@ export { ensureTopics, TopicMismatchError, type TopicSpec } from './topics';
 export { appendTimeOf, consumerGroupLag, fleetConsumerLag, type ConsumerLagOptions, type PartitionLag } from './consumer-lag';
 export { startUntilJoined, type StartAttempt } from './start-until-joined';
 export { awaitTopicServing } from './topic-ready';
+export { loopTransactions, type TransactionLoopOptions, type TransactionLoopResult } from './transaction-loop';
