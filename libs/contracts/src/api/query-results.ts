@@ -1,20 +1,10 @@
-import type { PlayerState } from '@qf/player-domain';
+import type { PlayerState, RegisteredPlayerFields } from '@qf/player-domain';
 import type { EventView } from './command-result';
 
-/** A player as the read side shows it (GET /players/{id}). */
-export interface PlayerView {
+/** A player as the read side shows it (GET /players/{id}): the inventory as a map of item id to quantity. */
+export interface PlayerView extends RegisteredPlayerFields {
   readonly playerId: string;
-  readonly name: string;
-  readonly level: number;
-  readonly xp: number;
-  readonly health: number;
-  readonly maxHealth: number;
-  readonly roomId: string;
   readonly inventory: Readonly<Record<string, number>>;
-  readonly alive: boolean;
-  /** The aggregate version this view reflects. */
-  readonly version: number;
-  readonly updatedAt: string;
 }
 
 /** The view of a folded or stored state: the same shape on the ES and CRUD sides. */

@@ -76,5 +76,6 @@ export {
   toInventoryEntries,
   toStoredPlayer,
   type InventoryEntry,
+  type RegisteredPlayerFields,
   type StoredPlayerFields,
 } from './stored-player';

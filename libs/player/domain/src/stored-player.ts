@@ -10,19 +10,26 @@ export interface InventoryEntry {
   readonly qty: number;
 }
 
-/** A registered player's state as flat fields that any document store can hold. */
-export interface StoredPlayerFields {
+/**
+ * The scalar fields of a registered player, the same wherever it is shown or stored; each
+ * form adds the inventory in its own shape (and an id where it needs one).
+ */
+export interface RegisteredPlayerFields {
   readonly name: string;
   readonly level: number;
   readonly xp: number;
   readonly health: number;
   readonly maxHealth: number;
   readonly roomId: string;
-  readonly inventory: readonly InventoryEntry[];
   readonly alive: boolean;
   /** The aggregate version these fields reflect. */
   readonly version: number;
   readonly updatedAt: string;
+}
+
+/** A registered player's state as flat fields that any document store can hold. */
+export interface StoredPlayerFields extends RegisteredPlayerFields {
+  readonly inventory: readonly InventoryEntry[];
 }
 
 /** The inventory map as entries, in the map's own key order (only positive quantities exist). */
