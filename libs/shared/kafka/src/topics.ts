@@ -1,4 +1,5 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
+import { awaitTopicServing } from './topic-ready';
 
 /** A topic the fleet needs, with its partition count and configs. */
 export interface TopicSpec {
@@ -34,8 +35,14 @@ export const ensureTopics = async (admin: Admin, specs: readonly TopicSpec[]): P
         ),
       });
     } catch (error) {
-      // Another replica may have created it between listTopics and createTopics.
-      if (!(error instanceof Error && /already exists/i.test(error.message))) throw error;
+      if (isNotServedYet(error)) {
+        // Created, but a broker just started answers "does not host this topic-partition" for
+        // a few seconds, and kafkajs' waitForLeaders gives up on that: wait until it serves them.
+        for (const spec of missing) await awaitTopicServing(admin, spec.topic);
+      } else if (!(error instanceof Error && /already exists/i.test(error.message))) {
+        // Anything but another replica creating it between listTopics and createTopics.
+        throw error;
+      }
     }
   }
   const present = specs.filter((spec) => existing.has(spec.topic));
@@ -45,4 +52,10 @@ export const ensureTopics = async (admin: Admin, specs: readonly TopicSpec[]): P
     const actual = metadata.topics.find((topic) => topic.name === spec.topic)?.partitions.length ?? 0;
     if (actual !== spec.numPartitions) throw new TopicMismatchError(spec.topic, spec.numPartitions, actual);
   }
+};
+
+/** kafkajs' protocol error for it, thrown as is or as the cause of a retrier's error. */
+export const isNotServedYet = (error: unknown): boolean => {
+  const { type, cause } = (error ?? {}) as { type?: unknown; cause?: { type?: unknown } };
+  return type === 'UNKNOWN_TOPIC_OR_PARTITION' || cause?.type === 'UNKNOWN_TOPIC_OR_PARTITION';
 };
