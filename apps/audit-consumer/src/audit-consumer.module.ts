@@ -57,7 +57,11 @@ class AuditLifecycle
       },
       undo: () => this.runtime.consumer.stop(),
       stopping: () => this.stopping,
-      onRetry: (attempt, error) => log.warn('could not join the audit consumer group; retrying', { attempt, error: error.message }),
+      onRetry: (attempt, error) =>
+        log.warn('could not join the audit consumer group; retrying', {
+          attempt,
+          error: error.message,
+        }),
     });
   }
 

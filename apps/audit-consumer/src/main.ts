@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { topicNames } from '@qf/contracts';
+import { exportDeadLetterDepth } from '@qf/dead-letters';
 import { createHttpApp } from '@qf/player-api';
 import { AuditConsumer, AuditLog, followAuditLogAlias } from '@qf/player-crud';
 import { createKafka, ensureTopics } from '@qf/shared-kafka';
@@ -35,6 +36,8 @@ const main = async () => {
       await admin.disconnect().catch(() => undefined);
     }
   };
+  // qf_dead_letter_depth on /metrics, read from the broker when scraped.
+  exportDeadLetterDepth(kafka, [topics.crudAuditDeadLetter]);
   const consumer = new AuditConsumer(auditLog, kafka, {
     groupId: config.groupId,
     topic: topics.crudAudit,

@@ -1,12 +1,19 @@
 import 'reflect-metadata';
+import { topicNames } from '@qf/contracts';
+import { exportDeadLetterDepth } from '@qf/dead-letters';
 import { createHttpApp } from '@qf/player-api';
 import { intFromEnv } from '@qf/shared-config';
+import { createKafka } from '@qf/shared-kafka';
 import { createLogger } from '@qf/shared-observability';
 import { CommandProcessorModule } from './command-processor.module';
 
 // QF_HTTP_PORT serves /metrics and /health (default 3010, as in the fleet catalog).
 const main = async () => {
   const port = intFromEnv('QF_HTTP_PORT', 3010, { max: 65535 });
+  // qf_dead_letter_depth on /metrics, read from the broker when scraped.
+  exportDeadLetterDepth(createKafka('command-processor-dlq-depth'), [
+    topicNames().commandsDeadLetter,
+  ]);
   await createHttpApp(CommandProcessorModule, { service: 'command-processor', port });
 };
 

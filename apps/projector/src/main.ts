@@ -1,7 +1,14 @@
 import 'reflect-metadata';
 import { topicNames } from '@qf/contracts';
+import { exportDeadLetterDepth } from '@qf/dead-letters';
 import { createHttpApp } from '@qf/player-api';
-import { cacheKeyPrefix, createProjector, prepareProjection, ViewAliases, type ProjectorWiring } from '@qf/player-read-model';
+import {
+  cacheKeyPrefix,
+  createProjector,
+  prepareProjection,
+  ViewAliases,
+  type ProjectorWiring,
+} from '@qf/player-read-model';
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';
 import { createLogger } from '@qf/shared-observability';
@@ -36,19 +43,27 @@ const main = async () => {
     settings: config.settings,
   };
   const projector = createProjector(wiring);
+  const stopDepth = exportDeadLetterDepth(wiring.kafka, [topics.eventsDeadLetter]);
   await createHttpApp(
     ProjectorModule.forRoot({
       projector,
       prepare: () => prepareProjection(wiring, config.partitions),
       ping: async () => void (await db.command({ ping: 1 })),
       close: async () => {
+        await stopDepth();
         redis?.disconnect();
         await client.close();
       },
     }),
     { service: 'projector', port: config.httpPort },
   );
-  log.info('projector ready', { port: config.httpPort, groupId: config.target.groupId, topic: topics.events, database: db.databaseName, collections: config.target.collections });
+  log.info('projector ready', {
+    port: config.httpPort,
+    groupId: config.target.groupId,
+    topic: topics.events,
+    database: db.databaseName,
+    collections: config.target.collections,
+  });
 };
 
 main().catch((error: unknown) => {

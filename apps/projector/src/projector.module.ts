@@ -27,7 +27,9 @@ const log = createLogger('projector');
 
 /** Joins the group once Kafka and Mongo answer (retrying meanwhile); on SIGTERM leaves it cleanly. */
 @Injectable()
-class ProjectorLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+class ProjectorLifecycle
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private stopping = false;
   private starting?: Promise<void>;
 
@@ -57,7 +59,8 @@ class ProjectorLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
       },
       undo: () => this.runtime.projector.stop(),
       stopping: () => this.stopping,
-      onRetry: (attempt, error) => log.warn('projector could not start; retrying', { attempt, error: error.message }),
+      onRetry: (attempt, error) =>
+        log.warn('projector could not start; retrying', { attempt, error: error.message }),
     });
   }
 
@@ -76,6 +79,10 @@ class ProjectorLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
 @Module({})
 export class ProjectorModule {
   static forRoot(runtime: ProjectorRuntime): DynamicModule {
-    return { module: ProjectorModule, imports: [ObservabilityModule], providers: [{ provide: RUNTIME, useValue: runtime }, ProjectorLifecycle] };
+    return {
+      module: ProjectorModule,
+      imports: [ObservabilityModule],
+      providers: [{ provide: RUNTIME, useValue: runtime }, ProjectorLifecycle],
+    };
   }
 }
