@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { topicNames } from '@qf/contracts';
+import { topicNames, writeSchemasFromEnv } from '@qf/contracts';
 import { exportDeadLetterDepth } from '@qf/dead-letters';
 import { createHttpApp } from '@qf/player-api';
 import { intFromEnv } from '@qf/shared-config';
@@ -9,6 +9,7 @@ import { CommandProcessorModule } from './command-processor.module';
 
 // QF_HTTP_PORT serves /metrics and /health (default 3010, as in the fleet catalog).
 const main = async () => {
+  writeSchemasFromEnv(); // a bad QF_EVENT_WRITE_SCHEMAS stops the start, not every transaction
   const port = intFromEnv('QF_HTTP_PORT', 3010, { max: 65535 });
   // qf_dead_letter_depth on /metrics, read from the broker when scraped.
   exportDeadLetterDepth(createKafka('command-processor-dlq-depth'), [

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { topicNames } from '@qf/contracts';
+import { topicNames, writeSchemasFromEnv } from '@qf/contracts';
 import { createHttpApp } from '@qf/player-api';
 import { OutboxRelay, PlayerRepository } from '@qf/player-crud';
 import { createKafka } from '@qf/shared-kafka';
@@ -14,6 +14,7 @@ process.env['QF_SERVICE'] ??= 'outbox-relay';
 const log = createLogger('outbox-relay');
 
 const main = async () => {
+  writeSchemasFromEnv(); // a bad QF_EVENT_WRITE_SCHEMAS stops the start, not every publish
   const config = outboxRelayConfig();
   const client = createMongoClient();
   await client.connect();

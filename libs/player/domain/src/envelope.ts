@@ -1,9 +1,7 @@
 import type { CommandMetadata } from './commands/command-metadata';
 import type { PlayerEvent, PlayerEventBody } from './events/player.events';
 import type { PlayerState } from './player.state';
-
-/** Schema version written on every new event, whatever its type. */
-export const CURRENT_SCHEMA_VERSION = 1;
+import { currentSchemaVersion } from './schema/schema-versions';
 
 /** Wraps the bodies a decision produced in their envelopes, numbered after state.version. */
 export const stamp = (
@@ -20,7 +18,7 @@ export const stamp = (
       eventId: `${commandId}:${index}`,
       aggregateId: state.id,
       version: state.version + index + 1,
-      schemaVersion: CURRENT_SCHEMA_VERSION,
+      schemaVersion: currentSchemaVersion(body.type),
       occurredAt,
       causationId: commandId,
       correlationId,

@@ -16,12 +16,13 @@ export const evolve = (state: PlayerState, event: PlayerEvent): PlayerState => {
 const changesFor = (state: PlayerState, event: PlayerEvent): Partial<PlayerState> => {
   switch (event.type) {
     case 'PlayerRegistered': {
-      const { name, roomId, level, xp, health, maxHealth } = event.data;
+      const { name, startRoom, stats } = event.data;
+      const { level, xp, health, maxHealth } = stats;
       return {
         registered: true,
         alive: health > 0,
         name,
-        roomId,
+        roomId: startRoom,
         level,
         xp,
         health,

@@ -14,7 +14,6 @@ export {
 export type { RegisterPlayer } from './commands/register-player.command';
 export type { TakeDamage } from './commands/take-damage.command';
 export { decide } from './decide';
-export { CURRENT_SCHEMA_VERSION } from './envelope';
 export { DomainError, isDomainError } from './errors/domain-error';
 export {
   ERROR_CODES,
@@ -63,12 +62,30 @@ export {
 export { tryDecide, type Decision } from './try-decide';
 export {
   createUpcaster,
+  PLAYER_UPCASTERS,
   upcastPlayerEvent,
   type DataUpcaster,
   type RawPlayerEvent,
+  type SchemaVersions,
   type Upcast,
   type UpcasterMap,
 } from './upcasters';
+export { currentSchemaVersion, EVENT_SCHEMA_VERSIONS } from './schema/schema-versions';
+export {
+  assertWritable,
+  downcastPlayerEvent,
+  parseWriteSchemas,
+  PLAYER_DOWNCASTERS,
+  UnwritableSchemaError,
+  type DataDowncaster,
+  type DowncasterMap,
+  type WriteSchemas,
+} from './schema/downcasters';
+export {
+  downcastPlayerRegisteredV2,
+  upcastPlayerRegisteredV1,
+  type PlayerRegisteredV1Data,
+} from './schema/player-registered.v1';
 export { isValidId, isValidName, isValidQuantity } from './validation';
 export {
   fromInventoryEntries,

@@ -1,4 +1,4 @@
-import { CURRENT_SCHEMA_VERSION, decide, fold } from '../index';
+import { decide, EVENT_SCHEMA_VERSIONS, eventTypes, fold } from '../index';
 import { aCommand, given, PLAYER_ID, registeredPlayer } from '../testing';
 
 const threeEventsIn = () =>
@@ -23,7 +23,7 @@ describe('event envelope', () => {
             eventId: `cmd-42:${index}`,
             aggregateId: PLAYER_ID,
             version,
-            schemaVersion: CURRENT_SCHEMA_VERSION,
+            schemaVersion: 1,
             occurredAt: '2025-06-01T10:00:00.000Z',
             causationId: 'cmd-42',
             correlationId: 'req-7',
@@ -58,7 +58,14 @@ describe('event envelope', () => {
     expect(first[0]?.metadata.eventId).not.toBe(second[0]?.metadata.eventId);
   });
 
-  it('stamps CURRENT_SCHEMA_VERSION 1 on every event', () => {
-    expect(CURRENT_SCHEMA_VERSION).toBe(1);
+  it("stamps each event with its type's current schema version", () => {
+    given()
+      .when(aCommand.register())
+      .then((events) => expect(events[0]?.metadata.schemaVersion).toBe(2));
+    // Every type has a version, and only PlayerRegistered has moved so far.
+    expect(Object.keys(EVENT_SCHEMA_VERSIONS).sort()).toEqual([...eventTypes].sort());
+    expect(Object.entries(EVENT_SCHEMA_VERSIONS).filter(([, version]) => version !== 1)).toEqual([
+      ['PlayerRegistered', 2],
+    ]);
   });
 });

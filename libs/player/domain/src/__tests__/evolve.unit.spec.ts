@@ -85,7 +85,9 @@ describe('evolve', () => {
       (acc, event) => [...acc, evolve(acc[acc.length - 1] as PlayerState, event)],
       [initialState(PLAYER_ID)],
     );
-    expect(states.slice(1).map(({ version: _version, updatedAt: _updatedAt, ...rest }) => rest)).toEqual([
+    expect(
+      states.slice(1).map(({ version: _version, updatedAt: _updatedAt, ...rest }) => rest),
+    ).toEqual([
       {
         id: PLAYER_ID,
         registered: true,

@@ -12,11 +12,13 @@ describe('RegisterPlayer', () => {
           data: {
             playerId: aCommand.register().data.playerId,
             name: 'Aria',
-            roomId: 'cave:entrance',
-            level: START_LEVEL,
-            xp: START_XP,
-            health: START_MAX_HEALTH,
-            maxHealth: START_MAX_HEALTH,
+            startRoom: 'cave:entrance',
+            stats: {
+              level: START_LEVEL,
+              xp: START_XP,
+              health: START_MAX_HEALTH,
+              maxHealth: START_MAX_HEALTH,
+            },
           },
         },
       ]);
@@ -90,7 +92,7 @@ describe('RegisterPlayer', () => {
     const startRoom = `Az09_.:-${'r'.repeat(56)}`;
     given()
       .when(aCommand.register({ startRoom }))
-      .then([registration({ roomId: startRoom })]);
+      .then([registration({ startRoom })]);
   });
 
   it('rejects an id that is already registered', () => {

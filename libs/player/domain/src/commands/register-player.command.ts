@@ -35,11 +35,13 @@ export const registerPlayer = (command: RegisterPlayer, state: PlayerState): Pla
       data: {
         playerId: state.id,
         name,
-        roomId: startRoom,
-        level: START_LEVEL,
-        xp: START_XP,
-        health: START_MAX_HEALTH,
-        maxHealth: START_MAX_HEALTH,
+        startRoom,
+        stats: {
+          level: START_LEVEL,
+          xp: START_XP,
+          health: START_MAX_HEALTH,
+          maxHealth: START_MAX_HEALTH,
+        },
       },
     },
   ];

@@ -2,17 +2,14 @@ import type { EventMetadata } from './event-metadata';
 
 type Event<Type extends string, Data> = { type: Type; data: Data; metadata: EventMetadata };
 
-/** A player came into existence with the start stats. */
+/** A player came into existence in startRoom with the start stats (schema v2; v1 was flat, see schema/). */
 export type PlayerRegistered = Event<
   'PlayerRegistered',
   {
     playerId: string;
     name: string;
-    roomId: string;
-    level: number;
-    xp: number;
-    health: number;
-    maxHealth: number;
+    startRoom: string;
+    stats: { level: number; xp: number; health: number; maxHealth: number };
   }
 >;
 /** A player went from one room to another. */

@@ -7,7 +7,7 @@ import type { PickUpItem } from '../commands/pick-up-item.command';
 import type { PlayerCommand } from '../commands/player.commands';
 import type { RegisterPlayer } from '../commands/register-player.command';
 import type { TakeDamage } from '../commands/take-damage.command';
-import { CURRENT_SCHEMA_VERSION } from '../envelope';
+import { currentSchemaVersion } from '../schema/schema-versions';
 import type { PlayerEvent, PlayerEventBody, PlayerRegistered } from '../events/player.events';
 import { START_LEVEL, START_MAX_HEALTH, START_XP } from '../rules';
 
@@ -86,17 +86,24 @@ export const aCommand = {
 };
 
 /** The PlayerRegistered body with the start stats. */
-export const registration = (data: Partial<PlayerRegistered['data']> = {}): PlayerEventBody => ({
+export const registration = (
+  data: Partial<Omit<PlayerRegistered['data'], 'stats'>> & {
+    stats?: Partial<PlayerRegistered['data']['stats']>;
+  } = {},
+): PlayerEventBody => ({
   type: 'PlayerRegistered',
   data: {
     playerId: PLAYER_ID,
     name: 'Aria',
-    roomId: START_ROOM,
-    level: START_LEVEL,
-    xp: START_XP,
-    health: START_MAX_HEALTH,
-    maxHealth: START_MAX_HEALTH,
+    startRoom: START_ROOM,
     ...data,
+    stats: {
+      level: START_LEVEL,
+      xp: START_XP,
+      health: START_MAX_HEALTH,
+      maxHealth: START_MAX_HEALTH,
+      ...data.stats,
+    },
   },
 });
 
@@ -108,7 +115,7 @@ export const historyOf = (playerId: string, ...bodies: PlayerEventBody[]): Playe
       eventId: `history:${index}`,
       aggregateId: playerId,
       version: index + 1,
-      schemaVersion: CURRENT_SCHEMA_VERSION,
+      schemaVersion: currentSchemaVersion(body.type),
       occurredAt: HISTORY_TIME,
       causationId: 'history',
       correlationId: 'history',
