@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import { hostname } from 'node:os';
 import { topicNames } from '@qf/contracts';
 import { exportDeadLetterDepth } from '@qf/dead-letters';
+import { ProjectionControlLoop, projectionStatus } from '@qf/projections';
 import { createHttpApp } from '@qf/player-api';
 import {
   cacheKeyPrefix,
@@ -44,12 +46,33 @@ const main = async () => {
   };
   const projector = createProjector(wiring);
   const stopDepth = exportDeadLetterDepth(wiring.kafka, [topics.eventsDeadLetter]);
+  const control = new ProjectionControlLoop(
+    db,
+    config.target.groupId,
+    `${hostname()}-${process.pid}`,
+    projector,
+    config.controlRefreshMs,
+  );
+  // GET /projections: one admin client, connected on first use.
+  const statusAdmin = wiring.kafka.admin();
+  let adminConnected: Promise<void> | undefined;
+  const status = async () => {
+    adminConnected ??= statusAdmin.connect().catch((error: unknown) => {
+      adminConnected = undefined;
+      throw error;
+    });
+    await adminConnected;
+    return projectionStatus(db, statusAdmin, process.env['QF_TOPIC_PREFIX'] ?? '');
+  };
   await createHttpApp(
     ProjectorModule.forRoot({
       projector,
       prepare: () => prepareProjection(wiring, config.partitions),
       ping: async () => void (await db.command({ ping: 1 })),
+      control,
+      status,
       close: async () => {
+        await statusAdmin.disconnect().catch(() => undefined);
         await stopDepth();
         redis?.disconnect();
         await client.close();

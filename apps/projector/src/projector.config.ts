@@ -20,6 +20,8 @@ export interface ProjectorConfig {
   readonly cacheTtlMs: number;
   readonly stateCacheSize: number;
   readonly settings: ProjectorSettings;
+  /** How often each replica follows `qf projections pause|resume` and reports its state. */
+  readonly controlRefreshMs: number;
 }
 
 export const projectorConfig = (env: NodeJS.ProcessEnv = process.env): ProjectorConfig => {
@@ -37,6 +39,12 @@ export const projectorConfig = (env: NodeJS.ProcessEnv = process.env): Projector
     partitions: intFromEnv('QF_PARTITIONS', DEFAULT_PARTITIONS, { min: 1, max: 1000 }, env),
     cacheEnabled: stringFromEnv('QF_PROJECTOR_CACHE', '1', env) !== '0',
     cacheTtlMs: intFromEnv('QF_CACHE_TTL_SECONDS', 300, { min: 1, max: 86_400 * 30 }, env) * 1000,
+    controlRefreshMs: intFromEnv(
+      'QF_PROJECTION_CONTROL_REFRESH_MS',
+      2000,
+      { min: 50, max: 600_000 },
+      env,
+    ),
     stateCacheSize: intFromEnv('QF_PROJECTOR_STATE_CACHE', 200_000, { max: 10_000_000 }, env),
     settings: {
       partitionsConsumedConcurrently: intFromEnv(

@@ -9,8 +9,10 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Projector } from '@qf/player-read-model';
+import type { ProjectionControlLoop, ProjectionStatus } from '@qf/projections';
 import { startUntilJoined } from '@qf/shared-kafka';
 import { createLogger, HealthChecks, ObservabilityModule } from '@qf/shared-observability';
+import { PROJECTION_STATUS, ProjectionsController } from './projections.controller';
 
 /** The projector's parts, built in main.ts. */
 export interface ProjectorRuntime {
@@ -18,6 +20,10 @@ export interface ProjectorRuntime {
   /** Topics and indexes; retried with the start while Kafka or Mongo is away. */
   readonly prepare: () => Promise<void>;
   readonly ping: () => Promise<void>;
+  /** The pause switch and the replica report (qf projections). */
+  readonly control: ProjectionControlLoop;
+  /** What GET /projections answers. */
+  readonly status: () => Promise<ProjectionStatus>;
   /** Closes the Mongo and Redis clients, after the consumer left the group. */
   readonly close: () => Promise<void>;
 }
@@ -48,6 +54,7 @@ class ProjectorLifecycle
   }
 
   onApplicationBootstrap(): void {
+    this.runtime.control.start();
     this.starting = this.startWhenReady();
   }
 
@@ -67,6 +74,7 @@ class ProjectorLifecycle
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await this.starting;
+    await this.runtime.control.stop();
     await this.runtime.projector.stop();
   }
 
@@ -75,14 +83,19 @@ class ProjectorLifecycle
   }
 }
 
-/** projector: only /metrics and /health over HTTP; the work is the consumer group. */
+/** projector: /metrics, /health and /projections over HTTP; the work is the consumer group. */
 @Module({})
 export class ProjectorModule {
   static forRoot(runtime: ProjectorRuntime): DynamicModule {
     return {
       module: ProjectorModule,
       imports: [ObservabilityModule],
-      providers: [{ provide: RUNTIME, useValue: runtime }, ProjectorLifecycle],
+      controllers: [ProjectionsController],
+      providers: [
+        { provide: RUNTIME, useValue: runtime },
+        { provide: PROJECTION_STATUS, useValue: runtime.status },
+        ProjectorLifecycle,
+      ],
     };
   }
 }

@@ -80,6 +80,7 @@ export class Projector {
   private assignment: Record<string, number[]> = {};
   private joined = false;
   private lastFailure?: string;
+  private paused = false;
 
   constructor(private readonly options: ProjectorOptions) {
     this.settings = { ...DEFAULT_PROJECTOR_SETTINGS, ...options.settings };
@@ -119,6 +120,7 @@ export class Projector {
     });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: s.fromBeginning });
+    if (this.paused) consumer.pause([{ topic }]);
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -150,6 +152,24 @@ export class Projector {
   /** Why the last batch (or the consumer) failed, while it has not succeeded since; undefined when healthy. */
   lastError(): string | undefined {
     return this.lastFailure;
+  }
+
+  /**
+   * Stops fetching (`qf projections pause`): the replica stays in the group, keeps its
+   * partitions and commits nothing more until resume. Applies to a consumer not started yet.
+   */
+  pause(): void {
+    this.paused = true;
+    this.consumer?.pause([{ topic: this.options.topic }]);
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.consumer?.resume([{ topic: this.options.topic }]);
+  }
+
+  isPaused(): boolean {
+    return this.paused;
   }
 
   /** Partitions owned right now, by topic. */
