@@ -11,6 +11,7 @@ const main = async () => {
   await createHttpApp(CommandGatewayModule.forRoot({ grpcPort }), {
     service: 'command-gateway',
     port,
+    openapi: 'command-gateway',
   });
 };
 

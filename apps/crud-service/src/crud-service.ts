@@ -86,7 +86,7 @@ export const startCrudService = async (config: CrudServiceConfig): Promise<Runni
       ...(publisher ? { publisher } : {}),
       ...(hints ? { hints } : {}),
     }),
-    { service: 'crud-service', port: config.httpPort },
+    { service: 'crud-service', port: config.httpPort, openapi: 'crud-service' },
   );
   const grpcPort = app.get(GrpcLifecycle).boundPort ?? config.grpcPort;
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');

@@ -39,7 +39,7 @@ export const startQueryService = async (config: QueryServiceConfig): Promise<Run
         await client.close();
       },
     }),
-    { service: 'query-service', port: config.httpPort },
+    { service: 'query-service', port: config.httpPort, openapi: 'query-service' },
   );
   const grpcPort = app.get(GrpcLifecycle).boundPort ?? config.grpcPort;
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');

@@ -8,3 +8,13 @@ export * from './kafka/event-codec';
 export * from './kafka/headers';
 export * from './kafka/topic-names';
 export { PLAYERS_PROTO, PROTO_ROOT } from './proto-path';
+export * from './api/answer-schemas';
+export { docsPage } from './openapi/docs-page';
+export { jsonSchemaOf, openApiDocument } from './openapi/openapi-document';
+export {
+  operationalRoutes,
+  SERVICE_ROUTES,
+  type ApiServiceName,
+  type ResponseSpec,
+  type RouteSpec,
+} from './openapi/openapi-routes';

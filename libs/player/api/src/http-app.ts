@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { docsPage, openApiDocument, type ApiServiceName } from '@qf/contracts';
 import { instrumentHttp, JsonNestLogger } from '@qf/shared-observability';
 import { sendProblem } from './rest/problem.filter';
 
@@ -12,7 +13,21 @@ export interface HttpAppOptions {
   readonly port: number;
   readonly host?: string;
   readonly bodyLimit?: number;
+  /** Serve this API's OpenAPI document at /openapi.json and a page showing it at /docs. */
+  readonly openapi?: ApiServiceName;
 }
+
+/** A route the HTTP server registered: what the contract test checks against the document. */
+export interface RegisteredRoute {
+  readonly method: string;
+  readonly url: string;
+}
+
+const routesByApp = new WeakMap<object, RegisteredRoute[]>();
+
+/** Every route the app's HTTP server registered (HEAD twins of GET routes left out). */
+export const registeredRoutes = (app: NestFastifyApplication): readonly RegisteredRoute[] =>
+  routesByApp.get(app.getHttpAdapter().getInstance()) ?? [];
 
 /**
  * Creates and starts a Nest app on Fastify the way every Quest Fleet service runs:
@@ -23,7 +38,18 @@ export const createHttpApp = async (module: unknown, options: HttpAppOptions): P
   process.env['QF_SERVICE'] ??= options.service;
   const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false });
   const fastify = adapter.getInstance();
+  const routes: RegisteredRoute[] = [];
+  routesByApp.set(fastify, routes);
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
   instrumentHttp(fastify);
+  if (options.openapi) {
+    const document = JSON.stringify(openApiDocument(options.openapi));
+    const page = docsPage(`Quest Fleet ${options.openapi}`);
+    fastify.get('/openapi.json', (_request, reply) => reply.type('application/json').send(document));
+    fastify.get('/docs', (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+  }
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: new JsonNestLogger(options.service),
     abortOnError: false,

@@ -1,0 +1,2 @@
+export { exerciseCommands, exerciseOperations, exerciseQueries } from './contract-requests';
+export { OpenApiContract } from './openapi-contract';
