@@ -7,7 +7,7 @@ export * from './kafka/command-record';
 export * from './kafka/event-codec';
 export * from './kafka/headers';
 export * from './kafka/topic-names';
-export { PLAYERS_PROTO, PROTO_ROOT } from './proto-path';
+export { HEALTH_PROTO, PLAYERS_PROTO, PROTO_ROOT, RPC_STATUS_PROTOS } from './proto-path';
 export * from './api/answer-schemas';
 export { docsPage } from './openapi/docs-page';
 export { jsonSchemaOf, openApiDocument } from './openapi/openapi-document';

@@ -13,3 +13,12 @@ export { GetHistoryQuery, GetLeaderboardQuery, GetPlayerQuery, GetRoomPlayersQue
 export { DEFAULT_LEADERBOARD_LIMIT, PlayerQueriesController } from './rest/player-queries.controller';
 export { PlayerCommandsController } from './rest/player-commands.controller';
 export { ProblemFilter, sendProblem } from './rest/problem.filter';
+export { HealthClient } from './grpc/grpc-health.service';
+export {
+  decodeRichStatus,
+  ERROR_DOMAIN,
+  grpcCodeFor,
+  richStatusOf,
+  STATUS_DETAILS_KEY,
+  type StatusDetail,
+} from './grpc/rich-status';

@@ -129,7 +129,7 @@ describe('player API layer (REST + gRPC)', () => {
 
     const registered = await call(commands, 'RegisterPlayer', { name: 'Ez', startRoom: 'hall' });
     expect(registered).toMatchObject({ version: 1, events: [{ type: 'PlayerRegistered' }] });
-    expect(JSON.parse(registered.events[0].dataJson)).toMatchObject({ name: 'Ez', roomId: 'hall' });
+    expect(JSON.parse(registered.events[0].dataJson)).toMatchObject({ name: 'Ez', startRoom: 'hall' });
     await expect(call(commands, 'MovePlayer', { playerId: registered.playerId, toRoom: 'hall' })).rejects.toMatchObject({ code: grpc.status.FAILED_PRECONDITION });
     await expect(call(commands, 'PickUpItem', { playerId: registered.playerId, itemId: 'gem', qty: 0 })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
     expect(await call(queries, 'GetPlayer', { playerId: registered.playerId })).toMatchObject({ name: 'Ez', version: 1 });

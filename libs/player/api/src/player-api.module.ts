@@ -1,7 +1,7 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, ModuleRef } from '@nestjs/core';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
-import { createLogger } from '@qf/shared-observability';
+import { createLogger, HealthChecks } from '@qf/shared-observability';
 import { GrpcApiServer } from './grpc/grpc-api.server';
 import { PlayerCommandsController } from './rest/player-commands.controller';
 import { PlayerQueriesController } from './rest/player-queries.controller';
@@ -27,13 +27,26 @@ export class GrpcLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(OPTIONS) private readonly options: PlayerApiOptions,
     private readonly commandBus: CommandBus,
     private readonly queryBus: QueryBus,
+    private readonly moduleRef: ModuleRef,
   ) {}
+
+  /** grpc.health.v1 answers SERVING while the app's /health checks pass (always, in an app without them). */
+  private healthy(): () => Promise<boolean> {
+    let checks: HealthChecks | undefined;
+    try {
+      checks = this.moduleRef.get(HealthChecks, { strict: false });
+    } catch {
+      checks = undefined;
+    }
+    return async () => (checks ? (await checks.run()).status === 'ok' : true);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.grpcPort === undefined) return;
     this.server = new GrpcApiServer({
       ...(this.options.commands ? { commandBus: this.commandBus } : {}),
       ...(this.options.queries ? { queryBus: this.queryBus } : {}),
+      healthy: this.healthy(),
     });
     this.boundPort = await this.server.start(this.options.grpcPort);
     createLogger(process.env['QF_SERVICE'] ?? 'api', 'grpc').info('gRPC listening', { port: this.boundPort });

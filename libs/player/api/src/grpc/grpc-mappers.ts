@@ -22,7 +22,12 @@ export const eventToGrpc = (event: EventView) => ({
 export const commandResponseToGrpc = (result: CommandResult | AcceptedCommand) =>
   'status' in result
     ? { playerId: result.playerId, version: 0, events: [], pendingCommandId: result.commandId }
-    : { playerId: result.playerId, version: result.version, events: result.events.map(eventToGrpc), pendingCommandId: '' };
+    : {
+        playerId: result.playerId,
+        version: result.version,
+        events: result.events.map(eventToGrpc),
+        pendingCommandId: '',
+      };
 
 type PlayerLike = Partial<PlayerView> & Pick<PlayerView, 'playerId'>;
 
@@ -40,11 +45,19 @@ export const playerToGrpc = (player: PlayerLike) => ({
   updatedAt: player.updatedAt ?? '',
 });
 
-export const roomToGrpc = (room: RoomOccupancyView) => ({ roomId: room.roomId, players: room.players.map(playerToGrpc) });
+export const roomToGrpc = (room: RoomOccupancyView) => ({
+  roomId: room.roomId,
+  players: room.players.map(playerToGrpc),
+});
 
-export const leaderboardToGrpc = (board: LeaderboardView) => ({ entries: board.entries.map((entry) => ({ ...entry })) });
+export const leaderboardToGrpc = (board: LeaderboardView) => ({
+  entries: board.entries.map((entry) => ({ ...entry })),
+});
 
-export const historyToGrpc = (history: HistoryView) => ({ playerId: history.playerId, events: history.events.map(eventToGrpc) });
+export const historyToGrpc = (history: HistoryView) => ({
+  playerId: history.playerId,
+  events: history.events.map(eventToGrpc),
+});
 
 export const stateAtToGrpc = (view: StateAtView) => ({
   playerId: view.playerId,
