@@ -57,11 +57,7 @@ class AuditLifecycle
       },
       undo: () => this.runtime.consumer.stop(),
       stopping: () => this.stopping,
-      onRetry: (attempt, error) =>
-        log.warn('could not join the audit consumer group; retrying', {
-          attempt,
-          error: error.message,
-        }),
+      onRetry: (attempt, error) => log.warn('could not join the audit consumer group; retrying', { attempt, error: error.message }),
     });
   }
 

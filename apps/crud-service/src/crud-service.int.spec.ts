@@ -106,6 +106,7 @@ describe('crud-service (REST + gRPC over the players documents)', () => {
     const room = await get('/rooms/vault/players');
     expect(room.body).toEqual({
       roomId: 'vault',
+      next: null,
       players: [
         {
           playerId: id,

@@ -152,6 +152,40 @@ describe('gRPC like the ecosystem expects (crud-service)', () => {
     expect(reasonOf(dead.error)).toBe('PLAYER.DEAD');
   });
 
+  it('pages room occupancy and the leaderboard with page tokens', async () => {
+    const room = `grpc-room-${randomUUID().slice(0, 8)}`;
+    const ids: string[] = [];
+    for (const name of ['A', 'B', 'C'])
+      ids.push(
+        (await promisify<any>(commands, 'RegisterPlayer', { name, startRoom: room })).response
+          .playerId,
+      );
+    const seen: string[] = [];
+    let token = '';
+    for (let page = 0; page < 5; page += 1) {
+      const { response } = await promisify<any>(queries, 'GetRoomPlayers', {
+        roomId: room,
+        limit: 2,
+        pageToken: token,
+      });
+      seen.push(...response.players.map((player: { playerId: string }) => player.playerId));
+      token = response.nextPageToken;
+      if (!token) break;
+    }
+    expect(seen).toEqual([...ids].sort());
+    const first = await promisify<any>(queries, 'GetLeaderboard', { limit: 1 });
+    const second = await promisify<any>(queries, 'GetLeaderboard', {
+      limit: 1,
+      pageToken: first.response.nextPageToken,
+    });
+    expect(second.response.entries[0].rank).toBe(2);
+    const forged = await promisify(queries, 'GetRoomPlayers', {
+      roomId: room,
+      pageToken: 'bm9wZQ',
+    });
+    expect(forged.error?.code).toBe(grpc.status.INVALID_ARGUMENT);
+  });
+
   it('answers ABORTED, marked retriable, when concurrent writes conflict', async () => {
     const { response } = await promisify<any>(commands, 'RegisterPlayer', {
       name: 'Hot',

@@ -1,5 +1,6 @@
 export * from './api/api-error';
 export * from './api/command-result';
+export * from './api/pagination';
 export * from './api/problem-mapping';
 export * from './api/query-results';
 export * from './http/request-schemas';

@@ -2,7 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { Db, MongoClient } from 'mongodb';
 import { topicNames } from '@qf/contracts';
 import { registeredRoutes } from '@qf/player-api';
-import { exerciseQueries, OpenApiContract } from '@qf/player-api/testing';
+import { exerciseQueries, OpenApiContract, pagedReadsMatch } from '@qf/player-api/testing';
 import {
   createProjector,
   prepareProjection,
@@ -59,17 +59,33 @@ describe('query-service against its OpenAPI document', () => {
         QF_QUERY_CACHE: '0',
       }),
     );
-    await produceEvents(
-      producer,
-      topics.events,
-      registeredPlayer(PLAYER, {
-        type: 'PlayerMoved',
-        data: { fromRoom: 'room.start', toRoom: 'room.hall' },
-      }),
+    // PLAYER and seven more in room.hall, with different xp for the leaderboard.
+    const moveToHall = {
+      type: 'PlayerMoved' as const,
+      data: { fromRoom: 'room.start', toRoom: 'room.hall' },
+    };
+    const others = Array.from(
+      { length: 7 },
+      (_, index) => `00000000-0000-4000-8000-00000000010${index}`,
     );
-    await eventually(async () =>
-      expect((await fetch(`${service.url}/players/${PLAYER}`)).status).toBe(200),
-    );
+    await produceEvents(producer, topics.events, [
+      ...registeredPlayer(
+        PLAYER,
+        moveToHall,
+        { type: 'ExperienceGained', data: { amount: 5, xp: 5 } },
+        { type: 'ItemPickedUp', data: { itemId: 'item.key', qty: 1 } },
+      ),
+      ...others.flatMap((id, index) =>
+        registeredPlayer(id, moveToHall, {
+          type: 'ExperienceGained',
+          data: { amount: index + 1, xp: index + 1 },
+        }),
+      ),
+    ]);
+    await eventually(async () => {
+      for (const id of [PLAYER, ...others])
+        expect((await fetch(`${service.url}/players/${id}`)).status).toBe(200);
+    });
   });
 
   afterAll(async () => {
@@ -87,5 +103,6 @@ describe('query-service against its OpenAPI document', () => {
     await exerciseQueries(api, PLAYER, 'room.hall');
     expect(api.violations).toEqual([]);
     expect([...api.exercised].sort()).toEqual(api.operationIds().sort());
+    await pagedReadsMatch(service.url, 'room.hall', PLAYER);
   });
 });

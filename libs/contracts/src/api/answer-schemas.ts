@@ -57,8 +57,11 @@ export const playerViewSchema = z
   })
   .describe('A player as the read side shows it');
 
+const nextLink = z.string().nullable().describe('the next page (a relative URL), null on the last page');
+
 export const roomOccupancyViewSchema = z.object({
   roomId: z.string(),
+  next: nextLink,
   players: z.array(
     playerViewSchema.pick({
       playerId: true,
@@ -73,6 +76,7 @@ export const roomOccupancyViewSchema = z.object({
 });
 
 export const leaderboardViewSchema = z.object({
+  next: nextLink,
   entries: z.array(
     z.object({
       rank: z.number().int().positive(),
@@ -86,6 +90,7 @@ export const leaderboardViewSchema = z.object({
 
 export const historyViewSchema = z.object({
   playerId: z.string(),
+  next: nextLink,
   events: z.array(eventViewSchema),
 });
 
@@ -125,6 +130,9 @@ same<
   Same<z.infer<typeof leaderboardViewSchema>['entries'][number], LeaderboardView['entries'][number]>
 >();
 same<Same<z.infer<typeof historyViewSchema>['playerId'], HistoryView['playerId']>>();
+same<Same<z.infer<typeof roomOccupancyViewSchema>['next'], RoomOccupancyView['next']>>();
+same<Same<z.infer<typeof leaderboardViewSchema>['next'], LeaderboardView['next']>>();
+same<Same<z.infer<typeof historyViewSchema>['next'], HistoryView['next']>>();
 same<Same<z.infer<typeof stateAtViewSchema>['asOf'], StateAtView['asOf']>>();
 same<
   Same<

@@ -46,8 +46,15 @@ export const emptyQuerySchema = z.object({}).strict();
 
 export const minVersionQuerySchema = z.object({ minVersion: nonNegativeIntString.optional() }).strict();
 
+/** The opaque cursor of a `next` link. */
+const afterCursor = z.string().min(1).max(512).regex(/^[A-Za-z0-9_-]+$/, 'not a cursor from a next link');
+
 export const leaderboardQuerySchema = z
-  .object({ limit: nonNegativeIntString.refine((n) => n >= 1 && n <= 100, 'must be from 1 to 100').optional() })
+  .object({ limit: nonNegativeIntString.refine((n) => n >= 1 && n <= 100, 'must be from 1 to 100').optional(), after: afterCursor.optional() })
+  .strict();
+
+export const roomPlayersQuerySchema = z
+  .object({ limit: nonNegativeIntString.refine((n) => n >= 1 && n <= 1000, 'must be from 1 to 1000').optional(), after: afterCursor.optional() })
   .strict();
 
 export const historyQuerySchema = z

@@ -17,6 +17,7 @@ import {
   minVersionQuerySchema,
   playerIdSchema,
   registerBodySchema,
+  roomPlayersQuerySchema,
   stateQuerySchema,
 } from '../http/request-schemas';
 
@@ -133,8 +134,9 @@ const queryRoutes: RouteSpec[] = [
     method: 'get',
     path: '/rooms/{roomId}/players',
     operationId: 'getRoomPlayers',
-    summary: 'The players in a room with their inventories',
+    summary: 'The players in a room with their inventories, in player-id order, a page at a time',
     tags: ['queries'],
+    query: roomPlayersQuerySchema,
     pathParams: {
       roomId: { schema: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/), description: 'the room id' },
     },
@@ -147,7 +149,7 @@ const queryRoutes: RouteSpec[] = [
     method: 'get',
     path: '/leaderboard',
     operationId: 'getLeaderboard',
-    summary: 'Top players by level, then xp',
+    summary: 'Players by level, then xp, a page at a time (ranks are positions when each page is read)',
     tags: ['queries'],
     query: leaderboardQuerySchema,
     responses: {
@@ -159,7 +161,7 @@ const queryRoutes: RouteSpec[] = [
     method: 'get',
     path: '/players/{playerId}/history',
     operationId: 'getHistory',
-    summary: "The player's events in version order",
+    summary: "The player's events in version order, a page at a time (next: fromVersion after the last)",
     tags: ['queries'],
     pathParams: playerIdParam,
     query: historyQuerySchema,

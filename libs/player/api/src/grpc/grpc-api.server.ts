@@ -3,14 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
-import {
-  ApiError,
-  HEALTH_PROTO,
-  PLAYERS_PROTO,
-  problemFor,
-  type AcceptedCommand,
-  type CommandResult,
-} from '@qf/contracts';
+import { ApiError, HEALTH_PROTO, PLAYERS_PROTO, problemFor, type AcceptedCommand, type CommandResult } from '@qf/contracts';
 import { createLogger } from '@qf/shared-observability';
 import { translateCommand } from '../command-translation';
 import { ExecutePlayerCommand } from '../commands/execute-player-command.command';
@@ -35,22 +28,14 @@ type CallContext = { commandId?: string };
 /** Answer this long before the caller's deadline, so the rich status reaches it in time. */
 const DEADLINE_MARGIN_MS = 20;
 
-const packageDefinition = protoLoader.loadSync([PLAYERS_PROTO, HEALTH_PROTO], {
-  keepCase: false,
-  longs: Number,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-});
+const packageDefinition = protoLoader.loadSync([PLAYERS_PROTO, HEALTH_PROTO], { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
 const questfleet = (grpc.loadPackageDefinition(packageDefinition) as any).questfleet.v1;
 
 const deadlineExceeded = (context: CallContext) =>
   new ApiError(
     'REQUEST.DEADLINE_EXCEEDED',
     504,
-    context.commandId
-      ? `the call's deadline passed before the decision; retry with idempotency key ${context.commandId}`
-      : "the call's deadline passed before the answer",
+    context.commandId ? `the call's deadline passed before the decision; retry with idempotency key ${context.commandId}` : "the call's deadline passed before the answer",
     context.commandId ? { commandId: context.commandId } : {},
     true,
   );
@@ -66,10 +51,7 @@ const unary =
   (call, callback) => {
     const context: CallContext = {};
     const deadline = call.getDeadline();
-    const remaining =
-      (deadline instanceof Date ? deadline.getTime() : Number(deadline)) -
-      Date.now() -
-      DEADLINE_MARGIN_MS;
+    const remaining = (deadline instanceof Date ? deadline.getTime() : Number(deadline)) - Date.now() - DEADLINE_MARGIN_MS;
     let answered = false;
     const fail = (error: unknown) => {
       if (answered) return;
@@ -79,9 +61,7 @@ const unary =
       callback(serviceErrorOf(problem), null);
     };
     if (remaining <= 0) return fail(deadlineExceeded(context));
-    const timer = Number.isFinite(remaining)
-      ? setTimeout(() => fail(deadlineExceeded(context)), remaining)
-      : undefined;
+    const timer = Number.isFinite(remaining) ? setTimeout(() => fail(deadlineExceeded(context)), remaining) : undefined;
     work(call.request, context).then(
       (response) => {
         clearTimeout(timer);
@@ -107,17 +87,10 @@ const commandActionsByRpc = {
 } as const;
 
 /** proto3 has no "absent": an empty string or zero means the field was not given. */
-const bodyFor = (
-  rpc: keyof typeof commandActionsByRpc,
-  request: Record<string, any>,
-): Record<string, unknown> => {
+const bodyFor = (rpc: keyof typeof commandActionsByRpc, request: Record<string, any>): Record<string, unknown> => {
   switch (rpc) {
     case 'RegisterPlayer':
-      return {
-        ...(request['playerId'] ? { playerId: request['playerId'] } : {}),
-        name: request['name'],
-        startRoom: request['startRoom'],
-      };
+      return { ...(request['playerId'] ? { playerId: request['playerId'] } : {}), name: request['name'], startRoom: request['startRoom'] };
     case 'MovePlayer':
       return { toRoom: request['toRoom'] };
     case 'PickUpItem':
@@ -133,25 +106,11 @@ export class GrpcApiServer {
   private readonly server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 });
   private readonly queries?: PlayerQueriesController;
 
-  constructor(
-    private readonly buses: {
-      commandBus?: CommandBus;
-      queryBus?: QueryBus;
-      healthy?: () => Promise<boolean>;
-    },
-  ) {
+  constructor(private readonly buses: { commandBus?: CommandBus; queryBus?: QueryBus; healthy?: () => Promise<boolean> }) {
     if (buses.queryBus) this.queries = new PlayerQueriesController(buses.queryBus);
-    if (buses.commandBus)
-      this.server.addService(
-        questfleet.PlayerCommands.service,
-        this.commandHandlers(buses.commandBus),
-      );
-    if (this.queries)
-      this.server.addService(questfleet.PlayerQueries.service, this.queryHandlers(this.queries));
-    const services = [
-      ...(buses.commandBus ? ['questfleet.v1.PlayerCommands'] : []),
-      ...(this.queries ? ['questfleet.v1.PlayerQueries'] : []),
-    ];
+    if (buses.commandBus) this.server.addService(questfleet.PlayerCommands.service, this.commandHandlers(buses.commandBus));
+    if (this.queries) this.server.addService(questfleet.PlayerQueries.service, this.queryHandlers(this.queries));
+    const services = [...(buses.commandBus ? ['questfleet.v1.PlayerCommands'] : []), ...(this.queries ? ['questfleet.v1.PlayerQueries'] : [])];
     addHealthService(this.server, services, buses.healthy ?? (async () => true));
     // Server reflection (v1 and v1alpha): grpcurl list / describe work without the .proto files.
     new ReflectionService(packageDefinition).addToServer(this.server);
@@ -162,10 +121,7 @@ export class GrpcApiServer {
       Object.entries(commandActionsByRpc).map(([rpc, action]) => [
         rpc,
         unary(async (request, context) => {
-          const options = (request['options'] ?? {}) as {
-            idempotencyKey?: string;
-            async?: boolean;
-          };
+          const options = (request['options'] ?? {}) as { idempotencyKey?: string; async?: boolean };
           const { command, requestHash } = translateCommand({
             action,
             ...(rpc === 'RegisterPlayer' ? {} : { playerId: request['playerId'] }),
@@ -173,10 +129,9 @@ export class GrpcApiServer {
             ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
           });
           context.commandId = command.metadata.commandId;
-          const result = await commandBus.execute<
-            ExecutePlayerCommand,
-            CommandResult | AcceptedCommand
-          >(new ExecutePlayerCommand(command, requestHash, options.async ? 'async' : 'wait'));
+          const result = await commandBus.execute<ExecutePlayerCommand, CommandResult | AcceptedCommand>(
+            new ExecutePlayerCommand(command, requestHash, options.async ? 'async' : 'wait'),
+          );
           return commandResponseToGrpc(result);
         }),
       ]),
@@ -187,18 +142,12 @@ export class GrpcApiServer {
   private queryHandlers(queries: PlayerQueriesController): Record<string, Handler> {
     const optional = (value: unknown) => (value ? String(value) : undefined);
     return {
-      GetPlayer: unary(async (r) =>
-        playerToGrpc(
-          await queries.getPlayer(r['playerId'], {
-            ...(r['minVersion'] ? { minVersion: String(r['minVersion']) } : {}),
-          }),
-        ),
+      GetPlayer: unary(async (r) => playerToGrpc(await queries.getPlayer(r['playerId'], { ...(r['minVersion'] ? { minVersion: String(r['minVersion']) } : {}) }))),
+      GetRoomPlayers: unary(async (r) =>
+        roomToGrpc(await queries.getRoomPlayers(r['roomId'], { ...(r['limit'] ? { limit: String(r['limit']) } : {}), ...(r['pageToken'] ? { after: r['pageToken'] } : {}) })),
       ),
-      GetRoomPlayers: unary(async (r) => roomToGrpc(await queries.getRoomPlayers(r['roomId'], {}))),
       GetLeaderboard: unary(async (r) =>
-        leaderboardToGrpc(
-          await queries.getLeaderboard({ ...(r['limit'] ? { limit: String(r['limit']) } : {}) }),
-        ),
+        leaderboardToGrpc(await queries.getLeaderboard({ ...(r['limit'] ? { limit: String(r['limit']) } : {}), ...(r['pageToken'] ? { after: r['pageToken'] } : {}) })),
       ),
       GetHistory: unary(async (r) =>
         historyToGrpc(
@@ -222,13 +171,8 @@ export class GrpcApiServer {
   /** Binds and starts serving; resolves with the bound port (0 picks a free one). */
   start(port: number, host = process.env['QF_HOST'] ?? '0.0.0.0'): Promise<number> {
     return new Promise((resolve, reject) =>
-      this.server.bindAsync(
-        `${host}:${port}`,
-        grpc.ServerCredentials.createInsecure(),
-        (error, bound) =>
-          error
-            ? reject(new Error(`gRPC could not bind ${host}:${port}: ${error.message}`))
-            : resolve(bound),
+      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(new Error(`gRPC could not bind ${host}:${port}: ${error.message}`)) : resolve(bound),
       ),
     );
   }

@@ -22,12 +22,7 @@ export const eventToGrpc = (event: EventView) => ({
 export const commandResponseToGrpc = (result: CommandResult | AcceptedCommand) =>
   'status' in result
     ? { playerId: result.playerId, version: 0, events: [], pendingCommandId: result.commandId }
-    : {
-        playerId: result.playerId,
-        version: result.version,
-        events: result.events.map(eventToGrpc),
-        pendingCommandId: '',
-      };
+    : { playerId: result.playerId, version: result.version, events: result.events.map(eventToGrpc), pendingCommandId: '' };
 
 type PlayerLike = Partial<PlayerView> & Pick<PlayerView, 'playerId'>;
 
@@ -45,18 +40,17 @@ export const playerToGrpc = (player: PlayerLike) => ({
   updatedAt: player.updatedAt ?? '',
 });
 
-export const roomToGrpc = (room: RoomOccupancyView) => ({
-  roomId: room.roomId,
-  players: room.players.map(playerToGrpc),
-});
+/** A parameter of a REST next link (the page token gRPC hands out is the same cursor). */
+const nextParam = (next: string | null, name: string): string => (next ? (new URL(next, 'http://next.invalid').searchParams.get(name) ?? '') : '');
 
-export const leaderboardToGrpc = (board: LeaderboardView) => ({
-  entries: board.entries.map((entry) => ({ ...entry })),
-});
+export const roomToGrpc = (room: RoomOccupancyView) => ({ roomId: room.roomId, players: room.players.map(playerToGrpc), nextPageToken: nextParam(room.next, 'after') });
+
+export const leaderboardToGrpc = (board: LeaderboardView) => ({ entries: board.entries.map((entry) => ({ ...entry })), nextPageToken: nextParam(board.next, 'after') });
 
 export const historyToGrpc = (history: HistoryView) => ({
   playerId: history.playerId,
   events: history.events.map(eventToGrpc),
+  nextFromVersion: Number(nextParam(history.next, 'fromVersion') || 0),
 });
 
 export const stateAtToGrpc = (view: StateAtView) => ({

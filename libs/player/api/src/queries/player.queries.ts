@@ -5,12 +5,12 @@ export class GetPlayerQuery {
 
 /** GET /rooms/{roomId}/players -> RoomOccupancyView. */
 export class GetRoomPlayersQuery {
-  constructor(readonly roomId: string) {}
+  constructor(readonly roomId: string, readonly limit = 100, readonly after?: string) {}
 }
 
 /** GET /leaderboard?limit= -> LeaderboardView (top by level, then xp). */
 export class GetLeaderboardQuery {
-  constructor(readonly limit: number) {}
+  constructor(readonly limit: number, readonly after?: string) {}
 }
 
 /** GET /players/{id}/history[?fromVersion&limit] -> HistoryView. */

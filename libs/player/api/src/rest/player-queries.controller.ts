@@ -3,12 +3,13 @@ import { QueryBus } from '@nestjs/cqrs';
 import { isValidId } from '@qf/player-domain';
 import {
   describeIssues,
-  emptyQuerySchema,
+  DEFAULT_PAGE_SIZES,
   historyQuerySchema,
   leaderboardQuerySchema,
   malformedRequest,
   minVersionQuerySchema,
   playerIdSchema,
+  roomPlayersQuerySchema,
   stateQuerySchema,
 } from '@qf/contracts';
 import type { ZodTypeAny } from 'zod';
@@ -38,14 +39,14 @@ export class PlayerQueriesController {
   @Get('rooms/:roomId/players')
   getRoomPlayers(@Param('roomId') roomId: string, @Query() query: unknown) {
     if (!isValidId(roomId)) throw malformedRequest('invalid room id in the path: 1..64 of A-Z a-z 0-9 _ . : -');
-    parse(emptyQuerySchema, query, 'query string');
-    return this.queryBus.execute(new GetRoomPlayersQuery(roomId));
+    const { limit, after } = parse<{ limit?: number; after?: string }>(roomPlayersQuerySchema, query, 'query string');
+    return this.queryBus.execute(new GetRoomPlayersQuery(roomId, limit ?? DEFAULT_PAGE_SIZES.roomPlayers, after));
   }
 
   @Get('leaderboard')
   getLeaderboard(@Query() query: unknown) {
-    const { limit } = parse<{ limit?: number }>(leaderboardQuerySchema, query, 'query string');
-    return this.queryBus.execute(new GetLeaderboardQuery(limit ?? DEFAULT_LEADERBOARD_LIMIT));
+    const { limit, after } = parse<{ limit?: number; after?: string }>(leaderboardQuerySchema, query, 'query string');
+    return this.queryBus.execute(new GetLeaderboardQuery(limit ?? DEFAULT_LEADERBOARD_LIMIT, after));
   }
 
   @Get('players/:playerId/history')

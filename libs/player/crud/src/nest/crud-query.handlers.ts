@@ -30,8 +30,8 @@ export class CrudGetRoomPlayersHandler implements IQueryHandler<
   RoomOccupancyView
 > {
   constructor(private readonly queries: CrudQueries) {}
-  execute({ roomId }: GetRoomPlayersQuery): Promise<RoomOccupancyView> {
-    return this.queries.room(roomId);
+  execute({ roomId, limit, after }: GetRoomPlayersQuery): Promise<RoomOccupancyView> {
+    return this.queries.room(roomId, limit, after);
   }
 }
 
@@ -41,8 +41,8 @@ export class CrudGetLeaderboardHandler implements IQueryHandler<
   LeaderboardView
 > {
   constructor(private readonly queries: CrudQueries) {}
-  execute({ limit }: GetLeaderboardQuery): Promise<LeaderboardView> {
-    return this.queries.leaderboard(limit);
+  execute({ limit, after }: GetLeaderboardQuery): Promise<LeaderboardView> {
+    return this.queries.leaderboard(limit, after);
   }
 }
 

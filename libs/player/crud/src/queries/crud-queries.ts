@@ -1,6 +1,16 @@
 import { fold, fromStoredPlayer } from '@qf/player-domain';
 import { isTransientDatabaseError } from '../document/transient-errors';
 import {
+  afterLeaderboardPosition,
+  decodeCursor,
+  historyNextLink,
+  LEADERBOARD_CURSOR,
+  leaderboardNextLink,
+  pageOf,
+  ROOM_CURSOR,
+  roomNextLink,
+  type LeaderboardCursor,
+  type RoomCursor,
   playerNotFound,
   serviceUnavailable,
   toEventView,
@@ -46,12 +56,12 @@ export class CrudQueries {
     return unavailableOnTransient(() => this.readPlayer(playerId));
   }
 
-  room(roomId: string): Promise<RoomOccupancyView> {
-    return unavailableOnTransient(() => this.readRoom(roomId));
+  room(roomId: string, limit: number, after?: string): Promise<RoomOccupancyView> {
+    return unavailableOnTransient(() => this.readRoom(roomId, limit, after));
   }
 
-  leaderboard(limit: number): Promise<LeaderboardView> {
-    return unavailableOnTransient(() => this.readLeaderboard(limit));
+  leaderboard(limit: number, after?: string): Promise<LeaderboardView> {
+    return unavailableOnTransient(() => this.readLeaderboard(limit, after));
   }
 
   history(playerId: string, fromVersion: number, limit: number): Promise<HistoryView> {
@@ -75,38 +85,44 @@ export class CrudQueries {
     return this.view(doc);
   }
 
-  private async readRoom(roomId: string): Promise<RoomOccupancyView> {
+  private async readRoom(roomId: string, limit: number, after?: string): Promise<RoomOccupancyView> {
+    const from = after === undefined ? undefined : decodeCursor<RoomCursor>(after, ROOM_CURSOR).playerId;
     const docs = await this.players.collection
-      .find<ViewDocument>({ roomId }, { projection: VIEW_PROJECTION })
+      .find<ViewDocument>({ roomId, ...(from !== undefined && { _id: { $gt: from } }) }, { projection: VIEW_PROJECTION })
       .sort({ _id: 1 })
+      .limit(limit + 1)
       .toArray();
+    const page = pageOf(docs, limit, (last) => roomNextLink(roomId, limit, last._id));
     return {
       roomId,
-      players: docs.map((doc) => {
+      next: page.next,
+      players: page.items.map((doc) => {
         const { playerId, name, level, health, alive, inventory, version } = this.view(doc);
         return { playerId, name, level, health, alive, inventory, version };
       }),
     };
   }
 
-  private async readLeaderboard(limit: number): Promise<LeaderboardView> {
+  private async readLeaderboard(limit: number, after?: string): Promise<LeaderboardView> {
+    const cursor = after === undefined ? undefined : decodeCursor<LeaderboardCursor>(after, LEADERBOARD_CURSOR);
+    const firstRank = (cursor?.rank ?? 0) + 1;
     const docs = await this.players.collection
       .find<Pick<PlayerDocument, '_id' | 'name' | 'level' | 'xp'>>(
-        {},
+        cursor ? afterLeaderboardPosition(cursor) : {},
         { projection: { _id: 1, name: 1, level: 1, xp: 1 } },
       )
       .sort({ level: -1, xp: -1, _id: 1 })
-      .limit(limit)
+      .limit(limit + 1)
       .toArray();
-    return {
-      entries: docs.map((doc, index) => ({
-        rank: index + 1,
-        playerId: doc._id,
-        name: doc.name,
-        level: doc.level,
-        xp: doc.xp,
-      })),
-    };
+    const entries = docs.map((doc, index) => ({
+      rank: firstRank + index,
+      playerId: doc._id,
+      name: doc.name,
+      level: doc.level,
+      xp: doc.xp,
+    }));
+    const page = pageOf(entries, limit, (last) => leaderboardNextLink(limit, last));
+    return { next: page.next, entries: page.items };
   }
 
   private async readHistory(
@@ -117,8 +133,9 @@ export class CrudQueries {
     // The current version bounds which entries can exist, so they are looked up by key.
     const current = await this.currentVersion(playerId);
     if (current === undefined) throw playerNotFound(playerId);
-    const events = await this.auditLog.history(playerId, fromVersion, limit, current);
-    return { playerId, events: events.map(toEventView) };
+    const events = await this.auditLog.history(playerId, fromVersion, limit + 1, current);
+    const page = pageOf(events, limit, (last) => historyNextLink(playerId, limit, last.metadata.version));
+    return { playerId, next: page.next, events: page.items.map(toEventView) };
   }
 
   private async readStateAt(

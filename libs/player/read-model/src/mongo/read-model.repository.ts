@@ -1,3 +1,4 @@
+import { afterLeaderboardPosition, type LeaderboardCursor } from '@qf/contracts';
 import type { Db } from 'mongodb';
 import type {
   LeaderboardDocument,
@@ -20,16 +21,16 @@ export class ReadModelRepository {
     return this.db.collection<PlayerDetailsDocument>(playerDetails).findOne({ _id: playerId });
   }
 
-  /** The players in a room, in player-id order, at most limit of them. */
-  async roomPlayers(roomId: string, limit: number): Promise<RoomOccupancyDocument[]> {
+  /** The players in a room, in player-id order after `after`, at most limit of them. */
+  async roomPlayers(roomId: string, limit: number, after?: string): Promise<RoomOccupancyDocument[]> {
     const { roomOccupancy } = await this.aliases.collections();
-    return this.db.collection<RoomOccupancyDocument>(roomOccupancy).find({ roomId }).sort({ _id: 1 }).limit(limit).toArray();
+    return this.db.collection<RoomOccupancyDocument>(roomOccupancy).find({ roomId, ...(after !== undefined && { _id: { $gt: after } }) }).sort({ _id: 1 }).limit(limit).toArray();
   }
 
   /** Top players by level, then xp, then id (a stable order for ties). */
-  async leaderboard(limit: number): Promise<LeaderboardDocument[]> {
+  async leaderboard(limit: number, after?: LeaderboardCursor): Promise<LeaderboardDocument[]> {
     const { leaderboard } = await this.aliases.collections();
-    return this.db.collection<LeaderboardDocument>(leaderboard).find({}).sort({ level: -1, xp: -1, _id: 1 }).limit(limit).toArray();
+    return this.db.collection<LeaderboardDocument>(leaderboard).find(after ? afterLeaderboardPosition(after) : {}).sort({ level: -1, xp: -1, _id: 1 }).limit(limit).toArray();
   }
 
   /**

@@ -1,12 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import type { RoomOccupancyView } from '@qf/contracts';
+import { decodeCursor, pageOf, ROOM_CURSOR, roomNextLink, type RoomCursor, type RoomOccupancyView } from '@qf/contracts';
 import { GetRoomPlayersQuery } from '@qf/player-api';
 import { ReadModelRepository } from '../mongo/read-model.repository';
 import { roomPlayerFromDocument } from '../projection/player-view.mapper';
 import { QUERY_LIMITS, type QueryLimits } from './query-limits';
 
-/** GET /rooms/{roomId}/players: an empty room is an empty list, not a 404. */
+/** GET /rooms/{roomId}/players: a page in player-id order with a next link; an empty room is an empty list, not a 404. */
 @QueryHandler(GetRoomPlayersQuery)
 export class GetRoomPlayersHandler implements IQueryHandler<GetRoomPlayersQuery, RoomOccupancyView> {
   constructor(
@@ -14,8 +14,10 @@ export class GetRoomPlayersHandler implements IQueryHandler<GetRoomPlayersQuery,
     @Inject(QUERY_LIMITS) private readonly limits: QueryLimits,
   ) {}
 
-  async execute({ roomId }: GetRoomPlayersQuery): Promise<RoomOccupancyView> {
-    const docs = await this.repository.roomPlayers(roomId, this.limits.roomPlayers);
-    return { roomId, players: docs.map(roomPlayerFromDocument) };
+  async execute({ roomId, limit, after }: GetRoomPlayersQuery): Promise<RoomOccupancyView> {
+    const size = Math.min(limit, this.limits.roomPlayers);
+    const from = after === undefined ? undefined : decodeCursor<RoomCursor>(after, ROOM_CURSOR).playerId;
+    const page = pageOf(await this.repository.roomPlayers(roomId, size + 1, from), size, (last) => roomNextLink(roomId, size, last._id));
+    return { roomId, next: page.next, players: page.items.map(roomPlayerFromDocument) };
   }
 }
