@@ -4,7 +4,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiError, HEALTH_PROTO, PLAYERS_PROTO, problemFor, type AcceptedCommand, type CommandResult } from '@qf/contracts';
-import { createLogger } from '@qf/shared-observability';
+import { counter, createLogger } from '@qf/shared-observability';
 import { translateCommand } from '../command-translation';
 import { ExecutePlayerCommand } from '../commands/execute-player-command.command';
 import { PlayerQueriesController } from '../rest/player-queries.controller';
@@ -27,6 +27,8 @@ type CallContext = { commandId?: string };
 
 /** Answer this long before the caller's deadline, so the rich status reaches it in time. */
 const DEADLINE_MARGIN_MS = 20;
+
+const deadlinesExceeded = counter({ name: 'qf_grpc_deadline_exceeded_total', help: 'gRPC calls the server answered DEADLINE_EXCEEDED because the caller\'s deadline passed', labelNames: ['started'] });
 
 const packageDefinition = protoLoader.loadSync([PLAYERS_PROTO, HEALTH_PROTO], { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
 const questfleet = (grpc.loadPackageDefinition(packageDefinition) as any).questfleet.v1;
@@ -60,8 +62,16 @@ const unary =
       if (problem.code === 'INTERNAL') log.error('unhandled error', { error });
       callback(serviceErrorOf(problem), null);
     };
-    if (remaining <= 0) return fail(deadlineExceeded(context));
-    const timer = Number.isFinite(remaining) ? setTimeout(() => fail(deadlineExceeded(context)), remaining) : undefined;
+    if (remaining <= 0) {
+      deadlinesExceeded.inc({ started: 'no' });
+      return fail(deadlineExceeded(context));
+    }
+    const timer = Number.isFinite(remaining)
+      ? setTimeout(() => {
+          deadlinesExceeded.inc({ started: 'yes' });
+          fail(deadlineExceeded(context));
+        }, remaining)
+      : undefined;
     work(call.request, context).then(
       (response) => {
         clearTimeout(timer);
