@@ -25,6 +25,14 @@ import { freePort, startChildService, type ChildService } from '@qf/player-crud/
 import { infraAddresses } from '@qf/shared-config';
 import { createKafka } from '@qf/shared-kafka';
 import {
+  commandCost,
+  cpuSecondsOf,
+  formatCommandCost,
+  pidListeningOn,
+  takeCostSnapshot,
+  type CostSnapshot,
+} from './cost';
+import {
   BacklogSampler,
   formatCrudExtras,
   measureCrudExtras,
@@ -37,17 +45,6 @@ const int = (name: string, min: number, max: number) => (value: string) => {
   if (!Number.isInteger(n) || n < min || n > max)
     throw new InvalidArgumentError(`${name} takes a whole number from ${min} to ${max}`);
   return n;
-};
-
-const cpuSecondsOf = (pid: number | undefined): number | undefined => {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
 };
 
 const program = new Command('write-crud')
@@ -172,6 +169,16 @@ const main = async () => {
 
     const sampler = new BacklogSampler(relays.map((relay) => relay.url));
     const before = await readCrudCounters(crud.url);
+    // The window of the cost figures: from the end of registration to the end of the load.
+    const mongoPort = Number(new URL(infra.mongoUrl).port || 27017);
+    const costPids = new Map<string, number | undefined>([
+      ['loadgen', process.pid],
+      ['mongo-wire', pidListeningOn(mongoPort)],
+      ['kafka', pidListeningOn(Number(infra.kafkaBrokers[0]?.split(':')[1] ?? 9092))],
+      ...children.map((child) => [child.name, child.process.pid] as [string, number | undefined]),
+    ]);
+    const costServices = new Map(children.map((child) => [child.name, child.url]));
+    let costStart: Promise<{ snapshot: CostSnapshot; counters: typeof before }> | undefined;
     const cpuBefore = new Map(
       children.map((child) => [child.name, cpuSecondsOf(child.process.pid)]),
     );
@@ -213,9 +220,32 @@ const main = async () => {
       },
       (line) => {
         log(line);
-        if (line.startsWith('registered in')) registered();
+        if (line.startsWith('registered in')) {
+          registered();
+          costStart = Promise.all([
+            takeCostSnapshot(costPids, costServices),
+            readCrudCounters(crud.url),
+          ]).then(([snapshot, counters]) => ({ snapshot, counters }));
+        }
       },
     );
+    const costEnd = await takeCostSnapshot(costPids, costServices);
+    const countersEnd = await readCrudCounters(crud.url);
+    const started = await costStart;
+    const cost = started
+      ? commandCost(
+          started.snapshot,
+          costEnd,
+          countersEnd.accepted +
+            countersEnd.rejected +
+            countersEnd.duplicates +
+            countersEnd.exhausted -
+            (started.counters.accepted +
+              started.counters.rejected +
+              started.counters.duplicates +
+              started.counters.exhausted),
+        )
+      : undefined;
     const probe = await probes;
     await probeTarget.close();
     const to = new Date();
@@ -265,6 +295,7 @@ const main = async () => {
       cpuSeconds: { ...report.cpuSeconds, ...cpuSeconds },
       crud: {
         ...extras,
+        ...(cost ? { cost } : {}),
         ...(probe ? { timeToConsistency: { ...probe.summary, errors: probe.errors } } : {}),
       },
     };
@@ -274,7 +305,9 @@ const main = async () => {
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(
-      `${formatWriteBench(result)}\n\nCRUD side (${options.audit}):\n${formatCrudExtras(extras)}\n${
+      `${formatWriteBench(result)}\n\nCRUD side (${options.audit}):\n${formatCrudExtras(extras)}\n\n${
+        cost ? `${formatCommandCost(cost)}\n` : ''
+      }${
         probe
           ? `\ntime to consistency (command answered -> event in GET /players/{id}/history, ${options.probes} probes, 5 ms polls):\n${formatTable(
               ['probes visible', 'timeouts', 'errors', 'p50 ms', 'p95 ms', 'p99 ms'],

@@ -98,7 +98,7 @@ describe('players collection on the Mongo-wire server', () => {
     const claims = await Promise.all(
       ['a', 'b', 'c', 'd'].map((token) => {
         const { filter, update } = claimWrite(
-          state.id,
+          { _id: state.id, version: state.version, outboxPending: 1 },
           { owner: token, token, until: new Date(now.getTime() + 30_000) },
           now,
         );
@@ -146,7 +146,7 @@ describe('players collection on the Mongo-wire server', () => {
       players.collection.bulkWrite(
         ids.map((id) => ({
           updateOne: claimWrite(
-            id,
+            { _id: id, version: 1, outboxPending: 1 },
             { owner: token, token, until: new Date(now.getTime() + 30_000) },
             now,
           ),

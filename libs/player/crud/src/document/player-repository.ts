@@ -1,11 +1,19 @@
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError } from '@qf/shared-mongo';
 import { COLLECTIONS } from '../collections';
-import type { GuardedWrite } from '../outbox/outbox-writes';
-import { OUTBOX_EPOCH } from '../outbox/outbox-writes';
+import {
+  claimableFilter,
+  OUTBOX_EPOCH,
+  PENDING_OUTBOX_PROJECTION,
+  type GuardedWrite,
+  type PendingOutboxDocument,
+} from '../outbox/outbox-writes';
 import type { PlayerDocument } from './player-document';
 
-/** A document with pending outbox entries, as the relay's sweep sees it. */
+const OUTBOX_INDEX = 'outboxSince_1';
+const INDEX_NOT_FOUND = 27;
+
+/** A document with pending outbox entries, as the backlog gauges see it. */
 export interface PendingOutbox {
   readonly _id: string;
   readonly version: number;
@@ -40,13 +48,27 @@ export class PlayerRepository {
 
   /** The indexes reads and the relay rely on (idempotent: safe for every replica at start). */
   async ensureIndexes(): Promise<void> {
+    await this.dropDenseOutboxIndex();
     await this.collection.createIndexes([
       { key: { roomId: 1 }, name: 'roomId_1' },
       { key: { level: -1, xp: -1 }, name: 'level_-1_xp_-1' },
-      // The relay's sweep for pending outboxes: a plain index (no partial index on the
-      // stand-in), the field exists only while the outbox has entries.
-      { key: { outboxSince: 1 }, name: 'outboxSince_1' },
+      // How the relay finds pending outboxes: outboxSince exists only while entries are
+      // pending, so a sparse index holds just those documents (on real MongoDB as on the
+      // local server; a partial index would say the same, but the local server ignores
+      // partial filters).
+      { key: { outboxSince: 1 }, name: OUTBOX_INDEX, sparse: true },
     ]);
+  }
+
+  /** Earlier versions made the outbox index dense (one entry per player): replace it. */
+  private async dropDenseOutboxIndex(): Promise<void> {
+    const existing = await this.collection.indexes().catch(() => []);
+    const dense = existing.find((index) => index.name === OUTBOX_INDEX && !index['sparse']);
+    if (!dense) return;
+    await this.collection.dropIndex(OUTBOX_INDEX).catch((error: unknown) => {
+      // Another replica dropped it first.
+      if ((error as { code?: unknown }).code !== INDEX_NOT_FOUND) throw error;
+    });
   }
 
   load(playerId: string): Promise<PlayerDocument | null> {
@@ -70,11 +92,16 @@ export class PlayerRepository {
     return result.matchedCount === 1;
   }
 
-  /**
-   * Every document with pending outbox entries, with what the relay's sweep needs. On a
-   * server without secondary indexes this is a scan of the collection (it holds the
-   * collection while it runs), so it is the relay's slow fallback, not its hot path.
-   */
+  /** The oldest outboxes with pending entries and no live lease, entries included (the relay's round). */
+  claimableOutboxes(now: Date, limit: number): Promise<PendingOutboxDocument[]> {
+    return this.collection
+      .find<PendingOutboxDocument>(claimableFilter(now), { projection: PENDING_OUTBOX_PROJECTION })
+      .sort({ outboxSince: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  /** Every document with pending outbox entries, without the entries (the backlog gauges). */
   pendingOutboxes(): Promise<PendingOutbox[]> {
     return this.collection
       .find<PendingOutbox>(
