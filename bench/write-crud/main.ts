@@ -79,6 +79,10 @@ const program = new Command('write-crud')
     int('--drain-timeout', 0, 3600),
     120,
   )
+  .option(
+    '--profile <dir>',
+    'write a V8 CPU profile of every started service into dir (node --cpu-prof)',
+  )
   .option('--keep', 'keep the run database and topics')
   .option('--logs <dir>', 'where the services log (default .local/logs/bench-write-crud/<run>)')
   .option('--out <file>', 'JSON output (default reports/bench/write-crud-<time>.json)');
@@ -105,6 +109,7 @@ const main = async () => {
     probes: number;
     drainTimeout: number;
     keep?: boolean;
+    profile?: string;
     logs?: string;
     out?: string;
   }>();
@@ -136,6 +141,9 @@ const main = async () => {
   const logDir = options.logs ?? path.join('.local', 'logs', 'bench-write-crud', run);
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = (name: string) => path.join(logDir, `${name}.log`);
+  const nodeArgs = options.profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profile)}`]
+    : [];
   try {
     log(
       `database ${dbName}, topics ${prefix}*, audit mode ${options.audit}; starting ${options.consumers} audit-consumer(s), ${options.relays} relay(s), crud-service`,
@@ -145,6 +153,7 @@ const main = async () => {
         await startChildService(`audit-consumer-${i + 1}`, {
           entry: 'apps/audit-consumer/src/main.ts',
           env,
+          nodeArgs,
           logFile: logFile(`audit-consumer-${i + 1}`),
         }),
       );
@@ -153,6 +162,7 @@ const main = async () => {
     const crud = await startChildService('crud-service', {
       entry: 'apps/crud-service/src/main.ts',
       env: { ...env, QF_GRPC_PORT: grpcPort },
+      nodeArgs,
       logFile: logFile('crud-service'),
     });
     children.push(crud);
@@ -162,6 +172,7 @@ const main = async () => {
         await startChildService(`outbox-relay-${i + 1}`, {
           entry: 'apps/outbox-relay/src/main.ts',
           env: { ...env, QF_RELAY_ID: `bench-relay-${i + 1}` },
+          nodeArgs,
           logFile: logFile(`outbox-relay-${i + 1}`),
         }),
       );

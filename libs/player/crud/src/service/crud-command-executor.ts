@@ -193,6 +193,7 @@ export class CrudCommandExecutor {
               this.options.mode,
               this.recentLimit,
             ),
+            { version: next.version, commandId: command.metadata.commandId },
           )
         : await this.players.insert(insertDocumentFor(next, events, recent, this.options.mode));
       if (written) {
