@@ -8,37 +8,59 @@
  * @qf/experiment: register a new player under the load, read its history every 5 ms
  * until the event shows; timed from the command's answer).
  *
+ * Every run also prints what a command cost: CPU milliseconds per process (the services,
+ * the database server, Kafka and this load generator, found by their ports) and database
+ * requests and statements per service (each service counts what its client sends).
+ *
  *   node -r ./tools/register.js bench/write-crud/main.ts --rate 200 --duration 30 \
  *     [--probes 50] [--distribution zipf --zipf-exponent 1.2] [--audit dual-write] [--relays 2] [--consumers 2]
+ *     [--profile DIR]   a V8 CPU profile of every started service
+ *   node -r ./tools/register.js bench/write-crud/main.ts --search [--search-p95 50] [--search-start 400]
+ *     the highest rate whose p95 holds, with the figures above at that rate
  *
  * Needs the local infrastructure (`npx qf infra up`) or KAFKA_BROKERS / MONGO_URL.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import { topicNames } from '@qf/contracts';
-import { formatWriteBench, runWriteBench } from '@qf/bench-write';
-import { probeConsistency } from '@qf/experiment';
-import { formatTable, HttpTarget, parseMix, type KeyDistribution } from '@qf/loadgen';
+import { parseMix, type KeyDistribution } from '@qf/loadgen';
 import { freePort, startChildService, type ChildService } from '@qf/player-crud/testing';
 import { infraAddresses } from '@qf/shared-config';
 import { createKafka } from '@qf/shared-kafka';
+import { pidListeningOn } from './cost';
 import {
-  commandCost,
-  cpuSecondsOf,
-  formatCommandCost,
-  pidListeningOn,
-  takeCostSnapshot,
-  type CostSnapshot,
-} from './cost';
-import {
-  BacklogSampler,
-  formatCrudExtras,
-  measureCrudExtras,
-  readCrudCounters,
-  waitForAuditDrain,
-} from './crud-extras';
+  formatCrudStep,
+  runCrudStep,
+  type CrudFleet,
+  type CrudStepOptions,
+  type CrudStepResult,
+} from './crud-step';
+import { DEFAULT_SEARCH_GOAL, formatSearch, searchRate } from './rate-search';
+
+/** Which server answers (from its command line when it runs here) and the version it reports. */
+const describeServer = async (db: Db, pid: number | undefined): Promise<string> => {
+  const info = await db
+    .admin()
+    .command({ buildInfo: 1 })
+    .catch(() => ({}) as Record<string, unknown>);
+  const version = typeof info['version'] === 'string' ? info['version'] : 'unknown';
+  let command = '';
+  try {
+    command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    // not on this machine, or not readable
+  }
+  const name = /qf-mongo-wire-postgresql/.test(command)
+    ? 'mongo-java-server 1.47 PostgreSQL backend'
+    : /qf-mongo-wire\.jar/.test(command)
+      ? `mongo-java-server 1.47 H2 (qf build${/:memory:/.test(command) ? ', in memory' : ''})`
+      : /mongod\b/.test(command)
+        ? 'MongoDB'
+        : 'a MongoDB-wire server';
+  return `${name}, reports MongoDB ${version}`;
+};
 
 const int = (name: string, min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -49,6 +71,13 @@ const int = (name: string, min: number, max: number) => (value: string) => {
 
 const program = new Command('write-crud')
   .option('--rate <n>', 'intended commands per second', int('--rate', 1, 100_000), 200)
+  .option(
+    '--search',
+    'find the highest rate whose p95 holds --search-p95 (steps from --search-start, x1.25, then bisect twice)',
+  )
+  .option('--search-p95 <ms>', 'the p95 goal of --search', int('--search-p95', 1, 60_000), 50)
+  .option('--search-start <n>', 'first rate of --search', int('--search-start', 1, 100_000), 400)
+  .option('--search-max <n>', 'highest rate --search tries', int('--search-max', 1, 100_000), 5000)
   .option('--duration <s>', 'measured seconds', int('--duration', 1, 86_400), 30)
   .option('--warmup <s>', 'warm-up seconds at the same rate', int('--warmup', 0, 3600), 5)
   .option('--players <n>', 'players registered first', int('--players', 1, 10_000_000), 1000)
@@ -93,6 +122,10 @@ const main = async () => {
   program.parse();
   const options = program.opts<{
     rate: number;
+    search?: boolean;
+    searchP95: number;
+    searchStart: number;
+    searchMax: number;
     duration: number;
     warmup: number;
     players: number;
@@ -148,8 +181,9 @@ const main = async () => {
     log(
       `database ${dbName}, topics ${prefix}*, audit mode ${options.audit}; starting ${options.consumers} audit-consumer(s), ${options.relays} relay(s), crud-service`,
     );
+    const consumers: ChildService[] = [];
     for (let i = 0; i < options.consumers; i += 1)
-      children.push(
+      consumers.push(
         await startChildService(`audit-consumer-${i + 1}`, {
           entry: 'apps/audit-consumer/src/main.ts',
           env,
@@ -157,6 +191,7 @@ const main = async () => {
           logFile: logFile(`audit-consumer-${i + 1}`),
         }),
       );
+    children.push(...consumers);
     // A port the system hands out (a random pick could be some connection's local port).
     const grpcPort = String(await freePort());
     const crud = await startChildService('crud-service', {
@@ -177,165 +212,105 @@ const main = async () => {
         }),
       );
     children.push(...relays);
-
-    const sampler = new BacklogSampler(relays.map((relay) => relay.url));
-    const before = await readCrudCounters(crud.url);
-    // The window of the cost figures: from the end of registration to the end of the load.
     const mongoPort = Number(new URL(infra.mongoUrl).port || 27017);
-    const costPids = new Map<string, number | undefined>([
-      ['loadgen', process.pid],
-      ['mongo-wire', pidListeningOn(mongoPort)],
-      ['kafka', pidListeningOn(Number(infra.kafkaBrokers[0]?.split(':')[1] ?? 9092))],
-      ...children.map((child) => [child.name, child.process.pid] as [string, number | undefined]),
-    ]);
-    const costServices = new Map(children.map((child) => [child.name, child.url]));
-    let costStart: Promise<{ snapshot: CostSnapshot; counters: typeof before }> | undefined;
-    const cpuBefore = new Map(
-      children.map((child) => [child.name, cpuSecondsOf(child.process.pid)]),
-    );
-    sampler.start();
-    // The probes start when the measured window does (after registering and warming up).
-    let registered!: () => void;
-    const measuring = new Promise<void>((resolve) => (registered = resolve));
-    const probeTarget = new HttpTarget(crud.url, { connections: 8 });
-    const probes =
-      options.probes > 0
-        ? measuring
-            .then(() => new Promise((resolve) => setTimeout(resolve, options.warmup * 1000)))
-            .then(() =>
-              probeConsistency({
-                arch: 'crud',
-                commands: probeTarget,
-                reads: probeTarget,
-                probes: options.probes,
-                spreadMs: options.duration * 1000 * 0.8,
-              }),
-            )
-        : undefined;
-    const report = await runWriteBench(
-      {
-        target: 'crud',
-        baseUrl: crud.url,
-        rate: options.rate,
-        durationSec: options.duration,
-        warmupSec: options.warmup,
-        players: options.players,
-        scenario: options.scenario,
-        ...(options.mix ? { mix: parseMix(options.mix) } : {}),
-        distribution,
-        connections: options.connections,
-        processors: 0,
-        partitions: options.partitions,
-        seed: options.seed,
-        keepTopics: true,
-      },
-      (line) => {
-        log(line);
-        if (line.startsWith('registered in')) {
-          registered();
-          costStart = Promise.all([
-            takeCostSnapshot(costPids, costServices),
-            readCrudCounters(crud.url),
-          ]).then(([snapshot, counters]) => ({ snapshot, counters }));
-        }
-      },
-    );
-    const costEnd = await takeCostSnapshot(costPids, costServices);
-    const countersEnd = await readCrudCounters(crud.url);
-    const started = await costStart;
-    const cost = started
-      ? commandCost(
-          started.snapshot,
-          costEnd,
-          countersEnd.accepted +
-            countersEnd.rejected +
-            countersEnd.duplicates +
-            countersEnd.exhausted -
-            (started.counters.accepted +
-              started.counters.rejected +
-              started.counters.duplicates +
-              started.counters.exhausted),
-        )
-      : undefined;
-    const probe = await probes;
-    await probeTarget.close();
-    const to = new Date();
-    const from = new Date(to.getTime() - options.duration * 1000);
-    const cpuSeconds = Object.fromEntries(
-      children.flatMap((child) => {
-        const after = cpuSecondsOf(child.process.pid);
-        const start = cpuBefore.get(child.name);
-        return after === undefined || start === undefined
-          ? []
-          : [[child.name, Math.round((after - start) * 100) / 100]];
-      }),
-    );
-    log('load done; waiting for the audit log to catch up');
-    const drain =
-      options.audit === 'outbox'
-        ? await waitForAuditDrain(db, sampler, options.drainTimeout * 1000)
-        : { seconds: 0, drained: true };
-    if (options.audit === 'dual-write') await new Promise((resolve) => setTimeout(resolve, 3000));
-    sampler.stop();
-    const extras = await measureCrudExtras({
+    const fleet: CrudFleet = {
       db,
-      crudUrl: crud.url,
-      sampler,
-      before,
-      from,
-      to,
-      drain,
-    });
-
-    const result = {
-      ...report,
-      backend: {
-        ...report.backend,
-        mongoWire: infra.mongoUrl,
-        kafka: infra.kafkaBrokers.join(','),
-        auditMode: options.audit,
-        database: dbName,
-        topicPrefix: prefix,
-      },
-      settings: {
-        ...report.settings,
-        relays: options.relays,
-        consumers: options.consumers,
-        partitions: options.partitions,
-      },
-      cpuSeconds: { ...report.cpuSeconds, ...cpuSeconds },
-      crud: {
-        ...extras,
-        ...(cost ? { cost } : {}),
-        ...(probe ? { timeToConsistency: { ...probe.summary, errors: probe.errors } } : {}),
-      },
+      crud,
+      relays,
+      consumers,
+      auditMode: options.audit,
+      pids: new Map<string, number | undefined>([
+        ['loadgen', process.pid],
+        ['mongo-wire', pidListeningOn(mongoPort)],
+        ['kafka', pidListeningOn(Number(infra.kafkaBrokers[0]?.split(':')[1] ?? 9092))],
+        ...children.map((child) => [child.name, child.process.pid] as [string, number | undefined]),
+      ]),
     };
+    const backend = {
+      mongoWire: infra.mongoUrl,
+      mongoWireServer: await describeServer(db, fleet.pids.get('mongo-wire')),
+      kafka: infra.kafkaBrokers.join(','),
+      auditMode: options.audit,
+      database: dbName,
+      topicPrefix: prefix,
+    };
+    const stepOptions = (rate: number): CrudStepOptions => ({
+      rate,
+      durationSec: options.duration,
+      warmupSec: options.warmup,
+      players: options.players,
+      scenario: options.scenario,
+      ...(options.mix ? { mix: parseMix(options.mix) } : {}),
+      distribution,
+      connections: options.connections,
+      partitions: options.partitions,
+      seed: options.seed,
+      probes: options.probes,
+      drainTimeoutSec: options.drainTimeout,
+    });
+    const settings = {
+      relays: options.relays,
+      consumers: options.consumers,
+      partitions: options.partitions,
+    };
+    const withRun = (step: CrudStepResult) => ({
+      ...step.report,
+      backend: { ...step.report.backend, ...backend },
+      settings: { ...step.report.settings, ...settings },
+      crud: {
+        ...step.extras,
+        ...(step.cost ? { cost: step.cost } : {}),
+        ...(step.timeToConsistency ? { timeToConsistency: step.timeToConsistency } : {}),
+      },
+    });
+    const startedAt = new Date().toISOString();
+    let json: unknown;
+    let text: string;
+    if (options.search) {
+      const goal = { ...DEFAULT_SEARCH_GOAL, p95Ms: options.searchP95 };
+      const { steps, best } = await searchRate(
+        (rate) => runCrudStep(fleet, stepOptions(rate), log),
+        {
+          start: options.searchStart,
+          factor: 1.25,
+          max: options.searchMax,
+          refinements: 2,
+          goal,
+        },
+        log,
+      );
+      json = {
+        benchmark: 'write-crud-search',
+        startedAt,
+        goal,
+        backend,
+        found: best ? { rate: best.rate, ...withRun(best.result) } : null,
+        steps: steps.map((step) => ({
+          rate: step.rate,
+          holds: step.holds,
+          ...withRun(step.result),
+        })),
+      };
+      text = `${formatSearch(steps, goal)}\n\n${
+        best
+          ? `at the highest rate that holds (${best.rate}/s):\n${formatCrudStep(best.result, options.audit, options.probes)}`
+          : 'no rate tried holds the goal'
+      }\nbackend: ${backend.mongoWireServer} at ${backend.mongoWire}\n`;
+    } else {
+      const step = await runCrudStep(fleet, stepOptions(options.rate), log);
+      json = withRun(step);
+      text = `${formatCrudStep(step, options.audit, options.probes)}\nbackend: ${backend.mongoWireServer} at ${backend.mongoWire}\n`;
+    }
     const out =
       options.out ??
-      path.join('reports', 'bench', `write-crud-${report.startedAt.replace(/[:.]/g, '-')}.json`);
+      path.join(
+        'reports',
+        'bench',
+        `write-crud${options.search ? '-search' : ''}-${startedAt.replace(/[:.]/g, '-')}.json`,
+      );
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(
-      `${formatWriteBench(result)}\n\nCRUD side (${options.audit}):\n${formatCrudExtras(extras)}\n\n${
-        cost ? `${formatCommandCost(cost)}\n` : ''
-      }${
-        probe
-          ? `\ntime to consistency (command answered -> event in GET /players/{id}/history, ${options.probes} probes, 5 ms polls):\n${formatTable(
-              ['probes visible', 'timeouts', 'errors', 'p50 ms', 'p95 ms', 'p99 ms'],
-              [
-                [
-                  probe.summary.count,
-                  probe.summary.timeouts,
-                  probe.errors,
-                  probe.summary.p50,
-                  probe.summary.p95,
-                  probe.summary.p99,
-                ].map(String),
-              ],
-            )}\n`
-          : ''
-      }JSON: ${out}\nservice logs: ${logDir}\n`,
-    );
+    fs.writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
+    process.stdout.write(`${text}JSON: ${out}\nservice logs: ${logDir}\n`);
   } finally {
     await Promise.all(children.map((child) => child.stop().catch(() => undefined)));
     if (!options.keep) {
