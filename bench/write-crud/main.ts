@@ -23,44 +23,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { MongoClient, type Db } from 'mongodb';
-import { topicNames } from '@qf/contracts';
 import { parseMix, type KeyDistribution } from '@qf/loadgen';
-import { freePort, startChildService, type ChildService } from '@qf/player-crud/testing';
-import { infraAddresses } from '@qf/shared-config';
-import { createKafka } from '@qf/shared-kafka';
-import { pidListeningOn } from './cost';
+import { startCrudFleet } from './crud-fleet';
 import {
   formatCrudStep,
   runCrudStep,
-  type CrudFleet,
   type CrudStepOptions,
   type CrudStepResult,
 } from './crud-step';
 import { DEFAULT_SEARCH_GOAL, formatSearch, searchRate } from './rate-search';
-
-/** Which server answers (from its command line when it runs here) and the version it reports. */
-const describeServer = async (db: Db, pid: number | undefined): Promise<string> => {
-  const info = await db
-    .admin()
-    .command({ buildInfo: 1 })
-    .catch(() => ({}) as Record<string, unknown>);
-  const version = typeof info['version'] === 'string' ? info['version'] : 'unknown';
-  let command = '';
-  try {
-    command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    // not on this machine, or not readable
-  }
-  const name = /qf-mongo-wire-postgresql/.test(command)
-    ? 'mongo-java-server 1.47 PostgreSQL backend'
-    : /qf-mongo-wire\.jar/.test(command)
-      ? `mongo-java-server 1.47 H2 (qf build${/:memory:/.test(command) ? ', in memory' : ''})`
-      : /mongod\b/.test(command)
-        ? 'MongoDB'
-        : 'a MongoDB-wire server';
-  return `${name}, reports MongoDB ${version}`;
-};
 
 const int = (name: string, min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -153,87 +124,18 @@ const main = async () => {
       ? { kind: 'zipf', exponent: Number(options.zipfExponent) }
       : { kind: 'uniform' };
 
-  const infra = infraAddresses();
-  const run = `${Date.now().toString(36)}`;
-  const dbName = `qf_bench_crud_${run}`;
-  const prefix = `bench-crud-${run}.`;
-  const env = {
-    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-    MONGO_URL: infra.mongoUrl,
-    QF_MONGO_DB: dbName,
-    QF_TOPIC_PREFIX: prefix,
-    QF_PARTITIONS: String(options.partitions),
-    QF_AUDIT_MODE: options.audit,
-    QF_LOG_LEVEL: 'warn',
-    QF_KAFKA_LOG_LEVEL: 'error',
-    NODE_ENV: 'production',
-  };
-  const mongo = await new MongoClient(infra.mongoUrl).connect();
-  const db = mongo.db(dbName);
-  const children: ChildService[] = [];
-  const logDir = options.logs ?? path.join('.local', 'logs', 'bench-write-crud', run);
-  fs.mkdirSync(logDir, { recursive: true });
-  const logFile = (name: string) => path.join(logDir, `${name}.log`);
-  const nodeArgs = options.profile
-    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profile)}`]
-    : [];
+  const fleet = await startCrudFleet({
+    audit: options.audit,
+    relays: options.relays,
+    consumers: options.consumers,
+    partitions: options.partitions,
+    ...(options.logs ? { logDir: options.logs } : {}),
+    ...(options.profile ? { profileDir: options.profile } : {}),
+    keep: options.keep ?? false,
+    log,
+  });
+  const { backend, logDir } = fleet;
   try {
-    log(
-      `database ${dbName}, topics ${prefix}*, audit mode ${options.audit}; starting ${options.consumers} audit-consumer(s), ${options.relays} relay(s), crud-service`,
-    );
-    const consumers: ChildService[] = [];
-    for (let i = 0; i < options.consumers; i += 1)
-      consumers.push(
-        await startChildService(`audit-consumer-${i + 1}`, {
-          entry: 'apps/audit-consumer/src/main.ts',
-          env,
-          nodeArgs,
-          logFile: logFile(`audit-consumer-${i + 1}`),
-        }),
-      );
-    children.push(...consumers);
-    // A port the system hands out (a random pick could be some connection's local port).
-    const grpcPort = String(await freePort());
-    const crud = await startChildService('crud-service', {
-      entry: 'apps/crud-service/src/main.ts',
-      env: { ...env, QF_GRPC_PORT: grpcPort },
-      nodeArgs,
-      logFile: logFile('crud-service'),
-    });
-    children.push(crud);
-    const relays: ChildService[] = [];
-    for (let i = 0; i < (options.audit === 'outbox' ? options.relays : 0); i += 1)
-      relays.push(
-        await startChildService(`outbox-relay-${i + 1}`, {
-          entry: 'apps/outbox-relay/src/main.ts',
-          env: { ...env, QF_RELAY_ID: `bench-relay-${i + 1}` },
-          nodeArgs,
-          logFile: logFile(`outbox-relay-${i + 1}`),
-        }),
-      );
-    children.push(...relays);
-    const mongoPort = Number(new URL(infra.mongoUrl).port || 27017);
-    const fleet: CrudFleet = {
-      db,
-      crud,
-      relays,
-      consumers,
-      auditMode: options.audit,
-      pids: new Map<string, number | undefined>([
-        ['loadgen', process.pid],
-        ['mongo-wire', pidListeningOn(mongoPort)],
-        ['kafka', pidListeningOn(Number(infra.kafkaBrokers[0]?.split(':')[1] ?? 9092))],
-        ...children.map((child) => [child.name, child.process.pid] as [string, number | undefined]),
-      ]),
-    };
-    const backend = {
-      mongoWire: infra.mongoUrl,
-      mongoWireServer: await describeServer(db, fleet.pids.get('mongo-wire')),
-      kafka: infra.kafkaBrokers.join(','),
-      auditMode: options.audit,
-      database: dbName,
-      topicPrefix: prefix,
-    };
     const stepOptions = (rate: number): CrudStepOptions => ({
       rate,
       durationSec: options.duration,
@@ -312,22 +214,7 @@ const main = async () => {
     fs.writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
     process.stdout.write(`${text}JSON: ${out}\nservice logs: ${logDir}\n`);
   } finally {
-    await Promise.all(children.map((child) => child.stop().catch(() => undefined)));
-    if (!options.keep) {
-      await db.dropDatabase().catch(() => undefined);
-      const admin = createKafka('bench-write-crud').admin();
-      await admin
-        .connect()
-        .then(async () => {
-          const existing = new Set(await admin.listTopics());
-          await admin.deleteTopics({
-            topics: Object.values(topicNames(prefix)).filter((topic) => existing.has(topic)),
-          });
-        })
-        .catch(() => undefined)
-        .finally(() => admin.disconnect());
-    }
-    await mongo.close();
+    await fleet.close();
   }
 };
 
