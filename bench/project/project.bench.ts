@@ -1,4 +1,4 @@
-import { cpuSecondsOf, pidListeningOn } from '../write-crud/cost';
+import { cpuSecondsOf, pidListeningOn } from '@qf/bench-write-crud';
 import { infraAddresses } from '@qf/shared-config';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
