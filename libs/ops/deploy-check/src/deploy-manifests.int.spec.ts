@@ -168,13 +168,16 @@ describe('the fleet policy fails', () => {
     );
   });
 
-  it('on a lag autoscaler past the partition count, or Kafka settings that lose writes', () => {
+  it('on a lag autoscaler past the partition count or out of reach of KEDA, or Kafka settings that lose writes', () => {
     const objects = objectsOf('dev');
-    find(objects, 'ScaledObject', 'command-processor').spec.maxReplicaCount = 24;
+    const processor = find(objects, 'ScaledObject', 'command-processor');
+    processor.spec.maxReplicaCount = 24;
+    processor.spec.triggers[0].metadata.bootstrapServers = 'quest-kafka-kafka-bootstrap:9092';
     find(objects, 'Kafka', 'quest-kafka').spec.kafka.config['min.insync.replicas'] = 1;
     expect(overlayPolicyProblems(objects, OVERLAY_EXPECTATIONS['dev']!)).toEqual([
       'Kafka: min.insync.replicas is 1, not 2',
       'command-processor: maxReplicaCount 24 exceeds the partition count 12',
+      'command-processor: bootstrapServers quest-kafka-kafka-bootstrap:9092 is not namespace-qualified (KEDA connects from its own namespace)',
     ]);
   });
 });

@@ -160,6 +160,16 @@ const autoscalingProblems = (
         `${spec.name}: the lag trigger does not watch group ${source.group} on ${source.topic}`,
       );
     }
+    // KEDA's operator connects from its own namespace: a bare Service name does not resolve there.
+    const brokers = trigger?.metadata?.['bootstrapServers'];
+    if (
+      brokers !== undefined &&
+      !brokers.split(',').every((broker) => /\.svc(\.cluster\.local)?:\d+$/.test(broker))
+    ) {
+      problems.push(
+        `${spec.name}: bootstrapServers ${brokers} is not namespace-qualified (KEDA connects from its own namespace)`,
+      );
+    }
   }
   return problems;
 };
