@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every Quest Fleet service; the compose file and the Kubernetes manifests
-# pick the service by its compiled entry point, e.g. `dist/apps/projector/main.js`.
+# pick the service by its compiled entry point, e.g. `dist/apps/projector/src/main.js`.
 #   docker build -t quest-fleet:dev .
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -31,4 +31,4 @@ COPY package.json ./
 USER 1000:1000
 EXPOSE 3000 3001 3010 3020 3100 3110 3120 50051 50052 50061
 ENTRYPOINT ["node", "--enable-source-maps"]
-CMD ["dist/apps/query-service/main.js"]
+CMD ["dist/apps/query-service/src/main.js"]

@@ -5,9 +5,9 @@ import { quantity, type ContainerSpec, type Probe, type Workload } from './workl
 export const LIVE_PATH = '/health/live';
 export const READY_PATH = '/health/ready';
 
-/** Where a service's compiled entry point is in the image (`npm run build` -> dist/). */
-export const compiledEntry = (spec: Pick<ServiceSpec, 'name'>): string =>
-  `dist/apps/${spec.name}/main.js`;
+/** Where a service's compiled entry point is in the image: `npm run build` mirrors the sources into dist/. */
+export const compiledEntry = (spec: Pick<ServiceSpec, 'entry'>): string =>
+  `dist/${spec.entry.replace(/\.ts$/, '.js')}`;
 
 const probeProblems = (container: ContainerSpec): string[] => {
   const expect = (probe: Probe | undefined, kind: string, path: string): string[] => {
