@@ -18,11 +18,7 @@ export class HealthChecks {
     this.details.set(name, detail);
   }
 
-  async run(): Promise<{
-    status: 'ok' | 'unhealthy';
-    checks: Record<string, true | string>;
-    details: Record<string, unknown>;
-  }> {
+  async run(): Promise<{ status: 'ok' | 'unhealthy'; checks: Record<string, true | string>; details: Record<string, unknown> }> {
     const entries = await Promise.all(
       [...this.checks].map(async ([name, check]) => {
         try {
@@ -34,10 +30,6 @@ export class HealthChecks {
     );
     const checks = Object.fromEntries(entries);
     const details = Object.fromEntries([...this.details].map(([name, detail]) => [name, detail()]));
-    return {
-      status: entries.every(([, result]) => result === true) ? 'ok' : 'unhealthy',
-      checks,
-      details,
-    };
+    return { status: entries.every(([, result]) => result === true) ? 'ok' : 'unhealthy', checks, details };
   }
 }

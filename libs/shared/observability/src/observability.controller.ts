@@ -10,9 +10,7 @@ export class ObservabilityController {
 
   @Get('metrics')
   async metrics(@Res() reply: FastifyReply): Promise<void> {
-    await reply
-      .header('content-type', metricsRegistry.contentType)
-      .send(await metricsRegistry.metrics());
+    await reply.header('content-type', metricsRegistry.contentType).send(await metricsRegistry.metrics());
   }
 
   @Get('health')
