@@ -174,8 +174,12 @@ describe('the fleet policy fails', () => {
     processor.spec.maxReplicaCount = 24;
     processor.spec.triggers[0].metadata.bootstrapServers = 'quest-kafka-kafka-bootstrap:9092';
     find(objects, 'Kafka', 'quest-kafka').spec.kafka.config['min.insync.replicas'] = 1;
+    find(objects, 'KafkaTopic', 'player.events').spec.config['retention.ms'] = '604800000';
+    find(objects, 'KafkaTopic', 'player.snapshots').spec.partitions = 6;
     expect(overlayPolicyProblems(objects, OVERLAY_EXPECTATIONS['dev']!)).toEqual([
       'Kafka: min.insync.replicas is 1, not 2',
+      'topic player.events: could lose history (retention.ms 604800000, cleanup.policy delete)',
+      'topic player.snapshots: 6 partitions, the services expect QF_PARTITIONS = 12',
       'command-processor: maxReplicaCount 24 exceeds the partition count 12',
       'command-processor: bootstrapServers quest-kafka-kafka-bootstrap:9092 is not namespace-qualified (KEDA connects from its own namespace)',
     ]);

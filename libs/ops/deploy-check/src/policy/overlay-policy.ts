@@ -2,6 +2,7 @@ import { topicNames } from '@qf/contracts';
 import { fleetCatalog, type ServiceSpec } from '@qf/local-infra';
 import type { K8sObject } from '../validate/schema-errors';
 import { kafkaProblems } from './kafka-policy';
+import { topicProblems } from './topic-policy';
 import { resourceProblems, securityProblems, serviceProblems } from './service-policy';
 import { hasRequiredAntiAffinity, selects, workloadsOf, type Workload } from './workload';
 
@@ -55,6 +56,7 @@ export const overlayPolicyProblems = (
   if (!byKind(objects, 'NetworkPolicy').some((policy) => isDefaultDeny(specOf(policy))))
     problems.push('no default-deny ingress NetworkPolicy');
   problems.push(...kafkaProblems(objects, expect));
+  problems.push(...topicProblems(objects, partitionsOf(objects)));
   problems.push(...autoscalingProblems(objects, expect, catalog));
   return problems;
 };
@@ -101,6 +103,16 @@ const isDefaultDeny = (spec: {
   Object.keys(spec.podSelector).length === 0 &&
   (spec.policyTypes ?? []).includes('Ingress') &&
   !spec.ingress?.length;
+
+/** QF_PARTITIONS of the services' ConfigMap. */
+const partitionsOf = (objects: readonly K8sObject[]): number => {
+  const config = byKind(objects, 'ConfigMap').find(
+    (map) => map.metadata.name === 'quest-fleet-config',
+  );
+  return Number(
+    (config?.['data'] as Record<string, string> | undefined)?.['QF_PARTITIONS'] ?? Number.NaN,
+  );
+};
 
 const autoscalingProblems = (
   objects: readonly K8sObject[],
