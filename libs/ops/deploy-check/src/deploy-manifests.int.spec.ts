@@ -155,7 +155,7 @@ describe('the fleet policy fails', () => {
       experiment,
       'Deployment',
       'query-service',
-    ).spec.template.spec.containers[0].resources.requests.cpu = '500m';
+    ).spec.template.spec.containers[0].resources.requests.cpu = '200m';
     const problems = overlayPolicyProblems(
       [...experiment, scaled],
       OVERLAY_EXPECTATIONS['experiment']!,
@@ -163,7 +163,7 @@ describe('the fleet policy fails', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringContaining('ScaledObject/projector would change replica counts'),
-        expect.stringContaining('cpu request 500m differs from its limit 1'),
+        expect.stringContaining('cpu request 200m differs from its limit 400m'),
       ]),
     );
   });
