@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { topicNames, writeSchemasFromEnv } from '@qf/contracts';
 import { createHttpApp } from '@qf/player-api';
-import { OutboxRelay, PlayerRepository } from '@qf/player-crud';
+import { countMongoCommands, OutboxRelay, PlayerRepository } from '@qf/player-crud';
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';
 import { createLogger } from '@qf/shared-observability';
@@ -16,7 +16,8 @@ const log = createLogger('outbox-relay');
 const main = async () => {
   writeSchemasFromEnv(); // a bad QF_EVENT_WRITE_SCHEMAS stops the start, not every publish
   const config = outboxRelayConfig();
-  const client = createMongoClient();
+  const client = createMongoClient({ monitorCommands: true });
+  countMongoCommands(client);
   await client.connect();
   const db = client.db(databaseName());
   const players = new PlayerRepository(db);
