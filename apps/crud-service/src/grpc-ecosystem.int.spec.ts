@@ -43,27 +43,43 @@ const reasonOf = (error: grpc.ServiceError | null) =>
 describe('gRPC like the ecosystem expects (crud-service)', () => {
   const db = uniqueName('qf_grpc_eco').replace(/-/g, '_');
   let service: RunningCrudService;
+  /** A second crud-service on the same database: a player written by both conflicts. */
+  let rival: RunningCrudService;
   let address: string;
   let commands: any;
+  let rivalCommands: any;
   let queries: any;
 
   beforeAll(async () => {
     process.env['QF_MONGO_DB'] = db;
     process.env['QF_TOPIC_PREFIX'] = `${uniqueName('grpceco')}.`;
-    // One attempt per write: concurrent commands on one player conflict instead of retrying.
-    service = await startCrudService({
-      ...crudServiceConfig([], { QF_HTTP_PORT: '0', QF_GRPC_PORT: '0', QF_OCC_MAX_ATTEMPTS: '1' }),
-      auditMode: 'outbox',
-    });
+    // One attempt per write and no cached documents: one service takes a player's commands in
+    // turn, so only two services writing one player conflict, and then they do not retry.
+    const config = {
+      ...crudServiceConfig([], {
+        QF_HTTP_PORT: '0',
+        QF_GRPC_PORT: '0',
+        QF_OCC_MAX_ATTEMPTS: '1',
+        QF_CRUD_STATE_CACHE: '0',
+      }),
+      auditMode: 'outbox' as const,
+    };
+    service = await startCrudService(config);
+    rival = await startCrudService(config);
     address = `127.0.0.1:${service.grpcPort}`;
     commands = new grpcClients.PlayerCommands(address, grpc.credentials.createInsecure());
+    rivalCommands = new grpcClients.PlayerCommands(
+      `127.0.0.1:${rival.grpcPort}`,
+      grpc.credentials.createInsecure(),
+    );
     queries = new grpcClients.PlayerQueries(address, grpc.credentials.createInsecure());
   });
 
   afterAll(async () => {
     commands?.close();
+    rivalCommands?.close();
     queries?.close();
-    await service?.close();
+    await Promise.all([service?.close(), rival?.close()]);
     const mongo = await new MongoClient(process.env['MONGO_URL']!).connect();
     await mongo
       .db(db)
@@ -186,7 +202,7 @@ describe('gRPC like the ecosystem expects (crud-service)', () => {
     expect(forged.error?.code).toBe(grpc.status.INVALID_ARGUMENT);
   });
 
-  it('answers ABORTED, marked retriable, when concurrent writes conflict', async () => {
+  it('answers ABORTED, marked retriable, when two services write one player at once', async () => {
     const { response } = await promisify<any>(commands, 'RegisterPlayer', {
       name: 'Hot',
       startRoom: 'hall',
@@ -194,8 +210,11 @@ describe('gRPC like the ecosystem expects (crud-service)', () => {
     let aborted: grpc.ServiceError | null = null;
     for (let round = 0; round < 5 && !aborted; round += 1) {
       const answers = await Promise.all(
-        Array.from({ length: 30 }, () =>
-          promisify(commands, 'GainExperience', { playerId: response.playerId, amount: 1 }),
+        Array.from({ length: 30 }, (_, index) =>
+          promisify(index % 2 === 0 ? commands : rivalCommands, 'GainExperience', {
+            playerId: response.playerId,
+            amount: 1,
+          }),
         ),
       );
       aborted = answers.find((answer) => answer.error?.code === grpc.status.ABORTED)?.error ?? null;
