@@ -192,11 +192,16 @@ describe('infrastructure warm-up before the first cell', () => {
   it('is off unless asked for, and counts in the run budget when it is', () => {
     const off = parseExperimentConfig(minimal(), 'experiments/test.yaml');
     expect(off.durations.infraWarmupSeconds).toBe(0);
-    const on = parseExperimentConfig(minimal('durations: { infraWarmupSeconds: 45 }'), 'experiments/test.yaml');
+    const on = parseExperimentConfig(
+      minimal('durations: { infraWarmupSeconds: 45 }'),
+      'experiments/test.yaml',
+    );
     expect(estimateRunSeconds(on) - estimateRunSeconds(off)).toBe(45);
   });
 
   it('refuses a negative warm-up, naming the field', () => {
-    expect(problemsOf(minimal('durations: { infraWarmupSeconds: -1 }')).join('\n')).toMatch(/infraWarmupSeconds/);
+    expect(problemsOf(minimal('durations: { infraWarmupSeconds: -1 }')).join('\n')).toMatch(
+      /infraWarmupSeconds/,
+    );
   });
 });

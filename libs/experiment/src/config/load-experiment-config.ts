@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { budgetCores, jvmProcessors } from '../budget/budget-arithmetic';
 import {
   DEFAULT_SCALABLE_SERVICES,
   experimentConfigSchema,
@@ -26,8 +27,12 @@ export const resolveExperimentConfig = (parsed: Parsed, configFile: string): Exp
       parsed.axis === 'load'
         ? (parsed.offeredRates?.[String(k)] ?? (parsed.baseRate ?? 0) * k)
         : undefined;
+    // The load axis keeps the system fixed: one unit of budget at every k.
+    const cores = budgetCores(parsed.axis === 'resources' ? k : 1, parsed.budget.unitCores);
     return {
       k,
+      budgetCores: cores,
+      jvmProcessors: jvmProcessors(cores),
       replicas: { es: replicasOf('es'), crud: replicasOf('crud') },
       ...(offeredRate === undefined ? {} : { offeredRate }),
     };

@@ -42,5 +42,7 @@ export const estimateRunSeconds = (
     config.measure.replay || config.measure.storagePerChange || config.measure.historyProbes > 0
       ? overheads.extrasSeconds
       : 0;
-  return config.durations.infraWarmupSeconds + fleets * perFleet + config.architectures.length * extras;
+  return (
+    config.durations.infraWarmupSeconds + fleets * perFleet + config.architectures.length * extras
+  );
 };
