@@ -54,7 +54,7 @@ const methodBlocks = (results: ExperimentResults, analysis: Analysis): Block[] =
               .map(([arch, services]) => `${arch}: ${services.join(', ')}`)
               .join(
                 '; ',
-              )}), ${config.partitions} partitions at every k. At each k the rate search grows the offered rate from ${config.search.startRate} req/s by ×${config.search.growthFactor} (at most ${config.search.maxRate} req/s), then bisects ${config.search.bisectionSteps} times; λ(k) is the highest rate whose p${config.slo.percentile} stays within T^ = ${config.slo.latencyMs} ms with at most ${fmtPercent(config.slo.maxErrorRatio)} errors.`
+              )}), ${config.partitions} partitions at every k. At each k the rate search grows the offered rate from ${config.search.startRate} req/s by ×${config.search.growthFactor} (at most ${config.search.maxRate} req/s), then bisects to ${config.search.resolution * 100} %; λ(k) is the highest rate whose p${config.slo.percentile} stays within T^ = ${config.slo.latencyMs} ms with at most ${fmtPercent(config.slo.maxErrorRatio)} errors.`
           : `Scale axis **load**: k scales the offered arrival rate (${config.scale.map((point) => `k=${point.k}: ${fmt(point.offeredRate)} req/s`).join(', ')}) at fixed replicas (one of each service), the axis used by lukas-karsch/thesis.`,
         `Value of a response: ${analysis.variant === 'thesis' ? 'f = 1/T (thesis variant)' : 'f = 1/(1 + T/T^)'} with T the p${config.slo.percentile} latency and T^ = ${config.slo.latencyMs} ms.`,
         analysis.variant === 'thesis'

@@ -93,38 +93,34 @@ export class SutInfra {
 
   /**
    * Starts (or, with another processor count, restarts) the infrastructure, unlimited, then moves
-   * it into `budget`. While it runs, the experiment process's clients follow it through
-   * KAFKA_BROKERS, MONGO_URL and REDIS_URL.
+   * it into `budget`. While the run lasts, QF_LOCAL_DIR points at the run's directory, so every
+   * client of the experiment process (`createKafka`, `createMongoClient`, `createRedis`) and
+   * every service finds this infrastructure through its recorded `infra.json`.
    */
-  async start(processors: number, budget: CpuBudget): Promise<SutStart> {
+  async start(processors: number, budget: CpuBudget | undefined): Promise<SutStart> {
     const started = performance.now();
     if (this.processors !== undefined && this.processors !== processors) await this.stopInfra();
-    const limit = budget.limitCores;
-    budget.setCores(undefined);
+    const limit = budget?.limitCores;
+    budget?.setCores(undefined);
     try {
-      // Local mode while starting: the components treat KAFKA_BROKERS & co. as "external".
       this.env.set({
         KAFKA_BROKERS: undefined,
         MONGO_URL: undefined,
         REDIS_URL: undefined,
+        QF_LOCAL_DIR: this.ctx.localDir,
         QF_KAFKA_PORT: String(this.ports.kafka),
         QF_MONGO_PORT: String(this.ports.mongo),
         QF_REDIS_PORT: String(this.ports.redis),
         JAVA_TOOL_OPTIONS: `-XX:ActiveProcessorCount=${processors}`,
       });
       const addresses = await infraUp(this.ctx, { brokers: 1 });
-      this.adoptInto(budget);
-      this.env.set({
-        KAFKA_BROKERS: addresses.kafkaBrokers,
-        MONGO_URL: addresses.mongoUrl,
-        REDIS_URL: addresses.redisUrl,
-        JAVA_TOOL_OPTIONS: undefined,
-      });
+      this.env.set({ JAVA_TOOL_OPTIONS: undefined });
+      if (budget) this.adoptInto(budget);
       this.addresses = addresses;
       this.processors = processors;
       return { seconds: (performance.now() - started) / 1000, processors, addresses };
     } finally {
-      budget.setCores(limit);
+      budget?.setCores(limit);
     }
   }
 

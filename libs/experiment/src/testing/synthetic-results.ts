@@ -277,6 +277,8 @@ export const syntheticResults = (options: SyntheticOptions = {}): ExperimentResu
           arch,
           workload: workload.name,
           k: scale.k,
+          repetition: 1,
+          position: cells.length,
           replicas,
           partitions: config.partitions,
           status: 'ok',
@@ -301,7 +303,7 @@ export const syntheticResults = (options: SyntheticOptions = {}): ExperimentResu
 
   const changes = 24000;
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     synthetic: true,
     startedAt: new Date(start).toISOString(),
     finishedAt: new Date(clock + 60_000).toISOString(),
