@@ -120,6 +120,33 @@ export class CpuBudget {
     return budget;
   }
 
+  /**
+   * Raises the group's claim on the CPU when the machine is contended (v1 cpu.shares, v2
+   * cpu.weight; the defaults are 1024 and 100). The quota stays the cap; the weight makes it
+   * a guarantee too, so other work on the machine cannot take from the budget what it is
+   * entitled to.
+   */
+  setPriority(times: number): void {
+    if (!(times >= 1 && times <= 100))
+      throw new RangeError(`priority must be 1-100 times the default, got ${times}`);
+    if (this.support.version === 2)
+      fs.writeFileSync(path.join(this.cpuDir, 'cpu.weight'), String(Math.round(100 * times)));
+    else fs.writeFileSync(path.join(this.cpuDir, 'cpu.shares'), String(Math.round(1024 * times)));
+  }
+
+  /** Moves a process of the group back to the parent group (the harness leaving its own group). */
+  evict(pid: number): void {
+    const s = this.support;
+    const parents = s.version === 2 ? [s.parent] : [...new Set([s.cpuParent, s.cpuacctParent])];
+    for (const parent of parents) {
+      try {
+        fs.writeFileSync(path.join(parent, 'cgroup.procs'), String(pid));
+      } catch {
+        /* gone already */
+      }
+    }
+  }
+
   /** Sets the cap (cores), or lifts it (undefined). Effective at once for every member. */
   setCores(cores: number | undefined): void {
     if (this.support.version === 2) {
@@ -179,6 +206,7 @@ export class CpuBudget {
    */
   async remove(graceMs = 5000): Promise<void> {
     if (this.removed) return;
+    if (this.members().includes(process.pid)) this.evict(process.pid);
     for (const pid of this.members()) signal(pid, 'SIGTERM');
     const deadline = Date.now() + graceMs;
     while (this.members().length > 0 && Date.now() < deadline)
@@ -189,6 +217,8 @@ export class CpuBudget {
   /** The same, synchronous and without grace (exit handler): SIGKILL, then delete. */
   removeSync(): void {
     if (this.removed) return;
+    // This process may be a member (the harness group): it leaves, it is not killed.
+    if (this.members().includes(process.pid)) this.evict(process.pid);
     removeGroupDirs(this.dirs);
     this.removed = true;
     live.delete(this);

@@ -79,8 +79,10 @@ export const costUnderModel = (
     ? inputs.provisionedCores
     : used.reduce((sum, process) => sum + process.cpuSeconds, 0) / inputs.windowSeconds;
   const memoryGiB =
-    used.reduce((sum, process) => sum + (provisioned ? process.peakRssBytes : process.avgRssBytes), 0) /
-    GIB;
+    used.reduce(
+      (sum, process) => sum + (provisioned ? process.peakRssBytes : process.avgRssBytes),
+      0,
+    ) / GIB;
   const instances = used.filter((process) => INSTANCE_ROLES.includes(process.role)).length;
   const growth = (roles: readonly DiskRole[]) =>
     roles.reduce((sum, role) => sum + Math.max(0, inputs.storageGrowth[role] ?? 0), 0) /

@@ -86,12 +86,15 @@ describe('cost models', () => {
     expect(es.ops).toBeCloseTo(4 * 0.0001, 12);
     const crud = costUnderModel('on-use+ops', inputs('crud'), prices, 1);
     expect(crud.quantities.instances).toBe(3);
-    expect(crud.total).toBeCloseTo(crud.cpu + crud.memory + crud.database + crud.eventStore + crud.ops, 12);
+    expect(crud.total).toBeCloseTo(
+      crud.cpu + crud.memory + crud.database + crud.eventStore + crud.ops,
+      12,
+    );
   });
 
   it('refuses an empty window', () => {
-    expect(() => costUnderModel('provisioned', { ...inputs('es'), windowSeconds: 0 }, prices, 1)).toThrow(
-      RangeError,
-    );
+    expect(() =>
+      costUnderModel('provisioned', { ...inputs('es'), windowSeconds: 0 }, prices, 1),
+    ).toThrow(RangeError);
   });
 });

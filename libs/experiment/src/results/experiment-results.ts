@@ -5,13 +5,7 @@ import type { SearchSeed } from '../search/rate-search';
 
 /** What a process is, for costing and for the report (one row per process tree). */
 export type ProcessRole =
-  | 'service'
-  | 'kafka'
-  | 'database'
-  | 'redis'
-  | 'supervisor'
-  | 'loadgen'
-  | 'other';
+  'service' | 'kafka' | 'database' | 'redis' | 'supervisor' | 'loadgen' | 'other';
 
 /** CPU and memory of one process tree over one measured window, sampled from /proc. */
 export interface ProcessUsage {

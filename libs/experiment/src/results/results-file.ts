@@ -22,7 +22,9 @@ export const upgradeResults = (raw: unknown): unknown => {
     const { bisectionSteps: _dropped, ...search } = config['search'] as Record<string, unknown>;
     config['search'] = search;
   }
-  const cells = Array.isArray(record['cells']) ? (record['cells'] as Record<string, unknown>[]) : [];
+  const cells = Array.isArray(record['cells'])
+    ? (record['cells'] as Record<string, unknown>[])
+    : [];
   return {
     ...record,
     schemaVersion: 2,

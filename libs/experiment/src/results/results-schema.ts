@@ -110,7 +110,9 @@ const arch = z.enum(['es', 'crud']);
 
 export const resultsSchema = z.object({
   schemaVersion: z.literal(2, {
-    errorMap: () => ({ message: 'expected 2 (the results format this version reads; 1 is upgraded)' }),
+    errorMap: () => ({
+      message: 'expected 2 (the results format this version reads; 1 is upgraded)',
+    }),
   }),
   synthetic: z.boolean().optional(),
   startedAt: z.string(),
@@ -207,4 +209,3 @@ export const resultsSchema = z.object({
   ),
   notes: z.array(z.string()),
 });
-

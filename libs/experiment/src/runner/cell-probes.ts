@@ -42,7 +42,9 @@ export const probeCellConsistency = async (
   rate: number,
 ): Promise<{ consistency: NonNullable<CellResult['consistency']>; failure?: string }> => {
   const probes = ctx.config.measure.consistencyProbes;
-  ctx.progress.phase(`${ctx.where}: time to consistency, ${probes} probes under load at ${rate} req/s`);
+  ctx.progress.phase(
+    `${ctx.where}: time to consistency, ${probes} probes under load at ${rate} req/s`,
+  );
   const watch = new ProcessWatch(ctx.watched);
   const spreadMs = ctx.config.durations.stepSeconds * 1000;
   const [, probe] = await Promise.all([

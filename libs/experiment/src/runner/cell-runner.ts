@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Admin, Kafka } from 'kafkajs';
 import type { MongoClient } from 'mongodb';
@@ -64,7 +65,9 @@ const frontTargets = (fleet: CellFleet) => {
     urls.map((url) => new HttpTarget(url, { connections: 64, timeoutMs: 10_000 }));
   const commandTargets = open(fleet.urls.commands);
   const readTargets =
-    fleet.urls.reads.join() === fleet.urls.commands.join() ? commandTargets : open(fleet.urls.reads);
+    fleet.urls.reads.join() === fleet.urls.commands.join()
+      ? commandTargets
+      : open(fleet.urls.reads);
   return {
     commands: new ConflictMarkingTarget(new RoundRobinTarget(commandTargets)) as RequestTarget,
     reads: new RoundRobinTarget(readTargets) as RequestTarget,
@@ -87,16 +90,41 @@ const waitForSeedVisible = async (reads: RequestTarget, playerIds: readonly stri
     }
     if (pending.size === 0) return;
     if (Date.now() > deadline)
-      throw new Error(`the query side did not show ${pending.size} of the last seeded players within 60 s`);
+      throw new Error(
+        `the query side did not show ${pending.size} of the last seeded players within 60 s`,
+      );
     await sleep(200);
   }
+};
+
+/**
+ * Waits until a command is decided: a fleet answers /health before its consumers own their
+ * partitions, and the first registrations would time out (504) meanwhile.
+ */
+const waitForWritePath = async (commands: RequestTarget, signal: AbortSignal) => {
+  const deadline = Date.now() + 60_000;
+  let last = 'no answer';
+  while (Date.now() < deadline && !signal.aborted) {
+    const response = await commands
+      .post('/players', { playerId: randomUUID(), name: 'ready-probe', startRoom: 'room-0' })
+      .catch((error: unknown) => ({ status: 0, body: shortReason(error) }));
+    if (response.status >= 200 && response.status < 300) return;
+    last = `${response.status} ${response.body.slice(0, 200)}`;
+    await sleep(500, signal);
+  }
+  if (!signal.aborted)
+    throw new Error(`the write path decided no command within 60 s (last answer: ${last})`);
 };
 
 /** Every process of the system under test, sampled once a second from /proc. */
 const sampleTargets = (fleet: CellFleet, ctx: InfraContext): SampleTarget[] => {
   const supervisor = pm2DaemonPid(ctx);
   return [
-    ...fleet.replicas.map((replica) => ({ name: replica.label, role: 'service' as const, pid: replica.pid })),
+    ...fleet.replicas.map((replica) => ({
+      name: replica.label,
+      role: 'service' as const,
+      pid: replica.pid,
+    })),
     ...infraSampleTargets(ctx),
     // The supervisor's children are the replicas, sampled on their own.
     ...(supervisor === undefined
@@ -123,7 +151,9 @@ const startFleet = async (plan: CellPlan, deps: CellDeps, where: string) => {
     const members = new Set(deps.budget.members());
     const outside = fleet.replicas.filter((replica) => !members.has(replica.pid));
     if (outside.length > 0)
-      throw new Error(`not inside the CPU budget: ${outside.map((replica) => replica.label).join(', ')}`);
+      throw new Error(
+        `not inside the CPU budget: ${outside.map((replica) => replica.label).join(', ')}`,
+      );
   }
   return { fleet, fleetStartSeconds };
 };
@@ -170,8 +200,16 @@ export const runCell = async (plan: CellPlan, deps: CellDeps): Promise<CellOutco
     const watched = sampled.filter((target) => target.role !== 'loadgen');
     targets = frontTargets(fleet);
     const groups = consumerGroupsOf(plan.arch, plan.topicPrefix);
-    progress.phase(`${where}: seeding ${plan.workload.players} players through ${fleet.urls.commands.length} front replica(s)`);
-    const driver = new ScenarioDriver(scenarioOf(plan.workload), targets.commands, targets.reads, seededRandom(42 + plan.index));
+    progress.phase(
+      `${where}: seeding ${plan.workload.players} players through ${fleet.urls.commands.length} front replica(s)`,
+    );
+    const driver = new ScenarioDriver(
+      scenarioOf(plan.workload),
+      targets.commands,
+      targets.reads,
+      seededRandom(42 + plan.index),
+    );
+    await waitForWritePath(targets.commands, signal);
     await driver.registerPlayers(32);
     if (plan.arch === 'es') await waitForSeedVisible(targets.reads, driver.players.slice(-20));
     const seededAt = Date.now();
@@ -181,7 +219,12 @@ export const runCell = async (plan: CellPlan, deps: CellDeps): Promise<CellOutco
     if (idleCores !== undefined) cell = { ...cell, idleCores: Math.round(idleCores * 1000) / 1000 };
 
     const stepContext: StepContext = {
-      plan, config, where, sampler, watched, driver,
+      plan,
+      config,
+      where,
+      sampler,
+      watched,
+      driver,
       ...(deps.budget ? { budget: deps.budget } : {}),
       inFlight: new InFlightCounter(),
       db: deps.mongo.db(plan.database),
@@ -206,19 +249,44 @@ export const runCell = async (plan: CellPlan, deps: CellDeps): Promise<CellOutco
       ...(searched.summary ? { search: searched.summary } : {}),
       ...(searched.chosenStep === undefined ? {} : { chosenStep: searched.chosenStep }),
     };
-    const probeContext = { plan, config, where, commands: targets.commands, reads: targets.reads, driver, watched, progress, signal, notes };
+    const probeContext = {
+      plan,
+      config,
+      where,
+      commands: targets.commands,
+      reads: targets.reads,
+      driver,
+      watched,
+      progress,
+      signal,
+      notes,
+    };
     const rate = consistencyRate(config, steps, searched.chosenStep);
-    if (failure === undefined && !signal.aborted && config.measure.consistencyProbes > 0 && rate !== undefined) {
+    if (
+      failure === undefined &&
+      !signal.aborted &&
+      config.measure.consistencyProbes > 0 &&
+      rate !== undefined
+    ) {
       const probed = await probeCellConsistency(probeContext, rate);
       cell = { ...cell, consistency: probed.consistency };
       failure = probed.failure;
       if (probed.consistency.errors > 0)
-        notes.push(`${where}: ${probed.consistency.errors} of ${config.measure.consistencyProbes} consistency probes could not write`);
+        notes.push(
+          `${where}: ${probed.consistency.errors} of ${config.measure.consistencyProbes} consistency probes could not write`,
+        );
     }
     deps.tracker.probeDone();
     if (plan.endStateOfArch && failure === undefined && !signal.aborted) {
       const endStarted = performance.now();
-      endState = await measureEndState({ ...probeContext, kafka: deps.kafka, admin: deps.admin, mongo: deps.mongo, logDirs: deps.logDirs, seededAt });
+      endState = await measureEndState({
+        ...probeContext,
+        kafka: deps.kafka,
+        admin: deps.admin,
+        mongo: deps.mongo,
+        logDirs: deps.logDirs,
+        seededAt,
+      });
       deps.tracker.endStateDone((performance.now() - endStarted) / 1000);
     }
   } catch (error) {
@@ -230,7 +298,9 @@ export const runCell = async (plan: CellPlan, deps: CellDeps): Promise<CellOutco
   if (signal.aborted && failure === undefined)
     failure = `${INTERRUPTED} after ${steps.length} step(s); the steps measured are kept`;
   if (plan.endStateOfArch && failure !== undefined)
-    notes.push(`${where}: replay, storage per change and history latency of ${plan.arch} were not measured: the architecture's last cell did not finish (${failure})`);
+    notes.push(
+      `${where}: replay, storage per change and history latency of ${plan.arch} were not measured: the architecture's last cell did not finish (${failure})`,
+    );
   const measured = steps.reduce((sum, step) => sum + step.durationSeconds, 0);
   deps.tracker.cellDone((performance.now() - cellStarted) / 1000 - measured);
   return { cell: result(), notes, ...(endState ?? {}) };

@@ -31,8 +31,12 @@ const verdictOf = (step: StepResult, ctx: SearchContext): string => {
   return (
     `λ ${step.throughput.toFixed(1)}/s, p${ctx.config.slo.percentile} ${sloLatency(step.latencyMs, ctx.config.slo.percentile).toFixed(1)} ms, ` +
     `errors ${step.requests.errors}${step.requests.conflicts ? ` (${step.requests.conflicts} OCC)` : ''}, rejections ${step.requests.rejections}` +
-    (budget ? `, system ${budget.coresUsed.toFixed(2)}/${budget.limitCores} cores (throttled ${(budget.throttledShare * 100).toFixed(0)} % of periods)` : '') +
-    (cpu ? `, foreign ${cpu.foreignCores.toFixed(2)} cores${step.polluted ? ' POLLUTED' : ''}` : '') +
+    (budget
+      ? `, system ${budget.coresUsed.toFixed(2)}/${budget.limitCores} cores (throttled ${(budget.throttledShare * 100).toFixed(0)} % of periods)`
+      : '') +
+    (cpu
+      ? `, foreign ${cpu.foreignCores.toFixed(2)} cores${step.polluted ? ' POLLUTED' : ''}`
+      : '') +
     ` → ${step.withinSlo ? 'holds' : 'misses'} the SLO`
   );
 };
@@ -88,8 +92,7 @@ export const searchCell = async (ctx: SearchContext): Promise<SearchOutcome> => 
     plan.offeredRate === undefined
       ? ctx.seeds.seedFor(plan.arch, plan.workload.name, plan.k)
       : undefined;
-  const search =
-    plan.offeredRate === undefined ? new RateSearch(config.search, seed) : undefined;
+  const search = plan.offeredRate === undefined ? new RateSearch(config.search, seed) : undefined;
   if (seed) ctx.progress.line(`${ctx.where}: search starts at ${seed.rate} req/s (${seed.source})`);
   let rate = plan.offeredRate ?? search?.next();
   let decided = 0;
@@ -121,7 +124,13 @@ export const searchCell = async (ctx: SearchContext): Promise<SearchOutcome> => 
     : ctx.steps.find((step) => step.status === 'ok' && !step.superseded)?.index;
   const state = search?.state();
   if (state?.low !== undefined)
-    ctx.seeds.record({ arch: plan.arch, workload: plan.workload.name, k: plan.k, repetition: plan.repetition, rate: state.low });
+    ctx.seeds.record({
+      arch: plan.arch,
+      workload: plan.workload.name,
+      k: plan.k,
+      repetition: plan.repetition,
+      rate: state.low,
+    });
   if (state?.stopReason && failure === undefined)
     ctx.progress.line(`${ctx.where}: search over (${state.stopReason})`);
   const summary: SearchSummary | undefined = state && {
@@ -139,4 +148,3 @@ export const searchCell = async (ctx: SearchContext): Promise<SearchOutcome> => 
     ...(failure === undefined ? {} : { failure }),
   };
 };
-

@@ -59,7 +59,12 @@ export const measureStep = async (
   const watch = new ProcessWatch(ctx.watched);
   const missing = watch.missingAtStart();
   if (missing.length > 0)
-    return emptyFailedStep(index, rate, startedAt, describeLoss(missing, 'before the step started'));
+    return emptyFailedStep(
+      index,
+      rate,
+      startedAt,
+      describeLoss(missing, 'before the step started'),
+    );
   const diskBefore = await diskNow(ctx, `step ${index} start`);
   let window: SamplingWindow | undefined;
   let cpu: ReturnType<typeof openCpuWindow> | undefined;

@@ -16,7 +16,11 @@ const isVersionConflict = (response: TargetResponse) =>
 export class ConflictMarkingTarget implements RequestTarget {
   constructor(private readonly inner: RequestTarget) {}
 
-  async post(path: string, body: unknown, headers?: Record<string, string>): Promise<TargetResponse> {
+  async post(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<TargetResponse> {
     const response = await this.inner.post(path, body, headers);
     return isVersionConflict(response) ? { ...response, status: OCC_EXHAUSTED_STATUS } : response;
   }

@@ -40,7 +40,8 @@ export const openCpuWindow = (budget: CpuBudget | undefined) => {
       const busyAtEnd = machineBusySeconds(hz);
       let window: ReturnType<typeof counterDelta> | undefined;
       try {
-        if (budget && countersAtStart) window = counterDelta(countersAtStart, budget.counters(), seconds);
+        if (budget && countersAtStart)
+          window = counterDelta(countersAtStart, budget.counters(), seconds);
       } catch {
         window = undefined;
       }

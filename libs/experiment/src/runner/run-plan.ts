@@ -93,7 +93,8 @@ export const planCells = (config: ExperimentConfig, tag: string, seed: number): 
     const round = roundOf(config, tag, r + 1);
     if (config.order === 'sequential') return round;
     const blocks = new Map<number, Unplanned[]>();
-    for (const cell of round) blocks.set(cell.jvmProcessors, [...(blocks.get(cell.jvmProcessors) ?? []), cell]);
+    for (const cell of round)
+      blocks.set(cell.jvmProcessors, [...(blocks.get(cell.jvmProcessors) ?? []), cell]);
     return shuffle([...blocks.values()], random).flatMap((block) => shuffle(block, random));
   });
   const cells = rounds.flat();

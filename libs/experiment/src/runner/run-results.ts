@@ -15,7 +15,11 @@ export const methodNotes = (config: ExperimentConfig): string[] => [
   'Replay: one in-process projector (ES) or audit consumer (CRUD) in a new consumer group rebuilds from offset 0 into fresh collections; it runs in the experiment process, outside the budget, while the database it writes to is inside.',
 ];
 
-export const skippedCell = (plan: CellPlan, config: ExperimentConfig, reason: string): CellResult => ({
+export const skippedCell = (
+  plan: CellPlan,
+  config: ExperimentConfig,
+  reason: string,
+): CellResult => ({
   arch: plan.arch,
   workload: plan.workload.name,
   k: plan.k,

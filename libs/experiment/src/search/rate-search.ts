@@ -91,7 +91,10 @@ export class RateSearch {
     } else {
       this.move(rate, withinSlo);
     }
-    if ((this.phase as RateSearchState['phase']) !== 'done' && this.stepsTaken >= this.settings.maxSteps)
+    if (
+      (this.phase as RateSearchState['phase']) !== 'done' &&
+      this.stepsTaken >= this.settings.maxSteps
+    )
       this.stop(`reached search.maxSteps (${this.settings.maxSteps}) with ${this.describe()}`);
   }
 
