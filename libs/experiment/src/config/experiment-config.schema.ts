@@ -10,6 +10,7 @@ import {
   sloSchema,
   statisticsSchema,
 } from './run-settings.schema';
+import { fleetSchema } from './fleet.schema';
 import { byK, oneOf, positiveNumber, text, wholeNumber } from './schema-fields';
 import { workloadSchema } from './workload.schema';
 
@@ -82,11 +83,15 @@ export const experimentConfigSchema = z
     offeredRates: rateTableSchema.optional(),
     /** Load axis alternative: offered rate = baseRate x k. */
     baseRate: positiveNumber('requests/s > 0').optional(),
+    /** How the CRUD side writes its audit event: in the document's outbox, or published after the write (the baseline). */
+    crudAudit: oneOf(['outbox', 'dual-write'] as const).default('outbox'),
     /** Partitions of every write-path topic: the same at every k. */
     partitions: wholeNumber(1, 1024).default(8),
     workloads: z
       .array(workloadSchema, { invalid_type_error: 'expected a list of workload mixes' })
       .min(1, 'expected at least one workload mix'),
+    /** The fleet under test: started here inside CPU budgets (default), or a remote one. */
+    fleet: fleetSchema.default({ mode: 'local' }),
     /** Each cell measured this many times, in randomized interleaved order. */
     repetitions: wholeNumber(1, 50).default(1),
     /** randomized: each round of repetitions in a shuffled order; sequential: as listed (debugging). */
@@ -169,6 +174,23 @@ export const experimentConfigSchema = z
         path: ['budget', 'unitCores'],
         message: `expected at least ${(1 / config.budget.periodMs).toFixed(3)} cores at a ${config.budget.periodMs} ms period (the kernel's CFS quota is at least 1 ms)`,
       });
+    }
+    if (config.fleet.mode === 'remote') {
+      for (const arch of config.architectures) {
+        if (!config.fleet[arch])
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['fleet', arch],
+            message: `expected the URLs of the remote ${arch} fleet (commands, reads)`,
+          });
+      }
+      if (config.axis === 'resources' && config.k.length > 1 && !config.fleet.scaleCommand)
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['fleet', 'scaleCommand'],
+          message:
+            'expected a command that scales the remote fleet to k (the resources axis changes k)',
+        });
     }
     for (const key of Object.keys(config.replicas)) {
       if (!config.k.includes(Number(key))) {

@@ -23,11 +23,12 @@ export interface CellFleet {
 /** The environment that gives a cell's fleet its own topics, database and partition count. */
 export const cellEnvironment = (
   cell: Pick<CellPlan, 'topicPrefix' | 'database'>,
-  config: Pick<ExperimentConfig, 'partitions'>,
+  config: Pick<ExperimentConfig, 'partitions' | 'crudAudit'>,
 ): Record<string, string> => ({
   QF_TOPIC_PREFIX: cell.topicPrefix,
   QF_MONGO_DB: cell.database,
   QF_PARTITIONS: String(config.partitions),
+  QF_AUDIT_MODE: config.crudAudit,
   QF_LOG_LEVEL: 'warn',
   QF_KAFKA_LOG_LEVEL: 'error',
 });

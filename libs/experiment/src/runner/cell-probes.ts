@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Admin, Kafka } from 'kafkajs';
 import type { MongoClient } from 'mongodb';
+import type { CellSystem } from './cell-system';
 import { runOpenLoop, type RequestTarget, type ScenarioDriver } from '@qf/loadgen';
 import type { ExperimentConfig } from '../config/experiment-config.schema';
 import type {
@@ -89,10 +90,7 @@ export const consistencyRate = (
 };
 
 export interface EndStateContext extends ProbeContext {
-  readonly kafka: Kafka;
-  readonly admin: Admin;
-  readonly mongo: MongoClient;
-  readonly logDirs: readonly string[];
+  readonly system: CellSystem;
   /** When the workload's players were registered (history probes ask after it). */
   readonly seededAt: number;
 }
@@ -105,12 +103,20 @@ export interface EndState {
 
 /** At an architecture's end state: storage per change, history and state-at latency, replay. */
 export const measureEndState = async (ctx: EndStateContext): Promise<EndState> => {
-  const { plan, config, where } = ctx;
-  const db = ctx.mongo.db(plan.database);
+  const { plan, config, where, system } = ctx;
   const out: { storage?: StoragePerChange; history: HistoryLatency[]; replay: ReplayResult[] } = {
     history: [],
     replay: [],
   };
+  if (!system.mongo || !system.kafka || !system.admin || !system.ownsData) {
+    ctx.notes.push(
+      `${where}: storage per change and replay were not measured: the harness does not own this system's topics and database`,
+    );
+    await probeHistoryInto(ctx, out);
+    return out;
+  }
+  const clients = { mongo: system.mongo, kafka: system.kafka, admin: system.admin };
+  const db = clients.mongo.db(plan.database);
   ctx.progress.phase(`${where}: end state: waiting for the consumers to catch up`);
   const live = db.collection(plan.arch === 'es' ? 'player_events' : 'audit_log');
   const steady = await waitForSteadyCount(() => live.estimatedDocumentCount(), {
@@ -123,36 +129,45 @@ export const measureEndState = async (ctx: EndStateContext): Promise<EndState> =
     );
   if (config.measure.storagePerChange) {
     ctx.progress.phase(`${where}: end state: storage per state change`);
-    out.storage = await measureStoragePerChange(plan.arch, plan.topicPrefix, db, ctx.logDirs);
+    out.storage = await measureStoragePerChange(plan.arch, plan.topicPrefix, db, system.logDirs);
   }
-  if (config.measure.historyProbes > 0 && !ctx.signal.aborted) {
-    ctx.progress.phase(
-      `${where}: end state: history and state-at latency (${config.measure.historyProbes} requests each)`,
-    );
-    const probed = await probeHistory({
-      arch: plan.arch,
-      reads: ctx.reads,
-      playerIds: ctx.driver.players,
-      probes: config.measure.historyProbes,
-      since: ctx.seededAt,
-      signal: ctx.signal,
-    });
-    out.history.push(...probed.latencies);
-    ctx.notes.push(...probed.notes.map((note) => `${where}: ${note}`));
-  }
+  await probeHistoryInto(ctx, out);
   if (config.measure.replay && !ctx.signal.aborted)
-    out.replay.push(await replayCell(ctx, steady.value));
+    out.replay.push(await replayCell(ctx, clients, steady.value));
   return out;
 };
 
-const replayCell = async (ctx: EndStateContext, events: number): Promise<ReplayResult> => {
+const probeHistoryInto = async (
+  ctx: EndStateContext,
+  out: { history: HistoryLatency[] },
+): Promise<void> => {
+  const { plan, config, where } = ctx;
+  if (config.measure.historyProbes <= 0 || ctx.signal.aborted) return;
+  ctx.progress.phase(
+    `${where}: end state: history and state-at latency (${config.measure.historyProbes} requests each)`,
+  );
+  const probed = await probeHistory({
+    arch: plan.arch,
+    reads: ctx.reads,
+    playerIds: ctx.driver.players,
+    probes: config.measure.historyProbes,
+    since: ctx.seededAt,
+    signal: ctx.signal,
+  });
+  out.history.push(...probed.latencies);
+  ctx.notes.push(...probed.notes.map((note) => `${where}: ${note}`));
+};
+
+const replayCell = async (
+  ctx: EndStateContext,
+  clients: { mongo: MongoClient; kafka: Kafka; admin: Admin },
+  events: number,
+): Promise<ReplayResult> => {
   const { plan, where } = ctx;
   const view = plan.arch === 'es' ? 'every read model' : 'the audit log';
   ctx.progress.phase(`${where}: end state: replay of ${view} from offset 0 (${events} events)`);
   const options = {
-    kafka: ctx.kafka,
-    admin: ctx.admin,
-    mongo: ctx.mongo,
+    ...clients,
     database: plan.database,
     prefix: plan.topicPrefix,
     partitions: ctx.config.partitions,

@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Admin, Kafka } from 'kafkajs';
-import type { MongoClient } from 'mongodb';
 import { HttpTarget, ScenarioDriver, seededRandom, type RequestTarget } from '@qf/loadgen';
-import type { InfraContext } from '@qf/local-infra';
-import type { CpuBudget } from '../budget/cpu-budget';
 import type { ExperimentConfig } from '../config/experiment-config.schema';
 import type { CellResult, StepResult } from '../results/experiment-results';
-import { ResourceSampler, type SampleTarget } from '../sampler/resource-sampler';
-import { pm2DaemonPid, type SutInfra } from '../sut/sut-infra';
+import { ResourceSampler } from '../sampler/resource-sampler';
 import { removeCellData } from './cell-cleanup';
-import { startCellFleet, stopCellFleet, type CellFleet } from './cell-fleet';
+import type { CellFleet } from './cell-fleet';
 import {
   consistencyRate,
   measureEndState,
@@ -20,9 +15,9 @@ import {
 import { searchCell } from './cell-search';
 import { INTERRUPTED, type StepContext } from './cell-step';
 import { ConflictMarkingTarget } from './conflict-target';
+import type { CellSystem } from './cell-system';
 import { consumerGroupsOf } from './consumer-lag.probe';
 import { coolDown, groupCores } from './cooldown';
-import { infraSampleTargets } from './infra-probe';
 import { RoundRobinTarget } from './load-spread';
 import type { ProgressReporter } from './progress';
 import type { CellPlan } from './run-plan';
@@ -36,13 +31,8 @@ export { shortReason } from './short-reason';
 /** What a cell needs from the run. */
 export interface CellDeps {
   readonly config: ExperimentConfig;
-  readonly sut: SutInfra;
-  /** The system under test's CPU budget (absent: the run has none). */
-  readonly budget?: CpuBudget;
-  readonly mongo: MongoClient;
-  readonly kafka: Kafka;
-  readonly admin: Admin;
-  readonly logDirs: readonly string[];
+  /** The system under test: local inside a CPU budget, or remote. */
+  readonly system: CellSystem;
   readonly progress: ProgressReporter;
   readonly tracker: RunTracker;
   readonly seeds: SearchSeeds;
@@ -116,46 +106,15 @@ const waitForWritePath = async (commands: RequestTarget, signal: AbortSignal) =>
     throw new Error(`the write path decided no command within 60 s (last answer: ${last})`);
 };
 
-/** Every process of the system under test, sampled once a second from /proc. */
-const sampleTargets = (fleet: CellFleet, ctx: InfraContext): SampleTarget[] => {
-  const supervisor = pm2DaemonPid(ctx);
-  return [
-    ...fleet.replicas.map((replica) => ({
-      name: replica.label,
-      role: 'service' as const,
-      pid: replica.pid,
-    })),
-    ...infraSampleTargets(ctx),
-    // The supervisor's children are the replicas, sampled on their own.
-    ...(supervisor === undefined
-      ? []
-      : [{ name: 'pm2', role: 'supervisor' as const, pid: supervisor, includeChildren: false }]),
-    { name: 'loadgen', role: 'loadgen', pid: process.pid, includeChildren: false },
-  ];
-};
-
-/** Starts the cell's fleet unlimited (not measured), moves it into the budget, checks it is all there. */
+/** Starts (or scales) the cell's fleet, not measured. */
 const startFleet = async (plan: CellPlan, deps: CellDeps, where: string) => {
   const replicaText = Object.entries(plan.replicas)
     .map(([service, count]) => `${service}×${count}`)
     .join(', ');
   deps.progress.phase(
-    `${where}: starting the fleet (${replicaText}; ${deps.config.partitions} partitions, topics ${plan.topicPrefix}*)`,
+    `${where}: ${deps.system.kind === 'local' ? 'starting' : 'scaling'} the fleet (${replicaText}; ${deps.config.partitions} partitions, topics ${plan.topicPrefix}*)`,
   );
-  deps.budget?.setCores(undefined);
-  const started = performance.now();
-  const fleet = await startCellFleet(plan, deps.config, deps.sut.ctx, () => undefined);
-  const fleetStartSeconds = Math.round((performance.now() - started) / 100) / 10;
-  if (deps.budget) {
-    deps.sut.adoptInto(deps.budget);
-    const members = new Set(deps.budget.members());
-    const outside = fleet.replicas.filter((replica) => !members.has(replica.pid));
-    if (outside.length > 0)
-      throw new Error(
-        `not inside the CPU budget: ${outside.map((replica) => replica.label).join(', ')}`,
-      );
-  }
-  return { fleet, fleetStartSeconds };
+  return deps.system.start(plan, deps.config);
 };
 
 /**
@@ -179,7 +138,10 @@ export const runCell = async (plan: CellPlan, deps: CellDeps): Promise<CellOutco
     position: plan.index,
     replicas: plan.replicas,
     partitions: config.partitions,
-    ...(deps.budget ? { budgetCores: plan.budgetCores, jvmProcessors: plan.jvmProcessors } : {}),
+    ...(deps.system.budget
+      ? { budgetCores: plan.budgetCores, jvmProcessors: plan.jvmProcessors }
+      : {}),
+    ...(deps.system.kind === 'remote' ? { budgetCores: plan.budgetCores } : {}),
   };
   let failure: string | undefined;
   let endState: EndState | undefined;
@@ -193,9 +155,8 @@ export const runCell = async (plan: CellPlan, deps: CellDeps): Promise<CellOutco
   });
   deps.tracker.beginCell(plan.index);
   try {
-    const { fleet, fleetStartSeconds } = await startFleet(plan, deps, where);
+    const { fleet, fleetStartSeconds, sampled } = await startFleet(plan, deps, where);
     cell = { ...cell, fleetStartSeconds };
-    const sampled = sampleTargets(fleet, deps.sut.ctx);
     sampler = new ResourceSampler(sampled).start();
     const watched = sampled.filter((target) => target.role !== 'loadgen');
     targets = frontTargets(fleet);
@@ -213,9 +174,16 @@ export const runCell = async (plan: CellPlan, deps: CellDeps): Promise<CellOutco
     await driver.registerPlayers(32);
     if (plan.arch === 'es') await waitForSeedVisible(targets.reads, driver.players.slice(-20));
     const seededAt = Date.now();
-    await coolDown({ admin: deps.admin, groups, minSeconds: 1, maxSeconds: 30, signal });
-    deps.budget?.setCores(plan.budgetCores);
-    const idleCores = await groupCores(deps.budget, 2000, signal);
+    const { system } = deps;
+    await coolDown({
+      ...(system.admin ? { admin: system.admin } : {}),
+      groups,
+      minSeconds: 1,
+      maxSeconds: 30,
+      signal,
+    });
+    system.beginMeasure(plan);
+    const idleCores = await groupCores(system.budget, 2000, signal);
     if (idleCores !== undefined) cell = { ...cell, idleCores: Math.round(idleCores * 1000) / 1000 };
 
     const stepContext: StepContext = {
@@ -225,11 +193,12 @@ export const runCell = async (plan: CellPlan, deps: CellDeps): Promise<CellOutco
       sampler,
       watched,
       driver,
-      ...(deps.budget ? { budget: deps.budget } : {}),
+      system,
+      ...(system.budget ? { budget: system.budget } : {}),
       inFlight: new InFlightCounter(),
-      db: deps.mongo.db(plan.database),
-      logDirs: deps.logDirs,
-      admin: deps.admin,
+      ...(system.mongo ? { db: system.mongo.db(plan.database) } : {}),
+      logDirs: system.logDirs,
+      ...(system.admin ? { admin: system.admin } : {}),
       groups,
       progress,
       signal,
@@ -279,14 +248,7 @@ export const runCell = async (plan: CellPlan, deps: CellDeps): Promise<CellOutco
     deps.tracker.probeDone();
     if (plan.endStateOfArch && failure === undefined && !signal.aborted) {
       const endStarted = performance.now();
-      endState = await measureEndState({
-        ...probeContext,
-        kafka: deps.kafka,
-        admin: deps.admin,
-        mongo: deps.mongo,
-        logDirs: deps.logDirs,
-        seededAt,
-      });
+      endState = await measureEndState({ ...probeContext, system, seededAt });
       deps.tracker.endStateDone((performance.now() - endStarted) / 1000);
     }
   } catch (error) {
@@ -316,13 +278,18 @@ const tearDownCell = async (
 ) => {
   parts.sampler?.stop();
   await parts.targets?.close().catch(() => undefined);
-  deps.progress.phase(`${where}: stopping the fleet`);
-  deps.budget?.setCores(undefined);
-  await stopCellFleet(deps.sut.ctx).catch((error: unknown) =>
-    notes.push(`${where}: fleet down failed (${shortReason(error)})`),
-  );
-  if (!deps.keepData) {
-    const problems = await removeCellData(deps.admin, deps.mongo, plan.topicPrefix, plan.database);
+  const { system } = deps;
+  if (system.kind === 'local') deps.progress.phase(`${where}: stopping the fleet`);
+  await system
+    .stop()
+    .catch((error: unknown) => notes.push(`${where}: fleet down failed (${shortReason(error)})`));
+  if (!deps.keepData && system.ownsData && system.admin && system.mongo) {
+    const problems = await removeCellData(
+      system.admin,
+      system.mongo,
+      plan.topicPrefix,
+      plan.database,
+    );
     notes.push(...problems.map((problem) => `${where}: cleanup: ${problem}`));
   }
 };

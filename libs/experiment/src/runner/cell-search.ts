@@ -70,7 +70,7 @@ const measureClean = async (
 const coolAfter = async (ctx: SearchContext, index: number): Promise<void> => {
   const cooldown = await coolDown({
     ...(ctx.budget ? { budget: ctx.budget } : {}),
-    admin: ctx.admin,
+    ...(ctx.admin ? { admin: ctx.admin } : {}),
     groups: ctx.groups,
     minSeconds: ctx.config.durations.cooldownSeconds,
     maxSeconds: ctx.config.durations.maxCooldownSeconds,

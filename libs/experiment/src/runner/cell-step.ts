@@ -3,11 +3,11 @@ import type { Admin } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { runOpenLoop, type OpenLoopResult, type ScenarioDriver } from '@qf/loadgen';
 import type { CpuBudget } from '../budget/cpu-budget';
+import type { CellSystem, CpuWindow } from './cell-system';
 import type { ExperimentConfig } from '../config/experiment-config.schema';
 import type { DiskUsage, StepResult } from '../results/experiment-results';
 import type { ResourceSampler, SamplingWindow } from '../sampler/resource-sampler';
 import { measureConsumerLag, type GroupOnTopic } from './consumer-lag.probe';
-import { openCpuWindow } from './cpu-window';
 import { describeLoss, ProcessWatch, type WatchedProcess } from './process-watch';
 import { formatStepProgress, type ProgressReporter } from './progress';
 import type { CellPlan } from './run-plan';
@@ -21,14 +21,16 @@ export interface StepContext {
   readonly plan: CellPlan;
   readonly config: ExperimentConfig;
   readonly where: string;
+  readonly system: CellSystem;
   readonly budget?: CpuBudget;
   readonly sampler: ResourceSampler;
   readonly watched: readonly WatchedProcess[];
   readonly driver: ScenarioDriver;
   readonly inFlight: InFlightCounter;
-  readonly db: Db;
+  /** The cell's database, when the harness reaches it (always for a local system). */
+  readonly db?: Db;
   readonly logDirs: readonly string[];
-  readonly admin: Admin;
+  readonly admin?: Admin;
   readonly groups: readonly GroupOnTopic[];
   readonly progress: ProgressReporter;
   readonly signal: AbortSignal;
@@ -37,11 +39,24 @@ export interface StepContext {
 
 export const INTERRUPTED = 'interrupted (Ctrl-C)';
 
-const diskNow = (ctx: StepContext, when: string): Promise<DiskUsage[]> =>
-  measureDisk(ctx.plan.arch, ctx.plan.topicPrefix, ctx.db, ctx.logDirs).catch((error: unknown) => {
-    ctx.notes.push(`${ctx.where} ${when}: disk not measured (${shortReason(error)})`);
-    return [];
-  });
+const diskNow = async (ctx: StepContext, when: string): Promise<DiskUsage[]> => {
+  // A remote system's disk is not ours to measure (its topics and database outlive the cell).
+  if (!ctx.db || !ctx.system.ownsData) return [];
+  return measureDisk(ctx.plan.arch, ctx.plan.topicPrefix, ctx.db, ctx.logDirs).catch(
+    (error: unknown) => {
+      ctx.notes.push(`${ctx.where} ${when}: disk not measured (${shortReason(error)})`);
+      return [];
+    },
+  );
+};
+
+const lagNow = (ctx: StepContext, index: number) =>
+  ctx.admin
+    ? measureConsumerLag(ctx.admin, ctx.groups).catch((error: unknown) => {
+        ctx.notes.push(`${ctx.where} step ${index}: lag not measured (${shortReason(error)})`);
+        return undefined;
+      })
+    : Promise.resolve(undefined);
 
 /**
  * One measured step at `rate`: open-loop load after a warm-up; over the measured window the
@@ -67,7 +82,7 @@ export const measureStep = async (
     );
   const diskBefore = await diskNow(ctx, `step ${index} start`);
   let window: SamplingWindow | undefined;
-  let cpu: ReturnType<typeof openCpuWindow> | undefined;
+  let cpu: CpuWindow | undefined;
   let windowStart = 0;
   let loop: OpenLoopResult;
   ctx.inFlight.takePeak();
@@ -81,7 +96,7 @@ export const measureStep = async (
       next: () => ctx.inFlight.wrap(ctx.driver.next()),
       onMeasureStart: () => {
         window = ctx.sampler.openWindow();
-        cpu = openCpuWindow(ctx.budget);
+        cpu = ctx.system.openCpu();
         windowStart = performance.now();
       },
       progressEveryMs: 5000,
@@ -93,16 +108,20 @@ export const measureStep = async (
     window?.close();
     return emptyFailedStep(index, rate, startedAt, `load generator: ${shortReason(error)}`);
   }
-  const processes = window?.close() ?? [];
-  const cpuResult = cpu?.close(processes);
+  const sampled = window?.close() ?? [];
+  const cpuResult = await cpu?.close(sampled).catch((error: unknown) => {
+    ctx.notes.push(
+      `${ctx.where} step ${index}: the system's CPU was not read (${shortReason(error)})`,
+    );
+    return undefined;
+  });
+  // A remote system's processes come from its CPU source; the load generator from /proc.
+  const processes = cpuResult?.processes ? [...cpuResult.processes, ...sampled] : sampled;
   const windowSeconds = windowStart > 0 ? (performance.now() - windowStart) / 1000 : 0;
   const lost = watch.lost();
   const [diskAfter, consumerLag] = await Promise.all([
     diskNow(ctx, `step ${index} end`),
-    measureConsumerLag(ctx.admin, ctx.groups).catch((error: unknown) => {
-      ctx.notes.push(`${ctx.where} step ${index}: lag not measured (${shortReason(error)})`);
-      return undefined;
-    }),
+    lagNow(ctx, index),
   ]);
   // The disk grew over warm-up and measurement: the measured share is the step's.
   const { warmupSeconds, stepSeconds } = config.durations;

@@ -31,7 +31,7 @@ export const idleThreshold = (baselineCores: number): number => baselineCores * 
 
 export interface CooldownOptions {
   readonly budget?: CpuBudget;
-  readonly admin: Admin;
+  readonly admin?: Admin;
   readonly groups: readonly GroupOnTopic[];
   readonly minSeconds: number;
   readonly maxSeconds: number;
@@ -55,9 +55,12 @@ export const coolDown = async (options: CooldownOptions): Promise<Cooldown> => {
   let lastLag: number | undefined;
   while (!options.signal?.aborted) {
     lastCores = await groupCores(options.budget, 500, options.signal);
-    lastLag = await measureConsumerLag(options.admin, options.groups)
-      .then((lags) => lags.reduce((sum, lag) => sum + lag.totalLag, 0))
-      .catch(() => undefined);
+    // Without a broker to ask (a remote system), only the idle CPU and the minimum count.
+    lastLag = options.admin
+      ? await measureConsumerLag(options.admin, options.groups)
+          .then((lags) => lags.reduce((sum, lag) => sum + lag.totalLag, 0))
+          .catch(() => undefined)
+      : 0;
     const idle = threshold === undefined || lastCores === undefined || lastCores <= threshold;
     quietReadings = lastLag === 0 && idle ? quietReadings + 1 : 0;
     if (quietReadings >= 2 && elapsed() >= options.minSeconds) break;

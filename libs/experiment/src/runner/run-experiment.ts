@@ -1,36 +1,20 @@
 import os from 'node:os';
 import path from 'node:path';
-import { logLevel, type Admin, type Kafka } from 'kafkajs';
-import type { MongoClient } from 'mongodb';
 import { createInfraContext, type InfraContext } from '@qf/local-infra';
-import { createKafka } from '@qf/shared-kafka';
-import { createMongoClient } from '@qf/shared-mongo';
-import { cfsQuotaUs } from '../budget/budget-arithmetic';
-import type { BudgetSupport } from '../budget/cgroup-support';
-import { CpuBudget } from '../budget/cpu-budget';
-import { sweepStaleBudgets } from '../budget/stale-sweep';
-import type { ExperimentConfig } from '../config/experiment-config.schema';
 import { loadExperimentConfig } from '../config/load-experiment-config';
 import { loadPriceBook } from '../config/price-file';
 import { estimateRunSeconds } from '../config/run-budget';
 import { displayPath } from '../config/yaml-file';
 import { createReportDir, writeReport, type WrittenReport } from '../report/write-report';
-import type {
-  BudgetInfo,
-  CellResult,
-  ExperimentResults,
-  SutInfo,
-} from '../results/experiment-results';
+import type { CellResult, ExperimentResults } from '../results/experiment-results';
 import { collectMachineInfo } from '../results/machine-info';
 import { writeResults } from '../results/results-file';
-import { chooseSutPorts, EnvScope } from '../sut/sut-environment';
-import { SutInfra, sweepStaleRuns } from '../sut/sut-infra';
-import { endFleet } from './cell-fleet';
+import { EnvScope } from '../sut/sut-environment';
 import { runCell } from './cell-runner';
 import { formatDuration } from './eta';
-import { backendInfo, kafkaLogDirs } from './infra-probe';
-import { warmUpInfrastructure } from './infra-warmup';
+import { LocalRun, type RunContext, type RunSystem } from './local-run';
 import { ProgressReporter } from './progress';
+import { RemoteRun } from './remote-run';
 import { orderSeedOf, planCells, runTag, type CellPlan } from './run-plan';
 import { finalResults, initialResults, methodNotes, skippedCell } from './run-results';
 import { fleetIdentityEnv, preflight } from './run-setup';
@@ -57,101 +41,10 @@ export interface ExperimentRun {
   readonly report: WrittenReport;
 }
 
-/**
- * CPU weight of the system's budget group and of the experiment process's own group, as a
- * multiple of the default: on a machine other work shares, the budget is then a guarantee as
- * well as a cap, and the load generator is not starved either (docs/adr/0002).
- */
-const PRIORITY = 10;
-
-/** What the run holds while it lasts. */
-interface Running {
-  readonly config: ExperimentConfig;
-  readonly progress: ProgressReporter;
-  readonly signal: AbortSignal;
-  readonly notes: string[];
-  readonly sut: SutInfra;
-  readonly budget?: CpuBudget;
-  readonly starts: SutInfo['starts'][number][];
-  mongo?: MongoClient;
-  kafka?: Kafka;
-  admin?: Admin;
-}
-
-const budgetInfo = (support: BudgetSupport, config: ExperimentConfig): BudgetInfo =>
-  support.ok
-    ? {
-        applied: true,
-        mechanism: support.describe,
-        unitCores: config.budget.unitCores,
-        periodUs: config.budget.periodMs * 1000,
-        members: [
-          'every service replica',
-          'their supervisor (pm2)',
-          'Kafka',
-          'the Mongo-wire server',
-          'Redis',
-        ],
-      }
-    : { applied: false, reason: support.reason };
-
-/**
- * Starts (or restarts, for another JVM processor count) the run's own infrastructure and
- * warms it up unmeasured: its JVMs compile under load, so otherwise the first cell after a
- * start would be measured on cold servers.
- */
-const startInfra = async (run: Running, processors: number): Promise<void> => {
-  const { progress, config, sut, budget } = run;
-  progress.phase(
-    `infrastructure: starting the run's own Kafka, Mongo-wire server and Redis (JVMs told ${processors} processor(s))`,
-  );
-  const started = await sut.start(processors, budget);
-  await run.admin?.disconnect().catch(() => undefined);
-  run.mongo ??= await createMongoClient().connect();
-  run.kafka ??= createKafka('qf-experiment', { logLevel: logLevel.ERROR });
-  run.admin = run.kafka.admin();
-  await run.admin.connect();
-  const seconds = config.durations.infraWarmupSeconds;
-  if (seconds > 0 && !run.signal.aborted) {
-    progress.phase(
-      `warming up Kafka and the Mongo-wire server for ${seconds} s (transactions and bulk writes, not measured)`,
-    );
-    const limit = budget?.limitCores;
-    budget?.setCores(undefined);
-    const topic = `exp-${sut.tag}-warmup-${run.starts.length + 1}`;
-    try {
-      const warmed = await warmUpInfrastructure({
-        kafka: createKafka('qf-experiment-warmup', {
-          logLevel: logLevel.NOTHING,
-          retry: { initialRetryTime: 10, maxRetryTime: 1000, retries: 10 },
-        }),
-        db: run.mongo.db(topic.replace(/-/g, '_')),
-        topic,
-        seconds,
-        signal: run.signal,
-        onProgress: (done, elapsed) =>
-          progress.line(
-            `  warm-up ${Math.round(elapsed)} / ${seconds} s: ${done.transactions} transactions, ${done.documents} documents written`,
-          ),
-      });
-      run.notes.push(
-        `After infrastructure start ${run.starts.length + 1}, Kafka and the Mongo-wire server were warmed for ${seconds} s, not measured: ${warmed.transactions} transactions and ${warmed.documents} documents written.`,
-      );
-    } finally {
-      budget?.setCores(limit);
-    }
-  }
-  run.starts.push({
-    at: new Date().toISOString(),
-    seconds: Math.round(started.seconds * 10) / 10,
-    processors,
-    warmupSeconds: seconds,
-  });
-};
-
-/** Every planned cell in order; the infrastructure restarts when the JVM processor count changes. */
+/** Every planned cell in order, each after its system is ready for it. */
 const runCells = async (
-  run: Running,
+  run: RunContext,
+  system: RunSystem,
   cells: readonly CellPlan[],
   deps: { tracker: RunTracker; keepData: boolean; checkpoint: (current?: CellResult) => void },
   out: { measured: CellResult[]; results: ExperimentResults },
@@ -165,8 +58,7 @@ const runCells = async (
       continue;
     }
     try {
-      // Idempotent: restarts a server that died in an earlier cell, from its data, into the budget.
-      await startInfraIfNeeded(run, plan.jvmProcessors);
+      await system.beforeCell(plan);
     } catch (error) {
       out.measured.push(
         skippedCell(
@@ -179,12 +71,7 @@ const runCells = async (
     }
     const outcome = await runCell(plan, {
       config: run.config,
-      sut: run.sut,
-      ...(run.budget ? { budget: run.budget } : {}),
-      mongo: run.mongo as MongoClient,
-      kafka: run.kafka as Kafka,
-      admin: run.admin as Admin,
-      logDirs: kafkaLogDirs(run.sut.ctx),
+      system: system.cells,
       progress: run.progress,
       tracker: deps.tracker,
       seeds,
@@ -204,37 +91,6 @@ const runCells = async (
     run.notes.push(...outcome.notes);
     deps.checkpoint();
   }
-};
-
-const startInfraIfNeeded = async (run: Running, processors: number): Promise<void> => {
-  if (run.sut.runningProcessors !== processors || run.sut.recordedServers().length < 3)
-    await startInfra(run, processors);
-};
-
-/** Stops the fleet, the run's infrastructure and the budget, whatever happened before. */
-const tearDown = async (
-  run: Running | undefined,
-  budget: CpuBudget | undefined,
-  env: EnvScope,
-  keepData: boolean,
-  notes: string[],
-) => {
-  if (run) {
-    await endFleet(run.sut.ctx).catch((error: unknown) =>
-      notes.push(`fleet down at the end failed: ${shortReason(error)}`),
-    );
-    await run.admin?.disconnect().catch(() => undefined);
-    await run.mongo?.close().catch(() => undefined);
-    await run.sut
-      .dispose({ keepData })
-      .catch((error: unknown) =>
-        notes.push(`stopping the run's infrastructure failed: ${shortReason(error)}`),
-      );
-  }
-  await budget
-    ?.remove()
-    .catch((error: unknown) => notes.push(`removing the CPU budget failed: ${shortReason(error)}`));
-  env.restore();
 };
 
 /**
@@ -284,66 +140,44 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Expe
   };
   const env = new EnvScope();
   env.set(fleetIdentityEnv());
-  let budget: CpuBudget | undefined;
-  let harness: CpuBudget | undefined;
-  let run: Running | undefined;
+  const run: RunContext = { config, progress, signal, notes, tag };
+  let system: RunSystem | undefined;
   let fatal: string | undefined;
   try {
     progress.phase(
-      `experiment "${config.name}": ${cells.length} cell(s) (${config.architectures.join(', ')} × k = ${config.k.join(', ')} × ${config.workloads.map((workload) => workload.name).join(', ')} × ${config.repetitions} repetition(s), order seed ${orderSeed}), at most ~${formatDuration(estimateRunSeconds(config))}; report in ${displayPath(dir)}`,
+      `experiment "${config.name}": ${cells.length} cell(s) (${config.architectures.join(', ')} × k = ${config.k.join(', ')} × ${config.workloads.map((workload) => workload.name).join(', ')} × ${config.repetitions} repetition(s), order seed ${orderSeed}), about ${formatDuration(estimateRunSeconds(config))}; report in ${displayPath(dir)}`,
     );
-    for (const swept of sweepStaleBudgets(support))
-      notes.push(
-        `Removed the CPU budget ${swept.name} of a run that had died (pid ${swept.ownerPid}) and stopped ${swept.stopped.length} process(es) left in it.`,
-      );
-    for (const swept of await sweepStaleRuns(baseCtx))
-      notes.push(`Removed the leftovers of a run that had died: .local/experiment/${swept}.`);
-    budget = support.ok
-      ? CpuBudget.create(support, { label: `exp-${tag}`, periodUs: config.budget.periodMs * 1000 })
-      : undefined;
-    if (budget)
-      cfsQuotaUs(Math.min(...config.scale.map((point) => point.budgetCores)), budget.periodUs);
-    budget?.setPriority(PRIORITY);
-    harness = support.ok
-      ? CpuBudget.create(support, {
-          label: `exp-${tag}-harness`,
-          periodUs: config.budget.periodMs * 1000,
-        })
-      : undefined;
-    harness?.setPriority(PRIORITY);
-    harness?.adopt(process.pid, false);
-    out.results = { ...out.results, budget: budgetInfo(support, config) };
-    if (!support.ok)
-      notes.push(
-        `No CPU budget could be set (${support.reason}): the load axis ran with the system under test unconfined.`,
-      );
-    const sut = new SutInfra(
-      baseCtx,
-      tag,
-      await chooseSutPorts(Number(process.env['QF_EXPERIMENT_PORT_BASE'] ?? 39_000)),
-    );
-    run = { config, progress, signal, notes, sut, ...(budget ? { budget } : {}), starts: [] };
     notes.push(
       `Load average of the machine when the run started: ${os
         .loadavg()
         .map((value) => value.toFixed(2))
         .join(' / ')} (1 / 5 / 15 min).`,
     );
-    await startInfra(run, cells[0]?.jvmProcessors ?? 1);
-    out.results = {
-      ...out.results,
-      backends: await backendInfo(sut.ctx, (run.mongo as MongoClient).db('admin')),
-    };
+    system =
+      config.fleet.mode === 'remote'
+        ? await RemoteRun.create(run, config.fleet)
+        : await LocalRun.create(run, support, baseCtx);
+    const first = cells[0];
+    if (first) await system.beforeCell(first);
+    out.results = { ...out.results, ...(await system.describe()) };
     checkpoint();
-    await runCells(run, cells, { tracker, keepData: options.keepData ?? false, checkpoint }, out);
+    await runCells(
+      run,
+      system,
+      cells,
+      { tracker, keepData: options.keepData ?? false, checkpoint },
+      out,
+    );
   } catch (error) {
     fatal = shortReason(error);
     progress.line(`the run failed: ${fatal}`);
   } finally {
-    if (run)
-      out.results = { ...out.results, sut: { ports: { ...run.sut.ports }, starts: run.starts } };
-    await tearDown(run, budget, env, options.keepData ?? false, notes);
-    harness?.removeSync();
+    if (system) {
+      const described = await system.describe().catch(() => ({}));
+      out.results = { ...out.results, ...described };
+      await system.dispose(options.keepData ?? false, notes);
+    }
+    env.restore();
   }
   for (const plan of cells.slice(out.measured.length))
     out.measured.push(

@@ -31,6 +31,12 @@ export const preflight = (
   const shown = displayPath(configFile);
   const problems = fleetConfigProblems(config, fleetCatalog);
   if (problems.length > 0) throw new ConfigFileError(shown, problems);
+  // A remote fleet gets its resources from its scale command (replicas with requests = limits).
+  if (config.fleet.mode === 'remote')
+    return {
+      ok: false,
+      reason: 'a remote fleet: its CPU per k is set by fleet.scaleCommand, not by a budget here',
+    };
   const external = EXTERNAL_VARS.filter((name) => env[name]);
   if (external.length > 0)
     throw new ExperimentRefused(

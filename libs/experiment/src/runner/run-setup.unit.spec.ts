@@ -53,6 +53,23 @@ describe('preflight', () => {
   });
 });
 
+describe('preflight of a remote fleet', () => {
+  it("needs no budget here and accepts the fleet's own Kafka address", () => {
+    const config = syntheticConfig({
+      k: [1, 2],
+      fleet: {
+        mode: 'remote',
+        es: { commands: ['http://gw:3000'], reads: ['http://query:3001'] },
+        crud: { commands: ['http://crud:3100'], reads: ['http://crud:3100'] },
+        scaleCommand: 'kubectl scale deploy -l qf-arch={arch} --replicas={replicas}',
+      },
+    });
+    expect(
+      preflight(config, 'experiments/k8s.yaml', 2, unsupported, { KAFKA_BROKERS: 'kafka:9092' }).ok,
+    ).toBe(false);
+  });
+});
+
 describe('fleetIdentityEnv', () => {
   it('gives the experiment its own fleet unless one is named', () => {
     expect(fleetIdentityEnv({})).toEqual({

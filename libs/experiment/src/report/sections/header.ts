@@ -7,6 +7,8 @@ import type { Block } from '../report-document';
 export const sharedMachineStatement = (results: ExperimentResults): string => {
   const machine = `ONE shared machine with ${results.machine.cores} cores (${results.machine.cpuModel}, ${fmtBytes(results.machine.memoryBytes)} RAM)`;
   const budget = results.budget;
+  if (results.config.fleet.mode === 'remote')
+    return `The system under test is a remote fleet the harness did not start; the load generator ran on ${machine}. k was set by the fleet's scale command and priced as k × ${results.config.budget.unitCores} provisioned cores; its CPU came from ${'cpu' in results.config.fleet && results.config.fleet.cpu ? ('prometheus' in results.config.fleet.cpu ? 'Prometheus' : "the services' /metrics") : 'nowhere (not configured: on-use costs are missing)'}.`;
   if (budget?.applied)
     return (
       `All figures come from ${machine}. The whole system under test (${budget.members.join(', ')}) ran inside a CPU budget of k × ${budget.unitCores} cores ` +
