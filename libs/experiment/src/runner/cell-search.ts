@@ -90,7 +90,7 @@ export const searchCell = async (ctx: SearchContext): Promise<SearchOutcome> => 
   const { plan, config, signal } = ctx;
   const seed =
     plan.offeredRate === undefined
-      ? ctx.seeds.seedFor(plan.arch, plan.workload.name, plan.k)
+      ? ctx.seeds.seedFor(plan.arch, plan.workload.name, plan.k, plan.budgetCores)
       : undefined;
   const search = plan.offeredRate === undefined ? new RateSearch(config.search, seed) : undefined;
   if (seed) ctx.progress.line(`${ctx.where}: search starts at ${seed.rate} req/s (${seed.source})`);
@@ -128,6 +128,7 @@ export const searchCell = async (ctx: SearchContext): Promise<SearchOutcome> => 
       arch: plan.arch,
       workload: plan.workload.name,
       k: plan.k,
+      cores: plan.budgetCores,
       repetition: plan.repetition,
       rate: state.low,
     });

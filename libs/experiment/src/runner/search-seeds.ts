@@ -5,6 +5,8 @@ interface Found {
   readonly arch: Architecture;
   readonly workload: string;
   readonly k: number;
+  /** Cores the system had (the load axis keeps them fixed across k). */
+  readonly cores: number;
   readonly repetition: number;
   /** Highest offered rate that held the SLO. */
   readonly rate: number;
@@ -13,8 +15,9 @@ interface Found {
 /**
  * Where each cell's rate search starts. The λ already found for the same cell (an earlier
  * repetition) is the best guess; else the λ of the same architecture and workload at the
- * nearest k, scaled by the ratio of the budgets (linear scaling: a guess the search corrects
- * in a few doubling moves); else nothing, and the search grows from search.startRate.
+ * nearest budget, scaled by the ratio of the budgets' cores (linear scaling: a guess the
+ * search corrects in a few doubling moves); else nothing, and the search grows from
+ * search.startRate.
  */
 export class SearchSeeds {
   private readonly found: Found[] = [];
@@ -23,18 +26,18 @@ export class SearchSeeds {
     this.found.push(entry);
   }
 
-  seedFor(arch: Architecture, workload: string, k: number): SearchSeed | undefined {
+  seedFor(arch: Architecture, workload: string, k: number, cores: number): SearchSeed | undefined {
     const same = this.found.filter((entry) => entry.arch === arch && entry.workload === workload);
     const sameK = same.filter((entry) => entry.k === k);
     const last = sameK[sameK.length - 1];
     if (last) return { rate: last.rate, source: `λ of repetition ${last.repetition}` };
     const nearest = [...same].sort(
-      (a, b) => Math.abs(Math.log(a.k / k)) - Math.abs(Math.log(b.k / k)),
+      (a, b) => Math.abs(Math.log(a.cores / cores)) - Math.abs(Math.log(b.cores / cores)),
     )[0];
     if (!nearest) return undefined;
     return {
-      rate: Math.max(1, Math.round((nearest.rate * k) / nearest.k)),
-      source: `λ at k=${nearest.k} (repetition ${nearest.repetition}) × ${k}/${nearest.k}`,
+      rate: Math.max(1, Math.round((nearest.rate * cores) / nearest.cores)),
+      source: `λ at k=${nearest.k} (repetition ${nearest.repetition}) × ${cores}/${nearest.cores} cores`,
     };
   }
 }

@@ -3,25 +3,31 @@ import { SearchSeeds } from './search-seeds';
 
 describe('SearchSeeds', () => {
   it('has nothing for the first search of an architecture', () => {
-    expect(new SearchSeeds().seedFor('es', 'mixed', 1)).toBeUndefined();
+    expect(new SearchSeeds().seedFor('es', 'mixed', 1, 0.4)).toBeUndefined();
   });
 
   it("starts a repetition at the λ its cell found last, else at another k's λ scaled by the budgets", () => {
     const seeds = new SearchSeeds();
-    seeds.record({ arch: 'es', workload: 'mixed', k: 2, repetition: 1, rate: 80 });
-    expect(seeds.seedFor('es', 'mixed', 1)).toEqual({
+    seeds.record({ arch: 'es', workload: 'mixed', k: 2, cores: 0.8, repetition: 1, rate: 80 });
+    expect(seeds.seedFor('es', 'mixed', 1, 0.4)).toEqual({
       rate: 40,
-      source: 'λ at k=2 (repetition 1) × 1/2',
+      source: 'λ at k=2 (repetition 1) × 0.4/0.8 cores',
     });
-    expect(seeds.seedFor('es', 'mixed', 4)).toEqual({
+    expect(seeds.seedFor('es', 'mixed', 4, 1.6)).toEqual({
       rate: 160,
-      source: 'λ at k=2 (repetition 1) × 4/2',
+      source: 'λ at k=2 (repetition 1) × 1.6/0.8 cores',
     });
-    seeds.record({ arch: 'es', workload: 'mixed', k: 1, repetition: 1, rate: 37 });
-    seeds.record({ arch: 'es', workload: 'mixed', k: 1, repetition: 2, rate: 35 });
-    expect(seeds.seedFor('es', 'mixed', 1)).toEqual({ rate: 35, source: 'λ of repetition 2' });
-    expect(seeds.seedFor('crud', 'mixed', 1)).toBeUndefined();
-    expect(seeds.seedFor('es', 'hot-key', 1)).toBeUndefined();
+    seeds.record({ arch: 'es', workload: 'mixed', k: 1, cores: 0.4, repetition: 1, rate: 37 });
+    seeds.record({ arch: 'es', workload: 'mixed', k: 1, cores: 0.4, repetition: 2, rate: 35 });
+    expect(seeds.seedFor('es', 'mixed', 1, 0.4)).toEqual({ rate: 35, source: 'λ of repetition 2' });
+    expect(seeds.seedFor('crud', 'mixed', 1, 0.4)).toBeUndefined();
+    expect(seeds.seedFor('es', 'hot-key', 1, 0.4)).toBeUndefined();
+  });
+
+  it('keeps the rate on the load axis, where every k has the same cores', () => {
+    const seeds = new SearchSeeds();
+    seeds.record({ arch: 'crud', workload: 'w', k: 1, cores: 0.4, repetition: 1, rate: 50 });
+    expect(seeds.seedFor('crud', 'w', 2, 0.4)?.rate).toBe(50);
   });
 });
 

@@ -118,7 +118,10 @@ export const syntheticResults = (options: SyntheticOptions = {}): ExperimentResu
     let search: RateSearch | undefined;
     if (plan.offeredRate !== undefined) measure(plan.offeredRate);
     else {
-      search = new RateSearch(config.search, seeds.seedFor(plan.arch, plan.workload.name, plan.k));
+      search = new RateSearch(
+        config.search,
+        seeds.seedFor(plan.arch, plan.workload.name, plan.k, plan.budgetCores),
+      );
       for (let rate = search.next(); rate !== undefined; rate = search.next())
         search.record(rate, measure(rate).withinSlo);
       const low = search.state().low;
@@ -127,6 +130,7 @@ export const syntheticResults = (options: SyntheticOptions = {}): ExperimentResu
           arch: plan.arch,
           workload: plan.workload.name,
           k: plan.k,
+          cores: plan.budgetCores,
           repetition: plan.repetition,
           rate: low,
         });
