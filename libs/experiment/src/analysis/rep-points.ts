@@ -52,14 +52,17 @@ const thesisFigures = (
   crudReference: number,
 ) => {
   const { config } = results;
-  const systemCpu = step.processes
-    .filter((process) => process.role !== 'loadgen')
+  // The thesis measured its application server's CPU, not the database's or the broker's.
+  const appCpu = step.processes
+    .filter((process) => process.role === 'service')
     .reduce((sum, process) => sum + process.cpuSeconds, 0);
+  const cores = cell.budgetCores ?? results.machine.cores;
   const own = diskBytes(step);
   const inputs: ThesisCostInputs = {
-    cpu: systemCpu / (step.durationSeconds * Math.max(1, results.machine.cores)),
+    cpu: appCpu / (step.durationSeconds * Math.max(0.1, cores)),
     storageRatio: cell.arch === 'crud' || crudReference <= 0 || own <= 0 ? 1 : own / crudReference,
-    threads: step.saturation?.inFlightPeak ?? 0,
+    // Tomcat's pool caps busy threads at its size: the term saturates there.
+    threads: Math.min(step.saturation?.inFlightPeak ?? 0, config.metric.thesis.threadLimit),
     dbConnections: step.saturation?.dbConnectionsPeak ?? 0,
     readVisibleRate: readVisibleRate(consistencyOf(cell), config.slo.latencyMs),
   };

@@ -83,6 +83,16 @@ export const experimentConfigSchema = z
     offeredRates: rateTableSchema.optional(),
     /** Load axis alternative: offered rate = baseRate x k. */
     baseRate: positiveNumber('requests/s > 0').optional(),
+    /**
+     * Load axis alternative: offered rate = this share of the architecture's λ, searched in the
+     * same cell first, so both architectures are compared at equal fractions of their capacity.
+     */
+    loadFractions: byK(
+      z
+        .number({ invalid_type_error: 'expected a share of λ > 0 and <= 1.5' })
+        .gt(0, 'expected a share of λ > 0 and <= 1.5')
+        .max(1.5, 'expected a share of λ > 0 and <= 1.5'),
+    ).optional(),
     /** How the CRUD side writes its audit event: in the document's outbox, or published after the write (the baseline). */
     crudAudit: oneOf(['outbox', 'dual-write'] as const).default('outbox'),
     /** Partitions of every write-path topic: the same at every k. */
@@ -126,14 +136,21 @@ export const experimentConfigSchema = z
       }
     });
     if (config.axis === 'load') {
-      if (!config.offeredRates && config.baseRate === undefined) {
+      if (!config.offeredRates && config.baseRate === undefined && !config.loadFractions) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: ['offeredRates'],
-          message: 'the load axis needs offeredRates (k -> requests/s) or baseRate',
+          message:
+            'the load axis needs offeredRates (k -> requests/s), baseRate or loadFractions (k -> share of λ)',
         });
       }
       for (const k of config.k) {
+        if (config.loadFractions && config.loadFractions[String(k)] === undefined)
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['loadFractions'],
+            message: `expected a share of λ for k = ${k} (one per k)`,
+          });
         if (
           config.offeredRates &&
           config.offeredRates[String(k)] === undefined &&
@@ -147,10 +164,16 @@ export const experimentConfigSchema = z
         }
       }
     } else {
-      if (config.offeredRates || config.baseRate !== undefined) {
+      if (config.offeredRates || config.baseRate !== undefined || config.loadFractions) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
-          path: [config.offeredRates ? 'offeredRates' : 'baseRate'],
+          path: [
+            config.offeredRates
+              ? 'offeredRates'
+              : config.loadFractions
+                ? 'loadFractions'
+                : 'baseRate',
+          ],
           message:
             'only allowed with axis: load (the resources axis searches for the rate at each k)',
         });
@@ -229,6 +252,8 @@ export interface ScalePoint {
   readonly replicas: Readonly<Record<Architecture, Readonly<Record<string, number>>>>;
   /** Load axis only: the fixed offered rate at this k (requests/s). */
   readonly offeredRate?: number;
+  /** Load axis with loadFractions: the share of the architecture's λ offered at this k. */
+  readonly loadFraction?: number;
 }
 
 /** A validated experiment configuration with every default filled in. */

@@ -56,11 +56,13 @@ describe('shipped experiment configs', () => {
     expect(estimateRunSeconds(quick)).toBeLessThanOrEqual(15 * 60);
   });
 
-  it('the thesis config offers 500 then 1000 req/s at fixed replicas with the thesis variant', () => {
+  it("the thesis config offers equal fractions of each side's λ at a fixed system with the thesis variant", () => {
     const thesis = loadExperimentConfig(path.join(experimentsDir, 'thesis-load-axis.yaml'));
     expect(thesis.axis).toBe('load');
     expect(thesis.metric.variant).toBe('thesis');
-    expect(thesis.scale.map((point) => point.offeredRate)).toEqual([500, 1000]);
+    expect(thesis.scale.map((point) => point.loadFraction)).toEqual([0.4, 0.8]);
+    expect(thesis.scale.map((point) => point.budgetCores)).toEqual([1.2, 1.2]);
+    expect(thesis.workloads.map((workload) => workload.name)).toEqual(['create', 'update', 'read']);
     expect(
       thesis.scale.every((point) =>
         Object.values(point.replicas.es).every((replicas) => replicas === 1),
@@ -151,7 +153,7 @@ describe('parseExperimentConfig', () => {
 
   it('requires a rate per k on the load axis and forbids rates on the resources axis', () => {
     expect(problemsOf(minimal().replace('axis: resources', 'axis: load')).join('\n')).toContain(
-      'offeredRates: the load axis needs offeredRates (k -> requests/s) or baseRate',
+      'offeredRates: the load axis needs offeredRates (k -> requests/s), baseRate or loadFractions (k -> share of λ)',
     );
     expect(
       problemsOf(

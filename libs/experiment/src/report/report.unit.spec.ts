@@ -145,6 +145,33 @@ describe('report blocks', () => {
     expect(text).toContain('thesis variant (lukas-karsch/thesis)');
   });
 
+  it("sets our ψ per scenario, at equal fractions of λ, beside the thesis's", () => {
+    const thesis = syntheticResults({
+      config: {
+        axis: 'load',
+        k: [1, 2],
+        loadFractions: { '1': 0.4, '2': 0.8 },
+        repetitions: 2,
+        metric: { variant: 'thesis' },
+        workloads: [
+          { name: 'create', operations: { register: 1 }, players: 10 },
+          { name: 'read', operations: { 'get-player': 1 }, players: 10 },
+        ],
+      },
+      withFailure: false,
+    });
+    const text = renderMarkdown(buildReportBlocks(thesis, analyze(thesis), []));
+    expect(text).toContain(
+      '| scenario | k1 → k2 | ψ CRUD (thesis) | ψ ES (thesis) | the thesis, same kind of test |',
+    );
+    expect(text).toMatch(
+      /\| create \| 1 → 2 \(0\.4 → 0\.8 × λ\) \| [\d.]+ \[[\d.]+, [\d.]+\] \| [\d.]+ \[[\d.]+, [\d.]+\] \| L1 create lecture \(simple\) 200→500/,
+    );
+    const cell = thesis.cells.find((candidate) => candidate.k === 2)!;
+    const chosen = cell.steps[cell.chosenStep!]!;
+    expect(chosen.offeredRate).toBe(Math.round(0.8 * cell.search!.low!));
+  });
+
   it('reports an interrupted run as such', () => {
     const interrupted = {
       ...results,

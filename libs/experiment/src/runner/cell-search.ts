@@ -92,6 +92,7 @@ export const searchCell = async (ctx: SearchContext): Promise<SearchOutcome> => 
     plan.offeredRate === undefined
       ? ctx.seeds.seedFor(plan.arch, plan.workload.name, plan.k, plan.budgetCores)
       : undefined;
+  // The load axis with loadFractions searches λ too (then offers its share, below).
   const search = plan.offeredRate === undefined ? new RateSearch(config.search, seed) : undefined;
   if (seed) ctx.progress.line(`${ctx.where}: search starts at ${seed.rate} req/s (${seed.source})`);
   let rate = plan.offeredRate ?? search?.next();
@@ -118,11 +119,31 @@ export const searchCell = async (ctx: SearchContext): Promise<SearchOutcome> => 
     ctx.onStep();
     ctx.tracker.stepDone((performance.now() - stepStarted) / 1000);
   }
-  ctx.tracker.searchDone();
-  const chosenStep = search
+  const state = search?.state();
+  let chosenStep = search
     ? bestPassingStep(ctx.steps)
     : ctx.steps.find((step) => step.status === 'ok' && !step.superseded)?.index;
-  const state = search?.state();
+  // Equal fractions of capacity (load axis): the share of the λ just found is the cell's step.
+  if (
+    plan.loadFraction !== undefined &&
+    state?.low !== undefined &&
+    failure === undefined &&
+    !signal.aborted
+  ) {
+    const fractionRate = Math.max(1, Math.round(plan.loadFraction * state.low));
+    ctx.progress.line(`${ctx.where}: offering ${plan.loadFraction} × λ = ${fractionRate} req/s`);
+    const measured = await measureClean(ctx, fractionRate, {
+      number: decided + 1,
+      max: maxStepsPerCell(config),
+    });
+    reruns += measured.reruns;
+    if (measured.step.status === 'failed')
+      failure = signal.aborted ? undefined : measured.step.reason;
+    else await coolAfter(ctx, measured.step.index);
+    chosenStep = measured.step.status === 'ok' ? measured.step.index : undefined;
+    ctx.onStep();
+  }
+  ctx.tracker.searchDone();
   if (state?.low !== undefined)
     ctx.seeds.record({
       arch: plan.arch,

@@ -22,6 +22,8 @@ export interface CellPlan {
   readonly jvmProcessors: number;
   /** Load axis: the fixed offered rate; resources axis: undefined (the rate is searched). */
   readonly offeredRate?: number;
+  /** Load axis with loadFractions: λ is searched, then this share of it offered. */
+  readonly loadFraction?: number;
   /** QF_TOPIC_PREFIX of the cell's fleet: its own topics, created with the config's partitions. */
   readonly topicPrefix: string;
   /** QF_MONGO_DB of the cell's fleet. */
@@ -75,6 +77,7 @@ const roundOf = (config: ExperimentConfig, tag: string, repetition: number): Unp
         budgetCores: point.budgetCores,
         jvmProcessors: point.jvmProcessors,
         ...(point.offeredRate === undefined ? {} : { offeredRate: point.offeredRate }),
+        ...(point.loadFraction === undefined ? {} : { loadFraction: point.loadFraction }),
         ...cellNamespace(tag, arch, point.k, workload.name, repetition),
       })),
     ),
@@ -109,6 +112,10 @@ export const planCells = (config: ExperimentConfig, tag: string, seed: number): 
 export const orderSeedOf = (config: ExperimentConfig, startedAt: Date): number =>
   config.orderSeed ?? Math.floor(startedAt.getTime() / 1000) % 2_147_483_647;
 
-/** Steps a cell can take at most: one on the load axis, search.maxSteps on the resources axis. */
+/** Steps a cell can take at most: one on the load axis (a search and one more with loadFractions), search.maxSteps on the resources axis. */
 export const maxStepsPerCell = (config: ExperimentConfig): number =>
-  config.axis === 'load' ? 1 : config.search.maxSteps;
+  config.axis === 'load'
+    ? config.loadFractions
+      ? config.search.maxSteps + 1
+      : 1
+    : config.search.maxSteps;

@@ -136,9 +136,14 @@ export const syntheticResults = (options: SyntheticOptions = {}): ExperimentResu
         });
     }
     const state = search?.state();
-    const passing = steps
-      .filter((step) => step.withinSlo)
-      .sort((a, b) => b.offeredRate - a.offeredRate)[0];
+    // The load axis with loadFractions offers a share of the λ just found, as the runner does.
+    const fractionStep =
+      plan.loadFraction !== undefined && state?.low !== undefined
+        ? measure(Math.max(1, Math.round(plan.loadFraction * state.low)))
+        : undefined;
+    const passing =
+      fractionStep ??
+      steps.filter((step) => step.withinSlo).sort((a, b) => b.offeredRate - a.offeredRate)[0];
     return {
       arch: plan.arch,
       workload: plan.workload.name,

@@ -69,7 +69,7 @@ export const methodBlocks = (results: ExperimentResults, analysis: Analysis): Bl
         .map(([name, weight]) => `${name} ${weight}`)
         .join(
           ', ',
-        )}. The mapping of Spring/Tomcat/Hikari quantities onto this Node fleet (threads → requests in flight, DB connections → driver connections in use) is ours.`,
+        )}. The mapping onto this Node fleet is ours: CPU = the services' CPU-seconds (the application, not the database or the broker) / (window × the budget's cores); threads = requests in flight at the load generator, capped at the ${config.metric.thesis.threadLimit} of the thesis's Tomcat pool; DB connections are not measured here (the Mongo-wire server reports none), so that term is 0.`,
     });
   blocks.push(
     { kind: 'heading', level: 3, text: 'Prices' },
