@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   budgetSchema,
   costsSchema,
+  dataVolumeSchema,
   durationsSchema,
   measureSchema,
   metricSchema,
@@ -120,6 +121,8 @@ export const experimentConfigSchema = z
     /** Price file, relative to this config file. */
     prices: text('a path to a price file').default('../config/prices.yaml'),
     measure: measureSchema.default({}),
+    /** Replay time and rate against history size (ES), after the cells; absent: not measured. */
+    dataVolume: dataVolumeSchema.optional(),
     /** Largest k of the USL projection (beyond the measured k). */
     projectToK: wholeNumber(1, 1024).optional(),
   })

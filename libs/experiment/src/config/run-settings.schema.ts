@@ -174,3 +174,27 @@ export const statisticsSchema = z
       .default(0.05),
   })
   .strict();
+
+/**
+ * The data-volume curves (issue #13, item 5): after the cells, the ES event log is filled to
+ * each size and every view rebuilt from offset 0 with each projector count; replay time,
+ * events/s (next to one bare consumer's read rate) and bytes per event per size.
+ */
+export const dataVolumeSchema = z
+  .object({
+    /** History sizes, events (e.g. 10⁴, 10⁵, 10⁶). */
+    sizes: z
+      .array(wholeNumber(1000, 100_000_000), {
+        invalid_type_error: 'expected a list of event counts',
+      })
+      .min(1, 'expected at least one size'),
+    /** Projector replicas per rebuild. */
+    projectors: z
+      .array(wholeNumber(1, 16), { invalid_type_error: 'expected a list of replica counts' })
+      .min(1)
+      .default([1, 2, 4]),
+    /** Players whose histories make up the log. */
+    players: wholeNumber(1).default(2000),
+    partitions: wholeNumber(1, 1024).default(8),
+  })
+  .strict();

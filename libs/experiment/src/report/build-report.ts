@@ -4,6 +4,7 @@ import type { ChartSpec } from './charts';
 import type { Block } from './report-document';
 import { budgetBlocks } from './sections/budget-section';
 import { costBlocks } from './sections/costs';
+import { dataVolumeBlocks } from './sections/data-volume';
 import { endStateBlocks } from './sections/end-state';
 import { failureItems, headerBlocks } from './sections/header';
 import { methodBlocks } from './sections/method';
@@ -34,6 +35,7 @@ export const buildReportBlocks = (
     ...operationBlocks(results, analysis),
     ...uslBlocks(analysis, charts),
     ...endStateBlocks(results, charts),
+    ...dataVolumeBlocks(results, charts),
     ...traceBlocks(results),
     ...(failed.length > 0
       ? [

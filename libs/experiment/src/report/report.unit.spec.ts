@@ -172,6 +172,30 @@ describe('report blocks', () => {
     expect(chosen.offeredRate).toBe(Math.round(0.8 * cell.search!.low!));
   });
 
+  it('shows the data-volume curves when the run measured them', async () => {
+    const withVolume = {
+      ...results,
+      dataVolume: [10_000, 100_000].map((events) => ({
+        events,
+        bytesPerEvent: 180,
+        fillSeconds: events / 50_000,
+        ceilingEventsPerSecond: 90_000,
+        rebuilds: [1, 2].map((projectors) => ({
+          projectors,
+          seconds: events / (12_000 * projectors),
+          eventsPerSecond: 12_000 * projectors,
+          status: 'dropped',
+        })),
+      })),
+    };
+    const charts = buildCharts(withVolume, analyze(withVolume));
+    const text = renderMarkdown(buildReportBlocks(withVolume, analyze(withVolume), charts));
+    expect(text).toContain('## Data volume: replay against history size');
+    expect(text).toContain('| 100,000 | 180 | 90,000 | 8.33 s (12,000/s) | 4.17 s (24,000/s) |');
+    const svg = await renderSvg(charts.find((chart) => chart.id === 'data-volume')!.spec);
+    expect(svg).toContain('events in the log');
+  });
+
   it('reports an interrupted run as such', () => {
     const interrupted = {
       ...results,

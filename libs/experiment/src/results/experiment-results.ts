@@ -216,6 +216,21 @@ export interface StoragePerChange {
   readonly bytesPerChange: number;
 }
 
+/** One history size of the data-volume curves: the log and each rebuild of every view. */
+export interface DataVolumePoint {
+  readonly events: number;
+  readonly bytesPerEvent: number;
+  readonly fillSeconds: number;
+  /** One bare kafkajs consumer reading the whole log: what a projector could at most reach. */
+  readonly ceilingEventsPerSecond: number;
+  readonly rebuilds: readonly {
+    readonly projectors: number;
+    readonly seconds: number;
+    readonly eventsPerSecond: number;
+    readonly status: string;
+  }[];
+}
+
 export interface HistoryLatency {
   readonly arch: Architecture;
   readonly query: 'history' | 'state-at-version' | 'state-at-time';
@@ -293,6 +308,8 @@ export interface ExperimentResults {
   readonly replay: readonly ReplayResult[];
   readonly storagePerChange: readonly StoragePerChange[];
   readonly history: readonly HistoryLatency[];
+  /** The data-volume curves, when the config asks for them. */
+  readonly dataVolume?: readonly DataVolumePoint[];
   /** Free-text notes the runner wants in the report (warnings, skipped parts). */
   readonly notes: readonly string[];
 }

@@ -207,5 +207,18 @@ export const resultsSchema = z.object({
       latencyMs: latency,
     }),
   ),
+  dataVolume: z
+    .array(
+      z.object({
+        events: count,
+        bytesPerEvent: num,
+        fillSeconds: num,
+        ceilingEventsPerSecond: num,
+        rebuilds: z.array(
+          z.object({ projectors: count, seconds: num, eventsPerSecond: num, status: z.string() }),
+        ),
+      }),
+    )
+    .optional(),
   notes: z.array(z.string()),
 });

@@ -11,6 +11,7 @@ import { collectMachineInfo } from '../results/machine-info';
 import { writeResults } from '../results/results-file';
 import { EnvScope } from '../sut/sut-environment';
 import { runCell } from './cell-runner';
+import { measureDataVolume } from './data-volume';
 import { formatDuration } from './eta';
 import { LocalRun, type RunContext, type RunSystem } from './local-run';
 import { ProgressReporter } from './progress';
@@ -168,6 +169,8 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Expe
       { tracker, keepData: options.keepData ?? false, checkpoint },
       out,
     );
+    const dataVolume = await measureDataVolume(config, system.cells, progress, signal, notes);
+    if (dataVolume.length > 0) out.results = { ...out.results, dataVolume };
   } catch (error) {
     fatal = shortReason(error);
     progress.line(`the run failed: ${fatal}`);

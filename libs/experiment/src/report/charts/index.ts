@@ -4,6 +4,7 @@ import { budgetChart } from './budget-chart';
 import type { ChartSpec } from './chart-style';
 import { consistencyChart } from './consistency-chart';
 import { costChart } from './cost-chart';
+import { dataVolumeChart } from './data-volume-chart';
 import { historyChart, replayChart, storageChart } from './end-state-charts';
 import { latencyThroughputChart } from './latency-chart';
 import { psiChart } from './psi-chart';
@@ -24,4 +25,5 @@ export const buildCharts = (results: ExperimentResults, analysis: Analysis): Cha
     replayChart(results),
     storageChart(results),
     historyChart(results),
+    dataVolumeChart(results),
   ].filter((chart): chart is ChartSpec => chart !== undefined);
