@@ -117,6 +117,138 @@ const startFleet = async (plan: CellPlan, deps: CellDeps, where: string) => {
   return deps.system.start(plan, deps.config);
 };
 
+/** What one cell accumulates while it runs (kept when it fails half-way). */
+interface CellState {
+  cell: Omit<CellResult, 'status' | 'steps'>;
+  readonly steps: StepResult[];
+  readonly notes: string[];
+  failure?: string;
+  endState?: EndState;
+  sampler?: ResourceSampler;
+  targets?: ReturnType<typeof frontTargets>;
+}
+
+const resultOf = (state: CellState): CellResult => ({
+  ...state.cell,
+  status: state.failure === undefined ? 'ok' : 'failed',
+  ...(state.failure === undefined ? {} : { reason: state.failure }),
+  steps: [...state.steps],
+});
+
+/** The fleet up and in the budget, players seeded, lag 0, the budget set, the idle CPU measured. */
+const prepareCell = async (plan: CellPlan, deps: CellDeps, where: string, state: CellState) => {
+  const { system, signal } = deps;
+  const { fleet, fleetStartSeconds, sampled } = await startFleet(plan, deps, where);
+  state.cell = { ...state.cell, fleetStartSeconds };
+  state.sampler = new ResourceSampler(sampled).start();
+  const targets = frontTargets(fleet);
+  state.targets = targets;
+  const groups = consumerGroupsOf(plan.arch, plan.topicPrefix);
+  deps.progress.phase(
+    `${where}: seeding ${plan.workload.players} players through ${fleet.urls.commands.length} front replica(s)`,
+  );
+  const driver = new ScenarioDriver(
+    scenarioOf(plan.workload),
+    targets.commands,
+    targets.reads,
+    seededRandom(42 + plan.index),
+  );
+  await waitForWritePath(targets.commands, signal);
+  await driver.registerPlayers(32);
+  if (plan.arch === 'es') await waitForSeedVisible(targets.reads, driver.players.slice(-20));
+  const seededAt = Date.now();
+  await coolDown({
+    ...(system.admin ? { admin: system.admin } : {}),
+    groups,
+    minSeconds: 1,
+    maxSeconds: 30,
+    signal,
+  });
+  system.beginMeasure(plan);
+  const idleCores = await groupCores(system.budget, 2000, signal);
+  if (idleCores !== undefined)
+    state.cell = { ...state.cell, idleCores: Math.round(idleCores * 1000) / 1000 };
+  const watched = sampled.filter((target) => target.role !== 'loadgen');
+  return { driver, targets, groups, watched, seededAt, idleCores, sampler: state.sampler };
+};
+
+/** The search, the time to consistency and, at an architecture's end state, the end-state figures. */
+const measureCell = async (
+  plan: CellPlan,
+  deps: CellDeps,
+  where: string,
+  state: CellState,
+  prepared: Awaited<ReturnType<typeof prepareCell>>,
+): Promise<void> => {
+  const { config, progress, signal, system } = deps;
+  const { driver, targets, groups, watched, seededAt, idleCores, sampler } = prepared;
+  const stepContext: StepContext = {
+    plan,
+    config,
+    where,
+    sampler,
+    watched,
+    driver,
+    system,
+    ...(system.budget ? { budget: system.budget } : {}),
+    inFlight: new InFlightCounter(),
+    ...(system.mongo ? { db: system.mongo.db(plan.database) } : {}),
+    logDirs: system.logDirs,
+    ...(system.admin ? { admin: system.admin } : {}),
+    groups,
+    progress,
+    signal,
+    notes: state.notes,
+  };
+  const searched = await searchCell({
+    ...stepContext,
+    tracker: deps.tracker,
+    seeds: deps.seeds,
+    ...(idleCores === undefined ? {} : { baselineCores: idleCores }),
+    steps: state.steps,
+    onStep: () => deps.onStep?.(resultOf(state)),
+  });
+  state.failure = searched.failure;
+  state.cell = {
+    ...state.cell,
+    ...(searched.summary ? { search: searched.summary } : {}),
+    ...(searched.chosenStep === undefined ? {} : { chosenStep: searched.chosenStep }),
+  };
+  const probeContext = {
+    plan,
+    config,
+    where,
+    commands: targets.commands,
+    reads: targets.reads,
+    driver,
+    watched,
+    progress,
+    signal,
+    notes: state.notes,
+  };
+  const rate = consistencyRate(config, state.steps, searched.chosenStep);
+  if (
+    state.failure === undefined &&
+    !signal.aborted &&
+    config.measure.consistencyProbes > 0 &&
+    rate !== undefined
+  ) {
+    const probed = await probeCellConsistency(probeContext, rate);
+    state.cell = { ...state.cell, consistency: probed.consistency };
+    state.failure = probed.failure;
+    if (probed.consistency.errors > 0)
+      state.notes.push(
+        `${where}: ${probed.consistency.errors} of ${config.measure.consistencyProbes} consistency probes could not write`,
+      );
+  }
+  deps.tracker.probeDone();
+  if (plan.endStateOfArch && state.failure === undefined && !signal.aborted) {
+    const endStarted = performance.now();
+    state.endState = await measureEndState({ ...probeContext, system, seededAt });
+    deps.tracker.endStateDone((performance.now() - endStarted) / 1000);
+  }
+};
+
 /**
  * One cell: a fresh fleet with the cell's replicas, moved into the CPU budget; seeded players;
  * the idle baseline; the rate search (or the load axis's fixed rate) with a cool-down after
@@ -125,147 +257,43 @@ const startFleet = async (plan: CellPlan, deps: CellDeps, where: string) => {
  * reason; what was measured before is kept.
  */
 export const runCell = async (plan: CellPlan, deps: CellDeps): Promise<CellOutcome> => {
-  const { config, progress, signal } = deps;
   const where = `${plan.arch} k=${plan.k} ${plan.workload.name} #${plan.repetition}`;
-  const steps: StepResult[] = [];
-  const notes: string[] = [];
   const cellStarted = performance.now();
-  let cell: Omit<CellResult, 'status' | 'steps'> = {
-    arch: plan.arch,
-    workload: plan.workload.name,
-    k: plan.k,
-    repetition: plan.repetition,
-    position: plan.index,
-    replicas: plan.replicas,
-    partitions: config.partitions,
-    ...(deps.system.budget
-      ? { budgetCores: plan.budgetCores, jvmProcessors: plan.jvmProcessors }
-      : {}),
-    ...(deps.system.kind === 'remote' ? { budgetCores: plan.budgetCores } : {}),
+  const state: CellState = {
+    cell: {
+      arch: plan.arch,
+      workload: plan.workload.name,
+      k: plan.k,
+      repetition: plan.repetition,
+      position: plan.index,
+      replicas: plan.replicas,
+      partitions: deps.config.partitions,
+      ...(deps.system.budget
+        ? { budgetCores: plan.budgetCores, jvmProcessors: plan.jvmProcessors }
+        : {}),
+      ...(deps.system.kind === 'remote' ? { budgetCores: plan.budgetCores } : {}),
+    },
+    steps: [],
+    notes: [],
   };
-  let failure: string | undefined;
-  let endState: EndState | undefined;
-  let sampler: ResourceSampler | undefined;
-  let targets: ReturnType<typeof frontTargets> | undefined;
-  const result = (): CellResult => ({
-    ...cell,
-    status: failure === undefined ? 'ok' : 'failed',
-    ...(failure === undefined ? {} : { reason: failure }),
-    steps: [...steps],
-  });
   deps.tracker.beginCell(plan.index);
   try {
-    const { fleet, fleetStartSeconds, sampled } = await startFleet(plan, deps, where);
-    cell = { ...cell, fleetStartSeconds };
-    sampler = new ResourceSampler(sampled).start();
-    const watched = sampled.filter((target) => target.role !== 'loadgen');
-    targets = frontTargets(fleet);
-    const groups = consumerGroupsOf(plan.arch, plan.topicPrefix);
-    progress.phase(
-      `${where}: seeding ${plan.workload.players} players through ${fleet.urls.commands.length} front replica(s)`,
-    );
-    const driver = new ScenarioDriver(
-      scenarioOf(plan.workload),
-      targets.commands,
-      targets.reads,
-      seededRandom(42 + plan.index),
-    );
-    await waitForWritePath(targets.commands, signal);
-    await driver.registerPlayers(32);
-    if (plan.arch === 'es') await waitForSeedVisible(targets.reads, driver.players.slice(-20));
-    const seededAt = Date.now();
-    const { system } = deps;
-    await coolDown({
-      ...(system.admin ? { admin: system.admin } : {}),
-      groups,
-      minSeconds: 1,
-      maxSeconds: 30,
-      signal,
-    });
-    system.beginMeasure(plan);
-    const idleCores = await groupCores(system.budget, 2000, signal);
-    if (idleCores !== undefined) cell = { ...cell, idleCores: Math.round(idleCores * 1000) / 1000 };
-
-    const stepContext: StepContext = {
-      plan,
-      config,
-      where,
-      sampler,
-      watched,
-      driver,
-      system,
-      ...(system.budget ? { budget: system.budget } : {}),
-      inFlight: new InFlightCounter(),
-      ...(system.mongo ? { db: system.mongo.db(plan.database) } : {}),
-      logDirs: system.logDirs,
-      ...(system.admin ? { admin: system.admin } : {}),
-      groups,
-      progress,
-      signal,
-      notes,
-    };
-    const searched = await searchCell({
-      ...stepContext,
-      tracker: deps.tracker,
-      seeds: deps.seeds,
-      ...(idleCores === undefined ? {} : { baselineCores: idleCores }),
-      steps,
-      onStep: () => deps.onStep?.(result()),
-    });
-    failure = searched.failure;
-    cell = {
-      ...cell,
-      ...(searched.summary ? { search: searched.summary } : {}),
-      ...(searched.chosenStep === undefined ? {} : { chosenStep: searched.chosenStep }),
-    };
-    const probeContext = {
-      plan,
-      config,
-      where,
-      commands: targets.commands,
-      reads: targets.reads,
-      driver,
-      watched,
-      progress,
-      signal,
-      notes,
-    };
-    const rate = consistencyRate(config, steps, searched.chosenStep);
-    if (
-      failure === undefined &&
-      !signal.aborted &&
-      config.measure.consistencyProbes > 0 &&
-      rate !== undefined
-    ) {
-      const probed = await probeCellConsistency(probeContext, rate);
-      cell = { ...cell, consistency: probed.consistency };
-      failure = probed.failure;
-      if (probed.consistency.errors > 0)
-        notes.push(
-          `${where}: ${probed.consistency.errors} of ${config.measure.consistencyProbes} consistency probes could not write`,
-        );
-    }
-    deps.tracker.probeDone();
-    if (plan.endStateOfArch && failure === undefined && !signal.aborted) {
-      const endStarted = performance.now();
-      endState = await measureEndState({ ...probeContext, system, seededAt });
-      deps.tracker.endStateDone((performance.now() - endStarted) / 1000);
-    }
+    await measureCell(plan, deps, where, state, await prepareCell(plan, deps, where, state));
   } catch (error) {
-    failure = shortReason(error);
-    progress.line(`${where}: FAILED: ${failure}`);
+    state.failure = shortReason(error);
+    deps.progress.line(`${where}: FAILED: ${state.failure}`);
   } finally {
-    await tearDownCell(plan, deps, where, notes, { sampler, targets });
+    await tearDownCell(plan, deps, where, state.notes, state);
   }
-  if (signal.aborted && failure === undefined)
-    failure = `${INTERRUPTED} after ${steps.length} step(s); the steps measured are kept`;
-  if (plan.endStateOfArch && failure !== undefined)
-    notes.push(
-      `${where}: replay, storage per change and history latency of ${plan.arch} were not measured: the architecture's last cell did not finish (${failure})`,
+  if (deps.signal.aborted && state.failure === undefined)
+    state.failure = `${INTERRUPTED} after ${state.steps.length} step(s); the steps measured are kept`;
+  if (plan.endStateOfArch && state.failure !== undefined)
+    state.notes.push(
+      `${where}: replay, storage per change and history latency of ${plan.arch} were not measured: the architecture's last cell did not finish (${state.failure})`,
     );
-  const measured = steps.reduce((sum, step) => sum + step.durationSeconds, 0);
+  const measured = state.steps.reduce((sum, step) => sum + step.durationSeconds, 0);
   deps.tracker.cellDone((performance.now() - cellStarted) / 1000 - measured);
-  return { cell: result(), notes, ...(endState ?? {}) };
+  return { cell: resultOf(state), notes: state.notes, ...(state.endState ?? {}) };
 };
 
 /** Stops sampling, the load generator's connections and the fleet; removes the cell's data. */

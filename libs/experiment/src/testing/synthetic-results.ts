@@ -14,7 +14,7 @@ import {
 import { resolveExperimentConfig } from '../config/load-experiment-config';
 import type { PriceBook } from '../config/price-file';
 import type { CellResult, ExperimentResults, StepResult } from '../results/experiment-results';
-import { planCells } from '../runner/run-plan';
+import { planCells, type CellPlan } from '../runner/run-plan';
 import { SearchSeeds } from '../runner/search-seeds';
 import { RateSearch } from '../search/rate-search';
 import { uslThroughput, type UslParams } from '../usl/usl-fit';
@@ -83,102 +83,120 @@ export const syntheticConfig = (overrides: Partial<ExperimentConfigInput> = {}):
     'experiments/synthetic.yaml',
   );
 
+interface SyntheticRun {
+  readonly config: ExperimentConfig;
+  readonly random: () => number;
+  readonly capacity: Record<Architecture, UslParams>;
+  readonly seeds: SearchSeeds;
+  /** Milliseconds since the epoch, advanced by every step. */
+  clock: number;
+}
+
+/** One cell as the runner would have measured it against the modelled capacity. */
+const syntheticCell = (run: SyntheticRun, plan: CellPlan): CellResult => {
+  const { config, random, capacity, seeds } = run;
+  const held = uslThroughput(capacity[plan.arch], plan.k) * (0.95 + random() * 0.1);
+  const steps: StepResult[] = [];
+  const measure = (rate: number) => {
+    run.clock += (config.durations.warmupSeconds + config.durations.stepSeconds + 3) * 1000;
+    const step = syntheticStep({
+      config,
+      arch: plan.arch,
+      k: plan.k,
+      index: steps.length,
+      offeredRate: rate,
+      capacity: held,
+      budgetCores: plan.budgetCores,
+      replicas: plan.replicas,
+      random,
+      startedAt: new Date(run.clock).toISOString(),
+    });
+    steps.push(step);
+    return step;
+  };
+  let search: RateSearch | undefined;
+  if (plan.offeredRate !== undefined) measure(plan.offeredRate);
+  else {
+    search = new RateSearch(
+      config.search,
+      seeds.seedFor(plan.arch, plan.workload.name, plan.k, plan.budgetCores),
+    );
+    for (let rate = search.next(); rate !== undefined; rate = search.next())
+      search.record(rate, measure(rate).withinSlo);
+    const low = search.state().low;
+    if (low !== undefined)
+      seeds.record({
+        arch: plan.arch,
+        workload: plan.workload.name,
+        k: plan.k,
+        cores: plan.budgetCores,
+        repetition: plan.repetition,
+        rate: low,
+      });
+  }
+  const state = search?.state();
+  // The load axis with loadFractions offers a share of the λ just found, as the runner does.
+  const fractionStep =
+    plan.loadFraction !== undefined && state?.low !== undefined
+      ? measure(Math.max(1, Math.round(plan.loadFraction * state.low)))
+      : undefined;
+  const passing =
+    fractionStep ??
+    steps.filter((step) => step.withinSlo).sort((a, b) => b.offeredRate - a.offeredRate)[0];
+  return {
+    arch: plan.arch,
+    workload: plan.workload.name,
+    k: plan.k,
+    repetition: plan.repetition,
+    position: plan.index,
+    budgetCores: plan.budgetCores,
+    jvmProcessors: plan.jvmProcessors,
+    replicas: { ...plan.replicas },
+    partitions: config.partitions,
+    status: 'ok' as const,
+    steps,
+    ...(passing ? { chosenStep: passing.index } : {}),
+    ...(state
+      ? {
+          search: {
+            ...(state.seed ? { seed: state.seed } : {}),
+            ...(state.low === undefined ? {} : { low: state.low }),
+            ...(state.high === undefined ? {} : { high: state.high }),
+            converged: state.converged,
+            ...(state.stopReason ? { stopReason: state.stopReason } : {}),
+            steps: state.stepsTaken,
+            reruns: 0,
+          },
+        }
+      : {}),
+    fleetStartSeconds: 6 + random() * 4,
+    idleCores: 0.1 + plan.k * 0.04,
+    consistency: {
+      offeredRate: 30,
+      summary: syntheticConsistency(plan.arch === 'es' ? 25 : 40, random),
+      errors: 0,
+    },
+  };
+};
+
 /** Builds a full, realistic-looking ExperimentResults with `synthetic: true`. */
 export const syntheticResults = (options: SyntheticOptions = {}): ExperimentResults => {
   const config = syntheticConfig(options.config);
-  const random = seededRandom(options.seed ?? 42);
-  const capacity: Record<Architecture, UslParams> = {
-    es: { lambda1: 60, sigma: 0.05, kappa: 0.01 },
-    crud: { lambda1: 90, sigma: 0.12, kappa: 0.02 },
-    ...options.capacity,
-  };
   const start = Date.parse('2025-01-01T12:00:00Z');
-  let clock = start;
-  const seeds = new SearchSeeds();
-  const cells: CellResult[] = planCells(config, 'synthetic', config.orderSeed ?? 7).map((plan) => {
-    const held = uslThroughput(capacity[plan.arch], plan.k) * (0.95 + random() * 0.1);
-    const steps: StepResult[] = [];
-    const measure = (rate: number) => {
-      clock += (config.durations.warmupSeconds + config.durations.stepSeconds + 3) * 1000;
-      const step = syntheticStep({
-        config,
-        arch: plan.arch,
-        k: plan.k,
-        index: steps.length,
-        offeredRate: rate,
-        capacity: held,
-        budgetCores: plan.budgetCores,
-        replicas: plan.replicas,
-        random,
-        startedAt: new Date(clock).toISOString(),
-      });
-      steps.push(step);
-      return step;
-    };
-    let search: RateSearch | undefined;
-    if (plan.offeredRate !== undefined) measure(plan.offeredRate);
-    else {
-      search = new RateSearch(
-        config.search,
-        seeds.seedFor(plan.arch, plan.workload.name, plan.k, plan.budgetCores),
-      );
-      for (let rate = search.next(); rate !== undefined; rate = search.next())
-        search.record(rate, measure(rate).withinSlo);
-      const low = search.state().low;
-      if (low !== undefined)
-        seeds.record({
-          arch: plan.arch,
-          workload: plan.workload.name,
-          k: plan.k,
-          cores: plan.budgetCores,
-          repetition: plan.repetition,
-          rate: low,
-        });
-    }
-    const state = search?.state();
-    // The load axis with loadFractions offers a share of the λ just found, as the runner does.
-    const fractionStep =
-      plan.loadFraction !== undefined && state?.low !== undefined
-        ? measure(Math.max(1, Math.round(plan.loadFraction * state.low)))
-        : undefined;
-    const passing =
-      fractionStep ??
-      steps.filter((step) => step.withinSlo).sort((a, b) => b.offeredRate - a.offeredRate)[0];
-    return {
-      arch: plan.arch,
-      workload: plan.workload.name,
-      k: plan.k,
-      repetition: plan.repetition,
-      position: plan.index,
-      budgetCores: plan.budgetCores,
-      jvmProcessors: plan.jvmProcessors,
-      replicas: { ...plan.replicas },
-      partitions: config.partitions,
-      status: 'ok' as const,
-      steps,
-      ...(passing ? { chosenStep: passing.index } : {}),
-      ...(state
-        ? {
-            search: {
-              ...(state.seed ? { seed: state.seed } : {}),
-              ...(state.low === undefined ? {} : { low: state.low }),
-              ...(state.high === undefined ? {} : { high: state.high }),
-              converged: state.converged,
-              ...(state.stopReason ? { stopReason: state.stopReason } : {}),
-              steps: state.stepsTaken,
-              reruns: 0,
-            },
-          }
-        : {}),
-      fleetStartSeconds: 6 + random() * 4,
-      idleCores: 0.1 + plan.k * 0.04,
-      consistency: {
-        offeredRate: 30,
-        summary: syntheticConsistency(plan.arch === 'es' ? 25 : 40, random),
-        errors: 0,
-      },
-    };
-  });
+  const run: SyntheticRun = {
+    config,
+    random: seededRandom(options.seed ?? 42),
+    capacity: {
+      es: { lambda1: 60, sigma: 0.05, kappa: 0.01 },
+      crud: { lambda1: 90, sigma: 0.12, kappa: 0.02 },
+      ...options.capacity,
+    },
+    seeds: new SearchSeeds(),
+    clock: start,
+  };
+  const cells = planCells(config, 'synthetic', config.orderSeed ?? 7).map((plan) =>
+    syntheticCell(run, plan),
+  );
   if (options.withFailure !== false && cells.length > 0) {
     const last = cells[cells.length - 1] as CellResult;
     const previous = last.steps[last.steps.length - 1] as StepResult;
@@ -195,7 +213,7 @@ export const syntheticResults = (options: SyntheticOptions = {}): ExperimentResu
     schemaVersion: 2,
     synthetic: true,
     startedAt: new Date(start).toISOString(),
-    finishedAt: new Date(clock + 60_000).toISOString(),
+    finishedAt: new Date(run.clock + 60_000).toISOString(),
     status: 'complete',
     configFile: 'experiments/synthetic.yaml',
     config,
