@@ -24,8 +24,6 @@ export {
   type BatcherTimers,
   type WindowBatcherOptions,
 } from './gateway/window-batcher';
-export { fixedPartitionAssigner } from './kafka/fixed-partition.assigner';
-export { readPartitionToEnd } from './kafka/read-partition';
 export {
   lookupCommand,
   recordCommand,
@@ -43,5 +41,4 @@ export {
 export { CommandProcessor } from './processor/command-processor';
 export { PartitionOwner, type PartitionOwnerContext } from './processor/partition-owner';
 export { PartitionWorker, type PartitionWorkerOptions } from './processor/partition-worker';
-export { cacheCoordinatorLookups, forgetCoordinators } from './kafka/coordinator-cache';
 export { ensureWritePathTopics, writePathTopicSpecs } from './topics/write-path.topics';

@@ -1,6 +1,27 @@
 export { createKafka } from './kafka-client';
 export { ensureTopics, TopicMismatchError, type TopicSpec } from './topics';
-export { appendTimeOf, consumerGroupLag, fleetConsumerLag, type ConsumerLagOptions, type PartitionLag } from './consumer-lag';
+export {
+  appendTimeOf,
+  consumerGroupLag,
+  fleetConsumerLag,
+  type ConsumerLagOptions,
+  type PartitionLag,
+} from './consumer-lag';
 export { startUntilJoined, type StartAttempt } from './start-until-joined';
 export { awaitTopicServing } from './topic-ready';
-export { loopTransactions, type TransactionLoopOptions, type TransactionLoopResult } from './transaction-loop';
+export {
+  loopTransactions,
+  type TransactionLoopOptions,
+  type TransactionLoopResult,
+} from './transaction-loop';
+export { readPartitionToEnd } from './read-partition';
+export {
+  KAFKAJS_VERSION,
+  cacheCoordinatorLookups,
+  encodeRecord,
+  fixedPartitionAssigner,
+  forgetCoordinators,
+  transactionalLogCreator,
+  useFastRecordEncoder,
+  type RecordFields,
+} from './kafkajs';

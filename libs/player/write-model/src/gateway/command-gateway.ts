@@ -19,11 +19,10 @@ import {
   type CommandResult,
 } from '@qf/contracts';
 import type { PlayerCommand } from '@qf/player-domain';
-import { createKafka } from '@qf/shared-kafka';
+import { createKafka, fixedPartitionAssigner, useFastRecordEncoder } from '@qf/shared-kafka';
 import { createLogger, type Logger } from '@qf/shared-observability';
 import type { GatewayConfig } from '../config/write-path.config';
-import { useFastRecordEncoder } from '../kafka/fast-record-encoder';
-import { fixedPartitionAssigner } from '../kafka/fixed-partition.assigner';
+
 import { ensureWritePathTopics } from '../topics/write-path.topics';
 import { gatewayMetrics as metrics } from '../write-path.metrics';
 import { PendingReplies } from './pending-replies';

@@ -1,11 +1,13 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { createKafka } from '@qf/shared-kafka';
+import {
+  cacheCoordinatorLookups,
+  createKafka,
+  transactionalLogCreator,
+  useFastRecordEncoder,
+} from '@qf/shared-kafka';
 import { createLogger, type Logger } from '@qf/shared-observability';
 import type { ProcessorConfig } from '../config/write-path.config';
 import type { InboundCommand } from '../decision/decide-batch';
-import { cacheCoordinatorLookups } from '../kafka/coordinator-cache';
-import { transactionalLogCreator } from '../kafka/expected-errors.log-creator';
-import { useFastRecordEncoder } from '../kafka/fast-record-encoder';
 import { ensureWritePathTopics } from '../topics/write-path.topics';
 import { processorMetrics as metrics } from '../write-path.metrics';
 import { PartitionOwner } from './partition-owner';

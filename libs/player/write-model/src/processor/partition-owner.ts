@@ -3,7 +3,7 @@ import { encodeCommandReply, encodeEvent, HEADERS, type TopicNames } from '@qf/c
 import type { Logger } from '@qf/shared-observability';
 import { decideBatch, type BatchDecision, type InboundCommand } from '../decision/decide-batch';
 import { decodeSnapshot, encodeSnapshot, type PlayerSnapshot } from '../ledger/player-snapshot';
-import { readPartitionToEnd } from '../kafka/read-partition';
+import { readPartitionToEnd } from '@qf/shared-kafka';
 import { processorMetrics as metrics } from '../write-path.metrics';
 
 /** What a partition owner needs to know about its surroundings. */

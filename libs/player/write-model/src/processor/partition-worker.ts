@@ -1,6 +1,6 @@
 import type { Logger } from '@qf/shared-observability';
 import type { InboundCommand } from '../decision/decide-batch';
-import { forgetCoordinators } from '../kafka/coordinator-cache';
+import { forgetCoordinators } from '@qf/shared-kafka';
 import { processorMetrics as metrics } from '../write-path.metrics';
 import type { PartitionOwner } from './partition-owner';
 

@@ -5,7 +5,7 @@ import { decodeEvent, topicNames, type TopicNames } from '@qf/contracts';
 import { freePort, startServiceProcess, type ServiceProcess } from '@qf/local-infra';
 import type { PlayerEvent } from '@qf/player-domain';
 import { createKafka } from '@qf/shared-kafka';
-import { readPartitionToEnd } from '../kafka/read-partition';
+import { readPartitionToEnd } from '@qf/shared-kafka';
 
 /** A gateway and processors started as child processes on topics of their own. */
 export interface WritePath {

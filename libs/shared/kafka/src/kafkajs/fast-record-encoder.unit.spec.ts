@@ -1,10 +1,6 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- compares with kafkajs' own encoder */
 import fc from 'fast-check';
-import {
-  encodeRecord,
-  useFastRecordEncoder,
-  type RecordFields,
-} from '../kafka/fast-record-encoder';
+import { encodeRecord, useFastRecordEncoder, type RecordFields } from './fast-record-encoder';
 
 const kafkajsRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as (
   fields: RecordFields,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
-import { fixedPartitionAssigner } from './fixed-partition.assigner';
+import { fixedPartitionAssigner } from './kafkajs/fixed-partition.assigner';
 
 /**
  * Reads one partition from its beginning up to the offset its last committed record ends

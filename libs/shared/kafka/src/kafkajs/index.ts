@@ -1,0 +1,12 @@
+/**
+ * Everything Quest Fleet changes in or adds to kafkajs' private modules, in one place.
+ * These patches reach into `kafkajs/src/...`, which has no stability promise, so kafkajs
+ * is pinned to one exact version (KAFKAJS_VERSION) and `kafkajs-version.unit.spec.ts`
+ * fails when the installed or declared version moves: re-check every patch, then update it.
+ */
+export const KAFKAJS_VERSION = '2.2.4';
+
+export { cacheCoordinatorLookups, forgetCoordinators } from './coordinator-cache';
+export { transactionalLogCreator } from './expected-errors.log-creator';
+export { encodeRecord, useFastRecordEncoder, type RecordFields } from './fast-record-encoder';
+export { fixedPartitionAssigner } from './fixed-partition.assigner';
