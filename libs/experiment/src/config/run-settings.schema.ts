@@ -136,6 +136,11 @@ export const pollutionSchema = z
     maxForeignCores: nonNegativeNumber('cores >= 0').default(0.1),
     /** Reruns of one step at most; the last is kept, flagged, when all were polluted. */
     maxReruns: wholeNumber(0, 10).default(2),
+    /**
+     * Rerun polluted steps that held the SLO too (default false: other work can only have
+     * slowed such a step, so its pass stands; a polluted miss is always measured again).
+     */
+    rerunPassing: flag().default(false),
   })
   .strict();
 

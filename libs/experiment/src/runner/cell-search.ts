@@ -6,7 +6,7 @@ import { coolDown } from './cooldown';
 import type { RunTracker } from './run-tracker';
 import type { SearchSeeds } from './search-seeds';
 import { maxStepsPerCell } from './run-plan';
-import { bestPassingStep, sloLatency } from './step-result';
+import { bestPassingStep, needsRerun, sloLatency } from './step-result';
 
 export interface SearchContext extends StepContext {
   readonly tracker: RunTracker;
@@ -41,7 +41,10 @@ const verdictOf = (step: StepResult, ctx: SearchContext): string => {
   );
 };
 
-/** Measures a step and, while other work polluted it, measures it again (at most pollution.maxReruns times). */
+/**
+ * Measures a step and, while other work polluted a miss, measures it again (at most
+ * pollution.maxReruns times; passes too with pollution.rerunPassing).
+ */
 const measureClean = async (
   ctx: SearchContext,
   rate: number,
@@ -54,11 +57,7 @@ const measureClean = async (
     ctx.progress.line(
       `${ctx.where} step ${label.number}${reruns > 0 ? ` (rerun ${reruns})` : ''} @ ${rate} req/s: ${verdictOf(step, ctx)}`,
     );
-    const again =
-      step.status === 'ok' &&
-      step.polluted === true &&
-      reruns < ctx.config.pollution.maxReruns &&
-      !ctx.signal.aborted;
+    const again = needsRerun(step, ctx.config.pollution, reruns) && !ctx.signal.aborted;
     if (!again) return { step, reruns };
     ctx.steps[step.index] = { ...step, superseded: true };
     reruns += 1;

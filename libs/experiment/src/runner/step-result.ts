@@ -181,3 +181,18 @@ export const bestPassingStep = (steps: readonly StepResult[]): number | undefine
   }
   return best?.index;
 };
+
+/**
+ * Whether a step is measured again: it was polluted by other work and missed the SLO (other
+ * work can only have slowed it, so a polluted pass stands unless `rerunPassing`), and reruns
+ * are left.
+ */
+export const needsRerun = (
+  step: Pick<StepResult, 'status' | 'polluted' | 'withinSlo'>,
+  pollution: Pick<ExperimentConfig['pollution'], 'maxReruns' | 'rerunPassing'>,
+  rerunsSoFar: number,
+): boolean =>
+  step.status === 'ok' &&
+  step.polluted === true &&
+  (!step.withinSlo || pollution.rerunPassing) &&
+  rerunsSoFar < pollution.maxReruns;

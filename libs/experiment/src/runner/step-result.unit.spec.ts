@@ -9,6 +9,7 @@ import {
   emptyFailedStep,
   failStep,
   holdsSlo,
+  needsRerun,
 } from './step-result';
 
 const slo = { latencyMs: 100, percentile: 95 as const, maxErrorRatio: 0.01 };
@@ -178,5 +179,31 @@ describe('failure marking', () => {
     ];
     expect(bestPassingStep(steps)).toBe(3);
     expect(bestPassingStep([ok(0, 100, false)])).toBeUndefined();
+  });
+});
+
+describe('needsRerun', () => {
+  const pollution = { maxReruns: 1, rerunPassing: false };
+  it('measures a polluted miss again, while reruns are left', () => {
+    expect(needsRerun({ status: 'ok', polluted: true, withinSlo: false }, pollution, 0)).toBe(true);
+    expect(needsRerun({ status: 'ok', polluted: true, withinSlo: false }, pollution, 1)).toBe(
+      false,
+    );
+  });
+  it('lets a polluted pass stand unless told otherwise, and never reruns a clean or failed step', () => {
+    expect(needsRerun({ status: 'ok', polluted: true, withinSlo: true }, pollution, 0)).toBe(false);
+    expect(
+      needsRerun(
+        { status: 'ok', polluted: true, withinSlo: true },
+        { ...pollution, rerunPassing: true },
+        0,
+      ),
+    ).toBe(true);
+    expect(needsRerun({ status: 'ok', polluted: false, withinSlo: false }, pollution, 0)).toBe(
+      false,
+    );
+    expect(needsRerun({ status: 'failed', polluted: true, withinSlo: false }, pollution, 0)).toBe(
+      false,
+    );
   });
 });

@@ -29,7 +29,7 @@ export const budgetChart = (results: ExperimentResults): ChartSpec | undefined =
   return {
     id: 'machine-cpu',
     title: 'Where the CPU went, step by step',
-    caption: `Cores used during each measured step (cell.step in run order) by the system under test, the load generator and everything else; ticks mark the budget. A step with more than ${results.config.pollution.maxForeignCores} foreign cores was measured again.`,
+    caption: `Cores used during each measured step (cell.step in run order) by the system under test, the load generator and everything else; ticks mark the budget. A step with more than ${results.config.pollution.maxForeignCores} foreign cores that missed the SLO was measured again.`,
     spec: {
       $schema: SCHEMA,
       config: baseConfig,

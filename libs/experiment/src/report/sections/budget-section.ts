@@ -52,7 +52,7 @@ export const budgetBlocks = (
     { kind: 'heading', level: 2, text: 'The CPU budget at work' },
     {
       kind: 'paragraph',
-      text: `Per cell in run order: the budget (cores) and the processors its JVMs were told; fleet start-up (unmeasured, unlimited); the system's CPU with nothing offered (polling consumers, supervisor); at the λ step the cores it used and the share of ${fmt((results.budget?.applied ? results.budget.periodUs : 0) / 1000)} ms periods in which it was throttled; the most foreign CPU of any step; steps polluted by more than ${results.config.pollution.maxForeignCores} foreign cores (each measured again up to ${results.config.pollution.maxReruns} time(s)); the cool-downs until lag 0 and idle CPU; where the search started. ${analysis.reps.some((rep) => rep.polluted) ? 'Some λ steps stayed polluted after their reruns: see the notes.' : ''}`,
+      text: `Per cell in run order: the budget (cores) and the processors its JVMs were told; fleet start-up (unmeasured, unlimited); the system's CPU with nothing offered (polling consumers, supervisor); at the λ step the cores it used and the share of ${fmt((results.budget?.applied ? results.budget.periodUs : 0) / 1000)} ms periods in which it was throttled; the most foreign CPU of any step; steps polluted by more than ${results.config.pollution.maxForeignCores} foreign cores (misses measured again up to ${results.config.pollution.maxReruns} time(s)); the cool-downs until lag 0 and idle CPU; where the search started. ${analysis.reps.some((rep) => rep.polluted) ? 'Some λ steps stayed polluted after their reruns: see the notes.' : ''}`,
     },
     {
       kind: 'table',
