@@ -181,14 +181,15 @@ export const experimentConfigSchema = z
             'only allowed with axis: load (the resources axis searches for the rate at each k)',
         });
       }
-      if (
-        config.search.maxRate < config.search.startRate ||
-        config.search.minRate > config.search.startRate
-      ) {
+      const starts =
+        typeof config.search.startRate === 'number'
+          ? [config.search.startRate]
+          : Object.values(config.search.startRate);
+      if (starts.some((start) => config.search.maxRate < start || config.search.minRate > start)) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: ['search', 'maxRate'],
-          message: `expected search.minRate <= search.startRate (${config.search.startRate}) <= search.maxRate`,
+          message: `expected search.minRate <= search.startRate (${starts.join(', ')}) <= search.maxRate`,
         });
       }
     }

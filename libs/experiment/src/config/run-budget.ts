@@ -17,14 +17,18 @@ export interface RunOverheads {
   readonly extrasSeconds: number;
 }
 
+/** Measured in a quick run on the 2-core machine (2026-12-05): per cell and per step, rounded up. */
 export const DEFAULT_OVERHEADS: RunOverheads = {
-  fleetStartSeconds: 15,
-  fleetStopSeconds: 4,
-  seedRate: 100,
-  infraStartSeconds: 8,
-  perStepSeconds: 5,
+  // start, wait for a decided command, lag 0, 2 s of idle baseline
+  fleetStartSeconds: 10,
+  fleetStopSeconds: 5,
+  seedRate: 50,
+  infraStartSeconds: 5,
+  // drain, disk and lag readings, the cool-down
+  perStepSeconds: 2.5,
+  // a seeded search: about three steps, and a rerun now and then
   seededSteps: 4,
-  extrasSeconds: 25,
+  extrasSeconds: 15,
 };
 
 /**
@@ -38,16 +42,17 @@ export const estimateRunSeconds = (
   const { warmupSeconds, stepSeconds } = config.durations;
   const step = warmupSeconds + stepSeconds + overheads.perStepSeconds;
   const cellsPerArch = config.k.length * config.workloads.length * config.repetitions;
-  const unseeded = config.axis === 'load' ? 0 : config.workloads.length;
-  const stepsPerArch =
-    config.axis === 'load'
-      ? cellsPerArch
-      : unseeded * config.search.maxSteps +
-        (cellsPerArch - unseeded) * Math.min(config.search.maxSteps, overheads.seededSteps);
+  const unseeded = config.axis === 'load' && !config.loadFractions ? 0 : config.workloads.length;
+  const searched = config.axis === 'resources' || config.loadFractions !== undefined;
+  const stepsPerArch = !searched
+    ? cellsPerArch
+    : unseeded * config.search.maxSteps +
+      (cellsPerArch - unseeded) * Math.min(config.search.maxSteps, overheads.seededSteps) +
+      (config.loadFractions ? cellsPerArch : 0);
   const seeding =
     config.workloads.reduce((sum, workload) => sum + workload.players / overheads.seedRate, 0) /
     config.workloads.length;
-  const probes = config.measure.consistencyProbes > 0 ? stepSeconds + 3 : 0;
+  const probes = config.measure.consistencyProbes > 0 ? stepSeconds + 2 : 0;
   const perCell = overheads.fleetStartSeconds + overheads.fleetStopSeconds + seeding + probes;
   const extras =
     config.measure.replay || config.measure.storagePerChange || config.measure.historyProbes > 0

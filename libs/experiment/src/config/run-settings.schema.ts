@@ -28,8 +28,27 @@ export const durationsSchema = z
 
 export const searchSchema = z
   .object({
-    /** First offered rate when no earlier λ is known (first cell of an architecture), requests/s. */
-    startRate: positiveNumber('requests/s > 0').default(50),
+    /**
+     * First offered rate when no earlier λ is known (an architecture's first cell), requests/s
+     * at one unit of budget (scaled by the cell's cores); one rate, or one per architecture
+     * (`{ es: 15, crud: 50 }`): a guess the search corrects, so a good one only saves steps.
+     */
+    startRate: z
+      .union(
+        [
+          positiveNumber('requests/s > 0'),
+          z
+            .object({
+              es: positiveNumber('requests/s > 0'),
+              crud: positiveNumber('requests/s > 0'),
+            })
+            .strict(),
+        ],
+        {
+          errorMap: () => ({ message: 'expected requests/s > 0, or { es: …, crud: … }' }),
+        },
+      )
+      .default(50),
     /** Never offer more than this, requests/s. */
     maxRate: positiveNumber('requests/s > 0').default(5000),
     /** Never offer less than this, requests/s: below it the search gives up. */

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { SearchSummary, StepResult } from '../results/experiment-results';
-import { RateSearch } from '../search/rate-search';
+import { RateSearch, startRateFor } from '../search/rate-search';
 import { measureStep, type StepContext } from './cell-step';
 import { coolDown } from './cooldown';
 import type { RunTracker } from './run-tracker';
@@ -92,7 +92,11 @@ export const searchCell = async (ctx: SearchContext): Promise<SearchOutcome> => 
       ? ctx.seeds.seedFor(plan.arch, plan.workload.name, plan.k, plan.budgetCores)
       : undefined;
   // The load axis with loadFractions searches λ too (then offers its share, below).
-  const search = plan.offeredRate === undefined ? new RateSearch(config.search, seed) : undefined;
+  const settings = {
+    ...config.search,
+    startRate: startRateFor(config.search, plan.arch, plan.budgetCores, config.budget.unitCores),
+  };
+  const search = plan.offeredRate === undefined ? new RateSearch(settings, seed) : undefined;
   if (seed) ctx.progress.line(`${ctx.where}: search starts at ${seed.rate} req/s (${seed.source})`);
   let rate = plan.offeredRate ?? search?.next();
   let decided = 0;

@@ -39,6 +39,22 @@ export interface RateSearchState {
   readonly seed?: SearchSeed;
 }
 
+/** The unseeded start of a cell: the configured rate at one unit of budget, scaled by its cores, within range. */
+export const startRateFor = (
+  settings: Omit<RateSearchSettings, 'startRate'> & {
+    readonly startRate: number | Readonly<Record<'es' | 'crud', number>>;
+  },
+  arch: 'es' | 'crud',
+  cores: number,
+  unitCores: number,
+): number => {
+  const perUnit =
+    typeof settings.startRate === 'number' ? settings.startRate : settings.startRate[arch];
+  return Math.round(
+    Math.min(settings.maxRate, Math.max(settings.minRate, (perUnit * cores) / unitCores)),
+  );
+};
+
 /** Is the bracket [low, high) narrow enough: within `resolution` of low, or `resolutionRate` req/s? */
 export const bracketResolved = (
   low: number,

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   bracketResolved,
   RateSearch,
+  startRateFor,
   type RateSearchSettings,
   type SearchSeed,
 } from './rate-search';
@@ -127,5 +128,19 @@ describe('RateSearch', () => {
         },
       ),
     );
+  });
+});
+
+describe('startRateFor', () => {
+  it("scales the configured start (per unit of budget) by the cell's cores, per architecture", () => {
+    expect(startRateFor(SETTINGS, 'es', 0.8, 0.4)).toBe(100);
+    const perArch = { ...SETTINGS, startRate: { es: 14, crud: 55 } };
+    expect(startRateFor(perArch, 'es', 0.4, 0.4)).toBe(14);
+    expect(startRateFor(perArch, 'crud', 0.8, 0.4)).toBe(110);
+  });
+
+  it('stays within minRate and maxRate', () => {
+    expect(startRateFor({ ...SETTINGS, maxRate: 60 }, 'es', 1.6, 0.4)).toBe(60);
+    expect(startRateFor({ ...SETTINGS, startRate: 1 }, 'es', 0.4, 0.4)).toBe(5);
   });
 });

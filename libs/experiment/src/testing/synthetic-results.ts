@@ -16,7 +16,7 @@ import type { PriceBook } from '../config/price-file';
 import type { CellResult, ExperimentResults, StepResult } from '../results/experiment-results';
 import { planCells, type CellPlan } from '../runner/run-plan';
 import { SearchSeeds } from '../runner/search-seeds';
-import { RateSearch } from '../search/rate-search';
+import { RateSearch, startRateFor } from '../search/rate-search';
 import { uslThroughput, type UslParams } from '../usl/usl-fit';
 import { syntheticConsistency, syntheticStep } from './synthetic-step';
 import { syntheticExtras } from './synthetic-extras';
@@ -118,7 +118,15 @@ const syntheticCell = (run: SyntheticRun, plan: CellPlan): CellResult => {
   if (plan.offeredRate !== undefined) measure(plan.offeredRate);
   else {
     search = new RateSearch(
-      config.search,
+      {
+        ...config.search,
+        startRate: startRateFor(
+          config.search,
+          plan.arch,
+          plan.budgetCores,
+          config.budget.unitCores,
+        ),
+      },
       seeds.seedFor(plan.arch, plan.workload.name, plan.k, plan.budgetCores),
     );
     for (let rate = search.next(); rate !== undefined; rate = search.next())

@@ -31,7 +31,7 @@ const axisText = (results: ExperimentResults): string => {
       .map(([arch, services]) => `${arch}: ${services.join(', ')}`)
       .join('; ')}), ${config.partitions} partitions at every k. ` +
     `λ(k) is the highest offered rate whose p${config.slo.percentile} stays within T^ = ${config.slo.latencyMs} ms with at most ${fmtPercent(config.slo.maxErrorRatio)} errors, found by bisection until the bracket is within ${fmtPercent(search.resolution)} of its lower end or ${search.resolutionRate} req/s. ` +
-    `A search starts from the λ of an earlier repetition of the same cell (else from the λ at another k scaled by the budget ratio, else from ${search.startRate} req/s) and moves by ${fmtPercent(search.seedSpread)}, doubling the move while the outcome repeats.`
+    `A search starts from the λ of an earlier repetition of the same cell (else from the λ at another k scaled by the budget ratio, else from ${typeof search.startRate === 'number' ? `${search.startRate}` : `${search.startRate.es} (ES) / ${search.startRate.crud} (CRUD)`} req/s per ${config.budget.unitCores} cores) and moves by ${fmtPercent(search.seedSpread)}, doubling the move while the outcome repeats.`
   );
 };
 
