@@ -9,9 +9,11 @@
  *   Redis) for operating it.
  *
  * In every model only the components the architecture uses are costed (CRUD does not use
- * Redis), the load generator never, and storage is the growth the load causes, amortised:
- * bytes added per second × months each byte is kept × the GiB-month price. A stock of bytes
- * priced per month would be noise (< 0.01 % of C) and grow with the run's length, not the load.
+ * Redis), the load generator never, and storage is the durable growth the load causes (the
+ * event log, the database), amortised: bytes added per second × months each byte is kept ×
+ * the GiB-month price. A stock of bytes priced per month would be noise (< 0.01 % of C) and
+ * grow with the run's length, not the load; topics bounded by retention or compaction are
+ * not growth.
  */
 import type { Architecture, CostModelId } from '../config/experiment-config.schema';
 import type { PriceBook } from '../config/price-file';
@@ -89,7 +91,10 @@ export const costUnderModel = (
     GIB /
     inputs.windowSeconds;
   const eventStoreGiBPerSecond = growth(['event-store']);
-  const databaseGiBPerSecond = growth(['database', 'broker', 'cache', 'other']);
+  // Only durable growth accumulates: the event log and the database. The other topics
+  // (commands, replies, compacted snapshots, the audit topic) are bounded by retention or
+  // compaction, so their bytes do not pile up with the load.
+  const databaseGiBPerSecond = growth(['database']);
   const perSecond = (hourly: number) => hourly / SECONDS_PER_HOUR;
   const cpu = cores * perSecond(prices.vcpuHour);
   const memory = memoryGiB * perSecond(prices.memoryGiBHour);
@@ -111,7 +116,7 @@ export const costUnderModel = (
 /** One line per model for the report's method section. */
 export const COST_MODEL_TEXT: Readonly<Record<CostModelId, string>> = {
   provisioned:
-    'provisioned: budget cores × vCPU-hour + reserved memory (peak RSS of the components used) × GiB-hour + storage growth amortised',
+    'provisioned: budget cores × vCPU-hour + reserved memory (peak RSS of the components used) × GiB-hour + durable storage growth (event log, database) amortised',
   'provisioned+ops': 'provisioned, plus instances × the ops price per instance-hour',
   'on-use':
     'on use: CPU-seconds consumed × vCPU-hour + average RSS × GiB-hour + storage growth amortised',

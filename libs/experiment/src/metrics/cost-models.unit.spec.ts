@@ -46,7 +46,7 @@ const inputs = (arch: CostInputs['arch']): CostInputs => ({
   windowSeconds: 10,
   provisionedCores: 0.8,
   processes,
-  storageGrowth: { 'event-store': 0.01 * GIB, database: 0.02 * GIB },
+  storageGrowth: { 'event-store': 0.01 * GIB, database: 0.02 * GIB, broker: 0.5 * GIB },
 });
 
 describe('cost models', () => {
@@ -72,11 +72,13 @@ describe('cost models', () => {
     expect(usesRole('es', 'redis')).toBe(true);
   });
 
-  it('amortises storage growth: bytes per second × months kept × GiB-month price', () => {
+  it('amortises durable storage growth: bytes per second × months kept × GiB-month price', () => {
     const cost = costUnderModel('on-use', inputs('es'), prices, 3);
     // 0.02 GiB over 10 s at 2 per GiB-month kept 3 months; the event store at its own price.
     expect(cost.database).toBeCloseTo((0.02 / 10) * 3 * 2, 12);
     expect(cost.eventStore).toBeCloseTo((0.01 / 10) * 3 * 1, 12);
+    // Topics bounded by retention or compaction (role broker) do not accumulate.
+    expect(cost.quantities.databaseGiBPerSecond).toBeCloseTo(0.02 / 10, 12);
   });
 
   it('adds the ops price per operated instance in the +ops variants', () => {

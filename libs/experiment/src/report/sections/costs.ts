@@ -67,7 +67,7 @@ export const costBlocks = (
     { kind: 'heading', level: 2, text: 'Cost under each model' },
     {
       kind: 'paragraph',
-      text: 'What was priced at the λ step (means over the repetitions): cores (the budget when provisioned, the CPU used on use), memory (peak RSS when provisioned, average on use), storage growth in KiB/s, operated instances (service replicas, Kafka, the database, Redis where the architecture uses it).',
+      text: 'What was priced at the λ step (means over the repetitions): cores (the budget when provisioned, the CPU used on use), memory (peak RSS when provisioned, average on use), durable storage growth (event log and database; topics bounded by retention or compaction are not growth) in KiB/s, operated instances (service replicas, Kafka, the database, Redis where the architecture uses it).',
     },
     {
       kind: 'table',
