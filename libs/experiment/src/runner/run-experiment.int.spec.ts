@@ -36,6 +36,17 @@ measure: { replay: true, storagePerChange: true, historyProbes: 5, consistencyPr
 
 const support = detectBudgetSupport();
 
+// The integration setup points every client at the shared servers; the experiment starts its
+// own inside the budget and refuses external ones, so the test clears them while it runs.
+const EXTERNAL = ['KAFKA_BROKERS', 'MONGO_URL', 'REDIS_URL'] as const;
+const saved = Object.fromEntries(EXTERNAL.map((name) => [name, process.env[name]]));
+beforeAll(() => {
+  for (const name of EXTERNAL) delete process.env[name];
+});
+afterAll(() => {
+  for (const name of EXTERNAL) if (saved[name] !== undefined) process.env[name] = saved[name];
+});
+
 // Where no CPU budget can be set (no root, read-only cgroups) the resources axis is refused.
 (support.ok ? describe.skip : describe)('runExperiment without CPU budgets', () => {
   it('refuses the resources axis, saying why', async () => {
