@@ -6,9 +6,7 @@ export const intInRange =
   (value: string): number => {
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-      throw new InvalidArgumentError(
-        `${flag} takes a whole number from ${min} to ${max}, got "${value}"`,
-      );
+      throw new InvalidArgumentError(`${flag} takes a whole number from ${min} to ${max}, got "${value}"`);
     }
     return parsed;
   };

@@ -16,12 +16,7 @@ import {
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';
 import { intInRange } from './parse-options';
-import {
-  chunkOption,
-  maxBytesPerPartitionOption,
-  rebuildTuning,
-  type RebuildTuningOptions,
-} from './rebuild-options';
+import { chunkOption, maxBytesPerPartitionOption, rebuildTuning, type RebuildTuningOptions } from './rebuild-options';
 
 interface ReplayCommandOptions extends RebuildTuningOptions {
   projectors: number;

@@ -14,9 +14,7 @@ interface JestSummary {
 const runJest = (args: string[]): Promise<number> =>
   new Promise((resolve) => {
     const jestBin = require.resolve('jest/bin/jest');
-    spawn(process.execPath, [jestBin, ...args], { stdio: 'inherit' }).on('exit', (code) =>
-      resolve(code ?? 1),
-    );
+    spawn(process.execPath, [jestBin, ...args], { stdio: 'inherit' }).on('exit', (code) => resolve(code ?? 1));
   });
 
 /** `qf test`: brings the infra up when integration tests run, runs Jest, prints `N passed, N failed`. */
@@ -30,11 +28,7 @@ export const registerTestCommand = (program: Command): void => {
     .allowUnknownOption(false)
     .action(async (patterns: string[], options: { unit?: boolean; int?: boolean }) => {
       const ctx = createInfraContext();
-      const projects = options.unit
-        ? ['unit']
-        : options.int
-          ? ['integration']
-          : ['unit', 'integration'];
+      const projects = options.unit ? ['unit'] : options.int ? ['integration'] : ['unit', 'integration'];
       if (projects.includes('integration')) await infraUp(ctx, { brokers: 1 });
       const resultsFile = path.join(ctx.localDir, 'test-results.json');
       fs.mkdirSync(ctx.localDir, { recursive: true });
