@@ -103,6 +103,12 @@ export const experimentConfigSchema = z
       .min(1, 'expected at least one workload mix'),
     /** The fleet under test: started here inside CPU budgets (default), or a remote one. */
     fleet: fleetSchema.default({ mode: 'local' }),
+    /**
+     * An unmeasured pilot per architecture before the first cell (fleet at the largest budget,
+     * load ramped until the SLO breaks): warms the JVMs on the real request mix and seeds the
+     * first searches near λ.
+     */
+    pilot: z.boolean({ invalid_type_error: 'expected true or false' }).default(true),
     /** Each cell measured this many times, in randomized interleaved order. */
     repetitions: wholeNumber(1, 50).default(1),
     /** randomized: each round of repetitions in a shuffled order; sequential: as listed (debugging). */

@@ -15,6 +15,8 @@ export interface RunOverheads {
   readonly seededSteps: number;
   /** Replay of every view plus storage and history probes, per architecture. */
   readonly extrasSeconds: number;
+  /** The unmeasured pilot of one architecture: fleet up, a ramp of a few short rates, down. */
+  readonly pilotSeconds: number;
 }
 
 /** Measured in a quick run on the 2-core machine (2026-12-05): per cell and per step, rounded up. */
@@ -29,11 +31,13 @@ export const DEFAULT_OVERHEADS: RunOverheads = {
   // a seeded search: about three steps, and a rerun now and then
   seededSteps: 4,
   extrasSeconds: 15,
+  pilotSeconds: 45,
 };
 
 /**
- * Expected wall time of a run: the first search of each architecture takes search.maxSteps,
- * later ones start from an earlier λ and take a few; no step is assumed to need a rerun.
+ * Expected wall time of a run: with the pilot every search starts from a seed and takes a few
+ * steps (without it, each architecture's first takes search.maxSteps); the pilots; no step is
+ * assumed to need a rerun.
  */
 export const estimateRunSeconds = (
   config: ExperimentConfig,
@@ -42,7 +46,9 @@ export const estimateRunSeconds = (
   const { warmupSeconds, stepSeconds } = config.durations;
   const step = warmupSeconds + stepSeconds + overheads.perStepSeconds;
   const cellsPerArch = config.k.length * config.workloads.length * config.repetitions;
-  const unseeded = config.axis === 'load' && !config.loadFractions ? 0 : config.workloads.length;
+  // With the pilot every search starts from a seed near λ; without it, each architecture's first does not.
+  const unseeded =
+    (config.axis === 'load' && !config.loadFractions) || config.pilot ? 0 : config.workloads.length;
   const searched = config.axis === 'resources' || config.loadFractions !== undefined;
   const stepsPerArch = !searched
     ? cellsPerArch
@@ -58,7 +64,10 @@ export const estimateRunSeconds = (
     config.measure.replay || config.measure.storagePerChange || config.measure.historyProbes > 0
       ? overheads.extrasSeconds
       : 0;
-  const infra = overheads.infraStartSeconds + config.durations.infraWarmupSeconds;
+  const infra =
+    overheads.infraStartSeconds +
+    config.durations.infraWarmupSeconds +
+    (config.pilot && searched ? config.architectures.length * overheads.pilotSeconds : 0);
   return (
     infra + config.architectures.length * (stepsPerArch * step + cellsPerArch * perCell + extras)
   );

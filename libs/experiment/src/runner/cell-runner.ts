@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { HttpTarget, ScenarioDriver, seededRandom, type RequestTarget } from '@qf/loadgen';
+import { ScenarioDriver, seededRandom } from '@qf/loadgen';
 import type { ExperimentConfig } from '../config/experiment-config.schema';
 import type { CellResult, StepResult } from '../results/experiment-results';
 import { ResourceSampler } from '../sampler/resource-sampler';
 import { removeCellData } from './cell-cleanup';
-import type { CellFleet } from './cell-fleet';
 import {
   consistencyRate,
   measureEndState,
@@ -14,16 +12,15 @@ import {
 } from './cell-probes';
 import { searchCell } from './cell-search';
 import { INTERRUPTED, type StepContext } from './cell-step';
-import { ConflictMarkingTarget } from './conflict-target';
 import type { CellSystem } from './cell-system';
 import { consumerGroupsOf } from './consumer-lag.probe';
 import { coolDown, groupCores } from './cooldown';
-import { RoundRobinTarget } from './load-spread';
 import type { ProgressReporter } from './progress';
 import type { CellPlan } from './run-plan';
 import type { RunTracker } from './run-tracker';
 import type { SearchSeeds } from './search-seeds';
-import { shortReason, sleep } from './short-reason';
+import { frontTargets, waitForSeedVisible, waitForWritePath } from './cell-load';
+import { shortReason } from './short-reason';
 import { InFlightCounter, scenarioOf } from './workload';
 
 export { shortReason } from './short-reason';
@@ -48,63 +45,6 @@ export interface CellOutcome extends Partial<EndState> {
   readonly cell: CellResult;
   readonly notes: readonly string[];
 }
-
-/** The load generator's targets for a fleet: every replica of each front, in turn. */
-const frontTargets = (fleet: CellFleet) => {
-  const open = (urls: readonly string[]) =>
-    urls.map((url) => new HttpTarget(url, { connections: 64, timeoutMs: 10_000 }));
-  const commandTargets = open(fleet.urls.commands);
-  const readTargets =
-    fleet.urls.reads.join() === fleet.urls.commands.join()
-      ? commandTargets
-      : open(fleet.urls.reads);
-  return {
-    commands: new ConflictMarkingTarget(new RoundRobinTarget(commandTargets)) as RequestTarget,
-    reads: new RoundRobinTarget(readTargets) as RequestTarget,
-    close: async () => {
-      await Promise.all(
-        [...new Set([...commandTargets, ...readTargets])].map((target) => target.close()),
-      );
-    },
-  };
-};
-
-/** Waits until the ES read side shows the last seeded players (the projector caught up). */
-const waitForSeedVisible = async (reads: RequestTarget, playerIds: readonly string[]) => {
-  const deadline = Date.now() + 60_000;
-  const pending = new Set(playerIds);
-  while (pending.size > 0) {
-    for (const playerId of [...pending]) {
-      const response = await reads.get(`/players/${playerId}`).catch(() => undefined);
-      if (response?.status === 200) pending.delete(playerId);
-    }
-    if (pending.size === 0) return;
-    if (Date.now() > deadline)
-      throw new Error(
-        `the query side did not show ${pending.size} of the last seeded players within 60 s`,
-      );
-    await sleep(200);
-  }
-};
-
-/**
- * Waits until a command is decided: a fleet answers /health before its consumers own their
- * partitions, and the first registrations would time out (504) meanwhile.
- */
-const waitForWritePath = async (commands: RequestTarget, signal: AbortSignal) => {
-  const deadline = Date.now() + 60_000;
-  let last = 'no answer';
-  while (Date.now() < deadline && !signal.aborted) {
-    const response = await commands
-      .post('/players', { playerId: randomUUID(), name: 'ready-probe', startRoom: 'room-0' })
-      .catch((error: unknown) => ({ status: 0, body: shortReason(error) }));
-    if (response.status >= 200 && response.status < 300) return;
-    last = `${response.status} ${response.body.slice(0, 200)}`;
-    await sleep(500, signal);
-  }
-  if (!signal.aborted)
-    throw new Error(`the write path decided no command within 60 s (last answer: ${last})`);
-};
 
 /** Starts (or scales) the cell's fleet, not measured. */
 const startFleet = async (plan: CellPlan, deps: CellDeps, where: string) => {

@@ -12,6 +12,7 @@ import { writeResults } from '../results/results-file';
 import { EnvScope } from '../sut/sut-environment';
 import { runCell } from './cell-runner';
 import { measureDataVolume } from './data-volume';
+import { runPilots } from './pilot';
 import { formatDuration } from './eta';
 import { LocalRun, type RunContext, type RunSystem } from './local-run';
 import { ProgressReporter } from './progress';
@@ -47,10 +48,15 @@ const runCells = async (
   run: RunContext,
   system: RunSystem,
   cells: readonly CellPlan[],
-  deps: { tracker: RunTracker; keepData: boolean; checkpoint: (current?: CellResult) => void },
+  deps: {
+    tracker: RunTracker;
+    keepData: boolean;
+    seeds: SearchSeeds;
+    checkpoint: (current?: CellResult) => void;
+  },
   out: { measured: CellResult[]; results: ExperimentResults },
 ): Promise<void> => {
-  const seeds = new SearchSeeds();
+  const { seeds } = deps;
   for (const plan of cells) {
     if (run.signal.aborted) {
       out.measured.push(
@@ -162,11 +168,23 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Expe
     if (first) await system.beforeCell(first);
     out.results = { ...out.results, ...(await system.describe()) };
     checkpoint();
+    const seeds = new SearchSeeds();
+    if (config.pilot)
+      await runPilots({
+        config,
+        system: system.cells,
+        beforeCell: (plan) => (system as RunSystem).beforeCell(plan),
+        cells,
+        seeds,
+        progress,
+        signal,
+        notes,
+      });
     await runCells(
       run,
       system,
       cells,
-      { tracker, keepData: options.keepData ?? false, checkpoint },
+      { tracker, keepData: options.keepData ?? false, seeds, checkpoint },
       out,
     );
     const dataVolume = await measureDataVolume(config, system.cells, progress, signal, notes);

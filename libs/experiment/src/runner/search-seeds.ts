@@ -7,6 +7,7 @@ interface Found {
   readonly k: number;
   /** Cores the system had (the load axis keeps them fixed across k). */
   readonly cores: number;
+  /** 0 for the unmeasured pilot. */
   readonly repetition: number;
   /** Highest offered rate that held the SLO. */
   readonly rate: number;
@@ -30,14 +31,20 @@ export class SearchSeeds {
     const same = this.found.filter((entry) => entry.arch === arch && entry.workload === workload);
     const sameK = same.filter((entry) => entry.k === k);
     const last = sameK[sameK.length - 1];
-    if (last) return { rate: last.rate, source: `λ of repetition ${last.repetition}` };
+    const name = (entry: Found) =>
+      entry.repetition === 0 ? 'the pilot' : `repetition ${entry.repetition}`;
+    if (last)
+      return {
+        rate: last.rate,
+        source: last.repetition === 0 ? 'the pilot' : `λ of repetition ${last.repetition}`,
+      };
     const nearest = [...same].sort(
       (a, b) => Math.abs(Math.log(a.cores / cores)) - Math.abs(Math.log(b.cores / cores)),
     )[0];
     if (!nearest) return undefined;
     return {
       rate: Math.max(1, Math.round((nearest.rate * cores) / nearest.cores)),
-      source: `λ at k=${nearest.k} (repetition ${nearest.repetition}) × ${cores}/${nearest.cores} cores`,
+      source: `λ at k=${nearest.k} (${name(nearest)}) × ${cores}/${nearest.cores} cores`,
     };
   }
 }

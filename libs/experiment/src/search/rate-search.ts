@@ -3,7 +3,8 @@
  * first a bracket (a rate that held and one that did not), then bisection until the bracket is
  * within `resolution` of its lower end or `resolutionRate` req/s. A search seeded with an
  * earlier λ (the previous repetition of the cell, or the previous k) starts there and moves by
- * `seedSpread`, doubling the move while the outcome repeats; an unseeded one grows from
+ * `seedSpread`, doubling the move while the outcome repeats (at most `growthFactor`); an
+ * unseeded one grows from
  * `startRate` by `growthFactor`. Pure state machine: the runner asks `next()`, measures a step
  * at that rate, and `record()`s whether it held the SLO.
  */
@@ -133,7 +134,9 @@ export class RateSearch {
       return this.stop(`held the SLO at search.maxRate (${maxRate} req/s)`);
     if (!withinSlo && rate <= minRate)
       return this.stop(`no rate down to search.minRate (${minRate} req/s) held the SLO`);
-    if (this.seed && this.lastOutcome === withinSlo) this.factor = 1 + 2 * (this.factor - 1);
+    // Moves away from a seed double while the outcome repeats, up to the unseeded growth.
+    if (this.seed && this.lastOutcome === withinSlo)
+      this.factor = Math.min(1 + 2 * (this.factor - 1), this.settings.growthFactor);
     this.lastOutcome = withinSlo;
     this.pending = this.clamp(withinSlo ? rate * this.factor : rate / this.factor);
   }

@@ -46,6 +46,11 @@ export const methodBlocks = (results: ExperimentResults, analysis: Analysis): Bl
       items: [
         `Load: open loop at a constant arrival rate (requests are sent on schedule whether or not earlier ones answered, so slow answers cannot hide the requests that should have been sent meanwhile); latencies from the intended send time in HdrHistogram. Warm-up ${config.durations.warmupSeconds} s, measured step ${config.durations.stepSeconds} s; after each step a cool-down of at least ${config.durations.cooldownSeconds} s until every consumer group is at lag 0 and the system is back to its idle CPU (at most ${config.durations.maxCooldownSeconds} s).`,
         axisText(results),
+        ...(config.pilot
+          ? [
+              'Pilot: before the first measured cell, each architecture ran unmeasured at its largest budget with load ramped by ×1.5 every 4 s until p95 broke the SLO; it warms the JVMs on the real request mix and seeds the first searches (their seed is named "the pilot" in the budget table).',
+            ]
+          : []),
         `Repetitions: each (architecture, k, workload) ${config.repetitions} time(s), each on a fresh fleet, in rounds (every cell once before any twice), each round in ${config.order} order; ${config.order === 'randomized' ? 'cells are grouped by JVM processor count so the infrastructure restarts at most once or twice a round.' : ''}`,
         `Pollution: a step during which processes outside the system under test and the load generator used more than ${config.pollution.maxForeignCores} cores is measured again, at most ${config.pollution.maxReruns} time(s), when it missed the SLO${config.pollution.rerunPassing ? ' or held it' : ' (a polluted pass stands: other work can only have slowed it)'}; the budget group and the experiment process get ${10}× the default CPU weight, so the budget is a guarantee as well as a cap.`,
         `Value of a response: ${analysis.variant === 'thesis' ? 'f = 1/T (thesis variant)' : 'f = 1/(1 + T/T^)'} with T the p${config.slo.percentile} latency and T^ = ${config.slo.latencyMs} ms. Productivity F(k) = λ(k)·f(k)/C(k); scalability ψ(k1,k2) = F(k2)/F(k1).`,
