@@ -24,6 +24,13 @@ describe('SearchSeeds', () => {
     expect(seeds.seedFor('es', 'hot-key', 1, 0.4)).toBeUndefined();
   });
 
+  it('names the pilot as the source of a seed it left', () => {
+    const seeds = new SearchSeeds();
+    seeds.record({ arch: 'es', workload: 'mixed', k: 2, cores: 0.8, repetition: 0, rate: 30 });
+    expect(seeds.seedFor('es', 'mixed', 2, 0.8)).toEqual({ rate: 30, source: 'the pilot' });
+    expect(seeds.seedFor('es', 'mixed', 1, 0.4)?.source).toBe('λ at k=2 (the pilot) × 0.4/0.8 cores');
+  });
+
   it('keeps the rate on the load axis, where every k has the same cores', () => {
     const seeds = new SearchSeeds();
     seeds.record({ arch: 'crud', workload: 'w', k: 1, cores: 0.4, repetition: 1, rate: 50 });
