@@ -28,6 +28,7 @@ import {
   startServiceProcess,
   type ServiceProcess,
 } from '@qf/local-infra';
+import { repoRoot } from '@qf/shared-config';
 import { createKafka } from '@qf/shared-kafka';
 import { cpuSecondsOf } from './process-cpu';
 
@@ -69,8 +70,6 @@ export interface WriteBenchReport {
   /** CPU seconds each process used during the run (those this run started, the local infra servers, and itself). */
   readonly cpuSeconds: Readonly<Record<string, number>>;
 }
-
-const repoRoot = path.resolve(__dirname, '../..');
 
 const versionOf = (pkg: string): string => {
   try {
@@ -338,4 +337,9 @@ export const formatWriteBench = (report: WriteBenchReport): string => {
   ].join('\n');
 };
 
-export { formatTxnCeiling, runTxnCeilingBench, DEFAULT_TXN_CEILING, type TxnCeilingReport } from './txn-ceiling.bench';
+export {
+  formatTxnCeiling,
+  runTxnCeilingBench,
+  DEFAULT_TXN_CEILING,
+  type TxnCeilingReport,
+} from './txn-ceiling.bench';

@@ -1,9 +1,18 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
 import { createLogger } from '@qf/shared-observability';
 import { GrpcApiServer } from './grpc/grpc-api.server';
-import { PlayerCommandsController } from './rest/player-commands.controller';
+import { registerCommandRoutes } from './rest/command-routes';
 import { PlayerQueriesController } from './rest/player-queries.controller';
 import { ProblemFilter } from './rest/problem.filter';
 
@@ -36,11 +45,29 @@ export class GrpcLifecycle implements OnApplicationBootstrap, OnApplicationShutd
       ...(this.options.queries ? { queryBus: this.queryBus } : {}),
     });
     this.boundPort = await this.server.start(this.options.grpcPort);
-    createLogger(process.env['QF_SERVICE'] ?? 'api', 'grpc').info('gRPC listening', { port: this.boundPort });
+    createLogger(process.env['QF_SERVICE'] ?? 'api', 'grpc').info('gRPC listening', {
+      port: this.boundPort,
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.server?.stop();
+  }
+}
+
+/** Registers the command routes (plain Fastify routes, see command-routes.ts) on the app's Fastify instance. */
+@Injectable()
+export class CommandRoutes implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly commandBus: CommandBus,
+  ) {}
+
+  onModuleInit(): void {
+    registerCommandRoutes(
+      this.adapterHost.httpAdapter.getInstance<FastifyInstance>(),
+      this.commandBus,
+    );
   }
 }
 
@@ -55,8 +82,13 @@ export class PlayerApiModule {
     return {
       module: PlayerApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [...(options.commands ? [PlayerCommandsController] : []), ...(options.queries ? [PlayerQueriesController] : [])],
-      providers: [{ provide: OPTIONS, useValue: options }, { provide: APP_FILTER, useClass: ProblemFilter }, GrpcLifecycle],
+      controllers: options.queries ? [PlayerQueriesController] : [],
+      providers: [
+        { provide: OPTIONS, useValue: options },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        GrpcLifecycle,
+        ...(options.commands ? [CommandRoutes] : []),
+      ],
       exports: [GrpcLifecycle],
     };
   }

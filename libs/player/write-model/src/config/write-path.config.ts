@@ -34,6 +34,10 @@ export interface GatewayConfig extends WritePathConfig {
   readonly maxInFlight: number;
   /** A produce that has not been acknowledged by then answers 503 (QF_GATEWAY_SEND_TIMEOUT_MS). */
   readonly sendTimeoutMs: number;
+  /** Requests waiting for a decision at most; more are shed with 503 + Retry-After (QF_GATEWAY_MAX_PENDING). */
+  readonly maxPending: number;
+  /** Commands waiting to be produced at most; more are shed with 503 + Retry-After (QF_GATEWAY_MAX_UNSENT). */
+  readonly maxUnsent: number;
 }
 
 export const gatewayConfig = (
@@ -52,6 +56,8 @@ export const gatewayConfig = (
     maxBatch: intFromEnv('QF_GATEWAY_MAX_BATCH', 500, { min: 1, max: 100_000 }, env),
     maxInFlight: intFromEnv('QF_GATEWAY_MAX_IN_FLIGHT', 1, { min: 1, max: 1000 }, env),
     sendTimeoutMs: intFromEnv('QF_GATEWAY_SEND_TIMEOUT_MS', 2000, { min: 1 }, env),
+    maxPending: intFromEnv('QF_GATEWAY_MAX_PENDING', 5000, { min: 1, max: 1_000_000 }, env),
+    maxUnsent: intFromEnv('QF_GATEWAY_MAX_UNSENT', 2000, { min: 1, max: 1_000_000 }, env),
   };
 };
 
