@@ -63,13 +63,18 @@ export const recordsPerCommandProbe = (
   };
 };
 
-/** Adds the samples of each named series in a Prometheus text exposition into totals (labels summed over). */
+/**
+ * Adds the samples of each series in a Prometheus text exposition into totals: a key
+ * `name` sums the series over its labels, a key `name{a="x",b="y"}` takes that one series
+ * (labels as the exposition writes them).
+ */
 export const sumSeries = (text: string, totals: Record<string, number>): Record<string, number> => {
   for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{[^}]*\})? ([-+0-9.eE]+)$/.exec(line);
-    const name = match?.[1];
-    if (name !== undefined && name in totals)
-      totals[name] = (totals[name] ?? 0) + Number(match?.[2]);
+    const match = /^(([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{[^}]*\})?) ([-+0-9.eE]+)$/.exec(line);
+    if (!match) continue;
+    const [, series, name, value] = match as unknown as [string, string, string, string];
+    if (series !== name && series in totals) totals[series] = (totals[series] ?? 0) + Number(value);
+    if (name in totals) totals[name] = (totals[name] ?? 0) + Number(value);
   }
   return totals;
 };
@@ -111,6 +116,36 @@ export const commandsPerTransactionProbe = (processorUrls: () => readonly string
       return transactions > 0
         ? { transactions, commandsPerTransaction: commands / transactions }
         : { transactions };
+    },
+  };
+};
+
+/**
+ * What the command gateways' Kafka clients did per command: commands per produce request
+ * (send window) and the reply consumer's fetches per command, from their metrics.
+ */
+export const gatewayKafkaProbe = (gatewayUrls: () => readonly string[]): StepProbe => {
+  const names = [
+    'qf_gateway_produce_batch_size_sum',
+    'qf_gateway_produce_batch_size_count',
+    'qf_gateway_kafka_requests_total{client="reply-consumer",api="Fetch"}',
+  ];
+  let before: Record<string, number> = {};
+  return {
+    name: 'gateway',
+    start: async () => {
+      before = await scrapeMetrics(gatewayUrls(), names);
+    },
+    finish: async (): Promise<Record<string, number>> => {
+      const after = await scrapeMetrics(gatewayUrls(), names);
+      const [commands = 0, produces = 0, fetches = 0] = names.map(
+        (name) => (after[name] ?? 0) - (before[name] ?? 0),
+      );
+      if (commands <= 0) return {};
+      return {
+        commandsPerProduce: produces > 0 ? commands / produces : 0,
+        replyFetchesPerCommand: fetches / commands,
+      };
     },
   };
 };

@@ -43,12 +43,19 @@ describe('qf bench write --search pieces', () => {
       'qf_processor_batch_size_sum{slot="1"} 30',
       'qf_processor_batch_size_count 10',
       'qf_processor_batch_size_bucket{le="1"} 2',
+      'qf_gateway_kafka_requests_total{client="reply-consumer",api="Fetch"} 7',
+      'qf_gateway_kafka_requests_total{client="producer",api="Produce"} 3',
     ].join('\n');
     expect(
-      sumSeries(text, { qf_processor_batch_size_sum: 0, qf_processor_batch_size_count: 0 }),
+      sumSeries(text, {
+        qf_processor_batch_size_sum: 0,
+        qf_processor_batch_size_count: 0,
+        'qf_gateway_kafka_requests_total{client="reply-consumer",api="Fetch"}': 0,
+      }),
     ).toEqual({
       qf_processor_batch_size_sum: 150,
       qf_processor_batch_size_count: 10,
+      'qf_gateway_kafka_requests_total{client="reply-consumer",api="Fetch"}': 7,
     });
   });
 });

@@ -21,6 +21,7 @@ import { createKafka } from '@qf/shared-kafka';
 import {
   commandsPerTransactionProbe,
   consumerLagProbe,
+  gatewayKafkaProbe,
   recordsPerCommandProbe,
   type StepProbe,
 } from './step-probe';
@@ -102,11 +103,12 @@ const versionOf = (pkg: string): string => {
   }
 };
 
-/** The ES write path's figures: records per command on each topic, commands per transaction. */
+/** The ES write path's figures: records per command on each topic, commands per transaction and per produce request, reply fetches. */
 const esProbes = (
   admin: Admin,
   prefix: string,
   processorUrls: () => readonly string[],
+  gatewayUrls: () => readonly string[],
 ): StepProbe[] => {
   const topics = topicNames(prefix);
   const written = Object.fromEntries(
@@ -117,6 +119,7 @@ const esProbes = (
   return [
     recordsPerCommandProbe(admin, topics.commands, written),
     commandsPerTransactionProbe(processorUrls),
+    gatewayKafkaProbe(gatewayUrls),
   ];
 };
 
@@ -195,7 +198,12 @@ const startEs = async (
         ...baseProcesses(),
         ...services.map((service) => measured(service.name, service.pid)),
       ],
-      probes: esProbes(admin, prefix, () => processors.map((service) => service.baseUrl)),
+      probes: esProbes(
+        admin,
+        prefix,
+        () => processors.map((service) => service.baseUrl),
+        () => [`http://127.0.0.1:${port}`],
+      ),
       backend: { kafka: infra.kafkaBrokers, kafkajs: versionOf('kafkajs'), topicPrefix: prefix },
       settings: {
         processors: options.processors,
@@ -279,7 +287,12 @@ const attachFleet = async (
   const probes =
     options.target === 'es'
       ? [
-          ...esProbes(admin, prefix, () => processorUrls),
+          ...esProbes(
+            admin,
+            prefix,
+            () => processorUrls,
+            () => commandUrls,
+          ),
           consumerLagProbe(admin, 'projector', `${prefix}${DEFAULT_PROJECTOR_GROUP}`, [
             topicNames(prefix).events,
           ]),
