@@ -43,8 +43,13 @@ const stepFigures = (step: StepResult): string[] => {
   const cpu = roles(step)
     .map((role) => `${role} ${ms(step.cpuMsPerCommand[role], 3)}`)
     .join(', ');
+  const system = roles(step)
+    .filter((role) => step.systemShare[role] !== undefined)
+    .map((role) => `${role} ${Math.round((step.systemShare[role] ?? 0) * 100)} %`)
+    .join(', ');
   const lines = [
     `CPU ms per command: ${cpu}${writePathCpu(step) !== undefined ? `; gateway + processor + broker ${ms(writePathCpu(step), 3)}` : ''}`,
+    `kernel (system) share of that CPU: ${system}`,
   ];
   for (const [probe, figures] of Object.entries(step.figures)) {
     const entries = Object.entries(figures);
@@ -91,6 +96,7 @@ export const formatWriteBench = (report: WriteBenchReport): string => {
     windowSeconds: 0,
     cpuSeconds: report.cpuSeconds,
     cpuMsPerCommand: report.cpuMsPerCommand,
+    systemShare: report.systemShare,
     figures: report.figures,
   };
   return [

@@ -10,6 +10,7 @@ const step = (p95: number, failed: number, scheduled = 1000): StepResult => ({
   windowSeconds: 1,
   cpuSeconds: {},
   cpuMsPerCommand: {},
+  systemShare: {},
   figures: {},
 });
 

@@ -1,5 +1,5 @@
 import { formatProgress, runOpenLoop, type OpenLoopResult, type Operation } from '@qf/loadgen';
-import { cpuSecondsOf } from './process-cpu';
+import { cpuTimesOf, type CpuTimes } from './process-cpu';
 import type { StepProbe } from './step-probe';
 import type { MeasuredProcess } from './write-target';
 
@@ -13,6 +13,8 @@ export interface StepResult {
   readonly cpuSeconds: Readonly<Record<string, number>>;
   /** CPU milliseconds per completed command, by role (gateway, processor, broker, loadgen …). */
   readonly cpuMsPerCommand: Readonly<Record<string, number>>;
+  /** The share of each role's CPU spent in the kernel (system time: sockets, wake-ups). */
+  readonly systemShare: Readonly<Record<string, number>>;
   /** Each probe's figures, by probe name. */
   readonly figures: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
@@ -29,7 +31,7 @@ export interface StepOptions {
 }
 
 const cpuOf = (processes: readonly MeasuredProcess[]) =>
-  new Map(processes.map((proc) => [proc.name, cpuSecondsOf(proc.pid)]));
+  new Map(processes.map((proc) => [proc.name, cpuTimesOf(proc.pid)]));
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -39,7 +41,7 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
  */
 export const measureStep = async (options: StepOptions): Promise<StepResult> => {
   const { processes, probes, log } = options;
-  let cpuBefore = new Map<string, number | undefined>();
+  let cpuBefore = new Map<string, CpuTimes | undefined>();
   let measureStartedAt = 0;
   let probesStarted: Promise<unknown> = Promise.resolve();
   let sampling: NodeJS.Timeout | undefined;
@@ -65,18 +67,28 @@ export const measureStep = async (options: StepOptions): Promise<StepResult> => 
   await probesStarted;
   const commands = result.completed;
   const cpuSeconds: Record<string, number> = {};
-  const byRole: Record<string, number> = {};
+  const byRole: Record<string, { user: number; system: number }> = {};
   for (const proc of processes) {
     const before = cpuBefore.get(proc.name);
     const after = cpuAfter.get(proc.name);
     if (before === undefined || after === undefined) continue;
-    cpuSeconds[proc.name] = round(after - before, 2);
-    byRole[proc.role] = (byRole[proc.role] ?? 0) + (after - before);
+    const user = after.user - before.user;
+    const system = after.system - before.system;
+    cpuSeconds[proc.name] = round(user + system, 2);
+    const role = (byRole[proc.role] ??= { user: 0, system: 0 });
+    role.user += user;
+    role.system += system;
   }
   const cpuMsPerCommand = Object.fromEntries(
-    Object.entries(byRole).map(([role, seconds]) => [
+    Object.entries(byRole).map(([role, { user, system }]) => [
       role,
-      commands > 0 ? round((seconds * 1000) / commands, 4) : 0,
+      commands > 0 ? round(((user + system) * 1000) / commands, 4) : 0,
+    ]),
+  );
+  const systemShare = Object.fromEntries(
+    Object.entries(byRole).map(([role, { user, system }]) => [
+      role,
+      user + system > 0 ? round(system / (user + system), 3) : 0,
     ]),
   );
   const figures = Object.fromEntries(
@@ -86,5 +98,13 @@ export const measureStep = async (options: StepOptions): Promise<StepResult> => 
       ),
     ),
   );
-  return { rate: options.rate, result, windowSeconds, cpuSeconds, cpuMsPerCommand, figures };
+  return {
+    rate: options.rate,
+    result,
+    windowSeconds,
+    cpuSeconds,
+    cpuMsPerCommand,
+    systemShare,
+    figures,
+  };
 };

@@ -50,6 +50,8 @@ export interface WriteBenchReport {
   readonly cpuSeconds: Readonly<Record<string, number>>;
   /** CPU milliseconds per completed command, by role. */
   readonly cpuMsPerCommand: Readonly<Record<string, number>>;
+  /** The share of each role's CPU spent in the kernel. */
+  readonly systemShare: Readonly<Record<string, number>>;
   /** The target's probes (records per command, commands per transaction, lag …). */
   readonly figures: StepResult['figures'];
 }
@@ -119,6 +121,7 @@ export const runWriteBench = async (
       result: step.result,
       cpuSeconds: step.cpuSeconds,
       cpuMsPerCommand: step.cpuMsPerCommand,
+      systemShare: step.systemShare,
       figures: step.figures,
     };
   } finally {
