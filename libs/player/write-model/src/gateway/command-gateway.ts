@@ -127,6 +127,8 @@ export class CommandGateway {
         groupId: this.replyGroupId,
         gatewayId: config.gatewayId,
         readUncommitted: false,
+        minBytes: config.replyMinBytes,
+        maxWaitMs: config.replyMaxWaitMs,
         onReply: (reply) => this.onReply(reply),
         onMalformed: (offset, error) => {
           series.replies.malformed.inc();

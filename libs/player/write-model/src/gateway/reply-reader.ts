@@ -18,6 +18,9 @@ export interface ReplyReaderOptions {
   readonly onMalformed?: (offset: string, error: unknown) => void;
   /** Called for every record, with its age in ms (producer timestamp to now). */
   readonly onRecord?: (ageMs: number, forThisGateway: boolean) => void;
+  /** A fetch is answered when this many bytes are there or after maxWaitMs (defaults 1 and 100). */
+  readonly minBytes?: number;
+  readonly maxWaitMs?: number;
   /** kafkajs' retry settings for the consumer (default: 8 retries from 100 ms). */
   readonly retry?: RetryOptions;
   /** Whether kafkajs should restart the consumer after a crash (default: always). */
@@ -62,7 +65,8 @@ export class ReplyReader {
       groupId: options.groupId,
       partitionAssigners: [fixedPartitionAssigner({ [options.topic]: [options.partition] })],
       readUncommitted: options.readUncommitted,
-      maxWaitTimeInMs: 100,
+      minBytes: options.minBytes ?? 1,
+      maxWaitTimeInMs: options.maxWaitMs ?? 100,
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
       allowAutoTopicCreation: false,
