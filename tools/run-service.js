@@ -19,13 +19,19 @@ if (process.env.QF_CPU_PROFILE) {
   require('./cpu-profile').start(path.resolve(process.env.QF_CPU_PROFILE), name);
 }
 
+// The service sees the arguments after the entry as `node <entry> <args>` would give them.
+const run = (file) => {
+  process.argv.splice(1, 2, file);
+  require(file);
+};
+
 if (process.env.QF_RUNTIME === 'source') {
   require('./register');
-  require(path.resolve(__dirname, '..', entry));
+  run(path.resolve(__dirname, '..', entry));
 } else {
   const { build, distPathOf } = require('./build');
   build().then(
-    () => require(distPathOf(entry)),
+    () => run(distPathOf(entry)),
     (error) => {
       console.error(`could not build dist/ for ${entry}: ${error.stack ?? error}`);
       process.exit(1);
