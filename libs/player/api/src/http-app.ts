@@ -19,17 +19,10 @@ export interface HttpAppOptions {
  * JSON logs, problem+json for every error (including the body parser's: malformed JSON,
  * too large), request metrics, graceful shutdown on SIGTERM.
  */
-export const createHttpApp = async (
-  module: unknown,
-  options: HttpAppOptions,
-): Promise<NestFastifyApplication> => {
+export const createHttpApp = async (module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> => {
   process.env['QF_SERVICE'] ??= options.service;
   // No Quest Fleet service uses Nest middleware: without middie, no request runs its hook.
-  const adapter = new FastifyAdapter({
-    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    logger: false,
-    skipMiddie: true,
-  });
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false, skipMiddie: true });
   const fastify = adapter.getInstance();
   instrumentHttp(fastify);
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {

@@ -1,15 +1,7 @@
-import {
-  type DynamicModule,
-  Inject,
-  Injectable,
-  Module,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
+import type { FastifyInstance } from 'fastify';
 import { createLogger } from '@qf/shared-observability';
 import { GrpcApiServer } from './grpc/grpc-api.server';
 import { registerCommandRoutes } from './rest/command-routes';
@@ -45,9 +37,7 @@ export class GrpcLifecycle implements OnApplicationBootstrap, OnApplicationShutd
       ...(this.options.queries ? { queryBus: this.queryBus } : {}),
     });
     this.boundPort = await this.server.start(this.options.grpcPort);
-    createLogger(process.env['QF_SERVICE'] ?? 'api', 'grpc').info('gRPC listening', {
-      port: this.boundPort,
-    });
+    createLogger(process.env['QF_SERVICE'] ?? 'api', 'grpc').info('gRPC listening', { port: this.boundPort });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -64,10 +54,7 @@ export class CommandRoutes implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    registerCommandRoutes(
-      this.adapterHost.httpAdapter.getInstance<FastifyInstance>(),
-      this.commandBus,
-    );
+    registerCommandRoutes(this.adapterHost.httpAdapter.getInstance<FastifyInstance>(), this.commandBus);
   }
 }
 
@@ -83,12 +70,7 @@ export class PlayerApiModule {
       module: PlayerApiModule,
       imports: [CqrsModule.forRoot()],
       controllers: options.queries ? [PlayerQueriesController] : [],
-      providers: [
-        { provide: OPTIONS, useValue: options },
-        { provide: APP_FILTER, useClass: ProblemFilter },
-        GrpcLifecycle,
-        ...(options.commands ? [CommandRoutes] : []),
-      ],
+      providers: [{ provide: OPTIONS, useValue: options }, { provide: APP_FILTER, useClass: ProblemFilter }, GrpcLifecycle, ...(options.commands ? [CommandRoutes] : [])],
       exports: [GrpcLifecycle],
     };
   }

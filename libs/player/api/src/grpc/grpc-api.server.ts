@@ -2,16 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
-import {
-  EncodedAnswer,
-  grpcStatusFor,
-  PLAYERS_PROTO,
-  problemFor,
-  problemToApiError,
-  type AcceptedCommand,
-  type CommandResult,
-  type ProblemFields,
-} from '@qf/contracts';
+import { EncodedAnswer, grpcStatusFor, PLAYERS_PROTO, problemFor, problemToApiError, type AcceptedCommand, type CommandResult, type ProblemFields } from '@qf/contracts';
 import { createLogger } from '@qf/shared-observability';
 import { translateCommand } from '../command-translation';
 import { ExecutePlayerCommand } from '../commands/execute-player-command.command';
@@ -29,13 +20,7 @@ const log = createLogger(process.env['QF_SERVICE'] ?? 'api', 'grpc');
 
 type Handler = grpc.handleUnaryCall<Record<string, any>, unknown>;
 
-const packageDefinition = protoLoader.loadSync(PLAYERS_PROTO, {
-  keepCase: false,
-  longs: Number,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-});
+const packageDefinition = protoLoader.loadSync(PLAYERS_PROTO, { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
 const questfleet = (grpc.loadPackageDefinition(packageDefinition) as any).questfleet.v1;
 
 /** Every error becomes a gRPC status from the same problem mapping REST uses. */
@@ -66,17 +51,10 @@ const commandActionsByRpc = {
 } as const;
 
 /** proto3 has no "absent": an empty string or zero means the field was not given. */
-const bodyFor = (
-  rpc: keyof typeof commandActionsByRpc,
-  request: Record<string, any>,
-): Record<string, unknown> => {
+const bodyFor = (rpc: keyof typeof commandActionsByRpc, request: Record<string, any>): Record<string, unknown> => {
   switch (rpc) {
     case 'RegisterPlayer':
-      return {
-        ...(request['playerId'] ? { playerId: request['playerId'] } : {}),
-        name: request['name'],
-        startRoom: request['startRoom'],
-      };
+      return { ...(request['playerId'] ? { playerId: request['playerId'] } : {}), name: request['name'], startRoom: request['startRoom'] };
     case 'MovePlayer':
       return { toRoom: request['toRoom'] };
     case 'PickUpItem':
@@ -101,13 +79,8 @@ export class GrpcApiServer {
 
   constructor(private readonly buses: { commandBus?: CommandBus; queryBus?: QueryBus }) {
     if (buses.queryBus) this.queries = new PlayerQueriesController(buses.queryBus);
-    if (buses.commandBus)
-      this.server.addService(
-        questfleet.PlayerCommands.service,
-        this.commandHandlers(buses.commandBus),
-      );
-    if (this.queries)
-      this.server.addService(questfleet.PlayerQueries.service, this.queryHandlers(this.queries));
+    if (buses.commandBus) this.server.addService(questfleet.PlayerCommands.service, this.commandHandlers(buses.commandBus));
+    if (this.queries) this.server.addService(questfleet.PlayerQueries.service, this.queryHandlers(this.queries));
   }
 
   private commandHandlers(commandBus: CommandBus): Record<string, Handler> {
@@ -115,23 +88,17 @@ export class GrpcApiServer {
       Object.entries(commandActionsByRpc).map(([rpc, action]) => [
         rpc,
         unary(async (request) => {
-          const options = (request['options'] ?? {}) as {
-            idempotencyKey?: string;
-            async?: boolean;
-          };
+          const options = (request['options'] ?? {}) as { idempotencyKey?: string; async?: boolean };
           const { command, requestHash } = translateCommand({
             action,
             ...(rpc === 'RegisterPlayer' ? {} : { playerId: request['playerId'] }),
             body: bodyFor(rpc as keyof typeof commandActionsByRpc, request),
             ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
           });
-          const result = await commandBus.execute<
-            ExecutePlayerCommand,
-            CommandResult | AcceptedCommand | EncodedAnswer
-          >(new ExecutePlayerCommand(command, requestHash, options.async ? 'async' : 'wait'));
-          return commandResponseToGrpc(
-            result instanceof EncodedAnswer ? decodeAnswer(result) : result,
+          const result = await commandBus.execute<ExecutePlayerCommand, CommandResult | AcceptedCommand | EncodedAnswer>(
+            new ExecutePlayerCommand(command, requestHash, options.async ? 'async' : 'wait'),
           );
+          return commandResponseToGrpc(result instanceof EncodedAnswer ? decodeAnswer(result) : result);
         }),
       ]),
     );
@@ -141,19 +108,9 @@ export class GrpcApiServer {
   private queryHandlers(queries: PlayerQueriesController): Record<string, Handler> {
     const optional = (value: unknown) => (value ? String(value) : undefined);
     return {
-      GetPlayer: unary(async (r) =>
-        playerToGrpc(
-          await queries.getPlayer(r['playerId'], {
-            ...(r['minVersion'] ? { minVersion: String(r['minVersion']) } : {}),
-          }),
-        ),
-      ),
+      GetPlayer: unary(async (r) => playerToGrpc(await queries.getPlayer(r['playerId'], { ...(r['minVersion'] ? { minVersion: String(r['minVersion']) } : {}) }))),
       GetRoomPlayers: unary(async (r) => roomToGrpc(await queries.getRoomPlayers(r['roomId'], {}))),
-      GetLeaderboard: unary(async (r) =>
-        leaderboardToGrpc(
-          await queries.getLeaderboard({ ...(r['limit'] ? { limit: String(r['limit']) } : {}) }),
-        ),
-      ),
+      GetLeaderboard: unary(async (r) => leaderboardToGrpc(await queries.getLeaderboard({ ...(r['limit'] ? { limit: String(r['limit']) } : {}) }))),
       GetHistory: unary(async (r) =>
         historyToGrpc(
           await queries.getHistory(r['playerId'], {
@@ -176,13 +133,8 @@ export class GrpcApiServer {
   /** Binds and starts serving; resolves with the bound port (0 picks a free one). */
   start(port: number, host = process.env['QF_HOST'] ?? '0.0.0.0'): Promise<number> {
     return new Promise((resolve, reject) =>
-      this.server.bindAsync(
-        `${host}:${port}`,
-        grpc.ServerCredentials.createInsecure(),
-        (error, bound) =>
-          error
-            ? reject(new Error(`gRPC could not bind ${host}:${port}: ${error.message}`))
-            : resolve(bound),
+      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(new Error(`gRPC could not bind ${host}:${port}: ${error.message}`)) : resolve(bound),
       ),
     );
   }
