@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommands } from './commands/bench.command';
+import { registerDeployCommands } from './commands/deploy.command';
 import { registerExperimentCommand } from './commands/experiment.command';
 import { registerFleetCommands } from './commands/fleet.command';
 import { registerInfraCommands } from './commands/infra.command';
@@ -24,6 +25,7 @@ registerStartCommand(program);
 registerExperimentCommand(program);
 registerReportCommand(program);
 registerCompareCommand(program);
+registerDeployCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

@@ -1,2 +1,3 @@
 export { eventually } from './eventually';
 export { uniqueName } from './unique-name';
+export { startOtlpCollector, type CollectedSpan, type OtlpCollector } from './otlp-collector';
