@@ -1,5 +1,7 @@
 import type { IHeaders, Message } from 'kafkajs';
-import { MalformedRecord, type CommandReply } from './command-record';
+import type { CommandResult } from '../api/command-result';
+import type { ProblemFields } from '../api/api-error';
+import { MalformedRecord, type CommandOutcome, type CommandReply } from './command-record';
 import { HEADERS } from './headers';
 
 /** The status a reply record carries for an accepted command (a rejection carries its problem's). */
@@ -97,5 +99,34 @@ export const decodeCommandReply = (record: FetchedRecord): ReplyView => {
     status: code,
     duplicate: headerBuffer(headers, HEADERS.duplicate)?.toString('latin1') === '1',
     body: value,
+  };
+};
+
+/**
+ * A reply record as the whole CommandReply (the outcome parsed), for tests and tools that
+ * inspect replies; the gateway itself uses decodeCommandReply and never parses the value.
+ * A rejection's playerId is the problem's, when it names one.
+ */
+export const readCommandReply = (record: FetchedRecord): CommandReply => {
+  const view = decodeCommandReply(record);
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(view.body.toString('utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new MalformedRecord('reply', `not JSON (${(error as Error).message})`);
+  }
+  const outcome: CommandOutcome =
+    view.status === ACCEPTED_STATUS
+      ? { status: 'accepted', result: body as unknown as CommandResult }
+      : {
+          status: 'rejected',
+          playerId: typeof body['playerId'] === 'string' ? body['playerId'] : '',
+          problem: body as unknown as ProblemFields,
+        };
+  return {
+    commandId: view.commandId,
+    gatewayId: view.gatewayId,
+    duplicate: view.duplicate,
+    outcome,
   };
 };

@@ -2,7 +2,7 @@ import { playerNotFound } from '../api/api-error';
 import { toCommandResult } from '../api/command-result';
 import { problemFor } from '../api/problem-mapping';
 import { MalformedRecord, type CommandReply } from './command-record';
-import { decodeCommandReply, encodeCommandReply } from './command-reply';
+import { decodeCommandReply, encodeCommandReply, readCommandReply } from './command-reply';
 
 const fetched = (message: { key: string; value: string; headers: Record<string, unknown> }) => ({
   key: Buffer.from(message.key),
@@ -46,6 +46,16 @@ describe('command reply record', () => {
     const view = decodeCommandReply(fetched(message));
     expect(view).toMatchObject({ status: 404, duplicate: true });
     expect(JSON.parse(view.body.toString())).toEqual(problem);
+  });
+
+  it('reads back the whole reply, outcome parsed, for tests and tools', () => {
+    expect(readCommandReply(fetched(encodeCommandReply(accepted, 0)))).toEqual(accepted);
+    const problem = problemFor(playerNotFound('p-2'));
+    const rejected: CommandReply = {
+      ...accepted,
+      outcome: { status: 'rejected', playerId: 'p-2', problem },
+    };
+    expect(readCommandReply(fetched(encodeCommandReply(rejected, 0)))).toEqual(rejected);
   });
 
   it('still reads the first version, where the value held the whole reply', () => {
