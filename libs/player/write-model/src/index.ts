@@ -16,12 +16,21 @@ export {
   type InboundCommand,
   type RoutedReply,
 } from './decision/decide-batch';
+export {
+  CommandDispatcher,
+  FAIL_FAST_MS,
+  RETRY_AFTER_SECONDS,
+  type DispatcherClock,
+  type DispatcherOptions,
+} from './gateway/command-dispatcher';
 export { CommandGateway } from './gateway/command-gateway';
-export { PendingReplies } from './gateway/pending-replies';
+export { ReplyReader, type ReplyReaderOptions } from './gateway/reply-reader';
+export { ReplyWaiters, Waiter, type WaiterCallback } from './gateway/reply-waiters';
 export { fnv1a, isReplyFor, replyPartitionFor } from './gateway/reply-routing';
 export {
   WindowBatcher,
   type BatcherTimers,
+  type Queued,
   type WindowBatcherOptions,
 } from './gateway/window-batcher';
 export {

@@ -29,7 +29,7 @@ export const gatewayMetrics = {
   }),
   decisionSeconds: histogram({
     name: 'qf_gateway_decision_duration_seconds',
-    help: 'From produce to the decision arriving',
+    help: 'From produce to the decision arriving (outcome: accepted, rejected, failed = 5xx)',
     labelNames: ['outcome'],
   }),
   timeouts: counter({

@@ -122,10 +122,23 @@ describe('command reply record', () => {
       },
       5,
     );
-    expect(message).toMatchObject({ partition: 5, key: 'c', headers: { 'qf-reply-to': 'gw' } });
-    expect(decodeCommandReply(message.value)).toMatchObject({
+    expect(message).toMatchObject({
+      partition: 5,
+      key: 'c',
+      headers: { 'qf-reply-to': 'gw', 'qf-status': '404' },
+    });
+    const fetched = {
+      key: Buffer.from(message.key),
+      value: Buffer.from(message.value),
+      headers: message.headers,
+    };
+    expect(decodeCommandReply(fetched)).toMatchObject({
       commandId: 'c',
-      outcome: { status: 'rejected' },
+      gatewayId: 'gw',
+      status: 404,
+    });
+    expect(JSON.parse(decodeCommandReply(fetched).body.toString())).toMatchObject({
+      code: 'PLAYER.NOT_FOUND',
     });
   });
 

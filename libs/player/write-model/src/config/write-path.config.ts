@@ -34,6 +34,14 @@ export interface GatewayConfig extends WritePathConfig {
   readonly maxInFlight: number;
   /** A produce that has not been acknowledged by then answers 503 (QF_GATEWAY_SEND_TIMEOUT_MS). */
   readonly sendTimeoutMs: number;
+  /** Requests waiting for a decision at most; more are shed with 503 + Retry-After (QF_GATEWAY_MAX_PENDING). */
+  readonly maxPending: number;
+  /** Commands waiting to be produced at most; more are shed with 503 + Retry-After (QF_GATEWAY_MAX_UNSENT). */
+  readonly maxUnsent: number;
+  /** The broker holds a reply fetch until this many bytes are there … (QF_GATEWAY_REPLY_MIN_BYTES) */
+  readonly replyMinBytes: number;
+  /** … or this long (QF_GATEWAY_REPLY_MAX_WAIT_MS). */
+  readonly replyMaxWaitMs: number;
 }
 
 export const gatewayConfig = (
@@ -52,6 +60,10 @@ export const gatewayConfig = (
     maxBatch: intFromEnv('QF_GATEWAY_MAX_BATCH', 500, { min: 1, max: 100_000 }, env),
     maxInFlight: intFromEnv('QF_GATEWAY_MAX_IN_FLIGHT', 1, { min: 1, max: 1000 }, env),
     sendTimeoutMs: intFromEnv('QF_GATEWAY_SEND_TIMEOUT_MS', 2000, { min: 1 }, env),
+    maxPending: intFromEnv('QF_GATEWAY_MAX_PENDING', 5000, { min: 1, max: 1_000_000 }, env),
+    maxUnsent: intFromEnv('QF_GATEWAY_MAX_UNSENT', 2000, { min: 1, max: 1_000_000 }, env),
+    replyMinBytes: intFromEnv('QF_GATEWAY_REPLY_MIN_BYTES', 1, { min: 1, max: 10_000_000 }, env),
+    replyMaxWaitMs: intFromEnv('QF_GATEWAY_REPLY_MAX_WAIT_MS', 100, { min: 1, max: 10_000 }, env),
   };
 };
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { repoRoot } from '@qf/shared-config';
 import { randomBytes } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import { decodeEvent, topicNames, type TopicNames } from '@qf/contracts';
@@ -30,8 +31,6 @@ export interface WritePathOptions {
   /** Where the services' logs go (default .local/logs/e2e/<prefix>). */
   readonly logDir?: string;
 }
-
-const repoRoot = path.resolve(__dirname, '../../../../..');
 
 /** Starts `processors` command processors, then a command gateway, on a fresh topic prefix. */
 export const startWritePath = async (options: WritePathOptions = {}): Promise<WritePath> => {
