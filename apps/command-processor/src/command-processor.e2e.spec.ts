@@ -109,19 +109,23 @@ describe('command processors: replicas and failover', () => {
   it('keeps each player in one partition with gapless versions across 2 processor replicas', async () => {
     const path = await startWritePath({ processors: 2, partitions: 6 });
     try {
-      // Both replicas own partitions.
+      // Both replicas own slots (the default 4 slots of the 6 partitions: {0,4} {1,5} {2} {3}),
+      // two each, every partition of a slot with the same replica, all 6 partitions owned once.
       await eventually(async () => {
         const owned = await Promise.all(
           path.processors.map(
             async (processor) =>
               (
                 (await (await fetch(`${processor.baseUrl}/health`)).json()) as {
-                  details: { partitions: number[] };
+                  details: { partitions: number[]; slots: number[] };
                 }
-              ).details.partitions,
+              ).details,
           ),
         );
-        expect(owned.map((partitions) => partitions.length).sort()).toEqual([3, 3]);
+        expect(owned.map(({ slots }) => slots.length)).toEqual([2, 2]);
+        expect(owned.flatMap(({ partitions }) => partitions).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+        for (const { partitions, slots } of owned)
+          expect([...new Set(partitions.map((partition) => partition % 4))].sort()).toEqual(slots);
       });
       const { sent } = await drive(path, { players: 24, commands: 400, concurrency: 24 });
       expect(sent.filter((entry) => entry.answer.status >= 500)).toEqual([]);

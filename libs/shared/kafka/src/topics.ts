@@ -10,8 +10,14 @@ export interface TopicSpec {
 
 /** Thrown when an existing topic has another partition count than the fleet expects. */
 export class TopicMismatchError extends Error {
-  constructor(readonly topic: string, readonly expected: number, readonly actual: number) {
-    super(`topic ${topic} has ${actual} partitions but ${expected} are configured; partitioning by player id needs the same count on every write-path topic`);
+  constructor(
+    readonly topic: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(
+      `topic ${topic} has ${actual} partitions but ${expected} are configured; partitioning by player id needs the same count on every write-path topic`,
+    );
   }
 }
 
@@ -26,13 +32,11 @@ export const ensureTopics = async (admin: Admin, specs: readonly TopicSpec[]): P
     try {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map(
-          (spec): ITopicConfig => ({
-            topic: spec.topic,
-            numPartitions: spec.numPartitions,
-            ...(spec.configEntries ? { configEntries: [...spec.configEntries] } : {}),
-          }),
-        ),
+        topics: missing.map((spec): ITopicConfig => ({
+          topic: spec.topic,
+          numPartitions: spec.numPartitions,
+          ...(spec.configEntries ? { configEntries: [...spec.configEntries] } : {}),
+        })),
       });
     } catch (error) {
       if (isNotServedYet(error)) {
@@ -49,8 +53,10 @@ export const ensureTopics = async (admin: Admin, specs: readonly TopicSpec[]): P
   if (present.length === 0) return;
   const metadata = await admin.fetchTopicMetadata({ topics: present.map((spec) => spec.topic) });
   for (const spec of present) {
-    const actual = metadata.topics.find((topic) => topic.name === spec.topic)?.partitions.length ?? 0;
-    if (actual !== spec.numPartitions) throw new TopicMismatchError(spec.topic, spec.numPartitions, actual);
+    const actual =
+      metadata.topics.find((topic) => topic.name === spec.topic)?.partitions.length ?? 0;
+    if (actual !== spec.numPartitions)
+      throw new TopicMismatchError(spec.topic, spec.numPartitions, actual);
   }
 };
 

@@ -31,14 +31,20 @@ const RECORD_VALUE = 'x'.repeat(200);
  * retry a failed sendOffsets (for instance NOT_COORDINATOR while a fresh broker moves its
  * group coordinators, kafkajs #430); when even the abort fails, the producer is replaced.
  */
-export const loopTransactions = async (options: TransactionLoopOptions): Promise<TransactionLoopResult> => {
+export const loopTransactions = async (
+  options: TransactionLoopOptions,
+): Promise<TransactionLoopResult> => {
   const { kafka, transactionalId, outputs, partition, offsets } = options;
   const open = async (): Promise<Producer> => {
     const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     return producer;
   };
-  const messages = Array.from({ length: options.recordsPerTopic }, (_, i) => ({ key: `${transactionalId}-${i}`, value: RECORD_VALUE, partition }));
+  const messages = Array.from({ length: options.recordsPerTopic }, (_, i) => ({
+    key: `${transactionalId}-${i}`,
+    value: RECORD_VALUE,
+    partition,
+  }));
   let producer: Producer | undefined;
   let committed = 0;
   let failed = 0;
@@ -49,14 +55,24 @@ export const loopTransactions = async (options: TransactionLoopOptions): Promise
         producer ??= await open();
         const begun = performance.now();
         transaction = await producer.transaction();
-        await transaction.sendBatch({ topicMessages: outputs.map((topic) => ({ topic, messages })) });
-        await transaction.sendOffsets({ consumerGroupId: offsets.groupId, topics: [{ topic: offsets.topic, partitions: [{ partition, offset: String(offset) }] }] });
+        await transaction.sendBatch({
+          topicMessages: outputs.map((topic) => ({ topic, messages })),
+        });
+        await transaction.sendOffsets({
+          consumerGroupId: offsets.groupId,
+          topics: [{ topic: offsets.topic, partitions: [{ partition, offset: String(offset) }] }],
+        });
         await transaction.commit();
         committed += 1;
         options.onCommitted?.(performance.now() - begun);
       } catch {
         failed += 1;
-        const aborted = transaction ? await transaction.abort().then(() => true, () => false) : false;
+        const aborted = transaction
+          ? await transaction.abort().then(
+              () => true,
+              () => false,
+            )
+          : false;
         if (!aborted) {
           await producer?.disconnect().catch(() => undefined);
           producer = undefined;

@@ -113,7 +113,11 @@ describe('WindowBatcher (send windows)', () => {
   });
 
   it('with maxInFlight busy, a closed window keeps taking items and goes out when a flush returns', async () => {
-    const { clock, releases, flushed, batcher } = heldFlushes({ lingerMs: 1, maxBatch: 3, maxInFlight: 1 });
+    const { clock, releases, flushed, batcher } = heldFlushes({
+      lingerMs: 1,
+      maxBatch: 3,
+      maxInFlight: 1,
+    });
     const first = batcher.add(1);
     clock.run();
     const waiting = [2, 3, 4, 5].map((item) => batcher.add(item));

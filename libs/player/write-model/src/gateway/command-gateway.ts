@@ -39,8 +39,10 @@ type State = 'created' | 'starting' | 'ready' | 'stopping' | 'stopped';
 /**
  * The gateway's side of request-reply over Kafka. Commands are produced to player.commands
  * (key = player id) in short send windows; a waiting request is answered by the reply the
- * processor commits to this gateway's reply partition of command.replies, read by a
- * consumer of a group of its own that is assigned only that partition (read_committed).
+ * processor sends to this gateway's reply partition of command.replies, read by a
+ * consumer of a group of its own that is assigned only that partition. The processor sends
+ * a reply only after the transaction that decided it committed, outside any transaction, so
+ * the partition is read read_uncommitted: no wait behind transactions still open on it.
  */
 export class CommandGateway {
   private readonly log: Logger;
@@ -122,7 +124,7 @@ export class CommandGateway {
       partitionAssigners: [
         fixedPartitionAssigner({ [config.topics.replies]: [this.replyPartition] }),
       ],
-      readUncommitted: false,
+      readUncommitted: true,
       maxWaitTimeInMs: 100,
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
