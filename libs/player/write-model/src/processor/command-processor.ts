@@ -8,7 +8,7 @@ import {
 } from '@qf/shared-kafka';
 import { createLogger, type Logger } from '@qf/shared-observability';
 import type { ProcessorConfig } from '../config/write-path.config';
-import type { InboundCommand } from '../decision/decide-batch';
+import type { InboundCommand, RoutedReply } from '../decision/decide-batch';
 import { ensureWritePathTopics } from '../topics/write-path.topics';
 import { processorMetrics as metrics } from './processor.metrics';
 import { ReplySender } from './reply-sender';
@@ -21,6 +21,8 @@ import { effectiveSlots, slotOf, slotPartitions } from './slots';
 export interface ProcessorOptions {
   /** The clock of the idempotency horizon, the ledger and the snapshot cadence (default Date.now). */
   readonly now?: () => number;
+  /** Called after each commit, before its replies are sent: where a test crashes the process. */
+  readonly afterCommit?: (replies: readonly RoutedReply[]) => void;
 }
 
 interface OwnershipWaiter {
@@ -43,6 +45,7 @@ export class CommandProcessor {
   private readonly kafka: Kafka;
   private readonly transactionalKafka: Kafka;
   private readonly now: () => number;
+  private readonly afterCommit?: (replies: readonly RoutedReply[]) => void;
   private readonly slots: number;
   private admin?: Admin;
   private consumer?: Consumer;
@@ -67,6 +70,7 @@ export class CommandProcessor {
   ) {
     this.log = createLogger('command-processor', 'processor');
     this.now = options.now ?? Date.now;
+    this.afterCommit = options.afterCommit;
     this.slots = effectiveSlots(config.slots, config.partitions);
     this.kafka = createKafka(`command-processor-${config.instanceId}`);
     this.transactionalKafka = createKafka(`command-processor-${config.instanceId}-tx`, {
@@ -170,7 +174,7 @@ export class CommandProcessor {
       ?.disconnect()
       .catch((error: unknown) => this.log.warn('consumer disconnect failed', { error }));
     await this.admin?.disconnect().catch(() => undefined);
-    this.log.info('command processor stopped');
+    this.log.info('command processor stopped', await metrics.summary().catch(() => ({})));
   }
 
   /** Liveness: joined the group and the consumer has not crashed. */
@@ -275,6 +279,7 @@ export class CommandProcessor {
           this.settleWaiters();
         }),
       sendReplies: (replies) => this.replies?.send(replies),
+      ...(this.afterCommit ? { afterCommit: this.afterCommit } : {}),
       now: this.now,
       log: this.log,
     });

@@ -194,4 +194,57 @@ export const processorMetrics = {
   idempotencyEvicted(reason: 'expired' | 'bound', count: number): void {
     evictions[reason].inc(count);
   },
+
+  /** Totals since the process started: transactions, commands per transaction, records per command by kind. */
+  async summary(): Promise<Record<string, number>> {
+    const valueOf = async (
+      metric: {
+        get(): Promise<{
+          values: Array<{ value: number; labels: Record<string, unknown>; metricName?: string }>;
+        }>;
+      },
+      label?: [string, string],
+      name?: string,
+    ) =>
+      (await metric.get()).values
+        .filter(
+          (entry) =>
+            (!label || entry.labels[label[0]] === label[1]) && (!name || entry.metricName === name),
+        )
+        .reduce((sum, entry) => sum + entry.value, 0);
+    const transactions = await valueOf(processorMetrics.transactions);
+    const inTransactions = await valueOf(
+      processorMetrics.batchSize,
+      undefined,
+      'qf_processor_batch_size_sum',
+    );
+    const decided =
+      (await valueOf(commands, ['outcome', 'accepted'])) +
+      (await valueOf(commands, ['outcome', 'rejected'])) +
+      (await valueOf(commands, ['outcome', 'dead-lettered']));
+    const byKind = Object.fromEntries(
+      await Promise.all(
+        ['events', 'snapshots', 'ledger', 'replies', 'dead-letters'].map(
+          async (kind) => [kind, await valueOf(records, ['kind', kind])] as const,
+        ),
+      ),
+    );
+    const perCommand = (count: number) =>
+      decided > 0 ? Math.round((count / decided) * 1000) / 1000 : 0;
+    return {
+      transactions,
+      decidedCommands: decided,
+      commandsPerTransaction:
+        transactions > 0 ? Math.round((inTransactions / transactions) * 10) / 10 : 0,
+      ...Object.fromEntries(
+        Object.entries(byKind).map(([kind, count]) => [`${kind}PerCommand`, perCommand(count)]),
+      ),
+      recordsInTransactionsPerCommand: perCommand(
+        (byKind['events'] ?? 0) +
+          (byKind['snapshots'] ?? 0) +
+          (byKind['ledger'] ?? 0) +
+          (byKind['dead-letters'] ?? 0),
+      ),
+    };
+  },
 };

@@ -143,7 +143,10 @@ export class SlotOwner {
    * Throws when the transaction failed: the owner is then unusable (the outcome may be
    * unknown) and must be replaced.
    */
-  async process(commands: readonly InboundCommand[]): Promise<RoutedReply[]> {
+  async process(
+    commands: readonly InboundCommand[],
+    options: { flush?: boolean } = {},
+  ): Promise<RoutedReply[]> {
     const producer = this.producer;
     const state = this.state;
     if (!producer) throw new Error(`slot ${this.slot} is not open`);
@@ -151,8 +154,10 @@ export class SlotOwner {
     const now = this.context.now();
     const oldest = commands[0]?.timestamp;
     if (oldest !== undefined) metrics.queueDelaySeconds.observe(Math.max(0, now - oldest) / 1000);
+    // Ids past the horizon are forgotten before deciding, not only after.
+    state.index.expire(now);
     const decision = decideBatch(state, commands);
-    const plan = state.plan(decision, now, this.context.checkpoint);
+    const plan = state.plan(decision, now, this.context.checkpoint, options);
     const ends = { events: new Map<number, number>(), ledger: new Map<number, number>() };
     if (plan.ledger.length === 0 && decision.deadLetters.length === 0) {
       state.apply(decision, undefined, now, ends);

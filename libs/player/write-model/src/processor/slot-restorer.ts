@@ -146,6 +146,7 @@ export class SlotRestorer {
       this.settle(restore);
       const progress = slot.progress(partition);
       progress.decided = restore.decided;
+      progress.recorded = restore.decided;
       progress.eventsEnd = ends.events.get(partition) ?? 0;
       progress.ledgerEnd = ends.ledger.get(partition) ?? 0;
       for (const [playerId, latest] of restore.latest) {

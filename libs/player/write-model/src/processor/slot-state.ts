@@ -20,6 +20,8 @@ export interface PartitionProgress {
   eventsEnd: number;
   /** The same on player.ledger. */
   ledgerEnd: number;
+  /** The decided offset the last ledger record of this partition holds (-1: none). */
+  recorded: number;
   /** Dirty players of this partition, oldest first (so `from` never decreases along the map). */
   readonly dirty: Map<string, DirtyMark>;
 }
@@ -71,6 +73,7 @@ export class SlotState implements DecisionView {
         decided: -1,
         eventsEnd: 0,
         ledgerEnd: 0,
+        recorded: -1,
         dirty: new Map(),
       });
   }
@@ -116,7 +119,12 @@ export class SlotState implements DecisionView {
    * restore point: the oldest player still dirty after the transaction, else the end of its
    * events as known before it (conservative: a restore skips events its snapshots hold).
    */
-  plan(decision: BatchDecision, now: number, policy: CheckpointPolicy): CheckpointPlan {
+  plan(
+    decision: BatchDecision,
+    now: number,
+    policy: CheckpointPolicy,
+    { flush = false }: { flush?: boolean } = {},
+  ): CheckpointPlan {
     const snapshots: CheckpointPlan['snapshots'] = [];
     const ledger: CheckpointPlan['ledger'] = [];
     const snapshotted = new Map<number, string[]>();
@@ -149,17 +157,22 @@ export class SlotState implements DecisionView {
       const deadLettered = decision.deadLetters.some(
         (dead) => dead.command.partition === partition,
       );
+      const lastOffset = Math.max(progress.decided, decided?.lastOffset ?? -1);
+      // A flush (before handing the slot over) records offsets only answered again since the
+      // last record, so the next owner does not answer them once more.
+      const unrecorded = flush && lastOffset > progress.recorded;
       if (
         chosen.length === 0 &&
         !decided?.lines.length &&
         !deadLettered &&
+        !unrecorded &&
         !this.hasPoison(partition)
       )
         continue;
       ledger.push({
         partition,
         record: {
-          decided: Math.max(progress.decided, decided?.lastOffset ?? -1),
+          decided: lastOffset,
           restoreFrom: Math.min(firstKept?.from ?? progress.eventsEnd, progress.eventsEnd),
           lines: decided?.lines.map((entry) => entry.line) ?? [],
         },
@@ -202,6 +215,10 @@ export class SlotState implements DecisionView {
     for (const [partition, end] of ends.events) {
       const progress = this.progress(partition);
       if (end > progress.eventsEnd) progress.eventsEnd = end;
+    }
+    for (const { partition, record } of plan?.ledger ?? []) {
+      const progress = this.progress(partition);
+      if (record.decided > progress.recorded) progress.recorded = record.decided;
     }
     for (const [partition, end] of ends.ledger) {
       const progress = this.progress(partition);

@@ -83,4 +83,19 @@ describe('SlotState: snapshot cadence and restore point', () => {
     // Its offset is still taken as decided (the next ledger record carries it).
     expect(slot.state.decidedOffset(0)).toBe(1);
   });
+
+  it('records on a flush (before a hand-over) the offsets only answered again since the last record', () => {
+    const slot = committingSlot();
+    slot.decide([inbound(register(PLAYER_ID, 'c-1'))]);
+    slot.decide([inbound(register(PLAYER_ID, 'c-1'))]);
+    const decision = slot.decide([]);
+    expect(slot.plans.at(-1)?.ledger).toEqual([]);
+    const plan = slot.state.plan(
+      decision,
+      slot.clock.now,
+      { intervalMs: 10_000, maxPerTransaction: 100 },
+      { flush: true },
+    );
+    expect(plan.ledger.map(({ record }) => record.decided)).toEqual([1]);
+  });
 });

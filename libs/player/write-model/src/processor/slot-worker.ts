@@ -38,6 +38,8 @@ export interface SlotWorkerOptions {
    */
   readonly confirmOwnership: (since: number) => Promise<boolean>;
   readonly sendReplies: (replies: RoutedReply[]) => void;
+  /** Called after each commit, before its replies are sent (fault injection in tests). */
+  readonly afterCommit?: (replies: readonly RoutedReply[]) => void;
   readonly now: () => number;
   readonly log: Logger;
 }
@@ -127,13 +129,24 @@ export class SlotWorker {
     this.wake?.();
   }
 
-  /** Finishes the transaction in flight, drops what is still queued (the next owner reads it again) and closes the owner. */
+  /**
+   * Finishes the transaction in flight, records the offsets decided since the last ledger
+   * record (best effort: the slot may have been taken over already), drops what is still
+   * queued (the next owner reads it again) and closes the owner.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
     await this.loop;
     const owner = this.owner;
     this.owner = undefined;
+    if (owner && !this.failing)
+      await owner.process([], { flush: true }).catch((error: unknown) =>
+        this.options.log.info('no last ledger record (slot already taken over?)', {
+          slot: this.options.slot,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
     await owner?.close();
   }
 
@@ -152,6 +165,7 @@ export class SlotWorker {
         this.busySince = undefined;
         this.queue.splice(0, batch.length);
         this.failing = undefined;
+        this.options.afterCommit?.(replies);
         if (replies.length > 0) this.options.sendReplies(replies);
       } catch (error) {
         this.busySince = undefined;
