@@ -1,7 +1,13 @@
 import type { Kafka } from 'kafkajs';
 import { formatTable, machineInfo, type MachineInfo } from '@qf/loadgen';
 import { createInfraContext, INFRA_PREFIX, isRecordedAlive, listRecorded } from '@qf/local-infra';
-import { createKafka, loopTransactions } from '@qf/shared-kafka';
+import {
+  cacheCoordinatorLookups,
+  createKafka,
+  loopTransactions,
+  retryConcurrentTransactions,
+  useFastRecordEncoder,
+} from '@qf/shared-kafka';
 import { cpuSecondsOf } from './process-cpu';
 
 /**
@@ -17,10 +23,16 @@ export interface TxnCeilingOptions {
   readonly secondsPerStep: number;
   /** Records per output topic in each transaction (a batch of that many commands). */
   readonly recordsPerTopic: number;
+  /**
+   * stock: kafkajs as installed. patched: with the command processor's patches (coordinator
+   * lookups cached, CONCURRENT_TRANSACTIONS asked again at the request, the fast record
+   * encoder), the client the write path really runs.
+   */
+  readonly kafkajs?: 'stock' | 'patched';
   readonly log?: (line: string) => void;
 }
 
-export const DEFAULT_TXN_CEILING: TxnCeilingOptions = { streams: [1, 4, 12], secondsPerStep: 10, recordsPerTopic: 1 };
+export const DEFAULT_TXN_CEILING: TxnCeilingOptions = { streams: [1, 4, 12], secondsPerStep: 10, recordsPerTopic: 1, kafkajs: 'stock' };
 
 export interface TxnCeilingStep {
   readonly streams: number;
@@ -112,6 +124,11 @@ export const runTxnCeilingBench = async (options: TxnCeilingOptions): Promise<Tx
   const say = options.log ?? (() => undefined);
   const startedAt = new Date();
   const runId = `bench-txn-${startedAt.getTime().toString(36)}`;
+  if (options.kafkajs === 'patched') {
+    cacheCoordinatorLookups({ ttlMs: 30_000 });
+    retryConcurrentTransactions();
+    useFastRecordEncoder();
+  }
   // The processor's transactional retry settings: back-to-back transactions meet CONCURRENT_TRANSACTIONS.
   const kafka = createKafka(runId, { retry: { initialRetryTime: 10, maxRetryTime: 1000, retries: 10 } });
   const steps: TxnCeilingStep[] = [];
@@ -143,7 +160,7 @@ export const formatTxnCeiling = (report: TxnCeilingReport): string => {
       ]),
     ),
     '',
-    `each transaction: ${settings.recordsPerTopic} record(s) of 200 B to each of 3 topics + the consumed offset, then commit (${PARTITIONS} partitions per topic)`,
+    `each transaction: ${settings.recordsPerTopic} record(s) of 200 B to each of 3 topics + the consumed offset, then commit (${PARTITIONS} partitions per topic); kafkajs ${settings.kafkajs ?? 'stock'}`,
     `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, load ${machine.loadAverage.join(' ')}; broker, client and everything else share these cores`,
   ].join('\n');
 };

@@ -1,6 +1,7 @@
 export {
   DEFAULT_SLOTS,
   DEFAULT_TXN_INTERVAL_MS,
+  DEFAULT_TXN_RATE_PER_MS,
   gatewayConfig,
   idempotencyHorizonMs,
   processorConfig,
@@ -50,9 +51,22 @@ export {
 export { CommandProcessor, type ProcessorOptions } from './processor/command-processor';
 export { processorMetrics } from './processor/processor.metrics';
 export { slotAssigner, slotsOfAssignment } from './processor/slot.assigner';
-export { SlotOwner, type SlotOwnerContext } from './processor/slot-owner';
-export { SlotWorker, type SlotWorkerOptions } from './processor/slot-worker';
-export { assignSlots, effectiveSlots, slotOf, slotPartitions } from './processor/slots';
+export { GroupCommitPacer, type GroupCommitPacerOptions } from './processor/group-commit.pacer';
+export {
+  assignSlots,
+  effectiveSlots,
+  maskOf,
+  overlappingMasks,
+  slotOf,
+  slotPartitions,
+  slotsOfMask,
+} from './processor/slots';
+export {
+  TransactionOwner,
+  transactionalIdOf,
+  type TransactionOwnerContext,
+} from './processor/transaction-owner';
+export { TransactionWorker, type TransactionWorkerOptions } from './processor/transaction-worker';
 export {
   checkLedgerKeepsHorizon,
   ensureWritePathTopics,

@@ -62,9 +62,10 @@ export interface ProcessorConfig extends WritePathConfig {
   /** Names this replica in logs and client ids. */
   readonly instanceId: string;
   /**
-   * Slots: fixed groups of partitions that move together, each with one transactional id
-   * and one stream of transactions (QF_PROCESSOR_SLOTS). At most this many processors
-   * share the work; every processor of a group must have the same value.
+   * Slots: fixed groups of partitions that move between processors together
+   * (QF_PROCESSOR_SLOTS, 1..8). At most this many processors share the work; every
+   * processor of a group must have the same value. A processor taking slots over fences
+   * up to 2^slots transactional ids.
    */
   readonly slots: number;
   /** A command id is deduplicated per player for this long after its decision (QF_IDEMPOTENCY_HORIZON_MS). */
@@ -73,8 +74,10 @@ export interface ProcessorConfig extends WritePathConfig {
   readonly idempotencyMaxEntries: number;
   /** At most this many commands per transaction; a larger backlog is split (QF_PROCESSOR_TXN_MAX_COMMANDS). */
   readonly maxCommandsPerTransaction: number;
-  /** Group commit: a slot starts a transaction at most this often, unless a full batch waits (QF_PROCESSOR_TXN_INTERVAL_MS). */
-  readonly minTransactionIntervalMs: number;
+  /** Group commit: the longest interval between two transaction starts, reached at high load (QF_PROCESSOR_TXN_INTERVAL_MS). */
+  readonly maxTransactionIntervalMs: number;
+  /** Group commit: the interval is the arrival rate (commands/s) divided by this, in ms, up to the longest (QF_PROCESSOR_TXN_RATE_PER_MS). */
+  readonly transactionRatePerMs: number;
   /** A player's snapshot is written once its first unsnapshotted event is this old (QF_PROCESSOR_CHECKPOINT_INTERVAL_MS). */
   readonly checkpointIntervalMs: number;
   /** Snapshots one transaction writes at most (a burst of due players is spread). */
@@ -97,7 +100,7 @@ export const processorConfig = (
     ...base,
     groupId: stringFromEnv('QF_PROCESSOR_GROUP', `${base.topicPrefix}command-processor`, env),
     instanceId,
-    slots: intFromEnv('QF_PROCESSOR_SLOTS', DEFAULT_SLOTS, { min: 1, max: 1000 }, env),
+    slots: intFromEnv('QF_PROCESSOR_SLOTS', DEFAULT_SLOTS, { min: 1, max: 8 }, env),
     idempotencyHorizonMs: idempotencyHorizonMs(env),
     idempotencyMaxEntries: intFromEnv(
       'QF_IDEMPOTENCY_MAX_ENTRIES',
@@ -111,10 +114,16 @@ export const processorConfig = (
       { min: 1, max: 10_000 },
       env,
     ),
-    minTransactionIntervalMs: intFromEnv(
+    maxTransactionIntervalMs: intFromEnv(
       'QF_PROCESSOR_TXN_INTERVAL_MS',
       DEFAULT_TXN_INTERVAL_MS,
       { min: 0, max: 10_000 },
+      env,
+    ),
+    transactionRatePerMs: intFromEnv(
+      'QF_PROCESSOR_TXN_RATE_PER_MS',
+      DEFAULT_TXN_RATE_PER_MS,
+      { min: 1, max: 1_000_000 },
       env,
     ),
     checkpointIntervalMs: intFromEnv(
@@ -138,8 +147,9 @@ export const processorConfig = (
 
 /** Default QF_PROCESSOR_SLOTS (chosen by measurement: docs/adr/0002-es-write-path-v2.md). */
 export const DEFAULT_SLOTS = 4;
-/** Default QF_PROCESSOR_TXN_INTERVAL_MS (same ADR). */
-export const DEFAULT_TXN_INTERVAL_MS = 20;
+/** Default QF_PROCESSOR_TXN_INTERVAL_MS and QF_PROCESSOR_TXN_RATE_PER_MS (same ADR). */
+export const DEFAULT_TXN_INTERVAL_MS = 25;
+export const DEFAULT_TXN_RATE_PER_MS = 100;
 
 /** QF_IDEMPOTENCY_HORIZON_MS (default 15 minutes): read by the processor and by whoever creates player.ledger. */
 export const idempotencyHorizonMs = (env: NodeJS.ProcessEnv = process.env): number =>

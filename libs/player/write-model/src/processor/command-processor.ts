@@ -12,10 +12,11 @@ import type { InboundCommand, RoutedReply } from '../decision/decide-batch';
 import { ensureWritePathTopics } from '../topics/write-path.topics';
 import { processorMetrics as metrics } from './processor.metrics';
 import { ReplySender } from './reply-sender';
+import { GroupCommitPacer } from './group-commit.pacer';
 import { slotAssigner, slotsOfAssignment } from './slot.assigner';
-import { SlotOwner } from './slot-owner';
-import { SlotWorker } from './slot-worker';
 import { effectiveSlots, slotOf, slotPartitions } from './slots';
+import { TransactionOwner } from './transaction-owner';
+import { TransactionWorker } from './transaction-worker';
 
 /** What tests may replace. */
 export interface ProcessorOptions {
@@ -25,20 +26,20 @@ export interface ProcessorOptions {
   readonly afterCommit?: (replies: readonly RoutedReply[]) => void;
 }
 
-interface OwnershipWaiter {
-  readonly slot: number;
+interface MembershipWaiter {
   readonly since: number;
-  readonly resolve: (owned: boolean) => void;
+  readonly resolve: (member: boolean) => void;
 }
 
 /**
  * The command processor: a member of the consumer group on player.commands whose assigner
- * hands out whole slots (fixed groups of partitions). For every slot it owns, a SlotWorker
- * decides the fetched commands of all the slot's partitions in group-committed transactions,
- * each through the slot's SlotOwner (transactional producer bound to the slot + the slot's
+ * hands out whole slots (fixed groups of partitions). One TransactionWorker decides the
+ * fetched commands of every slot it owns in group-committed transactions, through a
+ * TransactionOwner (a transactional producer bound to the set of owned slots + each slot's
  * state); replies go out after each commit through one idempotent producer. A rebalance
- * that takes a slot away stops its worker; one that hands a slot over starts a worker at
- * once, whose owner fences the previous owner and restores the slot before deciding.
+ * that changes the owned slots replaces the owner between two transactions: the new one
+ * fences every earlier owner of those slots, carries over the slots kept and restores the
+ * others before deciding.
  */
 export class CommandProcessor {
   private readonly log: Logger;
@@ -50,7 +51,7 @@ export class CommandProcessor {
   private admin?: Admin;
   private consumer?: Consumer;
   private replies?: ReplySender;
-  private readonly workers = new Map<number, SlotWorker>();
+  private worker?: TransactionWorker;
   private readonly paused = new Set<number>();
   private assigned = new Set<number>();
   private owned = new Set<number>();
@@ -62,7 +63,7 @@ export class CommandProcessor {
   private lastJoinAt = 0;
   private lastHeartbeatSentAt = 0;
   private confirmedAt = 0;
-  private waiters: OwnershipWaiter[] = [];
+  private waiters: MembershipWaiter[] = [];
 
   constructor(
     private readonly config: ProcessorConfig,
@@ -94,6 +95,7 @@ export class CommandProcessor {
     });
     this.replies = new ReplySender(this.kafka, config.topics.replies, this.log);
     await this.replies.start();
+    this.worker = this.createWorker();
 
     const consumer = this.kafka.consumer({
       groupId: config.groupId,
@@ -121,7 +123,7 @@ export class CommandProcessor {
       this.joined = true;
       this.crashed = undefined;
       this.lastJoinAt = Date.now();
-      void this.reconcile(payload.memberAssignment[config.topics.commands] ?? []);
+      this.reconcile(payload.memberAssignment[config.topics.commands] ?? []);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.crashed = payload.error.message;
@@ -166,8 +168,7 @@ export class CommandProcessor {
       /* not running */
     }
     this.settleWaiters();
-    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
-    this.workers.clear();
+    await this.worker?.stop();
     await this.replies?.stop();
     // kafkajs waits for the batch handlers (they only queue), then leaves the group.
     await this.consumer
@@ -189,10 +190,7 @@ export class CommandProcessor {
     const live = this.health();
     if (live !== true) return live;
     if (this.mismatch) return this.mismatch;
-    const reasons = [...this.workers.values()]
-      .map((worker) => worker.readiness())
-      .filter((reason): reason is string => reason !== true);
-    return reasons.length === 0 ? true : reasons.join('; ');
+    return this.worker?.readiness() ?? true;
   }
 
   /** Partitions this replica owns (its current assignment). */
@@ -205,7 +203,7 @@ export class CommandProcessor {
     return [...this.owned].sort((a, b) => a - b);
   }
 
-  private async reconcile(assignment: readonly number[]): Promise<void> {
+  private reconcile(assignment: readonly number[]): void {
     this.assigned = new Set(assignment);
     const slots = slotsOfAssignment(assignment, this.config.slots, this.config.partitions);
     if ('mismatch' in slots) {
@@ -213,69 +211,61 @@ export class CommandProcessor {
       this.log.error('assignment is not made of whole slots: deciding nothing', { assignment });
     } else this.mismatch = undefined;
     this.owned = new Set('slots' in slots ? slots.slots : []);
+    for (const partition of [...this.paused])
+      if (!this.assigned.has(partition)) this.paused.delete(partition);
     metrics.partitionsOwned.set('slots' in slots ? this.assigned.size : 0);
     metrics.slotsOwned.set(this.owned.size);
+    this.log.info('assignment', { slots: this.ownedSlots(), partitions: this.ownedPartitions() });
+    this.worker?.assign(
+      new Map(
+        this.ownedSlots().map((slot) => [
+          slot,
+          slotPartitions(slot, this.slots, this.config.partitions),
+        ]),
+      ),
+    );
     this.settleWaiters();
-    const revoked = [...this.workers.keys()].filter((slot) => !this.owned.has(slot));
-    this.log.info('assignment', {
-      slots: this.ownedSlots(),
-      partitions: this.ownedPartitions(),
-      revoked,
-    });
-    for (const slot of this.owned) this.workerFor(slot);
-    await Promise.all(revoked.map((slot) => this.dropWorker(slot)));
   }
 
-  private async dropWorker(slot: number): Promise<void> {
-    const worker = this.workers.get(slot);
-    this.workers.delete(slot);
-    for (const partition of slotPartitions(slot, this.slots, this.config.partitions))
-      this.paused.delete(partition);
-    await worker?.stop();
-  }
-
-  private workerFor(slot: number): SlotWorker | undefined {
-    if (this.stopping || !this.owned.has(slot)) return undefined;
-    let worker = this.workers.get(slot);
-    if (worker) return worker;
+  private createWorker(): TransactionWorker {
     const { config } = this;
-    const partitions = slotPartitions(slot, this.slots, config.partitions);
     const checkpoint = {
       intervalMs: config.checkpointIntervalMs,
       maxPerTransaction: config.maxSnapshotsPerTransaction,
     };
-    worker = new SlotWorker({
-      slot,
-      partitions,
+    return new TransactionWorker({
       maxCommandsPerTransaction: config.maxCommandsPerTransaction,
-      intervalMs: config.minTransactionIntervalMs,
-      checkpoint,
-      openOwner: async () => {
-        const owner = new SlotOwner(slot, this.slots, partitions, {
+      pacer: new GroupCommitPacer({
+        maxIntervalMs: config.maxTransactionIntervalMs,
+        ratePerMs: config.transactionRatePerMs,
+      }),
+      openOwner: async (owned, carried) => {
+        const owner = new TransactionOwner(owned, {
           transactionalKafka: this.transactionalKafka,
           kafka: this.kafka,
           admin: this.admin as Admin,
           topics: config.topics,
           groupId: config.groupId,
+          slots: this.slots,
           transactionTimeoutMs: config.transactionTimeoutMs,
           horizonMs: config.idempotencyHorizonMs,
-          maxEntries: Math.max(1, Math.floor(config.idempotencyMaxEntries / this.slots)),
+          maxEntriesPerSlot: Math.max(1, Math.floor(config.idempotencyMaxEntries / this.slots)),
           offsetsIntervalMs: config.offsetsIntervalMs,
           checkpoint,
           now: this.now,
           log: this.log,
         });
         try {
-          await owner.open();
+          await owner.open(carried);
         } catch (error) {
           await owner.close();
           throw error;
         }
         return owner;
       },
-      confirmOwnership: (since) =>
+      confirmMembership: (since) =>
         new Promise<boolean>((resolve) => {
-          this.waiters.push({ slot, since, resolve });
+          this.waiters.push({ since, resolve });
           this.settleWaiters();
         }),
       sendReplies: (replies) => this.replies?.send(replies),
@@ -283,16 +273,14 @@ export class CommandProcessor {
       now: this.now,
       log: this.log,
     });
-    this.workers.set(slot, worker);
-    return worker;
   }
 
-  /** Answers the ownership questions the group has answered since they were asked. */
+  /** Answers the membership questions the group has answered since they were asked. */
   private settleWaiters(): void {
     const proof = Math.max(this.confirmedAt, this.lastJoinAt);
     this.waiters = this.waiters.filter((waiter) => {
       if (this.stopping) waiter.resolve(false);
-      else if (proof > waiter.since) waiter.resolve(this.owned.has(waiter.slot));
+      else if (proof > waiter.since) waiter.resolve(true);
       else return true;
       return false;
     });
@@ -300,8 +288,8 @@ export class CommandProcessor {
 
   private async handleBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     if (this.stopping || batch.messages.length === 0) return;
-    const worker = this.workers.get(slotOf(batch.partition, this.slots));
-    if (worker) {
+    const worker = this.worker;
+    if (worker && this.owned.has(slotOf(batch.partition, this.slots))) {
       const commands: InboundCommand[] = batch.messages.map((message) => ({
         partition: batch.partition,
         offset: Number(message.offset),
@@ -317,16 +305,15 @@ export class CommandProcessor {
     await heartbeat();
   }
 
-  /** A slot whose worker has a long queue stops being fetched until the queue is short again. */
-  private applyBackpressure(partition: number, worker: SlotWorker): void {
+  /** A partition is not fetched while the worker's queue is long, until it is short again. */
+  private applyBackpressure(partition: number, worker: TransactionWorker): void {
     const limit = Math.max(1000, this.config.maxCommandsPerTransaction * 8);
     const topic = this.config.topics.commands;
     if (worker.backlog < limit || this.paused.has(partition)) return;
     this.paused.add(partition);
     this.consumer?.pause([{ topic, partitions: [partition] }]);
     const check = setInterval(() => {
-      const current = this.workers.get(worker.slot);
-      if (current !== worker || worker.backlog < limit / 2 || this.stopping) {
+      if (!this.assigned.has(partition) || worker.backlog < limit / 2 || this.stopping) {
         clearInterval(check);
         if (this.paused.delete(partition) && !this.stopping)
           this.consumer?.resume([{ topic, partitions: [partition] }]);
@@ -335,17 +322,15 @@ export class CommandProcessor {
   }
 
   private updateGauges(): void {
-    const workers = [...this.workers.values()];
-    const now = this.now();
-    let oldest: number | undefined;
-    for (const worker of workers) {
-      const at = worker.oldestCommandAt;
-      if (at !== undefined && (oldest === undefined || at < oldest)) oldest = at;
-    }
-    metrics.backlog.set(workers.reduce((sum, worker) => sum + worker.backlog, 0));
-    metrics.players.set(workers.reduce((sum, worker) => sum + worker.players, 0));
-    metrics.idempotencyEntries.set(workers.reduce((sum, worker) => sum + worker.commandIds, 0));
-    metrics.idempotencyOldestSeconds.set(oldest === undefined ? 0 : (now - oldest) / 1000);
-    metrics.slotsFailing.set(workers.filter((worker) => worker.isFailing).length);
+    const worker = this.worker;
+    if (!worker) return;
+    const { entries, oldestAt } = worker.idempotency();
+    metrics.backlog.set(worker.backlog);
+    metrics.players.set(worker.players);
+    metrics.idempotencyEntries.set(entries);
+    metrics.idempotencyOldestSeconds.set(
+      oldestAt === undefined ? 0 : (this.now() - oldestAt) / 1000,
+    );
+    metrics.slotsFailing.set(worker.failingSlots);
   }
 }

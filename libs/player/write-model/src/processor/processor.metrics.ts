@@ -87,9 +87,17 @@ export const processorMetrics = {
     help: 'Transactional requests asked again because the previous transaction was still completing',
     labelNames: ['request'],
   }),
+  fencedIds: counter({
+    name: 'qf_processor_fenced_transactional_ids_total',
+    help: 'Transactional ids of overlapping slot sets fenced when taking slots over',
+  }),
+  transactionIntervalSeconds: gauge({
+    name: 'qf_processor_group_commit_interval_seconds',
+    help: 'The group-commit interval in force (grows with the arrival rate up to QF_PROCESSOR_TXN_INTERVAL_MS)',
+  }),
   restoreSeconds: histogram({
     name: 'qf_processor_restore_duration_seconds',
-    help: 'Fencing + restore of one slot',
+    help: 'Restore of one slot (after fencing)',
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
   }),
   replyFailures: counter({
@@ -107,7 +115,7 @@ export const processorMetrics = {
   slotsOwned: gauge({ name: 'qf_processor_slots_owned', help: 'Slots this replica owns' }),
   slotsFailing: gauge({
     name: 'qf_processor_slots_failing',
-    help: 'Owned slots whose last attempts failed (in a retry loop); /health/ready names them',
+    help: 'Owned slots in a retry loop (their transactions or restore failing, or stuck); /health names them',
   }),
   players: gauge({
     name: 'qf_processor_players_in_memory',
@@ -165,7 +173,7 @@ export const processorMetrics = {
     started: bigint,
     commandCount: number,
     written: ReadonlyArray<{ topic: string }>,
-    counts: BatchCounts,
+    counts: readonly BatchCounts[],
     kinds: { events: string; snapshots: string; ledger: string },
   ): void {
     processorMetrics.transactions.inc();
@@ -184,7 +192,7 @@ export const processorMetrics = {
     if (ledger) recordKinds.ledger.inc(ledger);
     const other = written.length - events - snapshots - ledger;
     if (other) recordKinds.other.inc(other);
-    processorMetrics.decided(counts);
+    for (const each of counts) processorMetrics.decided(each);
   },
 
   replies(count: number): void {

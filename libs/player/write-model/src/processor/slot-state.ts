@@ -123,7 +123,7 @@ export class SlotState implements DecisionView {
     decision: BatchDecision,
     now: number,
     policy: CheckpointPolicy,
-    { flush = false }: { flush?: boolean } = {},
+    { flush = false, everyPartition = false }: { flush?: boolean; everyPartition?: boolean } = {},
   ): CheckpointPlan {
     const snapshots: CheckpointPlan['snapshots'] = [];
     const ledger: CheckpointPlan['ledger'] = [];
@@ -159,8 +159,9 @@ export class SlotState implements DecisionView {
       );
       const lastOffset = Math.max(progress.decided, decided?.lastOffset ?? -1);
       // A flush (before handing the slot over) records offsets only answered again since the
-      // last record, so the next owner does not answer them once more.
-      const unrecorded = flush && lastOffset > progress.recorded;
+      // last record, so the next owner does not answer them once more; everyPartition writes
+      // a record for each partition (a transaction that proves the producer is not fenced).
+      const unrecorded = (flush && lastOffset > progress.recorded) || everyPartition;
       if (
         chosen.length === 0 &&
         !decided?.lines.length &&
@@ -212,17 +213,18 @@ export class SlotState implements DecisionView {
       for (const { commandId, playerId, line } of decided.lines)
         this.index.add(commandId, playerId, line, now);
     }
+    // The ends cover the whole transaction, which may span other slots too.
     for (const [partition, end] of ends.events) {
-      const progress = this.progress(partition);
-      if (end > progress.eventsEnd) progress.eventsEnd = end;
+      const progress = this.partitions.get(partition);
+      if (progress && end > progress.eventsEnd) progress.eventsEnd = end;
     }
     for (const { partition, record } of plan?.ledger ?? []) {
       const progress = this.progress(partition);
       if (record.decided > progress.recorded) progress.recorded = record.decided;
     }
     for (const [partition, end] of ends.ledger) {
-      const progress = this.progress(partition);
-      if (end > progress.ledgerEnd) progress.ledgerEnd = end;
+      const progress = this.partitions.get(partition);
+      if (progress && end > progress.ledgerEnd) progress.ledgerEnd = end;
     }
     if (plan && this.poison.length > 0) this.poison = [];
     this.index.expire(now);

@@ -98,4 +98,21 @@ describe('SlotState: snapshot cadence and restore point', () => {
     );
     expect(plan.ledger.map(({ record }) => record.decided)).toEqual([1]);
   });
+
+  it('takes from the ends of a transaction spanning several slots only its own partitions', () => {
+    const slot = committingSlot({ partitions: [1] });
+    const decision = slot.decide([inbound(register(PLAYER_ID, 'c-1'), { partition: 1 })]);
+    const plan = slot.state.plan(decision, slot.clock.now, {
+      intervalMs: 10_000,
+      maxPerTransaction: 100,
+    });
+    slot.state.apply(decision, plan, slot.clock.now, {
+      events: new Map([
+        [0, 500],
+        [1, 42],
+      ]),
+      ledger: new Map([[2, 9]]),
+    });
+    expect(slot.state.progress(1).eventsEnd).toBe(42);
+  });
 });

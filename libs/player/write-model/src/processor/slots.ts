@@ -78,3 +78,27 @@ export const assignSlots = (
   }
   return result;
 };
+
+/** The slots of a bit mask (slot s is bit s), ascending. */
+export const slotsOfMask = (mask: number): number[] => {
+  const slots: number[] = [];
+  for (let slot = 0; 1 << slot <= mask; slot += 1) if (mask & (1 << slot)) slots.push(slot);
+  return slots;
+};
+
+export const maskOf = (slots: Iterable<number>): number => {
+  let mask = 0;
+  for (const slot of slots) mask |= 1 << slot;
+  return mask;
+};
+
+/**
+ * Every non-empty set of slots (as a mask) that shares a slot with `mask`, itself included:
+ * the transactional ids an owner of `mask` must fence, since any earlier owner of one of
+ * its slots used one of them. 2^S − 2^(S−k) of them for k slots of S.
+ */
+export const overlappingMasks = (mask: number, slots: number): number[] => {
+  const result: number[] = [];
+  for (let other = 1; other < 1 << slots; other += 1) if (other & mask) result.push(other);
+  return result;
+};
