@@ -29,6 +29,8 @@ export interface TxnCeilingOptions {
    * encoder), the client the write path really runs.
    */
   readonly kafkajs?: 'stock' | 'patched';
+  /** Partitions of each topic one transaction writes to (recordsPerTopic records to each): 1 is the v1 shape. */
+  readonly partitionsPerTransaction?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -90,6 +92,7 @@ const runStep = async (kafka: Kafka, runId: string, streams: number, options: Tx
           transactionalId: `${prefix}-${stream}`,
           outputs: [events, snapshots, replies],
           partition: stream % PARTITIONS,
+          partitions: Array.from({ length: Math.min(PARTITIONS, options.partitionsPerTransaction ?? 1) }, (_, index) => (stream + index) % PARTITIONS),
           recordsPerTopic: options.recordsPerTopic,
           offsets: { groupId: `${prefix}.group`, topic: commands },
           keepGoing: () => performance.now() < until,
@@ -160,7 +163,7 @@ export const formatTxnCeiling = (report: TxnCeilingReport): string => {
       ]),
     ),
     '',
-    `each transaction: ${settings.recordsPerTopic} record(s) of 200 B to each of 3 topics + the consumed offset, then commit (${PARTITIONS} partitions per topic); kafkajs ${settings.kafkajs ?? 'stock'}`,
+    `each transaction: ${settings.recordsPerTopic} record(s) of 200 B to each of ${settings.partitionsPerTransaction ?? 1} partition(s) of each of 3 topics + the consumed offsets, then commit (${PARTITIONS} partitions per topic); kafkajs ${settings.kafkajs ?? 'stock'}`,
     `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, load ${machine.loadAverage.join(' ')}; broker, client and everything else share these cores`,
   ].join('\n');
 };

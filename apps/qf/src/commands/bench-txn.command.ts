@@ -10,6 +10,7 @@ interface TxnOptions {
   seconds: number;
   records: number;
   kafkajs: 'stock' | 'patched';
+  partitionsPerTxn: number;
   out?: string;
 }
 
@@ -40,6 +41,7 @@ export const registerBenchTxnCommand = (bench: Command): void => {
       },
       'stock',
     )
+    .option('--partitions-per-txn <n>', 'partitions of each topic one transaction writes to (--records to each): 1 is the per-partition shape, 12 a processor owning every partition', intInRange('--partitions-per-txn', 1, 12), 1)
     .option('--out <file>', 'write the JSON here (default reports/bench/txn-<time>.json)')
     .action(async (options: TxnOptions) => {
       await infraUp(createInfraContext(), { brokers: 1 });
@@ -48,6 +50,7 @@ export const registerBenchTxnCommand = (bench: Command): void => {
         secondsPerStep: options.seconds,
         recordsPerTopic: options.records,
         kafkajs: options.kafkajs,
+        partitionsPerTransaction: options.partitionsPerTxn,
         log: (line) => process.stderr.write(`${line}\n`),
       });
       const out = options.out ?? path.join('reports', 'bench', `txn-${report.startedAt.replace(/[:.]/g, '-')}.json`);

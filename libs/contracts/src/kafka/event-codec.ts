@@ -1,10 +1,5 @@
 import type { IHeaders, Message } from 'kafkajs';
-import {
-  upcastPlayerEvent,
-  type PlayerEvent,
-  type RawPlayerEvent,
-  type Upcast,
-} from '@qf/player-domain';
+import { upcastPlayerEvent, type PlayerEvent, type RawPlayerEvent, type Upcast } from '@qf/player-domain';
 import { HEADERS } from './headers';
 
 /**
@@ -12,9 +7,7 @@ import { HEADERS } from './headers';
  * the `{ type, data, metadata }` JSON, with type / schema version / occurredAt repeated in
  * headers so routers and lag meters need not parse the value.
  */
-export const encodeEvent = (
-  event: PlayerEvent,
-): Message & { key: string; value: string; headers: IHeaders } => ({
+export const encodeEvent = (event: PlayerEvent): Message & { key: string; value: string; headers: IHeaders } => ({
   key: event.metadata.aggregateId,
   value: JSON.stringify(event),
   headers: {
@@ -35,10 +28,7 @@ export class MalformedEventRecord extends Error {
 }
 
 /** Parses and upcasts an event record's value; throws MalformedEventRecord or the domain's UnreadableEvent. */
-export const decodeEvent = (
-  value: Buffer | string | null,
-  upcast: Upcast = upcastPlayerEvent,
-): PlayerEvent => {
+export const decodeEvent = (value: Buffer | string | null, upcast: Upcast = upcastPlayerEvent): PlayerEvent => {
   if (value === null) throw new MalformedEventRecord('empty value (tombstone)');
   let raw: unknown;
   try {
@@ -46,15 +36,10 @@ export const decodeEvent = (
   } catch (error) {
     throw new MalformedEventRecord(`not JSON (${(error as Error).message})`);
   }
-  if (
-    typeof raw !== 'object' ||
-    raw === null ||
-    typeof (raw as { type?: unknown }).type !== 'string'
-  ) {
+  if (typeof raw !== 'object' || raw === null || typeof (raw as { type?: unknown }).type !== 'string') {
     throw new MalformedEventRecord('no event type');
   }
   const metadata = (raw as { metadata?: unknown }).metadata;
-  if (typeof metadata !== 'object' || metadata === null)
-    throw new MalformedEventRecord('no metadata');
+  if (typeof metadata !== 'object' || metadata === null) throw new MalformedEventRecord('no metadata');
   return upcast(raw as RawPlayerEvent);
 };

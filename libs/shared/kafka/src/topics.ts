@@ -10,14 +10,8 @@ export interface TopicSpec {
 
 /** Thrown when an existing topic has another partition count than the fleet expects. */
 export class TopicMismatchError extends Error {
-  constructor(
-    readonly topic: string,
-    readonly expected: number,
-    readonly actual: number,
-  ) {
-    super(
-      `topic ${topic} has ${actual} partitions but ${expected} are configured; partitioning by player id needs the same count on every write-path topic`,
-    );
+  constructor(readonly topic: string, readonly expected: number, readonly actual: number) {
+    super(`topic ${topic} has ${actual} partitions but ${expected} are configured; partitioning by player id needs the same count on every write-path topic`);
   }
 }
 
@@ -32,11 +26,13 @@ export const ensureTopics = async (admin: Admin, specs: readonly TopicSpec[]): P
     try {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((spec): ITopicConfig => ({
-          topic: spec.topic,
-          numPartitions: spec.numPartitions,
-          ...(spec.configEntries ? { configEntries: [...spec.configEntries] } : {}),
-        })),
+        topics: missing.map(
+          (spec): ITopicConfig => ({
+            topic: spec.topic,
+            numPartitions: spec.numPartitions,
+            ...(spec.configEntries ? { configEntries: [...spec.configEntries] } : {}),
+          }),
+        ),
       });
     } catch (error) {
       if (isNotServedYet(error)) {
@@ -53,10 +49,8 @@ export const ensureTopics = async (admin: Admin, specs: readonly TopicSpec[]): P
   if (present.length === 0) return;
   const metadata = await admin.fetchTopicMetadata({ topics: present.map((spec) => spec.topic) });
   for (const spec of present) {
-    const actual =
-      metadata.topics.find((topic) => topic.name === spec.topic)?.partitions.length ?? 0;
-    if (actual !== spec.numPartitions)
-      throw new TopicMismatchError(spec.topic, spec.numPartitions, actual);
+    const actual = metadata.topics.find((topic) => topic.name === spec.topic)?.partitions.length ?? 0;
+    if (actual !== spec.numPartitions) throw new TopicMismatchError(spec.topic, spec.numPartitions, actual);
   }
 };
 

@@ -7,6 +7,8 @@ export interface TransactionLoopOptions {
   /** Each transaction writes recordsPerTopic records to each of these, in `partition`. */
   readonly outputs: readonly string[];
   readonly partition: number;
+  /** Write to these partitions instead (recordsPerTopic records to each, offsets for each): a transaction spanning several. */
+  readonly partitions?: readonly number[];
   readonly recordsPerTopic: number;
   /** The consumed offset is committed to this group, on this topic, in every transaction. */
   readonly offsets: { readonly groupId: string; readonly topic: string };
@@ -31,20 +33,15 @@ const RECORD_VALUE = 'x'.repeat(200);
  * retry a failed sendOffsets (for instance NOT_COORDINATOR while a fresh broker moves its
  * group coordinators, kafkajs #430); when even the abort fails, the producer is replaced.
  */
-export const loopTransactions = async (
-  options: TransactionLoopOptions,
-): Promise<TransactionLoopResult> => {
+export const loopTransactions = async (options: TransactionLoopOptions): Promise<TransactionLoopResult> => {
   const { kafka, transactionalId, outputs, partition, offsets } = options;
   const open = async (): Promise<Producer> => {
     const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     return producer;
   };
-  const messages = Array.from({ length: options.recordsPerTopic }, (_, i) => ({
-    key: `${transactionalId}-${i}`,
-    value: RECORD_VALUE,
-    partition,
-  }));
+  const partitions = options.partitions ?? [partition];
+  const messages = partitions.flatMap((target) => Array.from({ length: options.recordsPerTopic }, (_, i) => ({ key: `${transactionalId}-${i}`, value: RECORD_VALUE, partition: target })));
   let producer: Producer | undefined;
   let committed = 0;
   let failed = 0;
@@ -55,24 +52,14 @@ export const loopTransactions = async (
         producer ??= await open();
         const begun = performance.now();
         transaction = await producer.transaction();
-        await transaction.sendBatch({
-          topicMessages: outputs.map((topic) => ({ topic, messages })),
-        });
-        await transaction.sendOffsets({
-          consumerGroupId: offsets.groupId,
-          topics: [{ topic: offsets.topic, partitions: [{ partition, offset: String(offset) }] }],
-        });
+        await transaction.sendBatch({ topicMessages: outputs.map((topic) => ({ topic, messages })) });
+        await transaction.sendOffsets({ consumerGroupId: offsets.groupId, topics: [{ topic: offsets.topic, partitions: partitions.map((target) => ({ partition: target, offset: String(offset) })) }] });
         await transaction.commit();
         committed += 1;
         options.onCommitted?.(performance.now() - begun);
       } catch {
         failed += 1;
-        const aborted = transaction
-          ? await transaction.abort().then(
-              () => true,
-              () => false,
-            )
-          : false;
+        const aborted = transaction ? await transaction.abort().then(() => true, () => false) : false;
         if (!aborted) {
           await producer?.disconnect().catch(() => undefined);
           producer = undefined;

@@ -235,6 +235,7 @@ export class CommandProcessor {
     };
     return new TransactionWorker({
       maxCommandsPerTransaction: config.maxCommandsPerTransaction,
+      slotOf: (partition) => slotOf(partition, this.slots),
       pacer: new GroupCommitPacer({
         maxIntervalMs: config.maxTransactionIntervalMs,
         ratePerMs: config.transactionRatePerMs,

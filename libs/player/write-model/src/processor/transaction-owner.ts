@@ -40,6 +40,18 @@ export interface TransactionOwnerContext {
   readonly log: Logger;
 }
 
+/** An owned slot whose restore failed. */
+export interface UnavailableSlot {
+  readonly reason: string;
+  /** First failure of the current run of failures (ms). */
+  readonly since: number;
+  readonly attempts: number;
+  /** When it may be tried again (ms). */
+  readonly retryAt: number;
+}
+
+const MAX_RESTORE_BACKOFF_MS = 10_000;
+
 /** The transactional id of a set of slots: stable for that set, whoever owns it. */
 export const transactionalIdOf = (topics: TopicNames, mask: number, slots: number): string =>
   `command-processor-${topics.commands}-slots-${slotsOfMask(mask).join('.')}-of-${slots}`;
@@ -57,6 +69,7 @@ export const transactionalIdOf = (topics: TopicNames, mask: number, slots: numbe
 export class TransactionOwner {
   private producer?: Producer;
   private readonly states = new Map<number, SlotState>();
+  private readonly unavailable = new Map<number, UnavailableSlot>();
   private offsetsCommittedAt = 0;
   readonly mask: number;
 
@@ -83,10 +96,16 @@ export class TransactionOwner {
     return count;
   }
 
+  /** Owned slots whose restore failed (their commands wait; the others go on), and why. */
+  get unavailableSlots(): ReadonlyMap<number, UnavailableSlot> {
+    return this.unavailable;
+  }
+
   /**
    * Fences every transactional id overlapping the owned slots, then restores the slots not
    * in `carried` (states of slots this process held without a break, the last transaction
-   * committed: still exact).
+   * committed: still exact). A slot that cannot be restored (an unreadable event, say) is
+   * left unavailable and tried again later (`retryRestores`); the others are served.
    */
   async open(carried: ReadonlyMap<number, SlotState> = new Map()): Promise<void> {
     const started = process.hrtime.bigint();
@@ -99,37 +118,68 @@ export class TransactionOwner {
     // The first transaction() sends InitProducerId: whatever an earlier user of this id
     // left open is completed or aborted, and its epoch is bumped.
     await (await producer.transaction()).abort();
-    const now = context.now();
     await Promise.all(
       [...this.owned].map(async ([slot, partitions]) => {
         const kept = carried.get(slot);
-        if (kept) {
-          this.states.set(slot, kept);
-          return;
-        }
-        const slotStarted = process.hrtime.bigint();
-        const index = new IdempotencyIndex({
-          horizonMs: context.horizonMs,
-          maxEntries: context.maxEntriesPerSlot,
-          onEvicted: (reason, count) => metrics.idempotencyEvicted(reason, count),
-        });
-        const state = await restoreSlot(context, partitions, index, now).catch((error: unknown) => {
-          throw new Error(
-            `slot ${slot} (partitions ${partitions.join(',')}) could not be restored: ${error instanceof Error ? error.message : String(error)}`,
-            { cause: error },
-          );
-        });
-        this.states.set(slot, state);
-        metrics.restoreSeconds.observe(Number(process.hrtime.bigint() - slotStarted) / 1e9);
-        this.reportRestore(slot, partitions, state, slotStarted);
+        if (kept) this.states.set(slot, kept);
+        else await this.restore(slot, partitions);
       }),
     );
     context.log.info('slots opened', {
       slots: [...this.owned.keys()],
+      unavailable: [...this.unavailable.keys()],
       transactionalId: this.transactionalId,
       carried: [...carried.keys()].filter((slot) => this.owned.has(slot)),
       seconds: Number(process.hrtime.bigint() - started) / 1e9,
     });
+  }
+
+  /** When the next unavailable slot may be tried again (undefined: none is unavailable). */
+  nextRestoreAt(): number | undefined {
+    let next: number | undefined;
+    for (const { retryAt } of this.unavailable.values())
+      if (next === undefined || retryAt < next) next = retryAt;
+    return next;
+  }
+
+  /** Tries again to restore the unavailable slots whose backoff is up. */
+  async retryRestores(now = Date.now()): Promise<void> {
+    for (const [slot, { retryAt }] of [...this.unavailable])
+      if (retryAt <= now) await this.restore(slot, this.owned.get(slot) ?? []);
+  }
+
+  private async restore(slot: number, partitions: readonly number[]): Promise<void> {
+    const { context } = this;
+    const started = process.hrtime.bigint();
+    const index = new IdempotencyIndex({
+      horizonMs: context.horizonMs,
+      maxEntries: context.maxEntriesPerSlot,
+      onEvicted: (reason, count) => metrics.idempotencyEvicted(reason, count),
+    });
+    try {
+      const state = await restoreSlot(context, partitions, index, context.now());
+      this.states.set(slot, state);
+      this.unavailable.delete(slot);
+      metrics.restoreSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      this.reportRestore(slot, partitions, state, started);
+    } catch (error) {
+      const previous = this.unavailable.get(slot);
+      const attempts = (previous?.attempts ?? 0) + 1;
+      const reason = `slot ${slot} (partitions ${partitions.join(',')}) could not be restored: ${error instanceof Error ? error.message : String(error)}`;
+      this.unavailable.set(slot, {
+        reason,
+        since: previous?.since ?? Date.now(),
+        attempts,
+        retryAt:
+          Date.now() + Math.min(MAX_RESTORE_BACKOFF_MS, 100 * 2 ** Math.min(attempts - 1, 10)),
+      });
+      metrics.transactionFailures.inc({ reason: 'restore' });
+      context.log.warn('slot not restored; its commands wait, the other slots go on', {
+        slot,
+        attempt: attempts,
+        error,
+      });
+    }
   }
 
   /**
@@ -233,6 +283,9 @@ export class TransactionOwner {
       if (list) list.push(command);
       else bySlot.set(slot, [command]);
     }
+    for (const slot of bySlot.keys())
+      if (!this.states.has(slot))
+        throw new Error(`commands of slot ${slot}, which is not restored`);
     return [...this.states].map(([slot, state]) => {
       // Ids past the horizon are forgotten before deciding, not only after.
       state.index.expire(now);

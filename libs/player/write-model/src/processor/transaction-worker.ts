@@ -21,6 +21,8 @@ const errorReason = (error: unknown): string => {
 
 export interface TransactionWorkerOptions {
   readonly maxCommandsPerTransaction: number;
+  /** The slot of a partition. */
+  readonly slotOf: (partition: number) => number;
   readonly pacer: GroupCommitPacer;
   /** Opens a fresh owner of these slots (fence, restore what is not carried over). */
   readonly openOwner: (
@@ -54,6 +56,8 @@ export interface TransactionWorkerOptions {
  */
 export class TransactionWorker {
   private queue: InboundCommand[] = [];
+  /** Commands of owned slots that could not be restored, in arrival order, until they are. */
+  private readonly held = new Map<number, InboundCommand[]>();
   private readonly lastQueued = new Map<number, number>();
   private owner?: TransactionOwner;
   private desired = new Map<number, readonly number[]>();
@@ -68,9 +72,11 @@ export class TransactionWorker {
     this.loop = this.run();
   }
 
-  /** Commands waiting for a transaction. */
+  /** Commands waiting for a transaction (those of unavailable slots included). */
   get backlog(): number {
-    return this.queue.length;
+    let held = 0;
+    for (const list of this.held.values()) held += list.length;
+    return this.queue.length + held;
   }
 
   get players(): number {
@@ -89,9 +95,10 @@ export class TransactionWorker {
     return { entries, oldestAt };
   }
 
-  /** true, or why the owned slots are not served: in a retry loop, or stuck restoring or committing. */
+  /** true, or why owned slots are not served: in a retry loop, stuck restoring or committing, or not restored. */
   readiness(): true | string {
     if (this.desired.size === 0) return true;
+    const reasons: string[] = [];
     const name = `slots ${[...this.desired.keys()].join(',')} (partitions ${[
       ...this.desired.values(),
     ]
@@ -99,15 +106,37 @@ export class TransactionWorker {
       .sort((a, b) => a - b)
       .join(',')})`;
     if (this.failing && this.failing.attempts >= FAILURES_BEFORE_NOT_READY)
-      return `${name}: ${this.failing.attempts} failed attempts in a row since ${new Date(this.failing.since).toISOString()} (${this.failing.reason}); retrying`;
-    if (this.busySince && Date.now() - this.busySince.at > STUCK_AFTER_MS)
-      return `${name}: ${this.busySince.what} running for ${Math.round((Date.now() - this.busySince.at) / 1000)} s`;
-    return true;
+      reasons.push(
+        `${name}: ${this.failing.attempts} failed attempts in a row since ${new Date(this.failing.since).toISOString()} (${this.failing.reason}); retrying`,
+      );
+    else if (this.busySince && Date.now() - this.busySince.at > STUCK_AFTER_MS)
+      reasons.push(
+        `${name}: ${this.busySince.what} running for ${Math.round((Date.now() - this.busySince.at) / 1000)} s`,
+      );
+    for (const { reason, since, attempts } of this.unavailable())
+      if (attempts >= FAILURES_BEFORE_NOT_READY || Date.now() - since > STUCK_AFTER_MS)
+        reasons.push(
+          `${reason} (${attempts} attempts since ${new Date(since).toISOString()}); its commands wait, retrying`,
+        );
+    return reasons.length === 0 ? true : reasons.join('; ');
   }
 
   /** Slots of this processor now failing (for the metric). */
   get failingSlots(): number {
-    return this.readiness() === true ? 0 : this.desired.size;
+    if (this.desired.size === 0) return 0;
+    if (
+      (this.failing && this.failing.attempts >= FAILURES_BEFORE_NOT_READY) ||
+      (this.busySince && Date.now() - this.busySince.at > STUCK_AFTER_MS)
+    )
+      return this.desired.size;
+    return this.unavailable().filter(
+      ({ attempts, since }) =>
+        attempts >= FAILURES_BEFORE_NOT_READY || Date.now() - since > STUCK_AFTER_MS,
+    ).length;
+  }
+
+  private unavailable() {
+    return [...(this.owner?.unavailableSlots.values() ?? [])];
   }
 
   /** The slots (with their partitions) the group gave this member; taken between transactions. */
@@ -115,6 +144,7 @@ export class TransactionWorker {
     this.desired = new Map(owned);
     const partitions = new Set([...owned.values()].flat());
     this.queue = this.queue.filter((command) => partitions.has(command.partition));
+    for (const slot of [...this.held.keys()]) if (!owned.has(slot)) this.held.delete(slot);
     for (const partition of [...this.lastQueued.keys()])
       if (!partitions.has(partition)) this.lastQueued.delete(partition);
     this.wake?.();
@@ -128,11 +158,13 @@ export class TransactionWorker {
   enqueue(commands: readonly InboundCommand[]): void {
     if (this.stopped || commands.length === 0) return;
     const partition = (commands[0] as InboundCommand).partition;
+    const held = this.held.get(this.options.slotOf(partition));
+    const target = held ?? this.queue;
     let last = this.lastQueued.get(partition) ?? -1;
     let added = 0;
     for (const command of commands) {
       if (command.offset <= last) continue;
-      this.queue.push(command);
+      target.push(command);
       last = command.offset;
       added += 1;
     }
@@ -166,6 +198,9 @@ export class TransactionWorker {
           await this.pause(undefined, () => !this.sameSlots());
           continue;
         }
+        const retryAt = owner.nextRestoreAt();
+        if (retryAt !== undefined && retryAt <= Date.now()) await owner.retryRestores();
+        this.holdUnavailable(owner);
         const batch = await this.nextBatch(owner);
         if (batch === undefined) continue;
         this.busySince = { what: 'transaction', at: Date.now() };
@@ -180,6 +215,25 @@ export class TransactionWorker {
         await this.recover(error);
       }
     }
+  }
+
+  /** Moves the commands of slots that could not be restored aside, and back once they are. */
+  private holdUnavailable(owner: TransactionOwner): void {
+    const unavailable = owner.unavailableSlots;
+    for (const [slot, list] of [...this.held])
+      if (!unavailable.has(slot)) {
+        this.held.delete(slot);
+        this.queue = [...list, ...this.queue];
+      }
+    for (const slot of unavailable.keys())
+      if (!this.held.has(slot)) {
+        const { slotOf } = this.options;
+        this.held.set(
+          slot,
+          this.queue.filter((command) => slotOf(command.partition) === slot),
+        );
+        this.queue = this.queue.filter((command) => slotOf(command.partition) !== slot);
+      }
   }
 
   private sameSlots(): boolean {
