@@ -4,14 +4,15 @@ import type { PlayerEvent } from '@qf/player-domain';
 import { createLogger } from '@qf/shared-observability';
 import { auditMetrics } from '../crud-metrics';
 import { auditDocumentFor, type AuditLog, type AuditLogDocument } from './audit-log';
+import { GroupedAuditInserts } from './grouped-inserts';
 
 export interface AuditConsumerOptions {
   readonly groupId: string;
   readonly topic: string;
   readonly deadLetterTopic: string;
   /**
-   * Partitions whose batches are stored at the same time (default 4). One at a time, a
-   * record waits for the insert and offset commit of every partition ahead of it.
+   * Partitions whose batches are handled at the same time (default 12). Their inserts are
+   * grouped (GroupedAuditInserts), so more partitions at once means fewer, larger inserts.
    */
   readonly partitionsConsumedConcurrently?: number;
 }
@@ -63,12 +64,15 @@ export class AuditConsumer {
   private consumer?: Consumer;
   private producer?: Producer;
   private joined = false;
+  private readonly inserts: GroupedAuditInserts;
 
   constructor(
-    private readonly auditLog: AuditLog,
+    auditLog: AuditLog,
     private readonly kafka: Kafka,
     private readonly options: AuditConsumerOptions,
-  ) {}
+  ) {
+    this.inserts = new GroupedAuditInserts(auditLog);
+  }
 
   async start(): Promise<void> {
     this.producer = this.kafka.producer({
@@ -96,8 +100,11 @@ export class AuditConsumer {
     await consumer.connect();
     await consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     await consumer.run({
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
-      autoCommit: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 12,
+      // Offsets are resolved only once their records are stored; kafkajs commits the
+      // resolved ones at most every 500 ms (and on a rebalance), not once per batch.
+      autoCommit: true,
+      autoCommitInterval: 500,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.handleBatch(payload),
     });
@@ -136,16 +143,8 @@ export class AuditConsumer {
       const stored = await this.store(events, heartbeat, () => isRunning() && !isStale());
       if (!stored) return; // stopping or rebalanced: nothing committed, the records come again
     }
-    const last = batch.lastOffset();
-    resolveOffset(last);
-    await commitOffsetsIfNecessary({
-      topics: [
-        {
-          topic: batch.topic,
-          partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }],
-        },
-      ],
-    });
+    resolveOffset(batch.lastOffset());
+    await commitOffsetsIfNecessary();
     auditMetrics.lag.set({ partition: String(batch.partition) }, Number(batch.offsetLag()));
   }
 
@@ -158,9 +157,7 @@ export class AuditConsumer {
       const auditedAt = new Date();
       const docs: AuditLogDocument[] = events.map((event) => auditDocumentFor(event, auditedAt));
       try {
-        const { duplicates } = await this.auditLog.insertIdempotent(docs);
-        auditMetrics.stored.inc(docs.length - duplicates);
-        auditMetrics.duplicates.inc(duplicates);
+        await this.inserts.insert(docs);
         for (const doc of docs)
           auditMetrics.timeLag.observe(
             Math.max(0, (auditedAt.getTime() - doc.occurredAt.getTime()) / 1000),
