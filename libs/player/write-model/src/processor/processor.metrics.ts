@@ -237,10 +237,32 @@ export const processorMetrics = {
         ),
       ),
     );
+    const average = async (metric: Parameters<typeof valueOf>[0], name: string) => {
+      const sum = await valueOf(metric, undefined, `${name}_sum`);
+      const count = await valueOf(metric, undefined, `${name}_count`);
+      return count > 0 ? Math.round((sum / count) * 10_000) / 10 : 0;
+    };
+    const timing = {
+      transactionMsAvg: await average(
+        processorMetrics.transactionSeconds,
+        'qf_processor_transaction_duration_seconds',
+      ),
+      queueDelayMsAvg: await average(
+        processorMetrics.queueDelaySeconds,
+        'qf_processor_queue_delay_seconds',
+      ),
+      concurrentTransactionRetriesPerTransaction:
+        transactions > 0
+          ? Math.round(
+              ((await valueOf(processorMetrics.concurrentTransactionRetries)) / transactions) * 100,
+            ) / 100
+          : 0,
+    };
     const perCommand = (count: number) =>
       decided > 0 ? Math.round((count / decided) * 1000) / 1000 : 0;
     return {
       transactions,
+      ...timing,
       decidedCommands: decided,
       commandsPerTransaction:
         transactions > 0 ? Math.round((inTransactions / transactions) * 10) / 10 : 0,

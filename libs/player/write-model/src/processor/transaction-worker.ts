@@ -170,11 +170,8 @@ export class TransactionWorker {
     }
     this.lastQueued.set(partition, last);
     this.options.pacer.arrived(added, Date.now());
-    if (
-      this.queue.length >= this.options.maxCommandsPerTransaction ||
-      Date.now() >= this.lastStartedAt + this.options.pacer.interval()
-    )
-      this.wake?.();
+    // Each pause decides whether this is enough to go on (an empty queue waits for anything).
+    this.wake?.();
   }
 
   /**

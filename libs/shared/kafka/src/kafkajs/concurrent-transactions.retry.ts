@@ -8,7 +8,7 @@ type BrokerPrototype = Record<(typeof TXN_REQUESTS)[number], Request>;
 const TXN_REQUESTS = ['addPartitionsToTxn', 'addOffsetsToTxn', 'endTxn'] as const;
 
 export interface ConcurrentTransactionsRetry {
-  /** First wait, ms; doubled after each retry up to maxBackoffMs. */
+  /** First wait, ms; × 1.5 after each retry up to maxBackoffMs. */
   readonly initialBackoffMs: number;
   readonly maxBackoffMs: number;
   /** Give up (rethrow) once this long has passed since the first attempt. */
@@ -17,9 +17,11 @@ export interface ConcurrentTransactionsRetry {
   readonly onRetry?: (request: string) => void;
 }
 
+// The markers of the previous transaction are usually written within a few ms: ask again
+// soon and often (each ask is a small request to the coordinator), not after a long backoff.
 const DEFAULTS: ConcurrentTransactionsRetry = {
-  initialBackoffMs: 2,
-  maxBackoffMs: 50,
+  initialBackoffMs: 1,
+  maxBackoffMs: 10,
   maxWaitMs: 10_000,
 };
 
@@ -62,7 +64,7 @@ let installed = false;
  * cluster metadata and backs off (300 ms by default) before retrying; AddOffsetsToTxn
  * (sendOffsets) and EndTxn are not retried at all, so the transaction fails and a caller
  * has to abort and start over. This wraps those three requests at the broker so the
- * coordinator is asked again after a few ms, with no metadata request, until it has
+ * coordinator is asked again after 1, 1.5, 2.3 … 10 ms, with no metadata request, until it has
  * finished (bounded by maxWaitMs). All three are safe to repeat: the coordinator treats a
  * repeated AddPartitions/AddOffsets as already done and a repeated EndTxn with the same
  * result as success.
