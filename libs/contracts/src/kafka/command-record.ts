@@ -37,7 +37,7 @@ export class MalformedRecord extends Error {
   readonly code = 'RECORD.MALFORMED';
   readonly retriable = false;
   constructor(
-    readonly topicKind: 'command' | 'reply' | 'snapshot',
+    readonly topicKind: 'command' | 'reply' | 'snapshot' | 'ledger',
     reason: string,
   ) {
     super(`malformed ${topicKind} record: ${reason}`);

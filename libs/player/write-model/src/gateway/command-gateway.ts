@@ -34,12 +34,12 @@ const requestCounter = (client: string) => {
 };
 
 /**
- * The gateway's side of request-reply over Kafka. Commands are produced by an idempotent
- * producer to player.commands (key = player id) in short send windows; a waiting request
- * is answered by the reply the processor sends to this gateway's reply partition of
- * command.replies, read by a consumer of a group of its own that is assigned only that
- * partition. The request-reply logic itself (admission, windows, waiters, timeouts) is
- * the CommandDispatcher's.
+ * The gateway's side of request-reply over Kafka. Commands are produced to player.commands
+ * (key = player id) in short send windows; a waiting request is answered by the reply the
+ * processor sends to this gateway's reply partition of command.replies, read by a
+ * consumer of a group of its own that is assigned only that partition. The processor sends
+ * a reply only after the transaction that decided it committed, outside any transaction, so
+ * the partition is read read_uncommitted: no wait behind transactions still open on it.
  */
 export class CommandGateway {
   private readonly log: Logger;
@@ -126,7 +126,7 @@ export class CommandGateway {
         partition: this.replyPartition,
         groupId: this.replyGroupId,
         gatewayId: config.gatewayId,
-        readUncommitted: false,
+        readUncommitted: true,
         minBytes: config.replyMinBytes,
         maxWaitMs: config.replyMaxWaitMs,
         onReply: (reply) => this.onReply(reply),
