@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import {
-  decodeCommandReply,
+  readCommandReply,
   encodeCommandRecord,
   type CommandReply,
   type TopicNames,
@@ -44,7 +44,7 @@ export class DirectCommands {
     await consumer.subscribe({ topic: this.topics.replies, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const reply = decodeCommandReply(message.value);
+        const reply = readCommandReply(message);
         if (reply.gatewayId !== this.gatewayId) return;
         const list = this.replies.get(reply.commandId) ?? [];
         list.push(reply);
