@@ -36,7 +36,8 @@ export const registeredRoutes = (app: NestFastifyApplication): readonly Register
  */
 export const createHttpApp = async (module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> => {
   process.env['QF_SERVICE'] ??= options.service;
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false });
+  // No Quest Fleet service uses Nest middleware: without middie, no request runs its hook.
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false, skipMiddie: true });
   const fastify = adapter.getInstance();
   const routes: RegisteredRoute[] = [];
   routesByApp.set(fastify, routes);

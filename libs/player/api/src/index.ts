@@ -1,4 +1,4 @@
-export { translateCommand, type CommandRequest, type TranslatedCommand } from './command-translation';
+export { NO_KEY_HASH, translateCommand, type CommandRequest, type TranslatedCommand } from './command-translation';
 export { ExecutePlayerCommand } from './commands/execute-player-command.command';
 export { grpcClients, GrpcApiServer } from './grpc/grpc-api.server';
 export {
@@ -8,10 +8,10 @@ export {
   type HttpAppOptions,
   type RegisteredRoute,
 } from './http-app';
-export { GrpcLifecycle, PlayerApiModule, type PlayerApiOptions } from './player-api.module';
+export { CommandRoutes, GrpcLifecycle, PlayerApiModule, type PlayerApiOptions } from './player-api.module';
 export { GetHistoryQuery, GetLeaderboardQuery, GetPlayerQuery, GetRoomPlayersQuery, GetStateAtQuery } from './queries/player.queries';
 export { DEFAULT_LEADERBOARD_LIMIT, PlayerQueriesController } from './rest/player-queries.controller';
-export { PlayerCommandsController } from './rest/player-commands.controller';
+export { registerCommandRoutes } from './rest/command-routes';
 export { ProblemFilter, sendProblem } from './rest/problem.filter';
 export { HealthClient } from './grpc/grpc-health.service';
 export {

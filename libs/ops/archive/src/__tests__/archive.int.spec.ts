@@ -7,7 +7,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { encodeEvent, topicNames, type TopicNames } from '@qf/contracts';
 import { fold, type PlayerEvent } from '@qf/player-domain';
 import { registeredPlayer } from '@qf/player-domain/testing';
-import { emptySnapshot, encodeSnapshot } from '@qf/player-write-model';
+import { encodeSnapshot } from '@qf/player-write-model';
 import { createKafka, ensureTopics } from '@qf/shared-kafka';
 import { uniqueName } from '@qf/shared-testing';
 import { readManifest, type ArchiveManifest } from '../archive-manifest';
@@ -70,13 +70,7 @@ describe('qf archive on the real Kafka, to a directory and to an S3-compatible s
       topic: topics.snapshots,
       acks: -1,
       messages: [
-        encodeSnapshot(
-          {
-            ...emptySnapshot(playerId),
-            state: fold(playerId, streams.get(playerId)!.slice(0, upTo)),
-          },
-          0,
-        ),
+        encodeSnapshot({ state: fold(playerId, streams.get(playerId)!.slice(0, upTo)) }, 0),
       ],
     });
 
@@ -250,7 +244,7 @@ describe('qf archive on the real Kafka, to a directory and to an S3-compatible s
       await producer.send({
         topic: s3Topics.snapshots,
         acks: -1,
-        messages: [encodeSnapshot({ ...emptySnapshot(A), state: fold(A, stream) }, 0)],
+        messages: [encodeSnapshot({ state: fold(A, stream) }, 0)],
       });
       const url = `s3://cold/qf?endpoint=http://127.0.0.1:${port}`;
       const env = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };

@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiError, HEALTH_PROTO, PLAYERS_PROTO, problemFor, type AcceptedCommand, type CommandResult } from '@qf/contracts';
+import { ApiError, EncodedAnswer, HEALTH_PROTO, PLAYERS_PROTO, problemFor, problemToApiError, type AcceptedCommand, type CommandResult, type ProblemFields } from '@qf/contracts';
 import { counter, createLogger } from '@qf/shared-observability';
 import { translateCommand } from '../command-translation';
 import { ExecutePlayerCommand } from '../commands/execute-player-command.command';
@@ -111,6 +111,13 @@ const bodyFor = (rpc: keyof typeof commandActionsByRpc, request: Record<string, 
   }
 };
 
+/** gRPC needs the answer as an object: a pass-through answer is parsed here, a rejection thrown as its problem. */
+const decodeAnswer = (answer: EncodedAnswer): CommandResult => {
+  const body = JSON.parse(answer.body.toString('utf8')) as unknown;
+  if (answer.isProblem) throw problemToApiError(body as ProblemFields);
+  return body as CommandResult;
+};
+
 /** The questfleet.v1 gRPC server: the same operations as REST, through the same buses. */
 export class GrpcApiServer {
   private readonly server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 });
@@ -139,10 +146,10 @@ export class GrpcApiServer {
             ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
           });
           context.commandId = command.metadata.commandId;
-          const result = await commandBus.execute<ExecutePlayerCommand, CommandResult | AcceptedCommand>(
+          const result = await commandBus.execute<ExecutePlayerCommand, CommandResult | AcceptedCommand | EncodedAnswer>(
             new ExecutePlayerCommand(command, requestHash, options.async ? 'async' : 'wait'),
           );
-          return commandResponseToGrpc(result);
+          return commandResponseToGrpc(result instanceof EncodedAnswer ? decodeAnswer(result) : result);
         }),
       ]),
     );
