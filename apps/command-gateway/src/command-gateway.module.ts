@@ -4,6 +4,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PlayerApiModule } from '@qf/player-api';
 import { CommandGateway, gatewayConfig } from '@qf/player-write-model';
 import { ObservabilityModule } from '@qf/shared-observability';
+import { CommandStatusHandler } from './command-status.handler';
 import { GatewayLifecycle } from './gateway.lifecycle';
 import { SubmitCommandHandler } from './submit-command.handler';
 
@@ -15,7 +16,12 @@ export class CommandGatewayModule {
       module: CommandGatewayModule,
       imports: [
         ObservabilityModule,
-        PlayerApiModule.forRoot({ commands: true, queries: false, grpcPort: options.grpcPort }),
+        PlayerApiModule.forRoot({
+          commands: true,
+          queries: false,
+          commandStatus: true,
+          grpcPort: options.grpcPort,
+        }),
       ],
       providers: [
         // A fresh id per process: replies are addressed to a running instance, not to a replica slot.
@@ -28,6 +34,7 @@ export class CommandGatewayModule {
         },
         GatewayLifecycle,
         SubmitCommandHandler,
+        CommandStatusHandler,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp, registeredRoutes } from '@qf/player-api';
-import { exerciseCommands, OpenApiContract } from '@qf/player-api/testing';
+import { exerciseCommands, exerciseCommandStatus, OpenApiContract } from '@qf/player-api/testing';
 import { startWritePath, type WritePath } from '@qf/player-write-model/testing';
 import { CommandGatewayModule } from './command-gateway.module';
 
@@ -37,6 +37,7 @@ describe('command-gateway against its OpenAPI document', () => {
     expect(api.undocumented(routes)).toEqual([]);
     expect(api.unserved(routes)).toEqual([]);
     await exerciseCommands(api);
+    await exerciseCommandStatus(api);
     expect(api.violations).toEqual([]);
     expect([...api.exercised].sort()).toEqual(api.operationIds().sort());
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { eventTypes, type PlayerEventType } from '@qf/player-domain';
-import type { AcceptedCommand, CommandResult, EventView } from './command-result';
+import type { AcceptedCommand, CommandResult, CommandStatus, EventView } from './command-result';
 import type { ProblemFields } from './api-error';
 import type {
   HistoryView,
@@ -57,7 +57,10 @@ export const playerViewSchema = z
   })
   .describe('A player as the read side shows it');
 
-const nextLink = z.string().nullable().describe('the next page (a relative URL), null on the last page');
+const nextLink = z
+  .string()
+  .nullable()
+  .describe('the next page (a relative URL), null on the last page');
 
 export const roomOccupancyViewSchema = z.object({
   roomId: z.string(),
@@ -112,6 +115,28 @@ export const problemSchema = z
   .passthrough()
   .describe('application/problem+json (RFC 9457) with a stable code');
 
+export const commandStatusSchema = z
+  .discriminatedUnion('status', [
+    acceptedCommandSchema,
+    z.object({
+      commandId: z.string(),
+      playerId: z.string(),
+      status: z.literal('accepted'),
+      decidedAt: isoTime,
+      result: commandResultSchema.describe('the answer the command got'),
+    }),
+    z.object({
+      commandId: z.string(),
+      playerId: z.string(),
+      status: z.literal('rejected'),
+      decidedAt: isoTime,
+      problem: problemSchema.describe('the problem the command was answered with'),
+    }),
+  ])
+  .describe(
+    'Where a command stands: pending (sent, not decided yet), or accepted / rejected with the answer its caller got',
+  );
+
 // Compile-time: each schema's type and the service's type accept each other.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <_T extends true>(): void => undefined;
@@ -123,6 +148,7 @@ same<
 >();
 same<Same<Omit<z.infer<typeof eventViewSchema>, 'data'>, Omit<EventView, 'data'>>>();
 same<Same<z.infer<typeof acceptedCommandSchema>, AcceptedCommand>>();
+same<Same<z.infer<typeof commandStatusSchema>['status'], CommandStatus['status']>>();
 same<Same<z.infer<typeof playerViewSchema>, Readonly<z.infer<typeof playerViewSchema>>>>();
 same<Same<Omit<z.infer<typeof playerViewSchema>, 'inventory'>, Omit<PlayerView, 'inventory'>>>();
 same<Same<z.infer<typeof roomOccupancyViewSchema>['roomId'], RoomOccupancyView['roomId']>>();

@@ -1,4 +1,5 @@
 import type { PlayerEvent } from '@qf/player-domain';
+import type { ProblemFields } from './api-error';
 
 /** One event as a command's answer shows it. */
 export interface EventView {
@@ -24,6 +25,27 @@ export interface AcceptedCommand {
   readonly status: 'pending';
 }
 
+/**
+ * Where a command stands (GET /commands/{commandId}): still waiting for a decision, or
+ * decided, with the answer its caller got (the result, or the problem).
+ */
+export type CommandStatus =
+  | AcceptedCommand
+  | {
+      readonly commandId: string;
+      readonly playerId: string;
+      readonly status: 'accepted';
+      readonly decidedAt: string;
+      readonly result: CommandResult;
+    }
+  | {
+      readonly commandId: string;
+      readonly playerId: string;
+      readonly status: 'rejected';
+      readonly decidedAt: string;
+      readonly problem: ProblemFields;
+    };
+
 export const toEventView = (event: PlayerEvent): EventView => ({
   eventId: event.metadata.eventId,
   type: event.type,
@@ -33,7 +55,11 @@ export const toEventView = (event: PlayerEvent): EventView => ({
 });
 
 /** Builds the answer of an accepted command from its events. */
-export const toCommandResult = (playerId: string, version: number, events: readonly PlayerEvent[]): CommandResult => ({
+export const toCommandResult = (
+  playerId: string,
+  version: number,
+  events: readonly PlayerEvent[],
+): CommandResult => ({
   playerId,
   version,
   events: events.map(toEventView),

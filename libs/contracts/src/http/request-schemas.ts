@@ -42,6 +42,9 @@ const nonNegativeIntString = z
   .refine(Number.isSafeInteger, 'too large');
 
 /** Routes that take no query parameters still refuse unknown ones. */
+/** GET /commands/{commandId}: the player narrows the search to one partition (and one player). */
+export const commandStatusQuerySchema = z.object({ playerId: playerIdSchema.optional() }).strict();
+
 export const emptyQuerySchema = z.object({}).strict();
 
 export const minVersionQuerySchema = z.object({ minVersion: nonNegativeIntString.optional() }).strict();

@@ -2,6 +2,7 @@ import { z, type ZodTypeAny } from 'zod';
 import {
   acceptedCommandSchema,
   commandResultSchema,
+  commandStatusSchema,
   historyViewSchema,
   leaderboardViewSchema,
   playerViewSchema,
@@ -11,6 +12,7 @@ import {
 } from '../api/answer-schemas';
 import {
   commandActions,
+  commandStatusQuerySchema,
   historyQuerySchema,
   idempotencyKeySchema,
   leaderboardQuerySchema,
@@ -80,6 +82,10 @@ const commandAnswers = (decided: number, what: string): Record<number, ResponseS
     description: 'accepted for processing (Prefer: respond-async)',
     schema: acceptedCommandSchema,
     component: 'AcceptedCommand',
+    headers: {
+      Location: 'where to ask what became of it: /commands/{commandId}?playerId={playerId}',
+      'X-Command-Id': 'the command id (the Idempotency-Key when given)',
+    },
   },
   400: problem('malformed request, or an invalid value the domain refuses (PLAYER.INVALID_*)'),
   404: problem('the player is not registered'),
@@ -115,6 +121,30 @@ const commandRoutes: RouteSpec[] = [
   })),
 ];
 
+/** The gateway's: what became of a command whose answer was lost (a 202, a timeout). */
+const commandStatusRoute: RouteSpec = {
+  method: 'get',
+  path: '/commands/{commandId}',
+  operationId: 'getCommandStatus',
+  summary:
+    'Where a command stands: pending, or accepted / rejected with the answer its caller got, for as long as the idempotency horizon keeps its id',
+  tags: ['commands'],
+  pathParams: {
+    commandId: {
+      schema: idempotencyKeySchema,
+      description: 'the command id: the Idempotency-Key, or the X-Command-Id of the answer',
+    },
+  },
+  query: commandStatusQuerySchema,
+  responses: {
+    200: { description: 'the command', schema: commandStatusSchema, component: 'CommandStatus' },
+    400: problem('malformed command id or player id'),
+    404: problem('no such command sent or decided within the idempotency horizon'),
+    409: problem('several players used this command id: ask with playerId'),
+    503: problem('Kafka is unavailable, or too many searches run at once; retry'),
+  },
+};
+
 const queryRoutes: RouteSpec[] = [
   {
     method: 'get',
@@ -149,7 +179,8 @@ const queryRoutes: RouteSpec[] = [
     method: 'get',
     path: '/leaderboard',
     operationId: 'getLeaderboard',
-    summary: 'Players by level, then xp, a page at a time (ranks are positions when each page is read)',
+    summary:
+      'Players by level, then xp, a page at a time (ranks are positions when each page is read)',
     tags: ['queries'],
     query: leaderboardQuerySchema,
     responses: {
@@ -161,7 +192,8 @@ const queryRoutes: RouteSpec[] = [
     method: 'get',
     path: '/players/{playerId}/history',
     operationId: 'getHistory',
-    summary: "The player's events in version order, a page at a time (next: fromVersion after the last)",
+    summary:
+      "The player's events in version order, a page at a time (next: fromVersion after the last)",
     tags: ['queries'],
     pathParams: playerIdParam,
     query: historyQuerySchema,
@@ -243,7 +275,7 @@ export const operationalRoutes: RouteSpec[] = [
 
 /** The services that serve an OpenAPI document, and the routes of each. */
 export const SERVICE_ROUTES = {
-  'command-gateway': [...commandRoutes, ...operationalRoutes],
+  'command-gateway': [...commandRoutes, commandStatusRoute, ...operationalRoutes],
   'query-service': [...queryRoutes, ...operationalRoutes],
   'crud-service': [...commandRoutes, ...queryRoutes, ...operationalRoutes],
 } as const satisfies Record<string, readonly RouteSpec[]>;

@@ -9,6 +9,8 @@ export {
   type RegisteredRoute,
 } from './http-app';
 export { CommandRoutes, GrpcLifecycle, PlayerApiModule, type PlayerApiOptions } from './player-api.module';
+export { commandAmbiguous, commandNotFound, GetCommandStatusQuery, singleStatus } from './queries/command-status.query';
+export { CommandStatusController, commandStatusQuery } from './rest/command-status.controller';
 export { GetHistoryQuery, GetLeaderboardQuery, GetPlayerQuery, GetRoomPlayersQuery, GetStateAtQuery } from './queries/player.queries';
 export { DEFAULT_LEADERBOARD_LIMIT, PlayerQueriesController } from './rest/player-queries.controller';
 export { registerCommandRoutes } from './rest/command-routes';

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { createLogger, HealthChecks } from '@qf/shared-observability';
 import { GrpcApiServer } from './grpc/grpc-api.server';
 import { registerCommandRoutes } from './rest/command-routes';
+import { CommandStatusController } from './rest/command-status.controller';
 import { PlayerQueriesController } from './rest/player-queries.controller';
 import { ProblemFilter } from './rest/problem.filter';
 
@@ -12,6 +13,8 @@ import { ProblemFilter } from './rest/problem.filter';
 export interface PlayerApiOptions {
   readonly commands: boolean;
   readonly queries: boolean;
+  /** GET /commands/{commandId} and gRPC GetCommandStatus (the app handles GetCommandStatusQuery). */
+  readonly commandStatus?: boolean;
   readonly grpcPort?: number;
 }
 
@@ -47,6 +50,7 @@ export class GrpcLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     this.server = new GrpcApiServer({
       ...(this.options.commands ? { commandBus: this.commandBus } : {}),
       ...(this.options.queries ? { queryBus: this.queryBus } : {}),
+      ...(this.options.commandStatus ? { statusBus: this.queryBus } : {}),
       healthy: this.healthy(),
     });
     this.boundPort = await this.server.start(this.options.grpcPort);
@@ -82,7 +86,7 @@ export class PlayerApiModule {
     return {
       module: PlayerApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: options.queries ? [PlayerQueriesController] : [],
+      controllers: [...(options.queries ? [PlayerQueriesController] : []), ...(options.commandStatus ? [CommandStatusController] : [])],
       providers: [{ provide: OPTIONS, useValue: options }, { provide: APP_FILTER, useClass: ProblemFilter }, GrpcLifecycle, ...(options.commands ? [CommandRoutes] : [])],
       exports: [GrpcLifecycle],
     };

@@ -49,6 +49,11 @@ export {
   hashKey,
   type DecidedCommand,
 } from './ledger/ledger-line';
+export {
+  CommandStatusReader,
+  partitionOfPlayer,
+  type CommandStatusOptions,
+} from './ledger/command-status.reader';
 export { decodeLedgerRecord, encodeLedgerRecord, type LedgerRecord } from './ledger/ledger-record';
 export {
   decodeSnapshot,

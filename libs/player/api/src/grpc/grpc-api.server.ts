@@ -3,13 +3,16 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiError, EncodedAnswer, HEALTH_PROTO, PLAYERS_PROTO, problemFor, problemToApiError, type AcceptedCommand, type CommandResult, type ProblemFields } from '@qf/contracts';
+import { ApiError, EncodedAnswer, HEALTH_PROTO, PLAYERS_PROTO, problemFor, problemToApiError, type AcceptedCommand, type CommandResult, type CommandStatus, type ProblemFields } from '@qf/contracts';
 import { counter, createLogger } from '@qf/shared-observability';
 import { translateCommand } from '../command-translation';
 import { ExecutePlayerCommand } from '../commands/execute-player-command.command';
+import { singleStatus, type GetCommandStatusQuery } from '../queries/command-status.query';
+import { commandStatusQuery } from '../rest/command-status.controller';
 import { PlayerQueriesController } from '../rest/player-queries.controller';
 import {
   commandResponseToGrpc,
+  commandStatusToGrpc,
   historyToGrpc,
   leaderboardToGrpc,
   playerToGrpc,
@@ -123,9 +126,21 @@ export class GrpcApiServer {
   private readonly server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 });
   private readonly queries?: PlayerQueriesController;
 
-  constructor(private readonly buses: { commandBus?: CommandBus; queryBus?: QueryBus; healthy?: () => Promise<boolean> }) {
+  constructor(
+    private readonly buses: {
+      commandBus?: CommandBus;
+      queryBus?: QueryBus;
+      /** Answers GetCommandStatus (GetCommandStatusQuery); without it that rpc is UNIMPLEMENTED. */
+      statusBus?: QueryBus;
+      healthy?: () => Promise<boolean>;
+    },
+  ) {
     if (buses.queryBus) this.queries = new PlayerQueriesController(buses.queryBus);
-    if (buses.commandBus) this.server.addService(questfleet.PlayerCommands.service, this.commandHandlers(buses.commandBus));
+    if (buses.commandBus)
+      this.server.addService(questfleet.PlayerCommands.service, {
+        ...this.commandHandlers(buses.commandBus),
+        ...(buses.statusBus ? { GetCommandStatus: this.commandStatusHandler(buses.statusBus) } : {}),
+      });
     if (this.queries) this.server.addService(questfleet.PlayerQueries.service, this.queryHandlers(this.queries));
     const services = [...(buses.commandBus ? ['questfleet.v1.PlayerCommands'] : []), ...(this.queries ? ['questfleet.v1.PlayerQueries'] : [])];
     addHealthService(this.server, services, buses.healthy ?? (async () => true));
@@ -153,6 +168,13 @@ export class GrpcApiServer {
         }),
       ]),
     );
+  }
+
+  private commandStatusHandler(statusBus: QueryBus): Handler {
+    return unary(async (request) => {
+      const question = commandStatusQuery(request['commandId'], request['playerId'] ? { playerId: request['playerId'] } : {});
+      return commandStatusToGrpc(singleStatus(question, await statusBus.execute<GetCommandStatusQuery, CommandStatus[]>(question)));
+    });
   }
 
   // Query arguments go through the REST controller's parsing, so both protocols validate alike.

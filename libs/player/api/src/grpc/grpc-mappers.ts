@@ -1,6 +1,7 @@
 import type {
   AcceptedCommand,
   CommandResult,
+  CommandStatus,
   EventView,
   HistoryView,
   LeaderboardView,
@@ -8,6 +9,7 @@ import type {
   RoomOccupancyView,
   StateAtView,
 } from '@qf/contracts';
+import { grpcCodeFor } from './rich-status';
 
 // Plain-object mirrors of the questfleet.v1 messages (proto-loader: camelCase, longs as numbers).
 
@@ -23,6 +25,26 @@ export const commandResponseToGrpc = (result: CommandResult | AcceptedCommand) =
   'status' in result
     ? { playerId: result.playerId, version: 0, events: [], pendingCommandId: result.commandId }
     : { playerId: result.playerId, version: result.version, events: result.events.map(eventToGrpc), pendingCommandId: '' };
+
+/** A command's status as questfleet.v1.CommandStatus; a rejection carries the code its own call got. */
+export const commandStatusToGrpc = (status: CommandStatus) => ({
+  commandId: status.commandId,
+  playerId: status.playerId,
+  status: status.status,
+  decidedAt: status.status === 'pending' ? '' : status.decidedAt,
+  ...(status.status === 'accepted' ? { result: commandResponseToGrpc(status.result) } : {}),
+  ...(status.status === 'rejected'
+    ? {
+        rejection: {
+          code: status.problem.code,
+          grpcCode: grpcCodeFor(status.problem),
+          httpStatus: status.problem.status,
+          detail: status.problem.detail,
+          problemJson: JSON.stringify(status.problem),
+        },
+      }
+    : {}),
+});
 
 type PlayerLike = Partial<PlayerView> & Pick<PlayerView, 'playerId'>;
 

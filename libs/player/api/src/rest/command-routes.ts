@@ -30,7 +30,14 @@ const sendAnswer = (
   if (answer instanceof EncodedAnswer && answer.isProblem)
     return reply.code(answer.status).header('content-type', PROBLEM_JSON).send(answer.body);
   if (mode === 'async')
-    return reply.code(202).header('preference-applied', 'respond-async').send(answer);
+    return reply
+      .code(202)
+      .header('preference-applied', 'respond-async')
+      .header(
+        'location',
+        `/commands/${encodeURIComponent(command.metadata.commandId)}?playerId=${command.data.playerId}`,
+      )
+      .send(answer);
   if (command.type === 'RegisterPlayer')
     void reply.code(201).header('location', `/players/${command.data.playerId}`);
   return answer instanceof EncodedAnswer

@@ -79,3 +79,18 @@ export const exerciseQueries = async (
 export const exerciseOperations = async (api: OpenApiContract): Promise<void> => {
   for (const path of ['/health', '/metrics', '/openapi.json', '/docs']) await api.call('GET', path);
 };
+
+/** GET /commands/{commandId} (the gateway's): decided, ambiguous, unknown and malformed questions. */
+export const exerciseCommandStatus = async (api: OpenApiContract): Promise<void> => {
+  const key = `status-${randomUUID()}`;
+  const players = [randomUUID(), randomUUID()];
+  for (const playerId of players)
+    await api.call('POST', '/players', {
+      body: { playerId, name: 'Status', startRoom: 'hall' },
+      headers: { 'idempotency-key': key },
+    });
+  await api.call('GET', `/commands/${key}?playerId=${players[0]}`);
+  await api.call('GET', `/commands/${key}`);
+  await api.call('GET', `/commands/${randomUUID()}`);
+  await api.call('GET', `/commands/${key}?playerId=not-a-uuid`);
+};

@@ -1,3 +1,8 @@
-export { exerciseCommands, exerciseOperations, exerciseQueries } from './contract-requests';
+export {
+  exerciseCommands,
+  exerciseCommandStatus,
+  exerciseOperations,
+  exerciseQueries,
+} from './contract-requests';
 export { OpenApiContract } from './openapi-contract';
 export { historyPagesMatch, pagedReadsMatch, walkPages } from './walk-pages';

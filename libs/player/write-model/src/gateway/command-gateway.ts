@@ -1,14 +1,17 @@
 import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
 import {
+  overloaded,
   serviceUnavailable,
   type AcceptedCommand,
+  type CommandStatus,
   type EncodedAnswer,
   type ReplyView,
 } from '@qf/contracts';
 import type { PlayerCommand } from '@qf/player-domain';
 import { createKafka, useFastRecordEncoder } from '@qf/shared-kafka';
 import { createLogger, type Logger } from '@qf/shared-observability';
-import type { GatewayConfig } from '../config/write-path.config';
+import { idempotencyHorizonMs, type GatewayConfig } from '../config/write-path.config';
+import { CommandStatusReader } from '../ledger/command-status.reader';
 import { ensureWritePathTopics } from '../topics/write-path.topics';
 import { CommandDispatcher } from './command-dispatcher';
 import { gatewaySeries as series } from './gateway.metrics';
@@ -17,6 +20,10 @@ import { replyPartitionFor } from './reply-routing';
 
 /** How often overdue requests are answered 504 (the timeout's precision). */
 const EXPIRE_EVERY_MS = 50;
+/** Command-status searches at once, at most (each reads a partition's ledger): more are refused with 503. */
+const MAX_STATUS_SEARCHES = 4;
+/** A command-status search that takes longer is answered 503. */
+const STATUS_SEARCH_TIMEOUT_MS = 30_000;
 
 type State = 'created' | 'starting' | 'ready' | 'stopping' | 'stopped';
 
@@ -54,6 +61,7 @@ export class CommandGateway {
   /** The command.replies partition this gateway reads. */
   readonly replyPartition: number;
   private readonly replyGroupId: string;
+  private statusSearches = 0;
 
   constructor(private readonly config: GatewayConfig) {
     this.log = createLogger('command-gateway', 'gateway');
@@ -202,6 +210,36 @@ export class CommandGateway {
     if (this.state !== 'ready')
       return Promise.reject(serviceUnavailable('command-gateway', `not ready (${this.state})`, 1));
     return this.dispatcher.submit(command, requestHash, mode);
+  }
+
+  /**
+   * Where a command stands (GET /commands/{commandId}), asked of player.ledger and
+   * player.commands (CommandStatusReader): one entry per player that used the id, none when
+   * it was neither sent nor decided within the idempotency horizon. Off the hot path: a
+   * search reads Kafka only when asked, a few at a time (503 beyond that or without Kafka).
+   */
+  async commandStatus(commandId: string, playerId?: string): Promise<CommandStatus[]> {
+    const { admin } = this;
+    if (this.state !== 'ready' || !admin)
+      throw serviceUnavailable('command-gateway', `not ready (${this.state})`, 1);
+    if (this.statusSearches >= MAX_STATUS_SEARCHES)
+      throw overloaded(`${this.statusSearches} command-status searches are running`, 1);
+    this.statusSearches += 1;
+    try {
+      return await new CommandStatusReader(this.kafka, admin, {
+        topics: this.config.topics,
+        horizonMs: idempotencyHorizonMs(),
+        timeoutMs: STATUS_SEARCH_TIMEOUT_MS,
+      }).find(commandId, playerId);
+    } catch (error) {
+      this.log.warn('command-status search failed', {
+        commandId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw serviceUnavailable('kafka', error instanceof Error ? error.message : String(error), 1);
+    } finally {
+      this.statusSearches -= 1;
+    }
   }
 
   private async produce(messages: Message[]): Promise<void> {
