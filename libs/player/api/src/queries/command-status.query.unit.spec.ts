@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError, commandStatusSchema, type CommandStatus } from '@qf/contracts';
+import { type ApiError, commandStatusSchema, type CommandStatus } from '@qf/contracts';
 import { commandStatusToGrpc } from '../grpc/grpc-mappers';
 import { commandStatusQuery } from '../rest/command-status.controller';
 import { GetCommandStatusQuery, singleStatus } from './command-status.query';
