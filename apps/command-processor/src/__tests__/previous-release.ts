@@ -24,7 +24,7 @@ export const previousReleaseCommit = (): string => {
 /**
  * The previous release's source tree, exported with `git archive` into .local/cache/releases
  * (kept between runs) and sharing this checkout's node_modules: its services run exactly
- * the code that was released, through its own tools/register.js.
+ * the code that was released, through its own tools/run-service.js (compiled into its dist/).
  */
 export const previousReleaseTree = (): { commit: string; root: string } => {
   const commit = previousReleaseCommit();
