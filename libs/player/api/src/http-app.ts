@@ -7,6 +7,8 @@ import { sendProblem } from './rest/problem.filter';
 
 /** Request bodies above this are refused with 413 (QF_BODY_LIMIT overrides). */
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
+/** Longest path parameter Fastify routes (longer: 414); the validators refuse what they must below it. */
+export const MAX_PARAM_LENGTH = 256;
 
 export interface HttpAppOptions {
   readonly service: string;
@@ -37,7 +39,9 @@ export const registeredRoutes = (app: NestFastifyApplication): readonly Register
 export const createHttpApp = async (module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> => {
   process.env['QF_SERVICE'] ??= options.service;
   // No Quest Fleet service uses Nest middleware: without middie, no request runs its hook.
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false, skipMiddie: true });
+  // A command id (an Idempotency-Key, up to 128 characters) goes in GET /commands/{commandId}:
+  // Fastify's default of 100 would refuse a valid one with 414 before the route's own 400.
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false, skipMiddie: true, maxParamLength: MAX_PARAM_LENGTH });
   const fastify = adapter.getInstance();
   const routes: RegisteredRoute[] = [];
   routesByApp.set(fastify, routes);
