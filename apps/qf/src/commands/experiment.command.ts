@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { repoRoot } from '@qf/shared-config';
 import { displayPath, formatInterval, runExperiment, type ExperimentRun } from '@qf/experiment';
 
 /** What `npm start` / `qf start` runs. */
 export const QUICK_EXPERIMENT = 'experiments/quick.yaml';
-
-const repoRoot = path.resolve(__dirname, '../../../..');
 
 /** A config path as given (from the working directory), else from the repository root (`npx qf` elsewhere). */
 const resolveConfig = (file: string): string => {

@@ -27,8 +27,16 @@ export interface CommandRequest {
 /** A validated command plus what the idempotency check needs. */
 export interface TranslatedCommand {
   readonly command: PlayerCommand;
+  /** SHA-256 of the request (type, player, sorted body) when an Idempotency-Key names the command, else NO_KEY_HASH. */
   readonly requestHash: string;
 }
+
+/**
+ * The request hash of a command without an Idempotency-Key. The hash exists to refuse a
+ * key reused with another request; a command id made up here for one request cannot be
+ * reused by any other, so hashing it (SHA-256 of the JSON, on every request) bought nothing.
+ */
+export const NO_KEY_HASH = '';
 
 const parse = <T>(schema: ZodTypeAny, value: unknown, what: string): T => {
   const result = schema.safeParse(value);
@@ -68,7 +76,7 @@ export const translateCommand = (request: CommandRequest): TranslatedCommand => 
     const playerId = data.playerId ?? (key ? playerIdFromKey(key) : randomUUID());
     return {
       command: { type: 'RegisterPlayer', data: { playerId, name: data.name, startRoom: data.startRoom }, metadata },
-      requestHash: sha256(JSON.stringify(['RegisterPlayer', data.playerId ?? null, data.name, data.startRoom])),
+      requestHash: key === undefined ? NO_KEY_HASH : sha256(JSON.stringify(['RegisterPlayer', data.playerId ?? null, data.name, data.startRoom])),
     };
   }
 
@@ -76,9 +84,8 @@ export const translateCommand = (request: CommandRequest): TranslatedCommand => 
   const playerId = parse<string>(playerIdSchema, request.playerId, 'player id in the path');
   const { type, body: schema } = commandActions[request.action];
   const data = parse<Record<string, unknown>>(schema, body, 'body');
-  const ordered = Object.keys(data).sort().map((field) => [field, data[field]]);
   return {
     command: { type, data: { playerId, ...data }, metadata } as PlayerCommand,
-    requestHash: sha256(JSON.stringify([type, playerId, ordered])),
+    requestHash: key === undefined ? NO_KEY_HASH : sha256(JSON.stringify([type, playerId, Object.keys(data).sort().map((field) => [field, data[field]])])),
   };
 };

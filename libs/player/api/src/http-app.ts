@@ -21,7 +21,8 @@ export interface HttpAppOptions {
  */
 export const createHttpApp = async (module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> => {
   process.env['QF_SERVICE'] ??= options.service;
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false });
+  // No Quest Fleet service uses Nest middleware: without middie, no request runs its hook.
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false, skipMiddie: true });
   const fastify = adapter.getInstance();
   instrumentHttp(fastify);
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {

@@ -1,9 +1,9 @@
-export { translateCommand, type CommandRequest, type TranslatedCommand } from './command-translation';
+export { NO_KEY_HASH, translateCommand, type CommandRequest, type TranslatedCommand } from './command-translation';
 export { ExecutePlayerCommand } from './commands/execute-player-command.command';
 export { grpcClients, GrpcApiServer } from './grpc/grpc-api.server';
 export { createHttpApp, DEFAULT_BODY_LIMIT, type HttpAppOptions } from './http-app';
-export { GrpcLifecycle, PlayerApiModule, type PlayerApiOptions } from './player-api.module';
+export { CommandRoutes, GrpcLifecycle, PlayerApiModule, type PlayerApiOptions } from './player-api.module';
 export { GetHistoryQuery, GetLeaderboardQuery, GetPlayerQuery, GetRoomPlayersQuery, GetStateAtQuery } from './queries/player.queries';
 export { DEFAULT_LEADERBOARD_LIMIT, PlayerQueriesController } from './rest/player-queries.controller';
-export { PlayerCommandsController } from './rest/player-commands.controller';
+export { registerCommandRoutes } from './rest/command-routes';
 export { ProblemFilter, sendProblem } from './rest/problem.filter';

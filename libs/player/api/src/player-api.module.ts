@@ -1,9 +1,10 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
+import type { FastifyInstance } from 'fastify';
 import { createLogger } from '@qf/shared-observability';
 import { GrpcApiServer } from './grpc/grpc-api.server';
-import { PlayerCommandsController } from './rest/player-commands.controller';
+import { registerCommandRoutes } from './rest/command-routes';
 import { PlayerQueriesController } from './rest/player-queries.controller';
 import { ProblemFilter } from './rest/problem.filter';
 
@@ -44,6 +45,19 @@ export class GrpcLifecycle implements OnApplicationBootstrap, OnApplicationShutd
   }
 }
 
+/** Registers the command routes (plain Fastify routes, see command-routes.ts) on the app's Fastify instance. */
+@Injectable()
+export class CommandRoutes implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly commandBus: CommandBus,
+  ) {}
+
+  onModuleInit(): void {
+    registerCommandRoutes(this.adapterHost.httpAdapter.getInstance<FastifyInstance>(), this.commandBus);
+  }
+}
+
 /**
  * The public API (REST + gRPC, package questfleet.v1) shared by the gateway, the query
  * service and the CRUD service, so one client drives either architecture. The app
@@ -55,8 +69,8 @@ export class PlayerApiModule {
     return {
       module: PlayerApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [...(options.commands ? [PlayerCommandsController] : []), ...(options.queries ? [PlayerQueriesController] : [])],
-      providers: [{ provide: OPTIONS, useValue: options }, { provide: APP_FILTER, useClass: ProblemFilter }, GrpcLifecycle],
+      controllers: options.queries ? [PlayerQueriesController] : [],
+      providers: [{ provide: OPTIONS, useValue: options }, { provide: APP_FILTER, useClass: ProblemFilter }, GrpcLifecycle, ...(options.commands ? [CommandRoutes] : [])],
       exports: [GrpcLifecycle],
     };
   }

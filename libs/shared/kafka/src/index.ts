@@ -15,13 +15,16 @@ export {
   type TransactionLoopResult,
 } from './transaction-loop';
 export { readPartitionToEnd } from './read-partition';
+export { readPartitionRanges, type PartitionRange, type RangeEnd } from './read-partitions';
 export {
   KAFKAJS_VERSION,
   cacheCoordinatorLookups,
   encodeRecord,
   fixedPartitionAssigner,
   forgetCoordinators,
+  retryConcurrentTransactions,
   transactionalLogCreator,
   useFastRecordEncoder,
+  type ConcurrentTransactionsRetry,
   type RecordFields,
 } from './kafkajs';

@@ -2,7 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { grpcStatusFor, PLAYERS_PROTO, problemFor, type AcceptedCommand, type CommandResult } from '@qf/contracts';
+import { EncodedAnswer, grpcStatusFor, PLAYERS_PROTO, problemFor, problemToApiError, type AcceptedCommand, type CommandResult, type ProblemFields } from '@qf/contracts';
 import { createLogger } from '@qf/shared-observability';
 import { translateCommand } from '../command-translation';
 import { ExecutePlayerCommand } from '../commands/execute-player-command.command';
@@ -65,6 +65,13 @@ const bodyFor = (rpc: keyof typeof commandActionsByRpc, request: Record<string, 
   }
 };
 
+/** gRPC needs the answer as an object: a pass-through answer is parsed here, a rejection thrown as its problem. */
+const decodeAnswer = (answer: EncodedAnswer): CommandResult => {
+  const body = JSON.parse(answer.body.toString('utf8')) as unknown;
+  if (answer.isProblem) throw problemToApiError(body as ProblemFields);
+  return body as CommandResult;
+};
+
 /** The questfleet.v1 gRPC server: the same operations as REST, through the same buses. */
 export class GrpcApiServer {
   private readonly server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 });
@@ -88,10 +95,10 @@ export class GrpcApiServer {
             body: bodyFor(rpc as keyof typeof commandActionsByRpc, request),
             ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
           });
-          const result = await commandBus.execute<ExecutePlayerCommand, CommandResult | AcceptedCommand>(
+          const result = await commandBus.execute<ExecutePlayerCommand, CommandResult | AcceptedCommand | EncodedAnswer>(
             new ExecutePlayerCommand(command, requestHash, options.async ? 'async' : 'wait'),
           );
-          return commandResponseToGrpc(result);
+          return commandResponseToGrpc(result instanceof EncodedAnswer ? decodeAnswer(result) : result);
         }),
       ]),
     );

@@ -7,6 +7,10 @@
 export const KAFKAJS_VERSION = '2.2.4';
 
 export { cacheCoordinatorLookups, forgetCoordinators } from './coordinator-cache';
+export {
+  retryConcurrentTransactions,
+  type ConcurrentTransactionsRetry,
+} from './concurrent-transactions.retry';
 export { transactionalLogCreator } from './expected-errors.log-creator';
 export { encodeRecord, useFastRecordEncoder, type RecordFields } from './fast-record-encoder';
 export { fixedPartitionAssigner } from './fixed-partition.assigner';
