@@ -1,7 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { decodeEvent } from '@qf/contracts';
 import { evolve, initialState, type PlayerState } from '@qf/player-domain';
-import { decodeSnapshot, emptySnapshot, encodeSnapshot } from '@qf/player-write-model';
+import { decodeSnapshot, encodeSnapshot } from '@qf/player-write-model';
 import { awaitTopicServing, ensureTopics, readPartitionToEnd } from '@qf/shared-kafka';
 
 /** How long a command processor takes to restore every player's state, with and without snapshots. */
@@ -34,9 +34,10 @@ const seconds = (started: bigint): number => Number(process.hrtime.bigint() - st
  * (snapshots off: read every event of the partition and fold it) against restore from the
  * compacted snapshot topic (snapshots on: one record per player). Partitions are restored
  * one after the other, as one owner taking over all of them would. The snapshots are made
- * here from the fold, with the write model's own codec, and hold the state and command
- * offset only (a live processor's snapshots also carry the recent command ids, so these
- * records are somewhat smaller than the live ones). The two restores must agree player by
+ * here from the fold, with the write model's own codec, and hold the state (a live one also
+ * keeps the registering command's ledger line, a few dozen bytes). A live processor writes
+ * snapshots periodically and restores from them plus the events after its checkpoint: the
+ * two figures are the ends of that range. The two restores must agree player by
  * player, or this throws: a measurement of a restore that restored something else is no
  * measurement.
  */
@@ -86,6 +87,8 @@ export const measureRestore = async (options: RestoreProbeOptions): Promise<Rest
       options.snapshotsTopic,
       partition,
       (message) => {
+        // Compaction tombstones (none are written here) would carry no state.
+        if (message.value === null) return;
         const snapshot = decodeSnapshot(message.value);
         restored.set(snapshot.state.id, snapshot.state);
       },
@@ -124,11 +127,8 @@ const produceSnapshots = async (
   let bytes = 0;
   try {
     let batch: ReturnType<typeof encodeSnapshot>[] = [];
-    for (const [playerId, { state, partition }] of folded) {
-      const record = encodeSnapshot(
-        { ...emptySnapshot(playerId), state, commandOffset: '0' },
-        partition,
-      );
+    for (const { state, partition } of folded.values()) {
+      const record = encodeSnapshot({ state }, partition);
       bytes += Buffer.byteLength(record.value);
       batch.push(record);
       if (batch.length >= 1000) {

@@ -59,7 +59,7 @@ const restoreBlocks = (
     { kind: 'heading', level: 3, text: 'Snapshot restore on vs off' },
     {
       kind: 'paragraph',
-      text: "What a command processor taking over every partition waits before it can decide: every player's state restored from the event log (snapshots off: each partition read from offset 0 and folded) or from the compacted snapshot topic (snapshots on: one record per player, decoded with the write model's codec). Both restores must agree player by player. The snapshots here hold the state and command offset; live ones also carry the recent command ids, so they are somewhat larger.",
+      text: "What a command processor taking over every partition waits before it can decide: every player's state restored from the event log (snapshots off: each partition read from offset 0 and folded) or from the compacted snapshot topic (snapshots on: one record per player, decoded with the write model's codec). Both restores must agree player by player. The snapshots hold the state, as the live ones do (which also keep the registering command's ledger line); a live processor snapshots periodically and restores from the snapshots plus the events after its checkpoint, so its restore lies between the two figures.",
     },
     {
       kind: 'table',
