@@ -1,42 +1,37 @@
 import type { Admin } from 'kafkajs';
-import type { TopicNames } from '@qf/contracts';
-import { ensureTopics, type TopicSpec } from '@qf/shared-kafka';
+import {
+  topicSpecsFor,
+  type TopicKey,
+  type TopicLayout,
+  type TopicNames,
+  type TopicSpec,
+} from '@qf/contracts';
+import { ensureTopics, topicLayout } from '@qf/shared-kafka';
+import { createLogger } from '@qf/shared-observability';
 
 /**
  * The topics of the write path. They share one partition count and one key (the player
  * id), so partition p of every topic belongs to the processor that owns commands partition p.
+ * Their settings come from the fleet's one topic specification (@qf/contracts).
  */
-export const writePathTopicSpecs = (topics: TopicNames, partitions: number): TopicSpec[] => [
-  { topic: topics.commands, numPartitions: partitions },
-  // The event store: never deleted.
-  {
-    topic: topics.events,
-    numPartitions: partitions,
-    configEntries: [{ name: 'retention.ms', value: '-1' }],
-  },
-  {
-    topic: topics.snapshots,
-    numPartitions: partitions,
-    configEntries: [
-      { name: 'cleanup.policy', value: 'compact' },
-      // Small segments and an eager cleaner keep a restore close to one record per player.
-      { name: 'segment.bytes', value: String(16 * 1024 * 1024) },
-      { name: 'min.cleanable.dirty.ratio', value: '0.2' },
-    ],
-  },
-  // Replies matter only while someone waits for them.
-  {
-    topic: topics.replies,
-    numPartitions: partitions,
-    configEntries: [{ name: 'retention.ms', value: String(60 * 60 * 1000) }],
-  },
-  { topic: topics.commandsDeadLetter, numPartitions: partitions },
+const WRITE_PATH_TOPICS: readonly TopicKey[] = [
+  'commands',
+  'events',
+  'snapshots',
+  'replies',
+  'commandsDeadLetter',
 ];
 
+export const writePathTopicSpecs = (topics: TopicNames, layout: TopicLayout): TopicSpec[] =>
+  topicSpecsFor(WRITE_PATH_TOPICS, layout, topics);
+
+const log = createLogger(process.env['QF_SERVICE'] ?? 'write-path', 'topics');
+
 /**
- * Creates the write-path topics that are missing (fails when one has another partition
- * count), then waits until every partition has a leader that answers: when another
- * service created the topics a moment ago, their leaders may not be known yet.
+ * Creates the write-path topics that are missing (refuses when one has another partition
+ * count, or when the event store could lose history), then waits until every partition
+ * has a leader that answers: when another service created the topics a moment ago, their
+ * leaders may not be known yet.
  */
 export const ensureWritePathTopics = async (
   admin: Admin,
@@ -44,8 +39,10 @@ export const ensureWritePathTopics = async (
   partitions: number,
   timeoutMs = 15_000,
 ): Promise<void> => {
-  const specs = writePathTopicSpecs(topics, partitions);
-  await ensureTopics(admin, specs);
+  const specs = writePathTopicSpecs(topics, await topicLayout(admin, process.env, partitions));
+  await ensureTopics(admin, specs, {
+    onDrift: (problem) => log.warn('topic differs from its specification', { ...problem }),
+  });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
