@@ -1,5 +1,23 @@
 export { createKafka } from './kafka-client';
-export { ensureTopics, TopicMismatchError, type TopicSpec } from './topics';
+export {
+  describeTopics,
+  ensureFleetTopics,
+  ensureTopics,
+  isTopicRefusal,
+  topicLayout,
+  TopicMismatchError,
+  UnsafeTopicSettingsError,
+  type EnsureTopicsOptions,
+  type EnsureTopicsReport,
+  type TopicSpec,
+} from './topics';
+export {
+  checkTopic,
+  describeProblems,
+  type ExistingTopic,
+  type TopicProblem,
+  type TopicVerdict,
+} from './topic-check';
 export {
   appendTimeOf,
   consumerGroupLag,
@@ -20,8 +38,12 @@ export {
   cacheCoordinatorLookups,
   encodeRecord,
   fixedPartitionAssigner,
+  fleetLogCreator,
   forgetCoordinators,
+  isRoutineKafkaLine,
+  kafkaLogLevelFromEnv,
   transactionalLogCreator,
   useFastRecordEncoder,
   type RecordFields,
 } from './kafkajs';
+export { DEFAULT_STUCK_AFTER_MS, PartitionRetries } from './partition-retries';
