@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { decodeEvent, HEADERS, MalformedEventRecord } from '@qf/contracts';
 import type { PlayerEvent } from '@qf/player-domain';
+import { PartitionRetries } from '@qf/shared-kafka';
 import { createLogger } from '@qf/shared-observability';
 import { auditMetrics } from '../crud-metrics';
 import { auditDocumentFor, type AuditLog, type AuditLogDocument } from './audit-log';
@@ -14,6 +15,8 @@ export interface AuditConsumerOptions {
    * record waits for the insert and offset commit of every partition ahead of it.
    */
   readonly partitionsConsumedConcurrently?: number;
+  /** A partition whose insert keeps failing this long is reported stuck (readiness degraded, a metric). */
+  readonly stuckAfterMs?: number;
 }
 
 const log = createLogger(process.env['QF_SERVICE'] ?? 'audit-consumer', 'consumer');
@@ -63,12 +66,17 @@ export class AuditConsumer {
   private consumer?: Consumer;
   private producer?: Producer;
   private joined = false;
+  /** Set when kafkajs gave the consumer up for good: only a restart brings it back. */
+  private deadReason?: string;
+  private readonly retries: PartitionRetries;
 
   constructor(
     private readonly auditLog: AuditLog,
     private readonly kafka: Kafka,
     private readonly options: AuditConsumerOptions,
-  ) {}
+  ) {
+    this.retries = new PartitionRetries(options.groupId, options.stuckAfterMs);
+  }
 
   async start(): Promise<void> {
     this.producer = this.kafka.producer({
@@ -84,10 +92,14 @@ export class AuditConsumer {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.retries.clear();
       this.joined = true;
     });
     consumer.on(consumer.events.CRASH, (event) => {
       this.joined = false;
+      this.retries.clear();
+      if (!event.payload.restart)
+        this.deadReason = `consumer crashed and was not restarted: ${String(event.payload.error)}`;
       log.error('consumer crashed', {
         error: String(event.payload.error),
         restart: event.payload.restart,
@@ -113,6 +125,16 @@ export class AuditConsumer {
     return this.joined ? true : 'not a member of the consumer group yet';
   }
 
+  /** For /health/live: false only when the consumer is gone for good. */
+  liveness(): true | string {
+    return this.deadReason ?? true;
+  }
+
+  /** For /health/ready's degraded state: partitions whose audit_log insert keeps failing. */
+  stuckPartitions(): string[] {
+    return this.retries.stuck();
+  }
+
   private async handleBatch({
     batch,
     resolveOffset,
@@ -133,7 +155,13 @@ export class AuditConsumer {
     }
     if (poison.length > 0) await this.deadLetter(batch.topic, batch.partition, poison);
     if (events.length > 0) {
-      const stored = await this.store(events, heartbeat, () => isRunning() && !isStale());
+      const stored = await this.store(
+        events,
+        heartbeat,
+        () => isRunning() && !isStale(),
+        (error) => this.retries.failed(batch.topic, batch.partition, error),
+      );
+      this.retries.cleared(batch.topic, batch.partition);
       if (!stored) return; // stopping or rebalanced: nothing committed, the records come again
     }
     const last = batch.lastOffset();
@@ -153,6 +181,7 @@ export class AuditConsumer {
     events: readonly PlayerEvent[],
     heartbeat: () => Promise<void>,
     stillOwned: () => boolean,
+    onFailure: (error: unknown) => void,
   ): Promise<boolean> {
     for (let attempt = 1; ; attempt += 1) {
       const auditedAt = new Date();
@@ -168,6 +197,7 @@ export class AuditConsumer {
         return true;
       } catch (error) {
         auditMetrics.writeRetries.inc();
+        onFailure(error);
         log.warn('audit_log insert failed; retrying', { attempt, error: (error as Error).message });
         if (!stillOwned()) return false;
         await sleep(Math.min(5000, 50 * 2 ** Math.min(attempt, 7)));
