@@ -1,7 +1,16 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
-import { createLogger } from '@qf/shared-observability';
+import { intFromEnv } from '@qf/shared-config';
+import { apiTokenFromEnv, createLogger } from '@qf/shared-observability';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout.interceptor';
 import { GrpcApiServer } from './grpc/grpc-api.server';
 import { PlayerCommandsController } from './rest/player-commands.controller';
 import { PlayerQueriesController } from './rest/player-queries.controller';
@@ -31,12 +40,24 @@ export class GrpcLifecycle implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.grpcPort === undefined) return;
-    this.server = new GrpcApiServer({
-      ...(this.options.commands ? { commandBus: this.commandBus } : {}),
-      ...(this.options.queries ? { queryBus: this.queryBus } : {}),
-    });
+    const apiToken = apiTokenFromEnv();
+    this.server = new GrpcApiServer(
+      {
+        ...(this.options.commands ? { commandBus: this.commandBus } : {}),
+        ...(this.options.queries ? { queryBus: this.queryBus } : {}),
+      },
+      {
+        ...(apiToken ? { apiToken } : {}),
+        timeoutMs: intFromEnv('QF_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, {
+          min: 100,
+          max: 600_000,
+        }),
+      },
+    );
     this.boundPort = await this.server.start(this.options.grpcPort);
-    createLogger(process.env['QF_SERVICE'] ?? 'api', 'grpc').info('gRPC listening', { port: this.boundPort });
+    createLogger(process.env['QF_SERVICE'] ?? 'api', 'grpc').info('gRPC listening', {
+      port: this.boundPort,
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -55,8 +76,15 @@ export class PlayerApiModule {
     return {
       module: PlayerApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [...(options.commands ? [PlayerCommandsController] : []), ...(options.queries ? [PlayerQueriesController] : [])],
-      providers: [{ provide: OPTIONS, useValue: options }, { provide: APP_FILTER, useClass: ProblemFilter }, GrpcLifecycle],
+      controllers: [
+        ...(options.commands ? [PlayerCommandsController] : []),
+        ...(options.queries ? [PlayerQueriesController] : []),
+      ],
+      providers: [
+        { provide: OPTIONS, useValue: options },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        GrpcLifecycle,
+      ],
       exports: [GrpcLifecycle],
     };
   }
