@@ -1,2 +1,2 @@
 export { infraAddresses, type InfraAddresses } from './infra-addresses';
-export { intFromEnv, InvalidEnvironmentError, stringFromEnv } from './env';
+export { boolFromEnv, intFromEnv, InvalidEnvironmentError, oneOfEnv, stringFromEnv } from './env';

@@ -1,1 +1,8 @@
-export { createMongoClient, databaseName, isDuplicateKeyError } from './mongo-client';
+export {
+  createMongoClient,
+  databaseFromUrl,
+  databaseName,
+  isDuplicateKeyError,
+  queryTimeoutMs,
+  servingClientOptions,
+} from './mongo-client';
