@@ -7,6 +7,11 @@
 export const KAFKAJS_VERSION = '2.2.4';
 
 export { cacheCoordinatorLookups, forgetCoordinators } from './coordinator-cache';
-export { transactionalLogCreator } from './expected-errors.log-creator';
+export {
+  fleetLogCreator,
+  isRoutineKafkaLine,
+  kafkaLogLevelFromEnv,
+  transactionalLogCreator,
+} from './fleet.log-creator';
 export { encodeRecord, useFastRecordEncoder, type RecordFields } from './fast-record-encoder';
 export { fixedPartitionAssigner } from './fixed-partition.assigner';
