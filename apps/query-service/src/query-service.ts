@@ -8,6 +8,7 @@ import {
   ViewAliases,
 } from '@qf/player-read-model';
 import {
+  connectInBackground,
   createMongoClient,
   databaseName,
   queryTimeoutMs,
@@ -48,15 +49,27 @@ export const startQueryService = async (
     maxTimeMS: queryTimeoutMs(),
   });
   const reader = new PlayerViewReader(repository, cache, config.minVersionWait);
+  // Mongo may come up after the service: connect explicitly (an implicit first connect that
+  // fails leaves the client closed for good), and answer 503 until then.
+  let closing = false;
+  void connectInBackground(client, {
+    stopped: () => closing,
+    onRetry: (attempt, error) =>
+      log.warn('Mongo does not answer yet; retrying', { attempt, error: error.message }),
+  });
   const app = await createHttpApp(
     QueryServiceModule.forRoot({
       repository,
       reader,
       limits: config.limits,
       grpcPort: config.grpcPort,
-      pingMongo: async () => void (await db.command({ ping: 1 })),
+      pingMongo: async () => {
+        await client.connect();
+        await db.command({ ping: 1 });
+      },
       cacheStatus: () => (redis ? redis.status : 'disabled'),
       close: async () => {
+        closing = true;
         redis?.disconnect();
         await client.close();
       },

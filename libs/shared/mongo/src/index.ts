@@ -1,4 +1,5 @@
 export {
+  connectInBackground,
   createMongoClient,
   databaseFromUrl,
   databaseName,

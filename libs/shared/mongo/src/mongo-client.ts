@@ -55,3 +55,26 @@ export const servingClientOptions = (env: NodeJS.ProcessEnv = process.env): Mong
 /** True for a duplicate-key error (11000): a guarded upsert that met a newer document. */
 export const isDuplicateKeyError = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+
+/**
+ * Connects, retrying with a growing pause until the server answers or `stopped()` says to
+ * give up. A client whose first (implicit) connect failed keeps answering "Topology is
+ * closed" to every later operation, so a service that may start before its database must
+ * connect explicitly, which this does without blocking the start.
+ */
+export const connectInBackground = (
+  client: MongoClient,
+  options: { stopped?: () => boolean; onRetry?: (attempt: number, error: Error) => void } = {},
+): Promise<boolean> =>
+  (async () => {
+    for (let attempt = 1; !(options.stopped?.() ?? false); attempt += 1) {
+      try {
+        await client.connect();
+        return true;
+      } catch (error) {
+        options.onRetry?.(attempt, error as Error);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 200 * attempt)));
+      }
+    }
+    return false;
+  })();
