@@ -92,7 +92,7 @@ describe('every service: health probes, bearer token, request time limit', () =>
 
   it('refuses REST and /metrics without the right token (401 problem+json), serves them with it', async () => {
     for (const headers of [
-      {},
+      {} as Record<string, string>,
       { authorization: 'Bearer wrong-token-0123456789' },
       { authorization: TOKEN },
     ]) {

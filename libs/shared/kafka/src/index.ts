@@ -1,5 +1,7 @@
 export { createKafka } from './kafka-client';
 export {
+  alignTopicConfigs,
+  checkTopics,
   describeTopics,
   ensureFleetTopics,
   ensureTopics,

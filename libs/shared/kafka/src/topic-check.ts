@@ -75,13 +75,16 @@ export const checkTopic = (spec: TopicSpec, actual: ExistingTopic): TopicVerdict
     ({ topic: spec.topic, setting, expected, actual: found, consequence }) satisfies TopicProblem;
 
   if (actual.partitions !== spec.numPartitions) {
+    const anyCount = spec.partitionsMustMatch === false;
     const entry = problem(
       'partitions',
       String(spec.numPartitions),
       String(actual.partitions),
-      'partitioning by player id needs the same count on every write-path topic',
+      anyCount
+        ? 'differs from the fleet topic specification (this topic works with any count)'
+        : 'partitioning by player id needs the same count on every write-path topic',
     );
-    (spec.partitionsMustMatch === false ? drift : fatal).push(entry);
+    (anyCount ? drift : fatal).push(entry);
   }
   if (spec.replicationFactor !== undefined && actual.replicationFactor < spec.replicationFactor) {
     const entry = problem(

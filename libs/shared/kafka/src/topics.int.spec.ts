@@ -1,10 +1,12 @@
 import type { Admin } from 'kafkajs';
-import { topicNames } from '@qf/contracts';
+import { topicNames, topicSpecsFor } from '@qf/contracts';
 import { uniqueName } from '@qf/shared-testing';
 import {
+  alignTopicConfigs,
   createKafka,
   describeTopics,
   ensureFleetTopics,
+  topicLayout,
   UnsafeTopicSettingsError,
   type TopicProblem,
 } from './index';
@@ -101,5 +103,20 @@ describe('ensureFleetTopics: the fleet topic specification on a real broker', ()
     expect(drift.map((problem) => [problem.setting, problem.actual])).toEqual([
       ['retention.ms', '604800000'],
     ]);
+  });
+
+  it('qf topics fix sets an unsafe topic to its specification, after which services accept it', async () => {
+    const names = topicNames(prefix());
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: names.events, numPartitions: 2 }],
+    });
+    const specs = topicSpecsFor(['events'], await topicLayout(admin, process.env, 2), names);
+    const { fixed, left } = await alignTopicConfigs(admin, specs);
+    expect(fixed.map((problem) => problem.setting)).toContain('retention.ms');
+    expect(left).toEqual([]);
+    await expect(
+      ensureFleetTopics(admin, ['events'], { names, partitions: 2 }),
+    ).resolves.toMatchObject({ drift: [] });
   });
 });

@@ -182,6 +182,67 @@ export const ensureFleetTopics = async (
   return ensureTopics(admin, topicSpecsFor(keys, layout, options.names ?? topicNames()), options);
 };
 
+/** Every problem of each spec'd topic that exists (missing topics are left out). */
+export const checkTopics = async (
+  admin: Admin,
+  specs: readonly TopicSpec[],
+): Promise<
+  Array<{
+    spec: TopicSpec;
+    exists: boolean;
+    actual?: ExistingTopic;
+    fatal: TopicProblem[];
+    drift: TopicProblem[];
+  }>
+> => {
+  const existing = new Set(await admin.listTopics());
+  const described = await describeTopics(
+    admin,
+    specs.filter((spec) => existing.has(spec.topic)).map((spec) => spec.topic),
+  );
+  return specs.map((spec) => {
+    const actual = described.get(spec.topic);
+    if (!actual) return { spec, exists: false, fatal: [], drift: [] };
+    const verdict = checkTopic(spec, actual);
+    return { spec, exists: true, actual, fatal: [...verdict.fatal], drift: [...verdict.drift] };
+  });
+};
+
+/** Settings only a new topic can change (a config update cannot). */
+const STRUCTURAL = new Set(['partitions', 'replication.factor']);
+
+/**
+ * Sets the configs of existing topics to their specs (AlterConfigs: the topic's overrides
+ * become exactly the spec's). Partition counts and replication factors are not changed:
+ * they are returned as what is left to do by hand.
+ */
+export const alignTopicConfigs = async (
+  admin: Admin,
+  specs: readonly TopicSpec[],
+): Promise<{ fixed: TopicProblem[]; left: TopicProblem[] }> => {
+  const fixed: TopicProblem[] = [];
+  const left: TopicProblem[] = [];
+  for (const { spec, exists, fatal, drift } of await checkTopics(admin, specs)) {
+    if (!exists) continue;
+    const problems = [...fatal, ...drift];
+    left.push(...problems.filter((problem) => STRUCTURAL.has(problem.setting)));
+    const configProblems = problems.filter((problem) => !STRUCTURAL.has(problem.setting));
+    if (configProblems.length === 0) continue;
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: 2 /* TOPIC */,
+          name: spec.topic,
+          configEntries: (spec.configEntries ?? []).map((entry) => ({ ...entry })),
+        },
+      ],
+    });
+    fixed.push(...configProblems);
+  }
+  return { fixed, left };
+};
+
 /** The topics exist with settings the fleet refuses to run with: retrying does not help. */
 export const isTopicRefusal = (
   error: unknown,

@@ -6,7 +6,7 @@ import {
   produceEvents,
   randomHistories,
   readModelSnapshot,
-} from '@qf/player-read-model/testing';
+} from '../testing';
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 import { HealthChecks } from '@qf/shared-observability';
