@@ -14,7 +14,7 @@ import type { PrivateInfra } from './faults/fault-catalog';
  * Ports of the drill's private servers (the shared ones are on 9092, 27017, 6379): a fault
  * that kills a server only ever kills one the drill started itself.
  */
-export const DRILL_PORTS = { kafka: 19092, mongo: 27117, redis: 6479 } as const;
+export const DRILL_PORTS = { kafka: 29092, mongo: 27117, redis: 6479 } as const;
 
 /** The environment variables the drill changes in its own process while it runs. */
 const VARIABLES = [
@@ -52,8 +52,8 @@ export interface DrillInfra {
   readonly privateInfra: PrivateInfra;
   /** Starts whatever of the private servers is not running (after a fault stopped it). */
   restart(): Promise<void>;
-  /** Stops the private servers, removes their data, puts the environment back. */
-  teardown(): Promise<void>;
+  /** Stops the private servers, removes their files (logs and pm2's too, unless kept), puts the environment back. */
+  teardown(keepFiles: boolean): Promise<void>;
 }
 
 /**
@@ -102,18 +102,21 @@ export const prepareDrillInfra = async (
     process.env['REDIS_URL'] = addresses.redisUrl;
     return addresses;
   };
+  // The jars are in the shared cache, so nothing else creates the drill's own directories.
+  for (const dir of [ctx.dataDir, ctx.logDir, ctx.runDir]) fs.mkdirSync(dir, { recursive: true });
   const addresses = await up();
   return {
     ctx,
     addresses,
     privateInfra,
     restart: async () => void (await up()),
-    teardown: async () => {
+    teardown: async (keepFiles) => {
       setOrDelete('KAFKA_BROKERS', external.kafka);
       setOrDelete('MONGO_URL', external.mongo);
       setOrDelete('REDIS_URL', external.redis);
       await infraDown(quietCtx);
       fs.rmSync(ctx.dataDir, { recursive: true, force: true });
+      if (!keepFiles) fs.rmSync(ctx.localDir, { recursive: true, force: true });
       for (const name of VARIABLES) setOrDelete(name, saved[name]);
     },
   };

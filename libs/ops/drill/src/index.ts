@@ -29,4 +29,10 @@ export { measureRecovery, type Recovery, type RecoveryWindow } from './ledger/re
 export { DrillClient, type DrillCommand } from './load/drill-client';
 export { randomCommand, runDrillLoad, type LoadProgress } from './load/drill-load';
 export { runReadChecks, type ReadFindings } from './load/read-checks';
-export { DEFAULT_DRILL_OPTIONS, runDrill, type DrillOptions, type DrillReport } from './run-drill';
+export {
+  DEFAULT_DRILL_OPTIONS,
+  DRILL_PORT_OFFSET,
+  runDrill,
+  type DrillOptions,
+  type DrillReport,
+} from './run-drill';

@@ -71,12 +71,15 @@ export interface DrillReport {
   readonly passed: boolean;
 }
 
-/** The fleet identity of a drill: the caller's when set (QF_FLEET_ID), else `drill` on ports +7000. */
+/** Port offset of the default drill fleet (HTTP 17000…, gRPC 64051…): clear of the default fleet, tests and experiments. */
+export const DRILL_PORT_OFFSET = 14_000;
+
+/** The fleet identity of a drill: the caller's when set (QF_FLEET_ID), else `drill` on ports +14000. */
 const withDrillIdentity = (): (() => void) => {
   const saved = { id: process.env['QF_FLEET_ID'], offset: process.env['QF_FLEET_PORT_OFFSET'] };
   if (!saved.id) {
     process.env['QF_FLEET_ID'] = 'drill';
-    process.env['QF_FLEET_PORT_OFFSET'] = saved.offset ?? '7000';
+    process.env['QF_FLEET_PORT_OFFSET'] = saved.offset ?? String(DRILL_PORT_OFFSET);
   }
   return () => {
     for (const [name, value] of [
@@ -112,6 +115,8 @@ export const runDrill = async (options: DrillOptions): Promise<DrillReport> => {
   const topics = topicNames(prefix);
   const restoreIdentity = withDrillIdentity();
   const infra = await prepareDrillInfra(spec.privateInfra(options.brokers), log);
+  // The drill's files (private servers' and services' logs) stay for a look when it fails or --keep-data.
+  let keepFiles = true;
   const driver = new Pm2Driver(infra.ctx);
   const kafka = createKafka('qf-drill');
   const admin = kafka.admin();
@@ -231,6 +236,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillReport> => {
     await Promise.all([client.close(), reader?.close()]);
     const { log: _log, ...recorded } = options;
     const passed = ledgerPasses(ledger) && (readFindings?.stale ?? 0) === 0;
+    keepFiles = options.keepData || !passed;
     return {
       fault: options.fault,
       arch: options.arch,
@@ -269,8 +275,9 @@ export const runDrill = async (options: DrillOptions): Promise<DrillReport> => {
       admin.disconnect().catch(() => undefined),
       mongo.close().catch(() => undefined),
     ]);
+    if (keepFiles) log(`the drill's logs are in ${infra.ctx.logDir}`);
     await infra
-      .teardown()
+      .teardown(keepFiles)
       .catch((error: unknown) => log(`infra teardown failed: ${(error as Error).message}`));
     restoreIdentity();
   }
