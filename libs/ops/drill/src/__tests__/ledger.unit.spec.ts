@@ -139,12 +139,25 @@ describe('measureRecovery', () => {
     expect(recovery.timeToRecoverMs).toBe(2000);
     expect(recovery.badSeconds).toBe(2);
     expect(recovery.baselineP99Ms).toBe(20);
+    // Commands failed in two windows, the last one ending 4 s after the fault.
+    expect(recovery).toMatchObject({ failingForMs: 4000, failingSeconds: 2 });
   });
 
   it('is 0 when nothing after the fault was slow or failed', () => {
-    expect(
-      measureRecovery([...second(9000, 0), ...second(10_000, 0)], { faultAtMs: 10_000, sloMs: 500 })
-        .timeToRecoverMs,
-    ).toBe(0);
+    const recovery = measureRecovery([...second(9000, 0), ...second(10_000, 0)], {
+      faultAtMs: 10_000,
+      sloMs: 500,
+    });
+    expect(recovery).toMatchObject({ timeToRecoverMs: 0, failingForMs: 0 });
+  });
+
+  it('reads windows from the start of the load', () => {
+    const recovery = measureRecovery([...second(4000, 0), ...second(5000, 100)], {
+      faultAtMs: 5500,
+      sloMs: 500,
+      fromMs: 4000,
+    });
+    expect(recovery.windows.map((window) => window.startMs)).toEqual([0, 1000]);
+    expect(recovery).toMatchObject({ failingForMs: 500, failingSeconds: 1 });
   });
 });

@@ -15,6 +15,7 @@ export const ledgerTable = (ledger: Ledger, title: string): string => {
     ['lost', String(ledger.lost)],
     ['duplicated', String(ledger.duplicated)],
     ['version gaps', String(ledger.versionGaps)],
+    ['failing for', seconds(recovery.failingForMs)],
     ['time to recover', seconds(recovery.timeToRecoverMs)],
   ];
   const widths = columns.map(([name, value]) => Math.max(name.length, value.length));
@@ -29,7 +30,7 @@ export const ledgerTable = (ledger: Ledger, title: string): string => {
     '',
     `stores: ${ledger.stores.map((store) => `${store.store} lost ${store.lost}, duplicated ${store.duplicated}, gaps ${store.versionGaps}`).join('; ')}`,
     `first-attempt p99 before the fault ${recovery.baselineP99Ms === null ? 'n/a' : `${Math.round(recovery.baselineP99Ms)} ms`}; ` +
-      `${recovery.badSeconds} s after it above the SLO or failing`,
+      `after it ${recovery.failingSeconds} s with failed first attempts, ${recovery.badSeconds} s above the SLO (time to recover: p99 back under it)`,
   ];
   const examples = ledger.stores.flatMap((store) => store.examples);
   if (examples.length > 0) lines.push('', ...examples.map((example) => `  ${example}`));

@@ -3,7 +3,7 @@ import { isRetriableStatus } from './command-record';
 
 /** One second of first attempts, by when they were sent. */
 export interface RecoveryWindow {
-  /** Start of the window, ms since the drill began. */
+  /** Start of the window, ms since the load began. */
   readonly startMs: number;
   readonly commands: number;
   /** First attempts without a decision (no answer, 5xx). */
@@ -16,7 +16,7 @@ export interface RecoveryWindow {
 
 export interface Recovery {
   readonly windows: readonly RecoveryWindow[];
-  /** p99 of the windows before the fault (first attempts), for scale. */
+  /** p99 of first attempts in the BASELINE_MS before the fault (the service warmed up), for scale. */
   readonly baselineP99Ms: number | null;
   /**
    * From the fault to the end of the last bad window after it: how long commands failed
@@ -25,7 +25,17 @@ export interface Recovery {
   readonly timeToRecoverMs: number;
   /** Bad windows after the fault (seconds of degraded service, not necessarily contiguous). */
   readonly badSeconds: number;
+  /**
+   * From the fault to the end of the last window after it in which a first attempt failed
+   * (no answer, 5xx): how long commands failed, whatever their latency.
+   */
+  readonly failingForMs: number;
+  /** Windows after the fault with at least one failed first attempt. */
+  readonly failingSeconds: number;
 }
+
+/** The baseline is the last seconds before the fault: the first ones may be a cold start. */
+const BASELINE_MS = 5000;
 
 const percentile = (sorted: readonly number[], p: number): number | null => {
   if (sorted.length === 0) return null;
@@ -54,15 +64,17 @@ export const measureRecovery = (
     faultAtMs,
     sloMs,
     windowMs = 1000,
-    fromMs = Number.NEGATIVE_INFINITY,
+    fromMs = 0,
   }: { faultAtMs: number; sloMs: number; windowMs?: number; fromMs?: number },
 ): Recovery => {
+  // Times are read from the load's start (fromMs): what came before it is set-up.
+  const fault = faultAtMs - fromMs;
   const buckets = new Map<number, number[]>();
   for (const record of records) {
     const first = firstLatency(record);
     // Before fromMs (the players' registration) is set-up, not service.
     if (!first || first.at < fromMs) continue;
-    const key = Math.floor(first.at / windowMs);
+    const key = Math.floor((first.at - fromMs) / windowMs);
     const bucket = buckets.get(key) ?? [];
     bucket.push(first.latencyMs);
     buckets.set(key, bucket);
@@ -83,17 +95,22 @@ export const measureRecovery = (
     .map(firstLatency)
     .filter(
       (first): first is { at: number; latencyMs: number } =>
-        first !== undefined && first.at >= fromMs && first.at < faultAtMs,
+        first !== undefined && first.at >= Math.max(fromMs, faultAtMs - BASELINE_MS) && first.at < faultAtMs,
     )
     .map((first) => first.latencyMs)
     .sort((a, b) => a - b);
   // A window that began before the fault but reaches past it counts as after it.
-  const after = windows.filter((window) => window.startMs + windowMs > faultAtMs);
+  const after = windows.filter((window) => window.startMs + windowMs > fault);
   const lastBad = [...after].reverse().find((window) => window.bad);
+  const lastFailing = [...after].reverse().find((window) => window.failed > 0);
+  const since = (window: RecoveryWindow | undefined) =>
+    window ? Math.max(0, window.startMs + windowMs - fault) : 0;
   return {
     windows,
     baselineP99Ms: percentile(before, 99),
-    timeToRecoverMs: lastBad ? Math.max(0, lastBad.startMs + windowMs - faultAtMs) : 0,
+    timeToRecoverMs: since(lastBad),
     badSeconds: (after.filter((window) => window.bad).length * windowMs) / 1000,
+    failingForMs: since(lastFailing),
+    failingSeconds: (after.filter((window) => window.failed > 0).length * windowMs) / 1000,
   };
 };
