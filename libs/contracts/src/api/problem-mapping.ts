@@ -110,7 +110,13 @@ export const problemFor = (error: unknown): ProblemFields => {
           : status === 404
             ? 'ROUTE.NOT_FOUND'
             : 'REQUEST.MALFORMED';
-    return problem(code, status, framework.message);
+    // The parser refused the body as a whole (malformed JSON …): it is the field at fault.
+    return problem(
+      code,
+      status,
+      framework.message,
+      status === 400 ? { errors: [{ field: '(body)', message: framework.message }] } : {},
+    );
   }
   return problem('INTERNAL', 500, 'internal error', { retriable: true });
 };

@@ -90,9 +90,16 @@ export const stateQuerySchema = z
     'give exactly one of version or at',
   );
 
-/** Formats zod issues as `{ field, message }` for a problem body. */
-export const describeIssues = (error: z.ZodError): Array<{ field: string; message: string }> =>
+/**
+ * Formats zod issues as `{ field, message }` for a problem body. `root` names what was
+ * parsed when an issue is about the whole value: '(body)', '(query)', or the name of a
+ * single value (a path parameter, a header).
+ */
+export const describeIssues = (
+  error: z.ZodError,
+  root = '(body)',
+): Array<{ field: string; message: string }> =>
   error.issues.map((issue) => ({
-    field: issue.path.join('.') || '(body)',
+    field: issue.path.join('.') || root,
     message: issue.message,
   }));
