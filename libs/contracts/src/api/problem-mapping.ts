@@ -85,9 +85,18 @@ export const problemFor = (error: unknown): ProblemFields => {
     });
   }
   if (isDomainError(error)) {
+    // An invalid command names its field like a malformed request does (the domain's details say which).
+    const field = error.details?.['field'];
     return problem(error.code, statusForKind[error.kind], error.message, {
       retriable: false,
       ...(error.details ? { details: error.details } : {}),
+      ...(error.kind === 'invalid'
+        ? {
+            errors: [
+              { field: typeof field === 'string' ? field : '(command)', message: error.message },
+            ],
+          }
+        : {}),
     });
   }
   if (isDatabaseTimeout(error)) {
