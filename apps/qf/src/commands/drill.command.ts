@@ -53,6 +53,7 @@ const summary = (report: DrillReport): string => {
     ledgerTable(
       report.ledger,
       `qf drill ${report.fault} --arch ${report.arch} --rate ${report.options.rate} --seconds ${report.options.seconds}: ${report.faultEvent.description} at ${(report.faultEvent.injectedAtMs / 1000).toFixed(1)} s`,
+      report.options.sloMs,
     ),
   ];
   if (report.reads)
@@ -165,6 +166,8 @@ export const registerDrillCommand = (program: Command): void => {
     )
     .action(async (fault: FaultName, options: DrillCommandOptions) => {
       process.env['QF_LOG_LEVEL'] ??= 'warn';
+      // The drill's own clients stay quiet; its services log kafkajs as a fleet does (warn, or what was asked).
+      const servicesKafkaLevel = process.env['QF_KAFKA_LOG_LEVEL'] ?? 'warn';
       process.env['QF_KAFKA_LOG_LEVEL'] ??= 'nothing';
       process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
       const arch = options.arch ?? (FAULTS[fault].arches[0] as 'es' | 'crud');
@@ -188,7 +191,7 @@ export const registerDrillCommand = (program: Command): void => {
         sloMs: options.sloMs,
         partitions: options.partitions,
         keepData: options.keepData === true,
-        serviceEnv: serviceEnvOf(options.env),
+        serviceEnv: { QF_KAFKA_LOG_LEVEL: servicesKafkaLevel, ...serviceEnvOf(options.env) },
         log: (line) => process.stderr.write(`${line}\n`),
       });
       const file =

@@ -3,7 +3,7 @@ import type { Ledger } from './ledger';
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The drill's table as Markdown (it reads as plain text too), then one line per finding. */
-export const ledgerTable = (ledger: Ledger, title: string): string => {
+export const ledgerTable = (ledger: Ledger, title: string, sloMs: number): string => {
   const recovery = ledger.recovery;
   const columns: Array<[string, string]> = [
     ['sent', String(ledger.sent)],
@@ -32,6 +32,10 @@ export const ledgerTable = (ledger: Ledger, title: string): string => {
     `first-attempt p99 before the fault ${recovery.baselineP99Ms === null ? 'n/a' : `${Math.round(recovery.baselineP99Ms)} ms`}; ` +
       `after it ${recovery.failingSeconds} s with failed first attempts, ${recovery.badSeconds} s above the SLO (time to recover: p99 back under it)`,
   ];
+  if (recovery.baselineP99Ms !== null && recovery.baselineP99Ms > sloMs)
+    lines.push(
+      `the service was already above the SLO (${sloMs} ms) before the fault: the machine does not sustain this rate, so the recovery figures measure the backlog; try a lower --rate`,
+    );
   const examples = ledger.stores.flatMap((store) => store.examples);
   if (examples.length > 0) lines.push('', ...examples.map((example) => `  ${example}`));
   return lines.join('\n');
