@@ -10,6 +10,7 @@ const titles: Record<number, string> = {
   408: 'Request Timeout',
   409: 'Conflict',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   500: 'Internal Server Error',
@@ -119,12 +120,14 @@ export const problemFor = (error: unknown): ProblemFields => {
           : status === 404
             ? 'ROUTE.NOT_FOUND'
             : 'REQUEST.MALFORMED';
-    // The parser refused the body as a whole (malformed JSON …): it is the field at fault.
+    // The router refused the URL, or the parser the body as a whole (malformed JSON …): that is the field at fault.
+    const field =
+      framework.code?.startsWith('FST_ERR_BAD_URL') || status === 414 ? '(path)' : '(body)';
     return problem(
       code,
       status,
       framework.message,
-      status === 400 ? { errors: [{ field: '(body)', message: framework.message }] } : {},
+      status === 400 || status === 414 ? { errors: [{ field, message: framework.message }] } : {},
     );
   }
   return problem('INTERNAL', 500, 'internal error', { retriable: true });

@@ -102,6 +102,8 @@ export const prepareDrillInfra = async (
     process.env['REDIS_URL'] = addresses.redisUrl;
     return addresses;
   };
+  // A previous drill's logs (kept because it failed) would mix with this one's.
+  fs.rmSync(ctx.logDir, { recursive: true, force: true });
   // The jars are in the shared cache, so nothing else creates the drill's own directories.
   for (const dir of [ctx.dataDir, ctx.logDir, ctx.runDir]) fs.mkdirSync(dir, { recursive: true });
   const addresses = await up();

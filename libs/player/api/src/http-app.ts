@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { intFromEnv } from '@qf/shared-config';
 import {
   apiTokenFromEnv,
@@ -48,6 +49,10 @@ export const createHttpApp = async (
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     logger: false,
+    // Errors the router raises before any handler (a malformed URL, a path parameter past
+    // maxParamLength: 414) are problems too.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) =>
+      void sendProblem(reply, error),
     // A client that sends its request too slowly (or never finishes it) gets 408.
     requestTimeout: requestTimeoutMs * 3,
   });

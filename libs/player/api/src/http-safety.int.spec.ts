@@ -107,6 +107,13 @@ describe('every service: health probes, bearer token, request time limit', () =>
     expect((await fetch(`${base}/leaderboard`, { headers: bearer })).status).toBe(200);
   });
 
+  it('answers a path parameter past the router limit with 414 problem+json naming the path', async () => {
+    const response = await fetch(`${base}/players/${'a'.repeat(300)}`, { headers: bearer });
+    expect(response.status).toBe(414);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(await response.json()).toMatchObject({ status: 414, errors: [{ field: '(path)' }] });
+  });
+
   it('answers 504 problem+json when a handler outlasts QF_REQUEST_TIMEOUT_MS', async () => {
     const response = await fetch(`${base}/players/${PLAYER}`, { headers: bearer });
     expect(response.status).toBe(504);

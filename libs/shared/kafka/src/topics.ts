@@ -11,6 +11,7 @@ import {
 } from '@qf/contracts';
 import { InvalidEnvironmentError, intFromEnv } from '@qf/shared-config';
 import { checkTopic, describeProblems, type ExistingTopic, type TopicProblem } from './topic-check';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { awaitTopicServing } from './topic-ready';
 
 export type { TopicSpec } from '@qf/contracts';
@@ -82,6 +83,22 @@ export const describeTopics = async (
   return result;
 };
 
+/**
+ * describeTopics, waiting while a broker says it does not host a topic yet: another
+ * replica may have created it a moment ago (seen on a fresh three-node cluster, where two
+ * processors start together).
+ */
+const describeWhenServed = async (admin: Admin, topics: readonly string[]) => {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await describeTopics(admin, topics);
+    } catch (error) {
+      if (!isNotServedYet(error) || attempt >= 40) throw error;
+      await sleep(Math.min(1000, 100 * attempt));
+    }
+  }
+};
+
 const createMissing = async (admin: Admin, missing: readonly TopicSpec[]): Promise<void> => {
   try {
     await admin.createTopics({
@@ -125,7 +142,7 @@ export const ensureTopics = async (
   const missing = specs.filter((spec) => !existing.has(spec.topic));
   if (missing.length > 0) await createMissing(admin, missing);
   const present = specs.filter((spec) => existing.has(spec.topic));
-  const described = await describeTopics(
+  const described = await describeWhenServed(
     admin,
     present.map((spec) => spec.topic),
   );
@@ -196,7 +213,7 @@ export const checkTopics = async (
   }>
 > => {
   const existing = new Set(await admin.listTopics());
-  const described = await describeTopics(
+  const described = await describeWhenServed(
     admin,
     specs.filter((spec) => existing.has(spec.topic)).map((spec) => spec.topic),
   );
