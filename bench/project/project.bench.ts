@@ -1,3 +1,5 @@
+import { cpuSecondsOf, pidListeningOn } from '@qf/bench-write-crud';
+import { infraAddresses } from '@qf/shared-config';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { topicNames } from '@qf/contracts';
@@ -12,7 +14,12 @@ import {
   type ProjectorSettings,
   type ProjectorWiring,
 } from '@qf/player-read-model';
-import { expectedReadModels, produceEvents, randomHistories, readModelSnapshot } from '@qf/player-read-model/testing';
+import {
+  expectedReadModels,
+  produceEvents,
+  randomHistories,
+  readModelSnapshot,
+} from '@qf/player-read-model/testing';
 import { awaitTopicServing, consumerGroupLag, createKafka } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 import { createRedis } from '@qf/shared-redis';
@@ -57,7 +64,11 @@ export interface ProjectBenchReport {
   readonly startedAt: string;
   readonly machine: MachineInfo;
   readonly backends: { readonly kafka: string; readonly mongo: string; readonly redis: string };
-  readonly settings: Omit<ProjectBenchOptions, 'log'> & { readonly projector: ProjectorSettings; readonly topic: string; readonly database: string };
+  readonly settings: Omit<ProjectBenchOptions, 'log'> & {
+    readonly projector: ProjectorSettings;
+    readonly topic: string;
+    readonly database: string;
+  };
   readonly result: {
     readonly events: number;
     readonly players: number;
@@ -67,32 +78,71 @@ export interface ProjectBenchReport {
     readonly projectSeconds: number;
     readonly eventsPerSecond: number;
     readonly verified: boolean | 'skipped';
+    /**
+     * CPU microseconds per projected event while projecting, by process: the projector (this
+     * process), and the Mongo-wire, Kafka and Redis servers when they run on this machine.
+     */
+    readonly cpuMicrosPerEvent?: Readonly<Record<string, number>>;
   };
 }
-
-
 
 /** A log of at least events events over players players (commands per player sized to get there). */
 const logOf = (options: ProjectBenchOptions): PlayerEvent[] => {
   // About 85 % of the generated commands are accepted and a few cause two events.
   const commandsPerPlayer = Math.max(1, Math.ceil(options.events / options.players / 0.85));
-  return randomHistories({ players: options.players, commandsPerPlayer, seed: options.seed, rooms: 20, items: 12 });
+  return randomHistories({
+    players: options.players,
+    commandsPerPlayer,
+    seed: options.seed,
+    rooms: 20,
+    items: 12,
+  });
 };
 
 const committedTotal = async (admin: Admin, groupId: string, topic: string): Promise<number> =>
-  (await consumerGroupLag(admin, groupId, [topic], { offsetsOnly: true })).reduce((sum, row) => sum + (row.committedOffset ?? 0), 0);
+  (await consumerGroupLag(admin, groupId, [topic], { offsetsOnly: true })).reduce(
+    (sum, row) => sum + (row.committedOffset ?? 0),
+    0,
+  );
 
-const backendVersions = async (kafka: Kafka, db: Db, redisInfo: string): Promise<ProjectBenchReport['backends']> => {
-  const build = await db.admin().command({ buildInfo: 1 }).catch(() => ({ version: 'unknown' }));
+const backendVersions = async (
+  kafka: Kafka,
+  db: Db,
+  redisInfo: string,
+): Promise<ProjectBenchReport['backends']> => {
+  const build = await db
+    .admin()
+    .command({ buildInfo: 1 })
+    .catch(() => ({ version: 'unknown' }));
   const admin = kafka.admin();
   await admin.connect();
   const cluster = await admin.describeCluster().finally(() => admin.disconnect());
   return {
     kafka: `Apache Kafka (${cluster.brokers.length} broker${cluster.brokers.length === 1 ? '' : 's'}; the local install is 3.9.1)`,
     mongo: `MongoDB-wire server reporting ${String((build as { version?: unknown }).version)}`,
-    redis: /redis_version:(\S+)/.exec(redisInfo)?.[1] ? `Redis ${/redis_version:(\S+)/.exec(redisInfo)?.[1]}` : 'unknown',
+    redis: /redis_version:(\S+)/.exec(redisInfo)?.[1]
+      ? `Redis ${/redis_version:(\S+)/.exec(redisInfo)?.[1]}`
+      : 'unknown',
   };
 };
+
+/** The processes whose CPU a projection costs: this one, and the servers on their local ports. */
+const serverPids = (): Map<string, number | undefined> => {
+  const infra = infraAddresses();
+  const portOf = (address: string | undefined, fallback: number) => {
+    const match = /:(\d+)(\/|$)/.exec(address ?? '');
+    return match ? Number(match[1]) : fallback;
+  };
+  return new Map([
+    ['projector', process.pid],
+    ['mongo-wire', pidListeningOn(portOf(infra.mongoUrl.replace(/^mongodb:\/\//, ''), 27017))],
+    ['kafka', pidListeningOn(portOf(infra.kafkaBrokers[0], 9092))],
+    ['redis', pidListeningOn(portOf(infra.redisUrl.replace(/^redis:\/\//, ''), 6379))],
+  ]);
+};
+
+const cpuOf = (pids: ReadonlyMap<string, number | undefined>): Record<string, number | undefined> =>
+  Object.fromEntries([...pids].map(([name, pid]) => [name, cpuSecondsOf(pid)]));
 
 /**
  * Pre-fills a fresh topic with a generated log, then runs ONE projector on it from
@@ -100,7 +150,9 @@ const backendVersions = async (kafka: Kafka, db: Db, redisInfo: string): Promise
  * end of the topic (commits follow the database acknowledgement, so this is the rate at
  * which the read models really advance).
  */
-export const runProjectBench = async (options: ProjectBenchOptions): Promise<ProjectBenchReport> => {
+export const runProjectBench = async (
+  options: ProjectBenchOptions,
+): Promise<ProjectBenchReport> => {
   const say = options.log ?? (() => undefined);
   const startedAt = new Date();
   const runId = `bench-project-${startedAt.getTime().toString(36)}`;
@@ -138,6 +190,8 @@ export const runProjectBench = async (options: ProjectBenchOptions): Promise<Pro
 
     say('projecting with one projector from offset 0');
     const projector = createProjector(wiring);
+    const pids = serverPids();
+    const cpuBefore = cpuOf(pids);
     const start = performance.now();
     await projector.start();
     await untilCaughtUp({
@@ -152,12 +206,23 @@ export const runProjectBench = async (options: ProjectBenchOptions): Promise<Pro
       throw error;
     });
     const projectSeconds = (performance.now() - start) / 1000;
+    const cpuAfter = cpuOf(pids);
     await projector.stop();
+    const cpuMicrosPerEvent = Object.fromEntries(
+      Object.entries(cpuAfter).flatMap(([name, after]) => {
+        const before = cpuBefore[name];
+        return after === undefined || before === undefined
+          ? []
+          : [[name, Math.round(((after - before) / log.length) * 1e6)]];
+      }),
+    );
 
     let verified: boolean | 'skipped' = 'skipped';
     if (options.verify) {
       say('verifying every document against a plain fold of the log');
-      verified = JSON.stringify(await readModelSnapshot(db, wiring.target.collections)) === JSON.stringify(expectedReadModels(log));
+      verified =
+        JSON.stringify(await readModelSnapshot(db, wiring.target.collections)) ===
+        JSON.stringify(expectedReadModels(log));
     }
     const players = new Set(log.map((event) => event.metadata.aggregateId)).size;
     const { log: _log, ...settings } = options;
@@ -166,7 +231,12 @@ export const runProjectBench = async (options: ProjectBenchOptions): Promise<Pro
       startedAt: startedAt.toISOString(),
       machine: machineInfo(),
       backends: await backendVersions(kafka, db, redis ? await redis.info('server') : ''),
-      settings: { ...settings, projector: { ...DEFAULT_PROJECTOR_SETTINGS, ...wiring.settings }, topic: topics.events, database: db.databaseName },
+      settings: {
+        ...settings,
+        projector: { ...DEFAULT_PROJECTOR_SETTINGS, ...wiring.settings },
+        topic: topics.events,
+        database: db.databaseName,
+      },
       result: {
         events: log.length,
         players,
@@ -174,16 +244,22 @@ export const runProjectBench = async (options: ProjectBenchOptions): Promise<Pro
         projectSeconds: Math.round(projectSeconds * 100) / 100,
         eventsPerSecond: Math.round(log.length / projectSeconds),
         verified,
+        cpuMicrosPerEvent,
       },
     };
   } finally {
     if (!options.keep) {
       await db.dropDatabase().catch(() => undefined);
       await admin.deleteGroups([groupId]).catch(() => undefined);
-      await admin.deleteTopics({ topics: [topics.events, topics.eventsDeadLetter] }).catch(() => undefined);
+      await admin
+        .deleteTopics({ topics: [topics.events, topics.eventsDeadLetter] })
+        .catch(() => undefined);
       if (redis) {
-        const keys = await redis.keys(`${cacheKeyPrefix(db.databaseName)}*`).catch(() => [] as string[]);
-        for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000)).catch(() => undefined);
+        const keys = await redis
+          .keys(`${cacheKeyPrefix(db.databaseName)}*`)
+          .catch(() => [] as string[]);
+        for (let i = 0; i < keys.length; i += 1000)
+          await redis.del(...keys.slice(i, i + 1000)).catch(() => undefined);
       }
     }
     await admin.disconnect();
@@ -199,10 +275,27 @@ export const formatProjectBench = (report: ProjectBenchReport): string => {
   return [
     formatTable(
       ['benchmark', 'events', 'players', 'partitions', 'seconds', 'events/s', 'verified'],
-      [['project (1 projector)', String(result.events), String(result.players), String(settings.partitions), result.projectSeconds.toFixed(2), String(result.eventsPerSecond), String(result.verified)]],
+      [
+        [
+          'project (1 projector)',
+          String(result.events),
+          String(result.players),
+          String(settings.partitions),
+          result.projectSeconds.toFixed(2),
+          String(result.eventsPerSecond),
+          String(result.verified),
+        ],
+      ],
     ),
     '',
     `projector: concurrency ${p.partitionsConsumedConcurrently}, chunk ${p.chunkSize} events, maxBytesPerPartition ${p.maxBytesPerPartition}, cache ${settings.cache ? 'redis write-through' : 'off'}, state cache ${settings.stateCacheSize}`,
+    ...(result.cpuMicrosPerEvent
+      ? [
+          `CPU µs per event while projecting: ${Object.entries(result.cpuMicrosPerEvent)
+            .map(([name, micros]) => `${name} ${micros}`)
+            .join(', ')}`,
+        ]
+      : []),
     `prefill: ${result.prefillSeconds.toFixed(1)} s (not counted)`,
     `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, load ${machine.loadAverage.join(' ')}`,
     `backends: ${backends.kafka}; ${backends.mongo}; ${backends.redis} (all on this machine)`,

@@ -11,3 +11,22 @@ export {
   type CrudExtrasInput,
   type LatencyFigures,
 } from './crud-extras';
+export {
+  commandCost,
+  cpuSecondsOf,
+  formatCommandCost,
+  pidListeningOn,
+  readMongoCounts,
+  takeCostSnapshot,
+  type CommandCost,
+  type CostSnapshot,
+} from './cost';
+export { startCrudFleet, type CrudFleetOptions, type StartedCrudFleet } from './crud-fleet';
+export {
+  formatCrudStep,
+  runCrudStep,
+  type CrudFleet,
+  type CrudStepOptions,
+  type CrudStepResult,
+} from './crud-step';
+export { DEFAULT_SEARCH_GOAL, formatSearch, searchRate, type SearchGoal } from './rate-search';

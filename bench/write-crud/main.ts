@@ -8,29 +8,30 @@
  * @qf/experiment: register a new player under the load, read its history every 5 ms
  * until the event shows; timed from the command's answer).
  *
+ * Every run also prints what a command cost: CPU milliseconds per process (the services,
+ * the database server, Kafka and this load generator, found by their ports) and database
+ * requests and statements per service (each service counts what its client sends).
+ *
  *   node -r ./tools/register.js bench/write-crud/main.ts --rate 200 --duration 30 \
  *     [--probes 50] [--distribution zipf --zipf-exponent 1.2] [--audit dual-write] [--relays 2] [--consumers 2]
+ *     [--profile DIR]   a V8 CPU profile of every started service
+ *   node -r ./tools/register.js bench/write-crud/main.ts --search [--search-p95 50] [--search-start 400]
+ *     the highest rate whose p95 holds, with the figures above at that rate
  *
  * Needs the local infrastructure (`npx qf infra up`) or KAFKA_BROKERS / MONGO_URL.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { MongoClient } from 'mongodb';
-import { topicNames } from '@qf/contracts';
-import { formatWriteBench, runWriteBench } from '@qf/bench-write';
-import { probeConsistency } from '@qf/experiment';
-import { formatTable, HttpTarget, parseMix, type KeyDistribution } from '@qf/loadgen';
-import { freePort, startChildService, type ChildService } from '@qf/player-crud/testing';
-import { infraAddresses } from '@qf/shared-config';
-import { createKafka } from '@qf/shared-kafka';
+import { parseMix, type KeyDistribution } from '@qf/loadgen';
+import { startCrudFleet } from './crud-fleet';
 import {
-  BacklogSampler,
-  formatCrudExtras,
-  measureCrudExtras,
-  readCrudCounters,
-  waitForAuditDrain,
-} from './crud-extras';
+  formatCrudStep,
+  runCrudStep,
+  type CrudStepOptions,
+  type CrudStepResult,
+} from './crud-step';
+import { DEFAULT_SEARCH_GOAL, formatSearch, searchRate } from './rate-search';
 
 const int = (name: string, min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -39,19 +40,15 @@ const int = (name: string, min: number, max: number) => (value: string) => {
   return n;
 };
 
-const cpuSecondsOf = (pid: number | undefined): number | undefined => {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-};
-
 const program = new Command('write-crud')
   .option('--rate <n>', 'intended commands per second', int('--rate', 1, 100_000), 200)
+  .option(
+    '--search',
+    'find the highest rate whose p95 holds --search-p95 (steps from --search-start, x1.25, then bisect twice)',
+  )
+  .option('--search-p95 <ms>', 'the p95 goal of --search', int('--search-p95', 1, 60_000), 50)
+  .option('--search-start <n>', 'first rate of --search', int('--search-start', 1, 100_000), 400)
+  .option('--search-max <n>', 'highest rate --search tries', int('--search-max', 1, 100_000), 5000)
   .option('--duration <s>', 'measured seconds', int('--duration', 1, 86_400), 30)
   .option('--warmup <s>', 'warm-up seconds at the same rate', int('--warmup', 0, 3600), 5)
   .option('--players <n>', 'players registered first', int('--players', 1, 10_000_000), 1000)
@@ -82,6 +79,10 @@ const program = new Command('write-crud')
     int('--drain-timeout', 0, 3600),
     120,
   )
+  .option(
+    '--profile <dir>',
+    'write a V8 CPU profile of every started service into dir (node --cpu-prof)',
+  )
   .option('--keep', 'keep the run database and topics')
   .option('--logs <dir>', 'where the services log (default .local/logs/bench-write-crud/<run>)')
   .option('--out <file>', 'JSON output (default reports/bench/write-crud-<time>.json)');
@@ -92,6 +93,10 @@ const main = async () => {
   program.parse();
   const options = program.opts<{
     rate: number;
+    search?: boolean;
+    searchP95: number;
+    searchStart: number;
+    searchMax: number;
     duration: number;
     warmup: number;
     players: number;
@@ -108,6 +113,7 @@ const main = async () => {
     probes: number;
     drainTimeout: number;
     keep?: boolean;
+    profile?: string;
     logs?: string;
     out?: string;
   }>();
@@ -118,197 +124,97 @@ const main = async () => {
       ? { kind: 'zipf', exponent: Number(options.zipfExponent) }
       : { kind: 'uniform' };
 
-  const infra = infraAddresses();
-  const run = `${Date.now().toString(36)}`;
-  const dbName = `qf_bench_crud_${run}`;
-  const prefix = `bench-crud-${run}.`;
-  const env = {
-    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-    MONGO_URL: infra.mongoUrl,
-    QF_MONGO_DB: dbName,
-    QF_TOPIC_PREFIX: prefix,
-    QF_PARTITIONS: String(options.partitions),
-    QF_AUDIT_MODE: options.audit,
-    QF_LOG_LEVEL: 'warn',
-    QF_KAFKA_LOG_LEVEL: 'error',
-    NODE_ENV: 'production',
-  };
-  const mongo = await new MongoClient(infra.mongoUrl).connect();
-  const db = mongo.db(dbName);
-  const children: ChildService[] = [];
-  const logDir = options.logs ?? path.join('.local', 'logs', 'bench-write-crud', run);
-  fs.mkdirSync(logDir, { recursive: true });
-  const logFile = (name: string) => path.join(logDir, `${name}.log`);
+  const fleet = await startCrudFleet({
+    audit: options.audit,
+    relays: options.relays,
+    consumers: options.consumers,
+    partitions: options.partitions,
+    ...(options.logs ? { logDir: options.logs } : {}),
+    ...(options.profile ? { profileDir: options.profile } : {}),
+    keep: options.keep ?? false,
+    log,
+  });
+  const { backend, logDir } = fleet;
   try {
-    log(
-      `database ${dbName}, topics ${prefix}*, audit mode ${options.audit}; starting ${options.consumers} audit-consumer(s), ${options.relays} relay(s), crud-service`,
-    );
-    for (let i = 0; i < options.consumers; i += 1)
-      children.push(
-        await startChildService(`audit-consumer-${i + 1}`, {
-          entry: 'apps/audit-consumer/src/main.ts',
-          env,
-          logFile: logFile(`audit-consumer-${i + 1}`),
-        }),
-      );
-    // A port the system hands out (a random pick could be some connection's local port).
-    const grpcPort = String(await freePort());
-    const crud = await startChildService('crud-service', {
-      entry: 'apps/crud-service/src/main.ts',
-      env: { ...env, QF_GRPC_PORT: grpcPort },
-      logFile: logFile('crud-service'),
+    const stepOptions = (rate: number): CrudStepOptions => ({
+      rate,
+      durationSec: options.duration,
+      warmupSec: options.warmup,
+      players: options.players,
+      scenario: options.scenario,
+      ...(options.mix ? { mix: parseMix(options.mix) } : {}),
+      distribution,
+      connections: options.connections,
+      partitions: options.partitions,
+      seed: options.seed,
+      probes: options.probes,
+      drainTimeoutSec: options.drainTimeout,
     });
-    children.push(crud);
-    const relays: ChildService[] = [];
-    for (let i = 0; i < (options.audit === 'outbox' ? options.relays : 0); i += 1)
-      relays.push(
-        await startChildService(`outbox-relay-${i + 1}`, {
-          entry: 'apps/outbox-relay/src/main.ts',
-          env: { ...env, QF_RELAY_ID: `bench-relay-${i + 1}` },
-          logFile: logFile(`outbox-relay-${i + 1}`),
-        }),
-      );
-    children.push(...relays);
-
-    const sampler = new BacklogSampler(relays.map((relay) => relay.url));
-    const before = await readCrudCounters(crud.url);
-    const cpuBefore = new Map(
-      children.map((child) => [child.name, cpuSecondsOf(child.process.pid)]),
-    );
-    sampler.start();
-    // The probes start when the measured window does (after registering and warming up).
-    let registered!: () => void;
-    const measuring = new Promise<void>((resolve) => (registered = resolve));
-    const probeTarget = new HttpTarget(crud.url, { connections: 8 });
-    const probes =
-      options.probes > 0
-        ? measuring
-            .then(() => new Promise((resolve) => setTimeout(resolve, options.warmup * 1000)))
-            .then(() =>
-              probeConsistency({
-                arch: 'crud',
-                commands: probeTarget,
-                reads: probeTarget,
-                probes: options.probes,
-                spreadMs: options.duration * 1000 * 0.8,
-              }),
-            )
-        : undefined;
-    const report = await runWriteBench(
-      {
-        target: 'crud',
-        baseUrl: crud.url,
-        rate: options.rate,
-        durationSec: options.duration,
-        warmupSec: options.warmup,
-        players: options.players,
-        scenario: options.scenario,
-        ...(options.mix ? { mix: parseMix(options.mix) } : {}),
-        distribution,
-        connections: options.connections,
-        processors: 0,
-        partitions: options.partitions,
-        seed: options.seed,
-        keepTopics: true,
-      },
-      (line) => {
-        log(line);
-        if (line.startsWith('registered in')) registered();
-      },
-    );
-    const probe = await probes;
-    await probeTarget.close();
-    const to = new Date();
-    const from = new Date(to.getTime() - options.duration * 1000);
-    const cpuSeconds = Object.fromEntries(
-      children.flatMap((child) => {
-        const after = cpuSecondsOf(child.process.pid);
-        const start = cpuBefore.get(child.name);
-        return after === undefined || start === undefined
-          ? []
-          : [[child.name, Math.round((after - start) * 100) / 100]];
-      }),
-    );
-    log('load done; waiting for the audit log to catch up');
-    const drain =
-      options.audit === 'outbox'
-        ? await waitForAuditDrain(db, sampler, options.drainTimeout * 1000)
-        : { seconds: 0, drained: true };
-    if (options.audit === 'dual-write') await new Promise((resolve) => setTimeout(resolve, 3000));
-    sampler.stop();
-    const extras = await measureCrudExtras({
-      db,
-      crudUrl: crud.url,
-      sampler,
-      before,
-      from,
-      to,
-      drain,
-    });
-
-    const result = {
-      ...report,
-      backend: {
-        ...report.backend,
-        mongoWire: infra.mongoUrl,
-        kafka: infra.kafkaBrokers.join(','),
-        auditMode: options.audit,
-        database: dbName,
-        topicPrefix: prefix,
-      },
-      settings: {
-        ...report.settings,
-        relays: options.relays,
-        consumers: options.consumers,
-        partitions: options.partitions,
-      },
-      cpuSeconds: { ...report.cpuSeconds, ...cpuSeconds },
-      crud: {
-        ...extras,
-        ...(probe ? { timeToConsistency: { ...probe.summary, errors: probe.errors } } : {}),
-      },
+    const settings = {
+      relays: options.relays,
+      consumers: options.consumers,
+      partitions: options.partitions,
     };
+    const withRun = (step: CrudStepResult) => ({
+      ...step.report,
+      backend: { ...step.report.backend, ...backend },
+      settings: { ...step.report.settings, ...settings },
+      crud: {
+        ...step.extras,
+        ...(step.cost ? { cost: step.cost } : {}),
+        ...(step.timeToConsistency ? { timeToConsistency: step.timeToConsistency } : {}),
+      },
+    });
+    const startedAt = new Date().toISOString();
+    let json: unknown;
+    let text: string;
+    if (options.search) {
+      const goal = { ...DEFAULT_SEARCH_GOAL, p95Ms: options.searchP95 };
+      const { steps, best } = await searchRate(
+        (rate) => runCrudStep(fleet, stepOptions(rate), log),
+        {
+          start: options.searchStart,
+          factor: 1.25,
+          max: options.searchMax,
+          refinements: 2,
+          goal,
+        },
+        log,
+      );
+      json = {
+        benchmark: 'write-crud-search',
+        startedAt,
+        goal,
+        backend,
+        found: best ? { rate: best.rate, ...withRun(best.result) } : null,
+        steps: steps.map((step) => ({
+          rate: step.rate,
+          holds: step.holds,
+          ...withRun(step.result),
+        })),
+      };
+      text = `${formatSearch(steps, goal)}\n\n${
+        best
+          ? `at the highest rate that holds (${best.rate}/s):\n${formatCrudStep(best.result, options.audit, options.probes)}`
+          : 'no rate tried holds the goal'
+      }\nbackend: ${backend.mongoWireServer} at ${backend.mongoWire}\n`;
+    } else {
+      const step = await runCrudStep(fleet, stepOptions(options.rate), log);
+      json = withRun(step);
+      text = `${formatCrudStep(step, options.audit, options.probes)}\nbackend: ${backend.mongoWireServer} at ${backend.mongoWire}\n`;
+    }
     const out =
       options.out ??
-      path.join('reports', 'bench', `write-crud-${report.startedAt.replace(/[:.]/g, '-')}.json`);
+      path.join(
+        'reports',
+        'bench',
+        `write-crud${options.search ? '-search' : ''}-${startedAt.replace(/[:.]/g, '-')}.json`,
+      );
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(
-      `${formatWriteBench(result)}\n\nCRUD side (${options.audit}):\n${formatCrudExtras(extras)}\n${
-        probe
-          ? `\ntime to consistency (command answered -> event in GET /players/{id}/history, ${options.probes} probes, 5 ms polls):\n${formatTable(
-              ['probes visible', 'timeouts', 'errors', 'p50 ms', 'p95 ms', 'p99 ms'],
-              [
-                [
-                  probe.summary.count,
-                  probe.summary.timeouts,
-                  probe.errors,
-                  probe.summary.p50,
-                  probe.summary.p95,
-                  probe.summary.p99,
-                ].map(String),
-              ],
-            )}\n`
-          : ''
-      }JSON: ${out}\nservice logs: ${logDir}\n`,
-    );
+    fs.writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
+    process.stdout.write(`${text}JSON: ${out}\nservice logs: ${logDir}\n`);
   } finally {
-    await Promise.all(children.map((child) => child.stop().catch(() => undefined)));
-    if (!options.keep) {
-      await db.dropDatabase().catch(() => undefined);
-      const admin = createKafka('bench-write-crud').admin();
-      await admin
-        .connect()
-        .then(async () => {
-          const existing = new Set(await admin.listTopics());
-          await admin.deleteTopics({
-            topics: Object.values(topicNames(prefix)).filter((topic) => existing.has(topic)),
-          });
-        })
-        .catch(() => undefined)
-        .finally(() => admin.disconnect());
-    }
-    await mongo.close();
+    await fleet.close();
   }
 };
 

@@ -15,6 +15,6 @@ export const auditConsumerConfig = (env: NodeJS.ProcessEnv = process.env): Audit
   httpPort: intFromEnv('QF_HTTP_PORT', 3120, { max: 65535 }, env),
   groupId: stringFromEnv('QF_AUDIT_GROUP', `${env['QF_TOPIC_PREFIX'] ?? ''}audit-consumer`, env),
   partitions: intFromEnv('QF_PARTITIONS', DEFAULT_PARTITIONS, { min: 1, max: 1000 }, env),
-  concurrency: intFromEnv('QF_AUDIT_CONCURRENCY', 4, { min: 1, max: 1000 }, env),
+  concurrency: intFromEnv('QF_AUDIT_CONCURRENCY', 12, { min: 1, max: 1000 }, env),
   stuckAfterMs: intFromEnv('QF_STUCK_PARTITION_MS', 15_000, { min: 100, max: 3_600_000 }, env),
 });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { topicNames } from '@qf/contracts';
 import { createHttpApp } from '@qf/player-api';
-import { AuditConsumer, AuditLog, followAuditLogAlias } from '@qf/player-crud';
+import { AuditConsumer, AuditLog, countMongoCommands, followAuditLogAlias } from '@qf/player-crud';
 import { createKafka, ensureFleetTopics } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';
 import { createLogger } from '@qf/shared-observability';
@@ -15,7 +15,8 @@ const log = createLogger('audit-consumer');
 
 const main = async () => {
   const config = auditConsumerConfig();
-  const client = createMongoClient();
+  const client = createMongoClient({ monitorCommands: true });
+  countMongoCommands(client);
   await client.connect();
   const db = client.db(databaseName());
   // Writes wherever the audit_log alias points, so a `qf replay audit_log` switch is followed.

@@ -2,6 +2,7 @@ import {
   AUDIT_MODES,
   DEFAULT_RECENT_COMMANDS,
   DEFAULT_RETRY_POLICY,
+  DEFAULT_STATE_CACHE,
   type AuditMode,
   type RetryPolicy,
 } from '@qf/player-crud';
@@ -15,6 +16,8 @@ export interface CrudServiceConfig {
   readonly auditMode: AuditMode;
   readonly retry: RetryPolicy;
   readonly recentLimit: number;
+  /** Player documents kept after writing them, to decide the next command without a read (0: off). */
+  readonly stateCache: number;
   /** Partitions of the audit topic when dual-write mode creates it. */
   readonly partitions: number;
 }
@@ -65,6 +68,12 @@ export const crudServiceConfig = (
     'QF_RECENT_COMMANDS',
     DEFAULT_RECENT_COMMANDS,
     { min: 1, max: 1000 },
+    env,
+  ),
+  stateCache: intFromEnv(
+    'QF_CRUD_STATE_CACHE',
+    DEFAULT_STATE_CACHE,
+    { min: 0, max: 10_000_000 },
     env,
   ),
   partitions: intFromEnv('QF_PARTITIONS', DEFAULT_PARTITIONS, { min: 1, max: 1000 }, env),

@@ -14,7 +14,6 @@ import {
   CrudQueries,
   crudQueryHandlers,
   type AuditPublisher,
-  type OutboxHintWriter,
 } from '@qf/player-crud';
 import { HealthChecks, ObservabilityModule } from '@qf/shared-observability';
 
@@ -25,8 +24,6 @@ export interface CrudRuntime {
   readonly executor: CrudCommandExecutor;
   readonly queries: CrudQueries;
   readonly publisher?: AuditPublisher;
-  /** Outbox mode: flushed on shutdown, so the last commands' hints are not left to the sweep. */
-  readonly hints?: OutboxHintWriter;
   readonly grpcPort: number;
 }
 
@@ -50,7 +47,6 @@ class CrudLifecycle implements OnModuleInit, OnApplicationShutdown {
   // Runs after the HTTP server stopped taking requests.
   async onApplicationShutdown(): Promise<void> {
     await this.runtime.publisher?.close().catch(() => undefined);
-    await this.runtime.hints?.flush();
     await this.runtime.client.close();
   }
 }

@@ -3,11 +3,11 @@ import { topicNames } from '@qf/contracts';
 import { createHttpApp, GrpcLifecycle } from '@qf/player-api';
 import {
   AuditLog,
+  countMongoCommands,
   CrudCommandExecutor,
   CrudQueries,
   followAuditLogAlias,
   KafkaAuditPublisher,
-  OutboxHintWriter,
   PlayerRepository,
   type AuditPublisher,
 } from '@qf/player-crud';
@@ -62,7 +62,8 @@ const dualWritePublisher = async (partitions: number): Promise<AuditPublisher> =
 
 /** Connects Mongo (indexes), builds the executor for the audit mode, and serves REST + gRPC. */
 export const startCrudService = async (config: CrudServiceConfig): Promise<RunningCrudService> => {
-  const client = createMongoClient(servingClientOptions());
+  const client = createMongoClient({ ...servingClientOptions(), monitorCommands: true });
+  countMongoCommands(client);
   await client.connect();
   const db = client.db(databaseName());
   const players = new PlayerRepository(db);
@@ -72,15 +73,12 @@ export const startCrudService = async (config: CrudServiceConfig): Promise<Runni
   await auditLog.ensureIndexes();
   const publisher =
     config.auditMode === 'dual-write' ? await dualWritePublisher(config.partitions) : undefined;
-  // Outbox mode: the players whose outbox got entries are hinted to the relay, which
-  // then finds them by _id instead of scanning the players collection.
-  const hints = config.auditMode === 'outbox' ? new OutboxHintWriter(db) : undefined;
   const executor = new CrudCommandExecutor(players, {
     mode: config.auditMode,
     retry: config.retry,
     recentLimit: config.recentLimit,
+    stateCache: config.stateCache,
     ...(publisher ? { publisher } : {}),
-    ...(hints ? { hints } : {}),
   });
   const app = await createHttpApp(
     CrudServiceModule.forRoot({
@@ -90,7 +88,6 @@ export const startCrudService = async (config: CrudServiceConfig): Promise<Runni
       queries: new CrudQueries(players, auditLog, { maxTimeMS: queryTimeoutMs() }),
       grpcPort: config.grpcPort,
       ...(publisher ? { publisher } : {}),
-      ...(hints ? { hints } : {}),
     }),
     { service: 'crud-service', port: config.httpPort },
   );

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { topicNames } from '@qf/contracts';
 import { createHttpApp } from '@qf/player-api';
-import { OutboxRelay, PlayerRepository } from '@qf/player-crud';
+import { countMongoCommands, OutboxRelay, PlayerRepository } from '@qf/player-crud';
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';
 import { createLogger } from '@qf/shared-observability';
@@ -15,7 +15,8 @@ const log = createLogger('outbox-relay');
 
 const main = async () => {
   const config = outboxRelayConfig();
-  const client = createMongoClient();
+  const client = createMongoClient({ monitorCommands: true });
+  countMongoCommands(client);
   await client.connect();
   const db = client.db(databaseName());
   const players = new PlayerRepository(db);

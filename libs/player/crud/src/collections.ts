@@ -4,6 +4,4 @@ export const COLLECTIONS = {
   players: 'players',
   /** One document per audit event (_id = eventId), written by the audit consumer. */
   auditLog: 'audit_log',
-  /** One small document per player whose outbox may hold entries: where the relay looks first. */
-  outboxHints: 'outbox_hints',
 } as const;

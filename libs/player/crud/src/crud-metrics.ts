@@ -34,9 +34,10 @@ export const crudMetrics = {
     name: 'qf_crud_dual_write_published_total',
     help: 'Audit events published directly (dual-write mode)',
   }),
-  outboxHintFailures: counter({
-    name: 'qf_crud_outbox_hint_failures_total',
-    help: 'Outbox hints that could not be written (those outboxes wait for the relay sweep)',
+  stateCache: counter({
+    name: 'qf_crud_state_cache_total',
+    help: 'Commands by where their first decision came from: hit (the document this process last wrote), miss (read), recheck (a rejection read again), stale (the copy lost the version guard)',
+    labelNames: ['result'],
   }),
   dualWriteLost: counter({
     name: 'qf_crud_dual_write_lost_total',
@@ -60,11 +61,7 @@ export const relayMetrics = {
   }),
   sweeps: counter({
     name: 'qf_relay_sweeps_total',
-    help: 'Scans of the players collection for pending outboxes (the backlog gauges come from them)',
-  }),
-  hintsRestored: counter({
-    name: 'qf_relay_hints_restored_total',
-    help: 'Pending outboxes a sweep found without a hint (a crud-service stopped between write and hint)',
+    help: 'Queries of the pending outboxes (the backlog gauges come from them)',
   }),
   published: counter({
     name: 'qf_relay_published_total',
@@ -117,5 +114,19 @@ export const auditMetrics = {
   writeRetries: counter({
     name: 'qf_audit_write_retries_total',
     help: 'Batch inserts retried after a database error',
+  }),
+};
+
+/** Every service of the CRUD side: what it asks of the database (bench/write-crud divides these by commands). */
+export const mongoMetrics = {
+  requests: counter({
+    name: 'qf_mongo_requests_total',
+    help: 'Database commands sent (round trips), by command name',
+    labelNames: ['command'],
+  }),
+  statements: counter({
+    name: 'qf_mongo_statements_total',
+    help: 'Documents a database command asked for: inserted documents, update and delete statements, 1 per query',
+    labelNames: ['command'],
   }),
 };

@@ -15,7 +15,8 @@ export {
   type AuditLogDocument,
 } from './audit/audit-log';
 export { COLLECTIONS } from './collections';
-export { auditMetrics, crudMetrics, relayMetrics } from './crud-metrics';
+export { auditMetrics, crudMetrics, mongoMetrics, relayMetrics } from './crud-metrics';
+export { countMongoCommands, statementsOf } from './mongo-command-counter';
 export {
   stateToView,
   VIEW_PROJECTION,
@@ -40,13 +41,6 @@ export {
 export { CrudCommandHandler } from './nest/crud-command.handler';
 export { crudQueryHandlers } from './nest/crud-query.handlers';
 export { backoffDelay, DEFAULT_RETRY_POLICY, mayRetry, type RetryPolicy } from './occ/retry-policy';
-export {
-  clearHintWrite,
-  markHintWrite,
-  OutboxHintWriter,
-  outboxHintsCollection,
-  type OutboxHintDocument,
-} from './outbox/outbox-hints';
 export { eventOfEntry, OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
 export {
   abandonWrite,
@@ -57,11 +51,19 @@ export {
   insertDocumentFor,
   OUTBOX_EPOCH,
   outboxEntriesFor,
+  PENDING_OUTBOX_PROJECTION,
   releaseWrites,
   type AuditMode,
   type ClaimedOutbox,
   type GuardedWrite,
+  type PendingOutboxDocument,
 } from './outbox/outbox-writes';
 export { CrudQueries } from './queries/crud-queries';
 export { KafkaAuditPublisher, type AuditPublisher } from './service/audit-publisher';
-export { CrudCommandExecutor, type CrudExecutorOptions } from './service/crud-command-executor';
+export {
+  CrudCommandExecutor,
+  DEFAULT_STATE_CACHE,
+  type CrudExecutorOptions,
+} from './service/crud-command-executor';
+export { KeyedSerializer } from './service/keyed-serializer';
+export { PlayerDocumentCache, type CachedPlayer } from './service/player-document-cache';

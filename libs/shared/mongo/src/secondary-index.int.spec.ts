@@ -84,6 +84,55 @@ describe('non-unique indexes answer equality queries like a scan', () => {
     );
   });
 
+  it('answers ranges on the first field like a scan, on a sparse index too', async () => {
+    const since = client
+      .db(dbName)
+      .collection<{ _id: string; at?: Date | number | string; n: number }>('ranges');
+    await since.createIndex({ at: 1 }, { sparse: true });
+    const random = lcg(11);
+    const values = [new Date(0), new Date(1000), new Date(5000), 3, 'x', null] as const;
+    for (let step = 0; step < 300; step += 1) {
+      const id = `r-${Math.floor(random() * 50)}`;
+      const roll = random();
+      if (roll < 0.2) await since.updateOne({ _id: id }, { $unset: { at: '' } }, { upsert: true });
+      else if (roll < 0.3) await since.deleteOne({ _id: id });
+      else
+        await since.updateOne(
+          { _id: id },
+          { $set: { at: values[Math.floor(random() * values.length)] ?? undefined, n: step } },
+          { upsert: true },
+        );
+    }
+    const ids = async (filter: object) =>
+      (await since.find(filter).sort({ _id: 1 }).toArray()).map((row) => row._id);
+    for (const range of [
+      { $gte: new Date(0) },
+      { $gt: new Date(0) },
+      { $gte: new Date(500), $lte: new Date(5000) },
+      { $lt: new Date(5000) },
+      { $lte: 3 },
+      { $gt: 'a' },
+    ]) {
+      // $and of the same range: written so no index answers it (a scan).
+      expect(await ids({ at: range })).toEqual(await ids({ $and: [{ at: range }, { at: range }] }));
+    }
+    // The outbox relay's query: the oldest few of a range, in order.
+    const oldest = await since
+      .find({ at: { $gte: new Date(0) } })
+      .sort({ at: 1, _id: 1 })
+      .limit(3)
+      .toArray();
+    const all = await since
+      .find({ $and: [{ at: { $gte: new Date(0) } }, { n: { $gte: 0 } }] })
+      .toArray();
+    expect(oldest.map((row) => row._id)).toEqual(
+      all
+        .sort((a, b) => +(a.at as Date) - +(b.at as Date) || (a._id < b._id ? -1 : 1))
+        .slice(0, 3)
+        .map((row) => row._id),
+    );
+  });
+
   it('finds documents by one element of an indexed array', async () => {
     await rows.insertOne({ _id: 'tagged', roomId: 'room-9', tags: ['x', 'y'], level: 1 });
     const byIndex = (await rows.find({ tags: 'y' }).toArray()).map((row) => row._id);

@@ -193,8 +193,8 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
       outcome.groupId,
     );
     expect(
-      (await w.db.collection('player_events_v2').indexes()).map((index) => index.name),
-    ).toContain('playerId_1_version_1');
+      (await w.db.collection('room_occupancy_v2').indexes()).map((index) => index.name),
+    ).toContain('roomId_1__id_1');
     expect(
       (await w.db.collection('leaderboard_v2').indexes()).map((index) => index.name),
     ).toContain('level_-1_xp_-1__id_1');

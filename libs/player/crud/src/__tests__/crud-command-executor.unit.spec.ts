@@ -10,10 +10,12 @@ class InMemoryPlayers {
   doc: PlayerDocument | null = null;
   /** Writes to lose on purpose, as if another writer had moved the version first. */
   loseNext = 0;
+  loads = 0;
   /** Writes to fail with a dropped connection after applying them (the worst case). */
   dropAfterWrite = 0;
   writes = 0;
   async load() {
+    this.loads += 1;
     return this.doc ? structuredClone(this.doc) : null;
   }
   async insert(doc: PlayerDocument) {
@@ -41,13 +43,15 @@ class InMemoryPlayers {
   }
 }
 
-const setup = (maxAttempts = 3) => {
+/** stateCache 0: every attempt reads, as the OCC tests below expect. */
+const setup = (maxAttempts = 3, stateCache = 0) => {
   const players = new InMemoryPlayers();
   const delays: number[] = [];
   const executor = new CrudCommandExecutor(players as unknown as PlayerRepository, {
     mode: 'outbox',
     retry: { maxAttempts, baseDelayMs: 4, maxDelayMs: 100 },
     recentLimit: 2,
+    stateCache,
     random: () => 0.5,
     sleep: async (ms) => void delays.push(ms),
   });
@@ -146,5 +150,59 @@ describe('CrudCommandExecutor (OCC loop, idempotency) over an in-memory reposito
     await expect(
       executor.execute(aCommand.heal({ amount: 5 }, { commandId: 'h3' }), 'h'),
     ).rejects.toBeInstanceOf(MongoServerError);
+  });
+
+  it("decides a player's next command on the document it wrote last, without reading it", async () => {
+    const { executor, players } = setup(3, 10);
+    await executor.execute(aCommand.register({}, { commandId: 'r1' }), 'h');
+    const loads = players.loads;
+    await executor.execute(aCommand.heal({ amount: 5 }, { commandId: 'h1' }), 'h');
+    await executor.execute(aCommand.gainExperience({ amount: 5 }, { commandId: 'x1' }), 'h');
+    expect(players.loads).toBe(loads);
+    expect(players.doc?.version).toBe(3);
+    // A repeated key is answered from the copy too, with the first outcome.
+    await expect(
+      executor.execute(aCommand.heal({ amount: 5 }, { commandId: 'h1' }), 'h'),
+    ).resolves.toMatchObject({ version: 2 });
+    expect(players.writes).toBe(3);
+  });
+
+  it('reads again, without a backoff or a conflict, when another writer moved the version', async () => {
+    const { executor, players, delays } = setup(1, 10);
+    await executor.execute(aCommand.register({}, { commandId: 'r1' }), 'h');
+    // Another process: the stored document moves on without this executor.
+    players.doc = { ...players.doc!, version: 2, xp: 40 };
+    await expect(
+      executor.execute(aCommand.heal({ amount: 5 }, { commandId: 'h1' }), 'h'),
+    ).resolves.toMatchObject({ version: 3 });
+    expect(players.doc?.xp).toBe(40);
+    expect(delays).toEqual([]);
+  });
+
+  it('checks a rejection decided on the copy against the stored document', async () => {
+    const { executor, players } = setup(3, 10);
+    await executor.execute(aCommand.register({}, { commandId: 'r1' }), 'h');
+    // The copy says this player holds nothing; another process stored a pick-up meanwhile.
+    players.doc = {
+      ...players.doc!,
+      version: 2,
+      inventory: [{ itemId: 'sword', qty: 1 }],
+    } as typeof players.doc;
+    await expect(
+      executor.execute(aCommand.drop({ itemId: 'sword', qty: 1 }, { commandId: 'd1' }), 'h'),
+    ).resolves.toMatchObject({ version: 3 });
+  });
+
+  it('runs the commands of one player one after another', async () => {
+    const { executor, players } = setup(1, 10);
+    await executor.execute(aCommand.register({}, { commandId: 'r1' }), 'h');
+    // With maxAttempts 1 a race between these would end in a 409.
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((id) =>
+        executor.execute(aCommand.gainExperience({ amount: 1 }, { commandId: id }), 'h'),
+      ),
+    );
+    expect(results.map((result) => result.version)).toEqual([2, 3, 4, 5]);
+    expect(players.doc?.version).toBe(5);
   });
 });

@@ -79,16 +79,23 @@ describe('outbox bookkeeping', () => {
     expect(Object.keys((dual as any).$push)).toEqual(['recent']);
   });
 
-  it('claims only documents with pending entries and no live lease', () => {
+  it('claims only documents with pending entries, no live lease and the outbox as read', () => {
     const now = new Date('2025-01-01T00:00:10.000Z');
     expect(claimableFilter(now)).toEqual({
       outboxSince: { $gte: OUTBOX_EPOCH },
       $or: [{ outboxLease: { $exists: false } }, { 'outboxLease.until': { $lt: now } }],
     });
     const lease = { owner: 'r1', token: 't1', until: new Date(now.getTime() + 1000) };
-    expect(claimWrite('p', lease, now)).toEqual({
-      filter: { _id: 'p', ...claimableFilter(now) },
+    expect(claimWrite({ _id: 'p', version: 4, outboxPending: 2 }, lease, now)).toEqual({
+      filter: { _id: 'p', version: 4, outboxPending: 2, ...claimableFilter(now) },
       update: { $set: { outboxLease: lease } },
+    });
+    // A document from before outbox mode has no count: the claim names its absence.
+    expect(claimWrite({ _id: 'p', version: 4 }, lease, now).filter).toEqual({
+      _id: 'p',
+      version: 4,
+      outboxPending: { $exists: false },
+      ...claimableFilter(now),
     });
   });
 

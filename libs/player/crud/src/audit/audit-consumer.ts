@@ -5,14 +5,15 @@ import { PartitionRetries } from '@qf/shared-kafka';
 import { createLogger } from '@qf/shared-observability';
 import { auditMetrics } from '../crud-metrics';
 import { auditDocumentFor, type AuditLog, type AuditLogDocument } from './audit-log';
+import { GroupedAuditInserts } from './grouped-inserts';
 
 export interface AuditConsumerOptions {
   readonly groupId: string;
   readonly topic: string;
   readonly deadLetterTopic: string;
   /**
-   * Partitions whose batches are stored at the same time (default 4). One at a time, a
-   * record waits for the insert and offset commit of every partition ahead of it.
+   * Partitions whose batches are handled at the same time (default 12). Their inserts are
+   * grouped (GroupedAuditInserts), so more partitions at once means fewer, larger inserts.
    */
   readonly partitionsConsumedConcurrently?: number;
   /** A partition whose insert keeps failing this long is reported stuck (readiness degraded, a metric). */
@@ -66,15 +67,17 @@ export class AuditConsumer {
   private consumer?: Consumer;
   private producer?: Producer;
   private joined = false;
+  private readonly inserts: GroupedAuditInserts;
   /** Set when kafkajs gave the consumer up for good: only a restart brings it back. */
   private deadReason?: string;
   private readonly retries: PartitionRetries;
 
   constructor(
-    private readonly auditLog: AuditLog,
+    auditLog: AuditLog,
     private readonly kafka: Kafka,
     private readonly options: AuditConsumerOptions,
   ) {
+    this.inserts = new GroupedAuditInserts(auditLog);
     this.retries = new PartitionRetries(options.groupId, options.stuckAfterMs);
   }
 
@@ -108,8 +111,11 @@ export class AuditConsumer {
     await consumer.connect();
     await consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     await consumer.run({
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
-      autoCommit: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 12,
+      // Offsets are resolved only once their records are stored; kafkajs commits the
+      // resolved ones at most every 500 ms (and on a rebalance), not once per batch.
+      autoCommit: true,
+      autoCommitInterval: 500,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.handleBatch(payload),
     });
@@ -164,16 +170,8 @@ export class AuditConsumer {
       this.retries.cleared(batch.topic, batch.partition);
       if (!stored) return; // stopping or rebalanced: nothing committed, the records come again
     }
-    const last = batch.lastOffset();
-    resolveOffset(last);
-    await commitOffsetsIfNecessary({
-      topics: [
-        {
-          topic: batch.topic,
-          partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }],
-        },
-      ],
-    });
+    resolveOffset(batch.lastOffset());
+    await commitOffsetsIfNecessary();
     auditMetrics.lag.set({ partition: String(batch.partition) }, Number(batch.offsetLag()));
   }
 
@@ -187,9 +185,7 @@ export class AuditConsumer {
       const auditedAt = new Date();
       const docs: AuditLogDocument[] = events.map((event) => auditDocumentFor(event, auditedAt));
       try {
-        const { duplicates } = await this.auditLog.insertIdempotent(docs);
-        auditMetrics.stored.inc(docs.length - duplicates);
-        auditMetrics.duplicates.inc(duplicates);
+        await this.inserts.insert(docs);
         for (const doc of docs)
           auditMetrics.timeLag.observe(
             Math.max(0, (auditedAt.getTime() - doc.occurredAt.getTime()) / 1000),

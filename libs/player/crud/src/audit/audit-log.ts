@@ -32,6 +32,24 @@ export interface AuditLogDocument {
 /** The audit_log key of a player's version (unambiguous: the version has no ':'). */
 export const auditKey = (playerId: string, version: number): string => `${playerId}:${version}`;
 
+/** Indexes of audit_log that earlier versions created and no read uses. */
+export const UNUSED_AUDIT_INDEXES = ['playerId_1_version_1', 'playerId_1_occurredAt_1'] as const;
+
+const INDEX_NOT_FOUND = 27;
+
+const dropIndexesIfPresent = async (
+  collection: Collection<AuditLogDocument>,
+  names: readonly string[],
+): Promise<void> => {
+  const present = new Set((await collection.indexes().catch(() => [])).map((index) => index.name));
+  for (const name of names.filter((candidate) => present.has(candidate))) {
+    await collection.dropIndex(name).catch((error: unknown) => {
+      // Another replica dropped it first.
+      if ((error as { code?: unknown }).code !== INDEX_NOT_FOUND) throw error;
+    });
+  }
+};
+
 /** Keys at most this many to one query. */
 const KEYS_PER_QUERY = 1000;
 
@@ -117,14 +135,20 @@ export class AuditLog {
       : this.db.collection<AuditLogDocument>(await this.source());
   }
 
+  /**
+   * One secondary index: the unique playerVersion key, which keeps one entry per change and
+   * is how history and state-at reads find entries (by key, up to the player's current
+   * version). Earlier versions also kept {playerId, version} and {playerId, occurredAt}; no
+   * read of the service used them and every audit event paid two index inserts for them,
+   * so they are dropped where they exist.
+   */
   async ensureIndexes(): Promise<void> {
     const collection = await this.current();
     await collection.createIndexes([
-      { key: { playerId: 1, version: 1 }, name: 'playerId_1_version_1' },
-      { key: { playerId: 1, occurredAt: 1 }, name: 'playerId_1_occurredAt_1' },
       // Sparse: entries stored before the key existed have none until the backfill below.
       { key: { playerVersion: 1 }, name: 'playerVersion_1', unique: true, sparse: true },
     ]);
+    await dropIndexesIfPresent(collection, UNUSED_AUDIT_INDEXES);
     await this.backfillKeys(collection);
   }
 
@@ -197,9 +221,9 @@ export class AuditLog {
 
   /**
    * Events of playerId from fromVersion on, in version order, at most limit. With
-   * upToVersion (the player's current version) the entries are looked up by key; without
-   * it, by a range over {playerId, version}, which a server without secondary indexes
-   * answers by scanning the whole log.
+   * upToVersion (the player's current version; the service always has it) the entries are
+   * looked up by key; without it, by a filter on playerId, which no index serves (a scan
+   * of the log: kept for tools and tests, not for the service's reads).
    */
   async history(
     playerId: string,
@@ -231,7 +255,7 @@ export class AuditLog {
 
   /**
    * Events of playerId up to a version or a time (inclusive), in version order. With
-   * upToVersion (the player's current version) looked up by key, else by a range query.
+   * upToVersion (the player's current version) looked up by key, else by a scan (see history).
    */
   async eventsUpTo(
     playerId: string,

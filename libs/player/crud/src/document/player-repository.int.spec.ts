@@ -43,6 +43,10 @@ describe('players collection on the Mongo-wire server', () => {
     return state;
   };
 
+  /** The guarded write of a heal on state, and how to tell it applied. */
+  const heal = (state: PlayerState, commandId: string) =>
+    [healWrite(state, commandId), { version: state.version + 1, commandId }] as const;
+
   const healWrite = (state: PlayerState, commandId: string) => {
     const decision = tryDecide(
       aCommand.heal({ playerId: state.id, amount: 1 }, { commandId }),
@@ -59,11 +63,11 @@ describe('players collection on the Mongo-wire server', () => {
     );
   };
 
-  it('lets exactly one of many concurrent writers guarded by the same version through, again and again', async () => {
+  it('lets exactly one of many concurrent writers guarded by the same version through, again and again (sent together or not)', async () => {
     let state = await registered(`${PLAYER_ID.slice(0, -4)}0001`);
     for (let round = 0; round < 10; round += 1) {
       const results = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => players.write(healWrite(state, `r${round}-w${i}`))),
+        Array.from({ length: 8 }, (_, i) => players.write(...heal(state, `r${round}-w${i}`))),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
       const doc = (await players.load(state.id))!;
@@ -98,7 +102,7 @@ describe('players collection on the Mongo-wire server', () => {
     const claims = await Promise.all(
       ['a', 'b', 'c', 'd'].map((token) => {
         const { filter, update } = claimWrite(
-          state.id,
+          { _id: state.id, version: state.version, outboxPending: 1 },
           { owner: token, token, until: new Date(now.getTime() + 30_000) },
           now,
         );
@@ -109,7 +113,7 @@ describe('players collection on the Mongo-wire server', () => {
     expect(winners).toHaveLength(1);
     const winner = winners[0]!;
     // A command writes while the outbox is claimed; then the relay releases what it saw.
-    expect(await players.write(healWrite(state, 'during-claim'))).toBe(true);
+    expect(await players.write(...heal(state, 'during-claim'))).toBe(true);
     const claim = {
       playerId: state.id,
       token: winner.outboxLease!.token,
@@ -118,8 +122,10 @@ describe('players collection on the Mongo-wire server', () => {
       claimedAt: now,
     };
     const { drained, remainder } = releaseWrites(claim);
-    expect(await players.write(drained)).toBe(false);
-    expect(await players.write(remainder)).toBe(true);
+    const apply = async ({ filter, update }: typeof drained) =>
+      (await players.collection.updateOne(filter, update)).matchedCount === 1;
+    expect(await apply(drained)).toBe(false);
+    expect(await apply(remainder)).toBe(true);
     const doc = (await players.load(state.id))!;
     expect(doc.outbox?.map((entry) => entry.eventId)).toEqual(['during-claim:0']);
     expect(doc.outboxPending).toBe(1);
@@ -146,7 +152,7 @@ describe('players collection on the Mongo-wire server', () => {
       players.collection.bulkWrite(
         ids.map((id) => ({
           updateOne: claimWrite(
-            id,
+            { _id: id, version: 1, outboxPending: 1 },
             { owner: token, token, until: new Date(now.getTime() + 30_000) },
             now,
           ),

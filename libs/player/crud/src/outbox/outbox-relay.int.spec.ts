@@ -6,24 +6,22 @@ import { databaseName } from '@qf/shared-mongo';
 import { eventually, uniqueName } from '@qf/shared-testing';
 import { PlayerRepository } from '../document/player-repository';
 import { registrationDocument } from '../testing/registration-document';
-import { clearHintWrite, OutboxHintWriter, outboxHintsCollection } from './outbox-hints';
 import { OutboxRelay } from './outbox-relay';
 
 jest.setTimeout(120_000);
 
-// The relay finds pending outboxes through hints, and its sweep of the players collection
-// covers a hint that was never written (a crud-service that stopped between its document
-// write and the hint). Real Kafka and Mongo-wire server, own database and topic.
-describe('outbox relay with hints', () => {
+// The relay finds pending outboxes through the sparse outboxSince index and claims them
+// guarded by what it read. Real Kafka and Mongo-wire server, own database and topic.
+describe('outbox relay', () => {
   const kafka = createKafka('test-outbox-relay');
-  const topic = `${uniqueName('relay-hints')}.crud.audit`;
-  const dbName = uniqueName('qf_relay_hints').replace(/-/g, '_');
+  const topic = `${uniqueName('relay')}.crud.audit`;
+  const dbName = uniqueName('qf_relay').replace(/-/g, '_');
   let client: MongoClient;
   let db: Db;
   let players: PlayerRepository;
   const relays: OutboxRelay[] = [];
   const published: string[] = [];
-  const consumer = kafka.consumer({ groupId: uniqueName('relay-hints-reader') });
+  const consumer = kafka.consumer({ groupId: uniqueName('relay-reader') });
 
   beforeAll(async () => {
     client = await new MongoClient(process.env['MONGO_URL']!).connect();
@@ -68,31 +66,37 @@ describe('outbox relay with hints', () => {
     return relay;
   };
 
-  it('publishes hinted outboxes, sweeps up unhinted ones, clears stale hints', async () => {
-    const hints = new OutboxHintWriter(db);
-    const hinted = await register('0101');
-    hints.mark(hinted.playerId, 1);
-    const unhinted = await register('0102');
-    await hints.flush();
-    // A hint whose player has nothing pending (its entries were published long ago).
-    await outboxHintsCollection(db).insertOne({ _id: 'nobody', version: 3, since: new Date(0) });
+  it('publishes every pending outbox and leaves none pending; the index holds only pending ones', async () => {
+    const first = await register('0101');
+    const second = await register('0102');
+    const indexes = await players.collection.indexes();
+    expect(indexes.find((index) => index.name === 'outboxSince_1')).toMatchObject({
+      sparse: true,
+    });
 
     startRelay(500);
     await eventually(() =>
-      expect([...published].sort()).toEqual([...hinted.eventIds, ...unhinted.eventIds].sort()),
+      expect([...published].sort()).toEqual([...first.eventIds, ...second.eventIds].sort()),
     );
     await eventually(async () => {
-      expect(await outboxHintsCollection(db).countDocuments()).toBe(0);
       expect(await players.collection.countDocuments({ outboxSince: { $exists: true } })).toBe(0);
+      expect(await players.outboxBacklog()).toEqual({ entries: 0, players: 0 });
     });
   });
 
-  it('clears a hint only up to the version published', async () => {
-    const collection = outboxHintsCollection(db);
-    await collection.insertOne({ _id: 'p-later', version: 7, since: new Date() });
-    await collection.bulkWrite([clearHintWrite('p-later', 6)]);
-    expect(await collection.findOne({ _id: 'p-later' })).toMatchObject({ version: 7 });
-    await collection.bulkWrite([clearHintWrite('p-later', 7)]);
-    expect(await collection.findOne({ _id: 'p-later' })).toBeNull();
+  it('leaves an outbox leased by another relay alone until its lease runs out', async () => {
+    const leased = await register('0103');
+    const until = new Date(Date.now() + 1500);
+    await players.collection.updateOne(
+      { _id: leased.playerId },
+      { $set: { outboxLease: { owner: 'other', token: 'other-token', until } } },
+    );
+    startRelay(500);
+    await eventually(() => expect(published).toEqual(expect.arrayContaining(leased.eventIds)));
+    // Published only once the other relay's lease had expired.
+    expect(Date.now()).toBeGreaterThanOrEqual(until.getTime());
+    await eventually(async () =>
+      expect(await players.load(leased.playerId)).not.toHaveProperty('outboxSince'),
+    );
   });
 });

@@ -5,16 +5,15 @@ import type { PlayerEvent } from '@qf/player-domain';
 import { ensureFleetTopics } from '@qf/shared-kafka';
 import { createLogger } from '@qf/shared-observability';
 import { relayMetrics } from '../crud-metrics';
-import type { Collection } from 'mongodb';
-import type { OutboxEntry, PlayerDocument } from '../document/player-document';
+import type { OutboxEntry } from '../document/player-document';
 import { summarizeBacklog, type PlayerRepository } from '../document/player-repository';
 import {
-  clearHintWrite,
-  markHintWrite,
-  outboxHintsCollection,
-  type OutboxHintDocument,
-} from './outbox-hints';
-import { abandonWrite, claimWrite, releaseWrites, type ClaimedOutbox } from './outbox-writes';
+  abandonWrite,
+  claimWrite,
+  releaseWrites,
+  type ClaimedOutbox,
+  type PendingOutboxDocument,
+} from './outbox-writes';
 
 export interface OutboxRelayOptions {
   /** The audit topic (crud.audit with the prefix). */
@@ -33,11 +32,7 @@ export interface OutboxRelayOptions {
    * claimed document costs a claim and a release write whatever its entry count.
    */
   readonly lingerMs?: number;
-  /**
-   * How often the players collection is swept for pending outboxes that have no hint
-   * (a crud-service stopped between its write and the hint); the backlog gauges are
-   * refreshed by the same sweep.
-   */
+  /** How often the backlog gauges are refreshed (one indexed query of the pending outboxes). */
   readonly sweepIntervalMs?: number;
   /**
    * Ensures the audit topic and its dead-letter topic on every (re)connect, from the
@@ -56,17 +51,19 @@ export const eventOfEntry = (entry: OutboxEntry): PlayerEvent => {
 };
 
 /**
- * Moves pending outbox entries to the audit topic. Each round reads the oldest outbox
- * hints (a short list of players whose outbox may hold entries, see outbox-hints), claims
- * each of those documents with a lease (a conditional update by _id, so one relay per
- * document at a time), publishes all claimed entries in one idempotent send, keyed by
- * player id and in outbox order, then $pulls exactly those entries and clears the hints.
- * A relay that dies between publish and pull leaves the entries to be published again
- * once the lease expires: at least once, and the audit consumer keeps one copy.
+ * Moves pending outbox entries to the audit topic. Each round is three database requests
+ * whatever the number of players in it:
  *
- * Every query of a round goes to the players by _id: a server without secondary indexes
- * answers those from its _id index instead of scanning every player under the lock the
- * writers need. Only the sweep (every sweepIntervalMs) scans.
+ * 1. read the oldest claimable outboxes (`outboxSince` exists only while entries are
+ *    pending, and its index answers the range), with their entries;
+ * 2. claim them in one unordered bulk of conditional updates by _id, each guarded by the
+ *    version and entry count read, so a claimed outbox holds exactly the entries read
+ *    (only when another relay took some of them is the batch read back to see which);
+ * 3. publish all claimed entries in one idempotent send, keyed by player id and in outbox
+ *    order, then $pull exactly those entries in one bulk.
+ *
+ * A relay that dies between publish and pull leaves the entries to be published again once
+ * the lease expires: at least once, and the audit consumer keeps one copy.
  */
 export class OutboxRelay {
   private readonly owner: string;
@@ -76,7 +73,6 @@ export class OutboxRelay {
   private readonly idleMaxMs: number;
   private readonly sweepIntervalMs: number;
   private readonly lingerMs: number;
-  private readonly hints: Collection<OutboxHintDocument>;
   private producer?: Producer;
   private running = false;
   private loop?: Promise<void>;
@@ -96,7 +92,6 @@ export class OutboxRelay {
     this.idleMaxMs = options.idleMaxMs ?? 50;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 5000;
     this.lingerMs = options.lingerMs ?? 5;
-    this.hints = outboxHintsCollection(players.collection.db);
   }
 
   start(): void {
@@ -197,16 +192,9 @@ export class OutboxRelay {
 
   private async round(producer: Producer): Promise<{ claimed: number; published: number }> {
     const now = new Date();
-    const candidates = await this.hints
-      .find({}, { projection: { _id: 1 } })
-      .sort({ since: 1 })
-      .limit(this.batchSize)
-      .toArray();
-    if (candidates.length === 0) return { claimed: 0, published: 0 };
-    const claims = await this.claim(
-      candidates.map((candidate) => candidate._id),
-      now,
-    );
+    const pending = await this.players.claimableOutboxes(now, this.batchSize);
+    if (pending.length === 0) return { claimed: 0, published: 0 };
+    const claims = await this.claim(pending, now);
     if (claims.length === 0) return { claimed: 0, published: 0 };
     const messages = claims.flatMap((claim) =>
       claim.entries.map((entry) => encodeEvent(eventOfEntry(entry))),
@@ -229,62 +217,46 @@ export class OutboxRelay {
   }
 
   /**
-   * Claims each candidate with a conditional update by _id (all in one unordered bulk;
-   * each document is claimed or not atomically, so concurrent relays split the batch),
-   * then reads the candidates back by _id: what carries this round's token is claimed.
-   * A candidate with nothing pending and no lease is a stale hint, cleared here.
+   * Claims the outboxes read, in one unordered bulk (each document is claimed or not
+   * atomically, so concurrent relays split the batch). The guard on version and entry
+   * count makes a claimed outbox hold exactly the entries read. When every claim matched,
+   * that is all; otherwise the batch is read back by _id and what carries this round's
+   * token is claimed.
    */
   private async claim(
-    playerIds: string[],
+    pending: readonly PendingOutboxDocument[],
     now: Date,
-  ): Promise<Array<ClaimedOutbox & { version: number }>> {
+  ): Promise<ClaimedOutbox[]> {
     const token = randomUUID();
     const lease = { owner: this.owner, token, until: new Date(now.getTime() + this.leaseMs) };
-    await this.players.collection.bulkWrite(
-      playerIds.map((playerId) => ({ updateOne: claimWrite(playerId, lease, now) })),
+    const result = await this.players.collection.bulkWrite(
+      pending.map((doc) => ({ updateOne: claimWrite(doc, lease, now) })),
       { ordered: false },
     );
-    const docs = await this.players.collection
-      .find(
-        { _id: { $in: playerIds } },
-        { projection: { outbox: 1, outboxPending: 1, outboxLease: 1, outboxSince: 1, version: 1 } },
-      )
-      .toArray();
-    const byId = new Map(
-      docs.map((doc) => [
-        doc._id,
-        doc as Pick<
-          PlayerDocument,
-          '_id' | 'outbox' | 'outboxPending' | 'outboxLease' | 'outboxSince' | 'version'
-        >,
-      ]),
-    );
-    const stale = playerIds.flatMap((playerId) => {
-      const doc = byId.get(playerId);
-      if (!doc) return [clearHintWrite(playerId, Number.MAX_SAFE_INTEGER)];
-      return doc.outboxSince === undefined && doc.outboxLease === undefined
-        ? [clearHintWrite(playerId, doc.version)]
-        : [];
-    });
-    if (stale.length > 0) await this.hints.bulkWrite(stale, { ordered: false });
-    const claims = playerIds.flatMap((playerId) => {
-      const doc = byId.get(playerId);
-      if (!doc || doc.outboxLease?.token !== token) return [];
+    const toClaim = (doc: PendingOutboxDocument): ClaimedOutbox => {
       const entries = doc.outbox ?? [];
-      return [
-        {
-          playerId,
-          token,
-          entries,
-          pending: doc.outboxPending ?? entries.length,
-          claimedAt: now,
-          version: doc.version,
-        },
-      ];
-    });
-    relayMetrics.claimsLost.inc(playerIds.length - claims.length - stale.length);
-    // Published in the order the candidates came (oldest hint first).
-    return claims;
+      return {
+        playerId: doc._id,
+        token,
+        entries,
+        pending: doc.outboxPending ?? entries.length,
+        claimedAt: now,
+      };
+    };
+    if (result.matchedCount === pending.length) return pending.map(toClaim);
+    const mine = new Set(
+      (
+        await this.players.collection
+          .find(
+            { _id: { $in: pending.map((doc) => doc._id) }, 'outboxLease.token': token },
+            { projection: { _id: 1 } },
+          )
+          .toArray()
+      ).map((doc) => doc._id),
+    );
+    relayMetrics.claimsLost.inc(pending.length - mine.size);
+    // Published in the order read (oldest outbox first).
+    return pending.filter((doc) => mine.has(doc._id)).map(toClaim);
   }
 
   private async abandon(claims: readonly ClaimedOutbox[]): Promise<void> {
@@ -301,71 +273,44 @@ export class OutboxRelay {
   }
 
   /**
-   * One round trip for the whole batch: per document "drained" then "remainder", in
-   * order. Whichever applies drops the lease, so the other then matches nothing; a
-   * document where neither matched lost its lease to another relay, which will publish
-   * its entries again (the consumer keeps one copy). Then the hints go, each only up to
-   * the version claimed: a command that wrote after the claim marked a higher version.
+   * Usually one request: per document, pull the published entries and drop the lease,
+   * guarded by the token and the entry count claimed (nothing added since, so the document
+   * leaves the pending set). Documents that got entries meanwhile are released in a second
+   * request that keeps them pending. A document where neither matched lost its lease to
+   * another relay, which will publish its entries again (the consumer keeps one copy).
    */
-  private async release(claims: ReadonlyArray<ClaimedOutbox & { version: number }>): Promise<void> {
-    const result = await this.players.collection.bulkWrite(
-      claims.flatMap((claim) => {
-        const { drained, remainder } = releaseWrites(claim);
-        return [{ updateOne: drained }, { updateOne: remainder }];
-      }),
-      { ordered: true },
+  private async release(claims: readonly ClaimedOutbox[]): Promise<void> {
+    const writes = claims.map(releaseWrites);
+    const drained = await this.players.collection.bulkWrite(
+      writes.map(({ drained }) => ({ updateOne: drained })),
+      { ordered: false },
     );
-    const lost = claims.length - result.matchedCount;
+    if (drained.matchedCount === claims.length) return;
+    const remainder = await this.players.collection.bulkWrite(
+      writes.map(({ remainder }) => ({ updateOne: remainder })),
+      { ordered: false },
+    );
+    const lost = claims.length - drained.matchedCount - remainder.matchedCount;
     if (lost > 0) {
       relayMetrics.leasesLost.inc(lost);
       log.warn('leases lost before release; their entries may be published twice', { lost });
-      // Which ones is not known: their hints stay, and the next round sorts them out.
-      return;
     }
-    await this.hints.bulkWrite(
-      claims.map((claim) => clearHintWrite(claim.playerId, claim.version)),
-      { ordered: false },
-    );
   }
 
-  /**
-   * The slow path: scans the players for pending outboxes, gives a hint to any that has
-   * none (so nothing waits longer than one sweep interval), and refreshes the backlog
-   * gauges from what it saw.
-   */
+  /** Refreshes the backlog gauges from the pending outboxes (an indexed query). */
   private async sweep(): Promise<void> {
-    if (this.sweeping) return; // a slow scan is not stacked up
+    if (this.sweeping) return; // a slow query is not stacked up
     this.sweeping = true;
     try {
-      const pending = await this.players.pendingOutboxes();
-      const backlog = summarizeBacklog(pending);
+      const backlog = summarizeBacklog(await this.players.pendingOutboxes());
       relayMetrics.sweeps.inc();
       relayMetrics.pendingEntries.set(backlog.entries);
       relayMetrics.pendingPlayers.set(backlog.players);
       relayMetrics.oldestAge.set(
         backlog.oldest ? Math.max(0, (Date.now() - backlog.oldest.getTime()) / 1000) : 0,
       );
-      if (pending.length === 0) return;
-      const hinted = new Set(
-        (
-          await this.hints
-            .find({ _id: { $in: pending.map((doc) => doc._id) } }, { projection: { _id: 1 } })
-            .toArray()
-        ).map((hint) => hint._id),
-      );
-      const missing = pending.filter((doc) => !hinted.has(doc._id));
-      if (missing.length === 0) return;
-      await this.hints.bulkWrite(
-        missing.map((doc) => markHintWrite(doc._id, doc.version, new Date(doc.outboxSince))),
-        { ordered: false },
-      );
-      relayMetrics.hintsRestored.inc(missing.length);
-      // Also counts outboxes drained (and their hint cleared) between the scan and this check.
-      log.info('hinted pending outboxes the sweep found without a hint', {
-        players: missing.length,
-      });
     } catch (error) {
-      log.warn('outbox sweep failed', { error: (error as Error).message });
+      log.warn('outbox backlog query failed', { error: (error as Error).message });
     } finally {
       this.sweeping = false;
     }

@@ -22,7 +22,10 @@ export interface GuardedWrite {
   readonly update: UpdateFilter<PlayerDocument>;
 }
 
-/** Any Date at or before every occurredAt: `$gte` it selects documents with pending entries (a range, so an index serves it). */
+/**
+ * Any Date at or before every occurredAt: `$gte` it selects documents with pending entries
+ * (a range over the sparse `outboxSince` index, which holds only those documents).
+ */
 export const OUTBOX_EPOCH = new Date(0);
 
 export const outboxEntriesFor = (events: readonly PlayerEvent[]): OutboxEntry[] =>
@@ -86,9 +89,40 @@ export const claimableFilter = (now: Date): Filter<PlayerDocument> => ({
   $or: [{ outboxLease: { $exists: false } }, { 'outboxLease.until': { $lt: now } }],
 });
 
-/** Claims one document's outbox: a conditional update by _id, so any Mongo-wire server finds the document through its _id index. */
-export const claimWrite = (playerId: string, lease: OutboxLease, now: Date): GuardedWrite => ({
-  filter: { _id: playerId, ...claimableFilter(now) },
+/** A document with pending entries as the relay reads it: enough to claim and publish its outbox. */
+export type PendingOutboxDocument = Pick<
+  PlayerDocument,
+  '_id' | 'version' | 'outbox' | 'outboxPending' | 'outboxSince'
+>;
+
+/** What the relay reads of a pending document. */
+export const PENDING_OUTBOX_PROJECTION = {
+  _id: 1,
+  version: 1,
+  outbox: 1,
+  outboxPending: 1,
+  outboxSince: 1,
+} as const;
+
+/**
+ * Claims one document's outbox as read: a conditional update by _id that also names the
+ * version and entry count read. Entries are only added by a command (which moves the
+ * version) and only removed by a lease holder (which changes the count), so a match means
+ * the outbox holds exactly the entries read.
+ */
+export const claimWrite = (
+  doc: Pick<PendingOutboxDocument, '_id' | 'version' | 'outboxPending'>,
+  lease: OutboxLease,
+  now: Date,
+): GuardedWrite => ({
+  filter: {
+    _id: doc._id,
+    version: doc.version,
+    ...(doc.outboxPending === undefined
+      ? { outboxPending: { $exists: false } }
+      : { outboxPending: doc.outboxPending }),
+    ...claimableFilter(now),
+  },
   update: { $set: { outboxLease: lease } },
 });
 

@@ -1,4 +1,11 @@
-import { fromStoredPlayer, initialState, tryDecide, type PlayerCommand, type PlayerState } from '@qf/player-domain';
+import {
+  fromStoredPlayer,
+  initialState,
+  toStoredPlayer,
+  tryDecide,
+  type PlayerCommand,
+  type PlayerState,
+} from '@qf/player-domain';
 import {
   idempotencyKeyReused,
   serviceUnavailable,
@@ -23,8 +30,9 @@ import {
   type RetryPolicy,
 } from '../occ/retry-policy';
 import { guardedUpdateFor, insertDocumentFor, type AuditMode } from '../outbox/outbox-writes';
-import type { OutboxHintWriter } from '../outbox/outbox-hints';
 import type { AuditPublisher } from './audit-publisher';
+import { KeyedSerializer } from './keyed-serializer';
+import { PlayerDocumentCache, type CachedPlayer } from './player-document-cache';
 
 export interface CrudExecutorOptions {
   readonly mode: AuditMode;
@@ -35,11 +43,29 @@ export interface CrudExecutorOptions {
   readonly transientAttempts?: number;
   /** Required in dual-write mode. */
   readonly publisher?: AuditPublisher;
-  /** Outbox mode: tells the relay which outbox got entries (without it the relay's sweep finds them). */
-  readonly hints?: Pick<OutboxHintWriter, 'mark'>;
+  /**
+   * Player documents kept after this process wrote them, so the next command of the
+   * player is decided without a read (0: always read). Default DEFAULT_STATE_CACHE.
+   */
+  readonly stateCache?: number;
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/** Player documents crud-service keeps by default (QF_CRUD_STATE_CACHE): about 2 KiB each. */
+export const DEFAULT_STATE_CACHE = 100_000;
+
+/** What deciding a command on one copy of the document came to. */
+type Decided =
+  | { readonly kind: 'duplicate'; readonly result: CommandResult }
+  | { readonly kind: 'rejected'; readonly error: Error }
+  | {
+      readonly kind: 'accepted';
+      readonly state: PlayerState;
+      readonly next: PlayerState;
+      readonly events: Parameters<typeof guardedUpdateFor>[2];
+      readonly recent: ReturnType<typeof recentCommandFor>;
+    };
 
 const log = createLogger(process.env['QF_SERVICE'] ?? 'crud-service', 'executor');
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -68,6 +94,8 @@ export class CrudCommandExecutor {
   private readonly recentLimit: number;
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly cache: PlayerDocumentCache;
+  private readonly serializer = new KeyedSerializer();
 
   constructor(
     private readonly players: PlayerRepository,
@@ -79,18 +107,31 @@ export class CrudCommandExecutor {
     this.recentLimit = options.recentLimit ?? DEFAULT_RECENT_COMMANDS;
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? defaultSleep;
+    this.cache = new PlayerDocumentCache(options.stateCache ?? DEFAULT_STATE_CACHE);
   }
 
   get mode(): AuditMode {
     return this.options.mode;
   }
 
-  async execute(command: PlayerCommand, requestHash: string): Promise<CommandResult> {
+  /** Decides and writes one command; the commands of one player run one after another here. */
+  execute(command: PlayerCommand, requestHash: string): Promise<CommandResult> {
+    return this.serializer.run(command.data.playerId, () =>
+      this.executeWithRetries(command, requestHash),
+    );
+  }
+
+  private async executeWithRetries(
+    command: PlayerCommand,
+    requestHash: string,
+  ): Promise<CommandResult> {
     const limit = this.options.transientAttempts ?? 3;
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.decideAndWrite(command, requestHash);
       } catch (error) {
+        // A failed write may or may not have been applied: the copy is no longer known good.
+        this.cache.delete(command.data.playerId);
         if (!isTransientDatabaseError(error)) throw error;
         crudMetrics.transientErrors.inc();
         log.warn('database error; trying the command again', {
@@ -115,24 +156,33 @@ export class CrudCommandExecutor {
     requestHash: string,
   ): Promise<CommandResult> {
     const playerId = command.data.playerId;
-    const { commandId } = command.metadata;
+    let cacheTried = false;
     for (let attempt = 1; ; attempt += 1) {
-      const doc = await this.players.load(playerId);
-      const seen = findRecent(doc?.recent, commandId);
-      if (seen) {
-        // The first outcome, and nothing written: the key was already consumed here.
-        if (seen.requestHash !== requestHash) throw idempotencyKeyReused(commandId);
+      // Only the first try may use the copy: after a refused write it is stale by definition.
+      const cached = cacheTried ? undefined : this.cache.get(playerId);
+      cacheTried = true;
+      let doc: CachedPlayer | null = cached ?? (await this.players.load(playerId));
+      let decided = this.decide(command, requestHash, doc);
+      let onCopy = cached !== undefined;
+      if (cached && decided.kind === 'rejected') {
+        // A rejection writes nothing, so no guard would catch a stale copy: only the
+        // stored document may refuse a command.
+        crudMetrics.stateCache.inc({ result: 'recheck' });
+        doc = await this.players.load(playerId);
+        decided = this.decide(command, requestHash, doc);
+        onCopy = false;
+      } else if (attempt === 1) {
+        crudMetrics.stateCache.inc({ result: cached ? 'hit' : 'miss' });
+      }
+      if (decided.kind === 'duplicate') {
         crudMetrics.commands.inc({ type: command.type, outcome: 'duplicate' });
-        return outcomeOf(playerId, seen);
+        return decided.result;
       }
-      const state = doc ? fromStoredPlayer(doc._id, doc) : initialState(playerId);
-      const decision = tryDecide(stampedAfter(command, state), state);
-      if (!decision.ok) {
+      if (decided.kind === 'rejected') {
         crudMetrics.commands.inc({ type: command.type, outcome: 'rejected' });
-        throw decision.error;
+        throw decided.error;
       }
-      const { events, state: next } = decision;
-      const recent = recentCommandFor(commandId, requestHash, events);
+      const { state, next, events, recent } = decided;
       const written = doc
         ? await this.players.write(
             guardedUpdateFor(
@@ -143,14 +193,23 @@ export class CrudCommandExecutor {
               this.options.mode,
               this.recentLimit,
             ),
+            { version: next.version, commandId: command.metadata.commandId },
           )
         : await this.players.insert(insertDocumentFor(next, events, recent, this.options.mode));
       if (written) {
+        this.cache.set(this.afterWrite(doc, next, recent));
         crudMetrics.attempts.observe(attempt);
         crudMetrics.commands.inc({ type: command.type, outcome: 'accepted' });
-        if (this.options.mode === 'outbox') this.options.hints?.mark(playerId, next.version);
         if (this.options.mode === 'dual-write') await this.publishAfterWrite(playerId, events);
         return toCommandResult(playerId, next.version, events);
+      }
+      this.cache.delete(playerId);
+      if (onCopy) {
+        // Another process wrote since this one did: not a race lost, a copy out of date.
+        // Read and try again at once, as the same attempt.
+        crudMetrics.stateCache.inc({ result: 'stale' });
+        attempt -= 1;
+        continue;
       }
       crudMetrics.occConflicts.inc();
       if (!mayRetry(attempt, this.retry)) {
@@ -161,6 +220,40 @@ export class CrudCommandExecutor {
       crudMetrics.occRetries.inc();
       await this.sleep(backoffDelay(attempt, this.retry, this.random));
     }
+  }
+
+  /** The command decided on one copy of the player's document (null: not registered). */
+  private decide(command: PlayerCommand, requestHash: string, doc: CachedPlayer | null): Decided {
+    const playerId = command.data.playerId;
+    const { commandId } = command.metadata;
+    const seen = findRecent(doc?.recent, commandId);
+    if (seen) {
+      // The first outcome, and nothing written: the key was already consumed here.
+      if (seen.requestHash !== requestHash)
+        return { kind: 'rejected', error: idempotencyKeyReused(commandId) };
+      return { kind: 'duplicate', result: outcomeOf(playerId, seen) };
+    }
+    const state = doc ? fromStoredPlayer(doc._id, doc) : initialState(playerId);
+    const decision = tryDecide(stampedAfter(command, state), state);
+    if (!decision.ok) return { kind: 'rejected', error: decision.error };
+    const { events, state: next } = decision;
+    return {
+      kind: 'accepted',
+      state,
+      next,
+      events,
+      recent: recentCommandFor(commandId, requestHash, events),
+    };
+  }
+
+  /** The document as this write left it (state and recent commands; the outbox is the relay's). */
+  private afterWrite(
+    before: CachedPlayer | null,
+    next: PlayerState,
+    recent: ReturnType<typeof recentCommandFor>,
+  ): CachedPlayer {
+    const kept = [...(before?.recent ?? []), recent].slice(-Math.max(1, this.recentLimit));
+    return { _id: next.id, ...toStoredPlayer(next), recent: kept };
   }
 
   // The document already changed and cannot be taken back: a failed publish is answered

@@ -35,6 +35,8 @@ export interface ChildServiceOptions {
   readonly entry: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly args?: readonly string[];
+  /** Options for node itself, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+  readonly nodeArgs?: readonly string[];
   readonly port?: number;
   /** Wait until GET /health answers 200 (default) or just until it answers at all. */
   readonly waitFor?: 'healthy' | 'listening';
@@ -57,7 +59,13 @@ export const startChildService = async (
   const port = options.port ?? (await freePort());
   const child = spawn(
     process.execPath,
-    ['-r', './tools/register.js', options.entry, ...(options.args ?? [])],
+    [
+      ...(options.nodeArgs ?? []),
+      '-r',
+      './tools/register.js',
+      options.entry,
+      ...(options.args ?? []),
+    ],
     {
       cwd: repoRoot,
       env: { ...process.env, ...options.env, QF_HTTP_PORT: String(port) },

@@ -4,29 +4,48 @@ import type { ReadModelCollections } from '../projection/projection-target';
 /**
  * The secondary indexes of the read models (every collection also has its _id index):
  * - room_occupancy {roomId: 1, _id: 1}: GET /rooms/{roomId}/players, in player-id order;
- * - leaderboard {level: -1, xp: -1, _id: 1}: the top N without a sort in memory;
- * - player_events {playerId: 1, version: 1}: a player's events in version order (the _id,
- *   `${playerId}:${version}`, already makes each event unique, so no unique index is kept:
- *   on a server that maintains unique indexes only, it would cost every insert and serve no read).
- * createIndex is idempotent, so every replica calls this at start; an index created unique by
- * an earlier version is left as it is.
+ * - leaderboard {level: -1, xp: -1, _id: 1}: the top N without a sort in memory.
+ *
+ * player_events has none: its _id (`${playerId}:${version}`) makes each event unique and is
+ * how the history reads find a player's events (`_id: {$in: [...]}`, see
+ * ReadModelRepository.events), on real MongoDB as on the local server. An index on
+ * {playerId, version}, which earlier versions kept, served no read and cost every event
+ * an index insert; it is dropped where it exists.
+ * createIndex is idempotent, so every replica calls this at start.
  */
-export const ensureReadModelIndexes = async (db: Db, collections: ReadModelCollections): Promise<void> => {
+export const ensureReadModelIndexes = async (
+  db: Db,
+  collections: ReadModelCollections,
+): Promise<void> => {
   await Promise.all([
-    db.collection(collections.roomOccupancy).createIndex({ roomId: 1, _id: 1 }, { name: 'roomId_1__id_1' }),
-    db.collection(collections.leaderboard).createIndex({ level: -1, xp: -1, _id: 1 }, { name: 'level_-1_xp_-1__id_1' }),
     db
-      .collection(collections.playerEvents)
-      .createIndex({ playerId: 1, version: 1 }, { name: 'playerId_1_version_1' })
-      .catch(keepExistingIndex),
+      .collection(collections.roomOccupancy)
+      .createIndex({ roomId: 1, _id: 1 }, { name: 'roomId_1__id_1' }),
+    db
+      .collection(collections.leaderboard)
+      .createIndex({ level: -1, xp: -1, _id: 1 }, { name: 'level_-1_xp_-1__id_1' }),
+    dropUnusedEventIndex(db, collections.playerEvents),
   ]);
 };
 
-const INDEX_OPTIONS_CONFLICT = 85;
-const INDEX_KEY_SPECS_CONFLICT = 86;
+/** The {playerId, version} index of player_events from earlier versions (unique or not). */
+export const UNUSED_EVENT_INDEX = 'playerId_1_version_1';
 
-/** The same keys are already indexed with other options (unique, from an earlier version): keep it. */
-const keepExistingIndex = (error: unknown): void => {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code !== INDEX_OPTIONS_CONFLICT && code !== INDEX_KEY_SPECS_CONFLICT) throw error;
+const INDEX_NOT_FOUND = 27;
+const NAMESPACE_NOT_FOUND = 26;
+
+const dropUnusedEventIndex = async (db: Db, collection: string): Promise<void> => {
+  const indexes = await db
+    .collection(collection)
+    .indexes()
+    .catch(() => []);
+  if (!indexes.some((index) => index.name === UNUSED_EVENT_INDEX)) return;
+  await db
+    .collection(collection)
+    .dropIndex(UNUSED_EVENT_INDEX)
+    .catch((error: unknown) => {
+      // Another replica dropped it (or the collection) first.
+      const code = (error as { code?: unknown } | null)?.code;
+      if (code !== INDEX_NOT_FOUND && code !== NAMESPACE_NOT_FOUND) throw error;
+    });
 };

@@ -47,13 +47,18 @@ final class QfH2Database extends H2Database {
         return mvStore != null ? mvStore : CONSTRUCTING.get();
     }
 
-    @Override
-    protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
-        String fullCollectionName = getFullCollectionNamespace(collectionName);
-        MVMap<Object, byte[]> dataMap = store().openMap(DATABASES_PREFIX + fullCollectionName,
+    /** The documents of a collection, keyed by _id (MVStore hands out the same map to every opener). */
+    private MVMap<Object, byte[]> documents(String collectionName) {
+        return store().openMap(DATABASES_PREFIX + getFullCollectionNamespace(collectionName),
             new MVMap.Builder<Object, byte[]>()
                 .keyType(StorageTypes.ValueType.INSTANCE)
                 .valueType(StorageTypes.BsonBytesType.INSTANCE));
+    }
+
+    @Override
+    protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+        String fullCollectionName = getFullCollectionNamespace(collectionName);
+        MVMap<Object, byte[]> dataMap = documents(collectionName);
         MVMap<String, Object> metaMap = store().openMap(META_PREFIX + fullCollectionName);
         return new QfH2Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
     }
@@ -61,6 +66,9 @@ final class QfH2Database extends H2Database {
     @Override
     protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
                                                     boolean sparse) {
+        if (QfIdIndex.isIdIndex(indexName, keys) && !sparse) {
+            return new QfIdIndex(documents(collectionName), keys);
+        }
         // The map name H2Database gives an index (its helper is private).
         String mapName = getFullCollectionNamespace(collectionName) + "._index_" + indexName;
         MVMap<KeyValue, Object> positions = store().openMap(mapName,

@@ -32,7 +32,10 @@ import de.bwaldvogel.mongo.bson.ObjectId;
  * it in an array), and the query code applies the whole filter to them, as after any index lookup.
  * Its entries are kept in the index's own order (each field in its direction), so a sort on exactly the
  * index's keys reads them in sequence ({@link #positionsInOrder}, used by {@link QfH2Collection}).
- * Ranges and operators are left to the scan.
+ * A range on the first field ({@code {outboxSince: {$gte: t}}}, any of $gt/$gte/$lt/$lte with plain bounds)
+ * is answered the same way when that field is ascending: the candidates are the entries from the lower bound
+ * (or the start) up to the upper bound (or the end), a superset the full filter then narrows. Other operators
+ * are left to the scan.
  */
 final class QfSecondaryIndex extends Index<Object> {
 
@@ -80,31 +83,70 @@ final class QfSecondaryIndex extends Index<Object> {
             return false;
         }
         Object value = query.get(firstField);
+        return isPlainValue(value) || (getKeys().get(0).isAscending() && isRange(value));
+    }
+
+    private static boolean isPlainValue(Object value) {
         return value instanceof String || value instanceof Number || value instanceof Boolean
             || value instanceof ObjectId || value instanceof Instant;
     }
 
+    /** {$gt/$gte/$lt/$lte: plain value, ...}, at least one of them and nothing else. */
+    private static boolean isRange(Object value) {
+        if (!(value instanceof Document) || ((Document) value).isEmpty()) {
+            return false;
+        }
+        Document operators = (Document) value;
+        for (String operator : operators.keySet()) {
+            if (!RANGE_OPERATORS.contains(operator) || !isPlainValue(operators.get(operator))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final Set<String> RANGE_OPERATORS = Set.of("$gt", "$gte", "$lt", "$lte");
+
     @Override
     public Iterable<Object> getPositions(Document query) {
-        Object value = new KeyValue(query.get(firstField)).normalized().get(0);
-        // The lowest key with that first value: every other element at the start of its direction.
-        List<Object> from = new ArrayList<>(getKeys().size() + 1);
-        from.add(value);
-        for (IndexKey key : getKeys().subList(1, getKeys().size())) {
-            from.add(key.isAscending() ? MinKey.getInstance() : MaxKey.getInstance());
+        Object condition = query.get(firstField);
+        Object lower;
+        Object upper;
+        if (condition instanceof Document) {
+            Document range = (Document) condition;
+            lower = normalized(range.containsKey("$gte") ? range.get("$gte") : range.get("$gt"));
+            upper = normalized(range.containsKey("$lte") ? range.get("$lte") : range.get("$lt"));
+        } else {
+            lower = normalized(condition);
+            upper = lower;
         }
-        from.add(MinKey.getInstance());
         Set<Object> positions = new LinkedHashSet<>();
-        Iterator<KeyValue> keys = entries.keyIterator(new KeyValue(from));
+        // From the lowest key with the lower bound (or the first key): every later element at the start
+        // of its direction.
+        Iterator<KeyValue> keys = entries.keyIterator(lower == null ? null : lowestKeyWith(lower));
         while (keys.hasNext()) {
             KeyValue key = keys.next();
-            if (StorageTypes.compareValues(key.get(0), value) != 0) {
+            if (upper != null && StorageTypes.compareValues(key.get(0), upper) > 0) {
                 break;
             }
             Object position = key.get(key.size() - 1);
             positions.add(position instanceof Missing ? null : position);
         }
         return positions;
+    }
+
+    private static Object normalized(Object value) {
+        return value == null ? null : new KeyValue(value).normalized().get(0);
+    }
+
+    private KeyValue lowestKeyWith(Object first) {
+        List<Object> from = new ArrayList<>(getKeys().size() + 1);
+        from.add(first);
+        for (IndexKey key : getKeys().subList(1, getKeys().size())) {
+            from.add(key.isAscending() ? MinKey.getInstance() : MaxKey.getInstance());
+        }
+        from.add(MinKey.getInstance());
+        return new KeyValue(from);
     }
 
     /**

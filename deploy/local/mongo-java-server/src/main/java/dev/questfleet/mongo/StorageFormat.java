@@ -9,12 +9,17 @@ import org.h2.mvstore.MVStore;
  */
 final class StorageFormat {
 
-    static final String BSON = "qf-bson-1";
+    /** BSON documents; the _id index is the document map itself ({@link QfIdIndex}). */
+    static final String BSON = "qf-bson-2";
+    /** BSON documents with a separate _id index map: opened as {@link #BSON} after removing those maps. */
+    static final String BSON_WITH_ID_MAP = "qf-bson-1";
     static final String STOCK = "mongo-java-server-h2";
 
     private static final String MAP = "qf.storage";
     private static final String KEY = "format";
     private static final String DATA_PREFIX = "databases.";
+    /** How H2Database names the map of a collection's _id index. */
+    private static final String ID_INDEX_SUFFIX = "._index__id_";
 
     private StorageFormat() {
     }
@@ -28,6 +33,14 @@ final class StorageFormat {
             found = hasData ? STOCK : wanted;
             marker.put(KEY, found);
             store.commit();
+        }
+        if (BSON.equals(wanted) && BSON_WITH_ID_MAP.equals(found)) {
+            // Every _id index is answered from the document maps now: the old copies go, then the marker
+            // moves on, so a server of the older format refuses the file instead of missing new ids.
+            store.getMapNames().stream().filter(name -> name.endsWith(ID_INDEX_SUFFIX)).forEach(store::removeMap);
+            marker.put(KEY, BSON);
+            store.commit();
+            found = BSON;
         }
         if (!found.equals(wanted)) {
             throw new IllegalStateException("the data file holds format '" + found + "' but this server writes '" + wanted

@@ -24,6 +24,11 @@ final class StorageTypes {
     private StorageTypes() {
     }
 
+    /** Whether Mongo calls two values equal (1 and 1.0 are; the maps still keep them apart, see below). */
+    static boolean mongoEqual(Object a, Object b) {
+        return ORDER.compare(a, b) == 0;
+    }
+
     /** Mongo order, then (for values it calls equal that Java does not, like 1 and 1.0) the encodings. */
     static int compareValues(Object a, Object b) {
         // Any total order consistent with equality serves a map; the common key types skip the
