@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import type { MongoClient } from 'mongodb';
 import { topicNames } from '@qf/contracts';
-import { fleetDown, fleetUp, planReplicas, Pm2Driver, type Arch } from '@qf/fleet';
+import { fleetDown, fleetUp, Pm2Driver, type Arch } from '@qf/fleet';
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 import { awaitSettled, readStores } from './audit/read-stores';
-import { prepareDrillInfra } from './drill-infra';
+import { prepareDrillInfra, type DrillInfra } from './drill-infra';
+import { loadWithFault, type DrillRun, type LoadOutcome } from './drill-run';
 import { FAULTS, type FaultName } from './faults/fault-catalog';
-import { injectFault, type FaultEvent } from './faults/inject-fault';
+import type { FaultEvent } from './faults/inject-fault';
 import { buildLedger, ledgerPasses, type Ledger } from './ledger/ledger';
-import { DrillClient } from './load/drill-client';
-import { runDrillLoad } from './load/drill-load';
-import { runReadChecks, type ReadFindings } from './load/read-checks';
+import type { ReadFindings } from './load/read-checks';
 
 /** How a drill runs (the CLI's flags). */
 export interface DrillOptions {
@@ -92,6 +91,79 @@ const withDrillIdentity = (): (() => void) => {
   };
 };
 
+/** Starts the drill's fleet: the fault's services (two replicas of the one it kills) on the drill's topics and database. */
+const startFleet = async (
+  options: DrillOptions,
+  infra: DrillInfra,
+  prefix: string,
+  database: string,
+) =>
+  fleetUp(
+    {
+      arch: options.arch,
+      scale: FAULTS[options.fault].scale(options.arch),
+      env: {
+        QF_TOPIC_PREFIX: prefix,
+        QF_MONGO_DB: database,
+        QF_PARTITIONS: String(options.partitions),
+        QF_LOG_LEVEL: 'warn',
+        ...options.serviceEnv,
+      },
+      healthTimeoutMs: 180_000,
+      log: (line) => options.log(`fleet: ${line}`),
+    },
+    infra.ctx,
+  );
+
+/** After the load: waits for the consumers (and the outbox) to catch up, reads the stores, judges them. */
+const audit = async (
+  run: DrillRun,
+  prefix: string,
+  loaded: LoadOutcome,
+): Promise<{ ledger: Ledger; settled: boolean }> => {
+  const { options } = run;
+  options.log('settling: waiting for the consumers and the outbox to catch up');
+  const groups = options.arch === 'es' ? [`${prefix}projector`] : [`${prefix}audit-consumer`];
+  const settled = await awaitSettled(
+    options.arch,
+    { admin: run.admin, db: run.db, topics: run.topics, groups },
+    options.settleSeconds * 1000 * 2,
+  );
+  const stores = await readStores(options.arch, run);
+  const ledger = buildLedger(loaded.records, stores, {
+    faultAtMs: loaded.fault.injectedAtMs,
+    sloMs: options.sloMs,
+    fromMs: loaded.loadStartMs,
+  });
+  return { ledger, settled };
+};
+
+/** Removes what the drill made (unless --keep-data) and stops its fleet and private servers. */
+const cleanUp = async (run: DrillRun, prefix: string, keepFiles: boolean, mongo: MongoClient) => {
+  const { log } = run.options;
+  run.driver.disconnect();
+  await fleetDown(run.infra.ctx).catch((error: unknown) =>
+    log(`fleet down failed: ${(error as Error).message}`),
+  );
+  if (!run.options.keepData) {
+    await run.db.dropDatabase().catch(() => undefined);
+    await run.admin
+      .listTopics()
+      .then((all) =>
+        run.admin.deleteTopics({ topics: all.filter((topic) => topic.startsWith(prefix)) }),
+      )
+      .catch(() => undefined);
+  }
+  await Promise.all([
+    run.admin.disconnect().catch(() => undefined),
+    mongo.close().catch(() => undefined),
+  ]);
+  if (keepFiles) log(`the drill's logs are in ${run.infra.ctx.logDir}`);
+  await run.infra
+    .teardown(keepFiles)
+    .catch((error: unknown) => log(`infra teardown failed: ${(error as Error).message}`));
+};
+
 /**
  * A fault drill: starts a fleet of its own (its topics, database, pm2 namespace and, for
  * faults that kill a server, private servers), drives an open-loop load of commands with
@@ -104,7 +176,6 @@ export const runDrill = async (options: DrillOptions): Promise<DrillReport> => {
     throw new Error(
       `${options.fault} applies to --arch ${spec.arches.join(' or ')}, not ${options.arch}`,
     );
-  const { log } = options;
   const startedAt = new Date().toISOString();
   const stamp = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const prefix = `${process.env['QF_TOPIC_PREFIX'] ?? ''}drill-${options.fault}-${stamp}.`;
@@ -112,173 +183,52 @@ export const runDrill = async (options: DrillOptions): Promise<DrillReport> => {
     /[^A-Za-z0-9_]/g,
     '_',
   );
-  const topics = topicNames(prefix);
   const restoreIdentity = withDrillIdentity();
-  const infra = await prepareDrillInfra(spec.privateInfra(options.brokers), log);
+  const infra = await prepareDrillInfra(spec.privateInfra(options.brokers), options.log);
+  const kafka = createKafka('qf-drill');
+  const mongo = createMongoClient();
+  const run: DrillRun = {
+    options,
+    infra,
+    driver: new Pm2Driver(infra.ctx),
+    kafka,
+    admin: kafka.admin(),
+    db: mongo.db(database),
+    topics: topicNames(prefix),
+  };
   // The drill's files (private servers' and services' logs) stay for a look when it fails or --keep-data.
   let keepFiles = true;
-  const driver = new Pm2Driver(infra.ctx);
-  const kafka = createKafka('qf-drill');
-  const admin = kafka.admin();
-  const mongo = createMongoClient();
   try {
-    log(
+    options.log(
       `${options.fault} (${spec.summary}) on --arch ${options.arch}: fleet ${process.env['QF_FLEET_ID']}, topics ${prefix}*, database ${database}`,
     );
-    await fleetUp(
-      {
-        arch: options.arch,
-        scale: spec.scale(options.arch),
-        env: {
-          QF_TOPIC_PREFIX: prefix,
-          QF_MONGO_DB: database,
-          QF_PARTITIONS: String(options.partitions),
-          QF_LOG_LEVEL: 'warn',
-          ...options.serviceEnv,
-        },
-        healthTimeoutMs: 180_000,
-        log: (line) => log(`fleet: ${line}`),
-      },
-      infra.ctx,
-    );
-    await Promise.all([admin.connect(), mongo.connect()]);
-    const db = mongo.db(database);
-    const front = planReplicas({
-      [options.arch === 'es' ? 'command-gateway' : 'crud-service']: 1,
-    })[0];
-    const query = planReplicas({ 'query-service': 1 })[0];
-    const t0 = performance.now();
-    const clock = () => performance.now() - t0;
-    const client = new DrillClient(`http://127.0.0.1:${front?.httpPort}`, clock);
-    const reader =
-      options.arch === 'es'
-        ? new DrillClient(`http://127.0.0.1:${query?.httpPort}`, clock)
-        : undefined;
-
-    let loadStart = 0;
-    let loadDone = false;
-    let players: readonly string[] = [];
-    let faultRun: Promise<FaultEvent> | undefined;
-    const fault = {
-      arch: options.arch,
-      driver,
-      infra: infra.ctx,
-      restartInfra: infra.restart,
-      admin,
-      topics,
-      signal: options.signal,
-      pauseMs: options.pauseSeconds * 1000,
-      outageMs: options.outageSeconds * 1000,
-      clock,
-      log,
-    };
-    const reads = reader
-      ? runReadChecks({
-          client: reader,
-          db,
-          playerIds: () => players,
-          rate: Math.max(1, options.rate / 4),
-          until: () => loadDone,
-        })
-      : undefined;
-    const load = await runDrillLoad({
-      client,
-      clock,
-      players: options.players,
-      rate: options.rate,
-      durationMs: options.seconds * 1000,
-      settleMs: options.settleSeconds * 1000,
-      onLoadStart: (start, registered) => {
-        loadStart = start;
-        players = registered;
-        log(
-          `load: ${options.rate} commands/s for ${options.seconds} s; the fault comes at ${options.faultAtSeconds} s`,
-        );
-        faultRun = new Promise<FaultEvent>((resolve, reject) =>
-          setTimeout(
-            () => injectFault(options.fault, fault).then(resolve, reject),
-            options.faultAtSeconds * 1000,
-          ),
-        );
-        faultRun
-          .then((event) =>
-            log(
-              `fault: ${event.description} at ${((event.injectedAtMs - loadStart) / 1000).toFixed(1)} s`,
-            ),
-          )
-          .catch(() => undefined);
-      },
-      onProgress: (progress) =>
-        log(
-          `t=${(progress.elapsedMs / 1000).toFixed(0)} s: sent ${progress.sent}, decided ${progress.decided}, in flight ${progress.inFlight}` +
-            (progress.elapsedMs < options.seconds * 1000
-              ? `, ~${Math.round(options.seconds - progress.elapsedMs / 1000)} s of load left`
-              : ', settling'),
-        ),
-    });
-    loadDone = true;
-    if (!faultRun) throw new Error('the load ended before the fault was scheduled');
-    const faultEvent = await faultRun;
-    const readFindings = await reads;
-    log('settling: waiting for the consumers and the outbox to catch up');
-    const groups = options.arch === 'es' ? [`${prefix}projector`] : [`${prefix}audit-consumer`];
-    const settled = await awaitSettled(
-      options.arch,
-      { admin, db, topics, groups },
-      options.settleSeconds * 1000 * 2,
-    );
-    const stores = await readStores(options.arch, { kafka, admin, db, topics });
-    const ledger = buildLedger(load.records, stores, {
-      faultAtMs: faultEvent.injectedAtMs,
-      sloMs: options.sloMs,
-      fromMs: loadStart,
-    });
-    await Promise.all([client.close(), reader?.close()]);
+    await startFleet(options, infra, prefix, database);
+    await Promise.all([run.admin.connect(), mongo.connect()]);
+    const loaded = await loadWithFault(run);
+    const { ledger, settled } = await audit(run, prefix, loaded);
     const { log: _log, ...recorded } = options;
-    const passed = ledgerPasses(ledger) && (readFindings?.stale ?? 0) === 0;
+    const passed = ledgerPasses(ledger) && (loaded.reads?.stale ?? 0) === 0;
     keepFiles = options.keepData || !passed;
+    const relative = (ms: number) => ms - loaded.loadStartMs;
     return {
       fault: options.fault,
       arch: options.arch,
       startedAt,
       options: recorded,
       faultEvent: {
-        ...faultEvent,
-        injectedAtMs: faultEvent.injectedAtMs - loadStart,
-        ...(faultEvent.endedAtMs !== undefined
-          ? { endedAtMs: faultEvent.endedAtMs - loadStart }
+        ...loaded.fault,
+        injectedAtMs: relative(loaded.fault.injectedAtMs),
+        ...(loaded.fault.endedAtMs !== undefined
+          ? { endedAtMs: relative(loaded.fault.endedAtMs) }
           : {}),
       },
       ledger,
-      ...(readFindings ? { reads: readFindings } : {}),
+      ...(loaded.reads ? { reads: loaded.reads } : {}),
       settled,
       passed,
     };
   } finally {
-    driver.disconnect();
-    await fleetDown(infra.ctx).catch((error: unknown) =>
-      log(`fleet down failed: ${(error as Error).message}`),
-    );
-    if (!options.keepData) {
-      await mongo
-        .db(database)
-        .dropDatabase()
-        .catch(() => undefined);
-      await admin
-        .listTopics()
-        .then((all) =>
-          admin.deleteTopics({ topics: all.filter((topic) => topic.startsWith(prefix)) }),
-        )
-        .catch(() => undefined);
-    }
-    await Promise.all([
-      admin.disconnect().catch(() => undefined),
-      mongo.close().catch(() => undefined),
-    ]);
-    if (keepFiles) log(`the drill's logs are in ${infra.ctx.logDir}`);
-    await infra
-      .teardown(keepFiles)
-      .catch((error: unknown) => log(`infra teardown failed: ${(error as Error).message}`));
+    await cleanUp(run, prefix, keepFiles, mongo);
     restoreIdentity();
   }
 };

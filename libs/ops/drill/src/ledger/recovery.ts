@@ -95,7 +95,9 @@ export const measureRecovery = (
     .map(firstLatency)
     .filter(
       (first): first is { at: number; latencyMs: number } =>
-        first !== undefined && first.at >= Math.max(fromMs, faultAtMs - BASELINE_MS) && first.at < faultAtMs,
+        first !== undefined &&
+        first.at >= Math.max(fromMs, faultAtMs - BASELINE_MS) &&
+        first.at < faultAtMs,
     )
     .map((first) => first.latencyMs)
     .sort((a, b) => a - b);
