@@ -70,7 +70,11 @@ export interface DrillReport {
   readonly passed: boolean;
 }
 
-/** Port offset of the default drill fleet (HTTP 17000…, gRPC 64051…): clear of the default fleet, tests and experiments. */
+/**
+ * Port offset of the default drill fleet (HTTP 17000…, gRPC 64051…): clear of the default
+ * fleet, tests and experiments, and of Linux's ephemeral range (32768-60999), where a gRPC
+ * port can be taken for a while by some client's outgoing connection (seen: 55052).
+ */
 export const DRILL_PORT_OFFSET = 14_000;
 
 /** The fleet identity of a drill: the caller's when set (QF_FLEET_ID), else `drill` on ports +14000. */
