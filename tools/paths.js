@@ -33,7 +33,8 @@ function pathsToModuleNameMapper() {
   const mapper = {};
   for (const { pattern, target, wildcard } of readAliases()) {
     const escaped = pattern.replace(/[.+?^${}()|[\]\\/]/g, '\\$&');
-    if (wildcard) mapper[`^${escaped.slice(0, -1)}([^/]+)$`] = `<rootDir>/${target.replace('*', '$1')}`;
+    if (wildcard)
+      mapper[`^${escaped.slice(0, -1)}([^/]+)$`] = `<rootDir>/${target.replace('*', '$1')}`;
     else mapper[`^${escaped}$`] = `<rootDir>/${target}`;
   }
   return mapper;

@@ -1,7 +1,14 @@
 import type { Kafka } from 'kafkajs';
 import { formatTable, machineInfo, type MachineInfo } from '@qf/loadgen';
 import { createInfraContext, INFRA_PREFIX, isRecordedAlive, listRecorded } from '@qf/local-infra';
-import { createKafka, loopTransactions } from '@qf/shared-kafka';
+import {
+  cacheCoordinatorLookups,
+  createKafka,
+  ensureTopics,
+  loopTransactions,
+  retryConcurrentTransactions,
+  useFastRecordEncoder,
+} from '@qf/shared-kafka';
 import { cpuSecondsOf } from './process-cpu';
 
 /**
@@ -17,10 +24,18 @@ export interface TxnCeilingOptions {
   readonly secondsPerStep: number;
   /** Records per output topic in each transaction (a batch of that many commands). */
   readonly recordsPerTopic: number;
+  /**
+   * stock: kafkajs as installed. patched: with the command processor's patches (coordinator
+   * lookups cached, CONCURRENT_TRANSACTIONS asked again at the request, the fast record
+   * encoder), the client the write path really runs.
+   */
+  readonly kafkajs?: 'stock' | 'patched';
+  /** Partitions of each topic one transaction writes to (recordsPerTopic records to each): 1 is the v1 shape. */
+  readonly partitionsPerTransaction?: number;
   readonly log?: (line: string) => void;
 }
 
-export const DEFAULT_TXN_CEILING: TxnCeilingOptions = { streams: [1, 4, 12], secondsPerStep: 10, recordsPerTopic: 1 };
+export const DEFAULT_TXN_CEILING: TxnCeilingOptions = { streams: [1, 4, 12], secondsPerStep: 10, recordsPerTopic: 1, kafkajs: 'stock' };
 
 export interface TxnCeilingStep {
   readonly streams: number;
@@ -64,7 +79,8 @@ const runStep = async (kafka: Kafka, runId: string, streams: number, options: Tx
   const prefix = `${runId}-s${streams}`;
   const [events, snapshots, replies, commands] = ['events', 'snapshots', 'replies', 'commands'].map((name) => `${prefix}.${name}`) as [string, string, string, string];
   try {
-    await admin.createTopics({ topics: [events, snapshots, replies, commands].map((topic) => ({ topic, numPartitions: PARTITIONS })), waitForLeaders: true });
+    // ensureTopics waits out a broker that has leaders but does not serve them yet (seen under load).
+    await ensureTopics(admin, [events, snapshots, replies, commands].map((topic) => ({ topic, numPartitions: PARTITIONS })));
     const latencies: number[] = [];
     const pid = brokerPid();
     const brokerBefore = pid === undefined ? undefined : cpuSecondsOf(pid);
@@ -78,6 +94,7 @@ const runStep = async (kafka: Kafka, runId: string, streams: number, options: Tx
           transactionalId: `${prefix}-${stream}`,
           outputs: [events, snapshots, replies],
           partition: stream % PARTITIONS,
+          partitions: Array.from({ length: Math.min(PARTITIONS, options.partitionsPerTransaction ?? 1) }, (_, index) => (stream + index) % PARTITIONS),
           recordsPerTopic: options.recordsPerTopic,
           offsets: { groupId: `${prefix}.group`, topic: commands },
           keepGoing: () => performance.now() < until,
@@ -112,6 +129,11 @@ export const runTxnCeilingBench = async (options: TxnCeilingOptions): Promise<Tx
   const say = options.log ?? (() => undefined);
   const startedAt = new Date();
   const runId = `bench-txn-${startedAt.getTime().toString(36)}`;
+  if (options.kafkajs === 'patched') {
+    cacheCoordinatorLookups({ ttlMs: 30_000 });
+    retryConcurrentTransactions();
+    useFastRecordEncoder();
+  }
   // The processor's transactional retry settings: back-to-back transactions meet CONCURRENT_TRANSACTIONS.
   const kafka = createKafka(runId, { retry: { initialRetryTime: 10, maxRetryTime: 1000, retries: 10 } });
   const steps: TxnCeilingStep[] = [];
@@ -143,7 +165,7 @@ export const formatTxnCeiling = (report: TxnCeilingReport): string => {
       ]),
     ),
     '',
-    `each transaction: ${settings.recordsPerTopic} record(s) of 200 B to each of 3 topics + the consumed offset, then commit (${PARTITIONS} partitions per topic)`,
+    `each transaction: ${settings.recordsPerTopic} record(s) of 200 B to each of ${settings.partitionsPerTransaction ?? 1} partition(s) of each of 3 topics + the consumed offsets, then commit (${PARTITIONS} partitions per topic); kafkajs ${settings.kafkajs ?? 'stock'}`,
     `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, load ${machine.loadAverage.join(' ')}; broker, client and everything else share these cores`,
   ].join('\n');
 };

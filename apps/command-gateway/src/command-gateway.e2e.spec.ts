@@ -258,3 +258,43 @@ describe('command gateway without Kafka', () => {
     }
   });
 });
+
+describe('command gateway under overload', () => {
+  let path: WritePath;
+
+  // No processor: nothing is decided, so requests pile up waiting for decisions.
+  beforeAll(async () => {
+    path = await startWritePath({
+      processors: 0,
+      partitions: 2,
+      env: { QF_GATEWAY_MAX_PENDING: '3', QF_DECISION_TIMEOUT_MS: '2000' },
+    });
+  });
+  afterAll(() => path?.stop());
+
+  it('sheds requests beyond QF_GATEWAY_MAX_PENDING at once: 503, Retry-After, problem+json', async () => {
+    const move = () =>
+      fetch(`${path.gatewayUrl}/players/${randomUUID()}/move`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ toRoom: 'hall' }),
+      });
+    const waiting = [move(), move(), move()];
+    await eventually(async () => {
+      const metrics = await (await fetch(`${path.gatewayUrl}/metrics`)).text();
+      expect(metrics).toMatch(/qf_gateway_commands_produced_total\{mode="wait"\} 3/);
+    });
+    const shed = await move();
+    expect(shed.status).toBe(503);
+    expect(shed.headers.get('retry-after')).toBe('1');
+    expect(shed.headers.get('content-type')).toContain('application/problem+json');
+    expect(await shed.json()).toMatchObject({ code: 'SERVICE.OVERLOADED', retriable: true });
+    // The three admitted requests are answered 504 (no processor), and then there is room again.
+    expect((await Promise.all(waiting)).map((response) => response.status)).toEqual([
+      504, 504, 504,
+    ]);
+    const metrics = await (await fetch(`${path.gatewayUrl}/metrics`)).text();
+    expect(metrics).toMatch(/qf_gateway_shed_total\{reason="pending"\} 1/);
+    expect((await move()).status).toBe(504);
+  });
+});

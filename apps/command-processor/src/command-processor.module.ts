@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { CommandProcessor, processorConfig } from '@qf/player-write-model';
 import { ObservabilityModule } from '@qf/shared-observability';
+import { processorFaults } from './processor-faults';
 import { ProcessorLifecycle } from './processor.lifecycle';
 
 /** The command processor has no public API: /metrics and /health only. */
@@ -14,6 +15,7 @@ import { ProcessorLifecycle } from './processor.lifecycle';
       useFactory: () =>
         new CommandProcessor(
           processorConfig(`${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`),
+          processorFaults(),
         ),
     },
     ProcessorLifecycle,

@@ -12,7 +12,10 @@ export class ProcessorLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     this.health.register('consumer', async () => this.processor.health());
+    // A slot stuck in a retry loop (or restoring for long) is named here, not hidden.
+    this.health.register('slots', async () => this.processor.readiness());
     this.health.describe('partitions', () => this.processor.ownedPartitions());
+    this.health.describe('slots', () => this.processor.ownedSlots());
     await this.processor.start();
   }
 

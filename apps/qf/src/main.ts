@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommands } from './commands/bench.command';
+import { registerDeployCommands } from './commands/deploy.command';
 import { registerDrillCommand } from './commands/drill.command';
 import { registerExperimentCommand } from './commands/experiment.command';
 import { registerFleetCommands } from './commands/fleet.command';
@@ -28,6 +29,7 @@ registerStartCommand(program);
 registerExperimentCommand(program);
 registerReportCommand(program);
 registerCompareCommand(program);
+registerDeployCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

@@ -9,8 +9,12 @@ export interface TargetResponse {
 /** What a scenario sends requests through: one base URL, or several replicas behind one face. */
 export interface RequestTarget {
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<TargetResponse>;
+  /** POSTs JSON and resolves with the status only, the body discarded unread (load steps). */
+  postStatus?(path: string, body: unknown): Promise<number>;
   get(path: string): Promise<TargetResponse>;
 }
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /**
  * Keep-alive HTTP/1.1 to one base URL through an undici connection pool: the client side
@@ -55,6 +59,17 @@ export class HttpTarget implements RequestTarget {
       body: JSON.stringify(body),
     });
     return { status: response.statusCode, body: await response.body.text() };
+  }
+
+  async postStatus(path: string, body: unknown): Promise<number> {
+    const response = await this.pool.request({
+      method: 'POST',
+      path: `${this.prefix}${path}`,
+      headers: JSON_HEADERS,
+      body: JSON.stringify(body),
+    });
+    await response.body.dump();
+    return response.statusCode;
   }
 
   async get(path: string): Promise<TargetResponse> {

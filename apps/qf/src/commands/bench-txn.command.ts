@@ -9,6 +9,8 @@ interface TxnOptions {
   streams: number[];
   seconds: number;
   records: number;
+  kafkajs: 'stock' | 'patched';
+  partitionsPerTxn: number;
   out?: string;
 }
 
@@ -29,6 +31,17 @@ export const registerBenchTxnCommand = (bench: Command): void => {
     .option('--streams <list>', 'concurrent transactional producers, one step each', streamCounts, [...DEFAULT_TXN_CEILING.streams])
     .option('--seconds <s>', 'seconds per step', intInRange('--seconds', 1, 600), DEFAULT_TXN_CEILING.secondsPerStep)
     .option('--records <n>', 'records per topic in each transaction', intInRange('--records', 1, 10_000), DEFAULT_TXN_CEILING.recordsPerTopic)
+    .option(
+      '--kafkajs <stock|patched>',
+      "stock kafkajs, or with the command processor's patches (coordinator cache, CONCURRENT_TRANSACTIONS asked again, fast record encoder)",
+      (value: string) => {
+        if (value !== 'stock' && value !== 'patched')
+          throw new InvalidArgumentError(`--kafkajs takes stock or patched, got "${value}"`);
+        return value;
+      },
+      'stock',
+    )
+    .option('--partitions-per-txn <n>', 'partitions of each topic one transaction writes to (--records to each): 1 is the per-partition shape, 12 a processor owning every partition', intInRange('--partitions-per-txn', 1, 12), 1)
     .option('--out <file>', 'write the JSON here (default reports/bench/txn-<time>.json)')
     .action(async (options: TxnOptions) => {
       await infraUp(createInfraContext(), { brokers: 1 });
@@ -36,6 +49,8 @@ export const registerBenchTxnCommand = (bench: Command): void => {
         streams: options.streams,
         secondsPerStep: options.seconds,
         recordsPerTopic: options.records,
+        kafkajs: options.kafkajs,
+        partitionsPerTransaction: options.partitionsPerTxn,
         log: (line) => process.stderr.write(`${line}\n`),
       });
       const out = options.out ?? path.join('reports', 'bench', `txn-${report.startedAt.replace(/[:.]/g, '-')}.json`);

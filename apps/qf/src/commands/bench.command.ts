@@ -2,7 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseMix, type KeyDistribution } from '@qf/loadgen';
-import { formatWriteBench, runWriteBench } from '@qf/bench-write';
+import {
+  DEFAULT_SEARCH,
+  formatWriteBench,
+  formatWriteSearch,
+  loadOptionsOf,
+  runWriteBench,
+  runWriteSearch,
+  targetOptionsOf,
+  type WriteBenchOptions,
+} from '@qf/bench-write';
 import { registerBenchReplayCommand } from './bench-replay.command';
 import { registerBenchProjectCommand } from './bench-project.command';
 import { registerBenchTxnCommand } from './bench-txn.command';
@@ -11,10 +20,20 @@ import { intInRange } from './parse-options';
 interface WriteOptions {
   target: string;
   baseUrl?: string;
+  fleet?: boolean;
+  topicPrefix?: string;
+  search?: boolean;
+  sloP95: string;
+  maxErrorRate: string;
+  startRate: number;
+  maxRate: number;
+  stepDuration: number;
+  stepWarmup: number;
+  coolDown: number;
   rate: number;
   duration: number;
   warmup: number;
-  players: number;
+  players?: number;
   scenario: string;
   mix?: string;
   distribution: string;
@@ -55,6 +74,40 @@ const serviceEnvOf = (pairs: readonly string[]): Record<string, string> =>
     }),
   );
 
+const numberIn = (flag: string, text: string, min: number, max: number): number => {
+  const value = Number(text);
+  if (!(text.trim() !== '' && value >= min && value <= max))
+    throw new InvalidArgumentError(`${flag} takes a number from ${min} to ${max}, got "${text}"`);
+  return value;
+};
+
+/** `qf bench write --search`; Ctrl-C ends the current step and reports what was measured. */
+const runSearch = async (bench: WriteBenchOptions, options: WriteOptions) => {
+  const abort = new AbortController();
+  const onInterrupt = () => abort.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await runWriteSearch(
+      targetOptionsOf(bench),
+      loadOptionsOf(bench),
+      {
+        ...DEFAULT_SEARCH,
+        sloP95Ms: numberIn('--slo-p95', options.sloP95, 0.001, 600_000),
+        maxErrorRate: numberIn('--max-error-rate', options.maxErrorRate, 0, 1),
+        startRate: options.startRate,
+        maxRate: Math.max(options.maxRate, options.startRate),
+        stepDurationSec: options.stepDuration,
+        stepWarmupSec: options.stepWarmup,
+        coolDownSec: options.coolDown,
+      },
+      undefined,
+      abort.signal,
+    );
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+};
+
 /** `qf bench …`: benchmarks against the real local infrastructure (not tests: they print figures). */
 export const registerBenchCommands = (program: Command): void => {
   const bench = program
@@ -74,6 +127,51 @@ export const registerBenchCommands = (program: Command): void => {
     )
     .option('--base-url <url>', 'drive an already running service instead of starting one')
     .option(
+      '--fleet',
+      'drive the fleet started with `qf fleet up` (same QF_FLEET_ID): every replica of the command front, CPU of every replica, projector time lag (es)',
+    )
+    .option('--topic-prefix <prefix>', 'topic prefix of that fleet (default: QF_TOPIC_PREFIX)')
+    .option(
+      '--search',
+      'find the highest rate whose p95 stays within --slo-p95: double from --start-rate until a step fails, then bisect to 5 %',
+    )
+    .option('--slo-p95 <ms>', 'search: the p95 a step must hold', String(DEFAULT_SEARCH.sloP95Ms))
+    .option(
+      '--max-error-rate <share>',
+      'search: the share of failed requests (5xx, shed, timed out) a step may have',
+      String(DEFAULT_SEARCH.maxErrorRate),
+    )
+    .option(
+      '--start-rate <n>',
+      'search: the first step',
+      intInRange('--start-rate', 1, 1_000_000),
+      DEFAULT_SEARCH.startRate,
+    )
+    .option(
+      '--max-rate <n>',
+      'search: the highest step',
+      intInRange('--max-rate', 1, 1_000_000),
+      DEFAULT_SEARCH.maxRate,
+    )
+    .option(
+      '--step-duration <s>',
+      'search: measured seconds per step',
+      intInRange('--step-duration', 1, 3600),
+      DEFAULT_SEARCH.stepDurationSec,
+    )
+    .option(
+      '--step-warmup <s>',
+      'search: warm-up seconds per step',
+      intInRange('--step-warmup', 0, 3600),
+      DEFAULT_SEARCH.stepWarmupSec,
+    )
+    .option(
+      '--cool-down <s>',
+      'search: pause between steps (then consumers catch up)',
+      intInRange('--cool-down', 0, 3600),
+      DEFAULT_SEARCH.coolDownSec,
+    )
+    .option(
       '--rate <n>',
       'intended commands per second (constant arrival rate)',
       intInRange('--rate', 1, 1_000_000),
@@ -88,9 +186,8 @@ export const registerBenchCommands = (program: Command): void => {
     )
     .option(
       '--players <n>',
-      'players registered before the run',
+      'players registered before the run (default 10000; 2000 with --search)',
       intInRange('--players', 1, 10_000_000),
-      10_000,
     )
     .option('--scenario <name>', 'operation mix: write-heavy or read-heavy', 'write-heavy')
     .option('--mix <weights>', 'override the mix, e.g. move=30,pick-up=20,take-damage=10')
@@ -135,13 +232,17 @@ export const registerBenchCommands = (program: Command): void => {
     .action(async (options: WriteOptions) => {
       if (options.target !== 'es' && options.target !== 'crud')
         throw new InvalidArgumentError(`--target takes es or crud, got "${options.target}"`);
-      const report = await runWriteBench({
+      if (options.fleet && options.baseUrl)
+        throw new InvalidArgumentError('--fleet and --base-url name two targets: give one');
+      const bench: WriteBenchOptions = {
         target: options.target,
         ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        ...(options.fleet ? { fleet: true } : {}),
+        ...(options.topicPrefix !== undefined ? { topicPrefix: options.topicPrefix } : {}),
         rate: options.rate,
         durationSec: options.duration,
         warmupSec: options.warmup,
-        players: options.players,
+        players: options.players ?? (options.search ? 2000 : 10_000),
         scenario: options.scenario,
         ...(options.mix ? { mix: parseMix(options.mix) } : {}),
         distribution: distributionOf(options),
@@ -151,20 +252,21 @@ export const registerBenchCommands = (program: Command): void => {
         seed: options.seed,
         keepTopics: options.keepTopics === true,
         serviceEnv: serviceEnvOf(options.env),
-      });
+      };
+      const report = options.search ? await runSearch(bench, options) : await runWriteBench(bench);
+      const kind = options.search ? 'write-search' : 'write';
       const out =
         options.out ??
         path.join(
           'reports',
           'bench',
-          `write-${options.target}-${report.startedAt.replace(/[:.]/g, '-')}.json`,
+          `${kind}-${options.target}-${report.startedAt.replace(/[:.]/g, '-')}.json`,
         );
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+      const text = 'steps' in report ? formatWriteSearch(report) : formatWriteBench(report);
       process.stdout.write(
-        options.json
-          ? `${JSON.stringify(report, null, 2)}\n`
-          : `${formatWriteBench(report)}\nJSON: ${out}\n`,
+        options.json ? `${JSON.stringify(report, null, 2)}\n` : `${text}\nJSON: ${out}\n`,
       );
     });
   registerBenchReplayCommand(bench);

@@ -41,5 +41,12 @@ export const versionConflict = (playerId: string, attempts: number) =>
 export const decisionTimeout = (commandId: string, timeoutMs: number) =>
   new ApiError('COMMAND.DECISION_TIMEOUT', 504, `no decision within ${timeoutMs} ms; retry with Idempotency-Key ${commandId}`, { commandId }, true);
 
-export const serviceUnavailable = (dependency: string, detail: string) =>
-  new ApiError('SERVICE.UNAVAILABLE', 503, `${dependency} is unavailable: ${detail}`, { dependency }, true);
+export const serviceUnavailable = (dependency: string, detail: string, retryAfterSeconds?: number) =>
+  new ApiError('SERVICE.UNAVAILABLE', 503, `${dependency} is unavailable: ${detail}`, { dependency, ...(retryAfterSeconds === undefined ? {} : { retryAfter: retryAfterSeconds }) }, true);
+
+/**
+ * The service sheds load: too many requests already wait. Answered at once (503 with
+ * Retry-After) instead of queueing a request that would only time out; nothing was sent.
+ */
+export const overloaded = (detail: string, retryAfterSeconds: number) =>
+  new ApiError('SERVICE.OVERLOADED', 503, detail, { retryAfter: retryAfterSeconds }, true);

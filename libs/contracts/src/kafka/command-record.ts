@@ -1,8 +1,7 @@
-import type { IHeaders, Message } from 'kafkajs';
+import type { Message } from 'kafkajs';
 import type { PlayerCommand } from '@qf/player-domain';
 import type { CommandResult } from '../api/command-result';
 import { ApiError, type ProblemFields } from '../api/api-error';
-import { HEADERS } from './headers';
 
 /** Where the processor sends the decision: the gateway instance and its reply partition. */
 export interface ReplyAddress {
@@ -38,7 +37,7 @@ export class MalformedRecord extends Error {
   readonly code = 'RECORD.MALFORMED';
   readonly retriable = false;
   constructor(
-    readonly topicKind: 'command' | 'reply' | 'snapshot',
+    readonly topicKind: 'command' | 'reply' | 'snapshot' | 'ledger',
     reason: string,
   ) {
     super(`malformed ${topicKind} record: ${reason}`);
@@ -70,19 +69,15 @@ const isReplyAddress = (value: unknown): value is ReplyAddress =>
 
 /**
  * The wire form of a command: key = player id (the partitioning key of the whole write
- * path), value = the CommandRecord JSON, command id and reply gateway in headers so a
- * dead-letter inspector or a lag meter need not parse the value.
+ * path), value = the CommandRecord JSON, and no headers: nothing reads them (the processor
+ * parses the value anyway), and each one costs encoding on the gateway, bytes on the broker
+ * and decoding on the processor for every command.
  */
 export const encodeCommandRecord = (
   record: CommandRecord,
-): Message & { key: string; value: string; headers: IHeaders } => ({
+): Message & { key: string; value: string } => ({
   key: record.command.data.playerId,
   value: JSON.stringify(record),
-  headers: {
-    [HEADERS.type]: record.command.type,
-    [HEADERS.commandId]: record.command.metadata.commandId,
-    ...(record.replyTo ? { [HEADERS.replyTo]: record.replyTo.gatewayId } : {}),
-  },
 });
 
 /**
@@ -120,28 +115,6 @@ export const salvageReplyTarget = (
   } catch {
     return undefined;
   }
-};
-
-/** The wire form of a reply: produced to the gateway's partition, the gateway id in a header. */
-export const encodeCommandReply = (
-  reply: CommandReply,
-  partition: number,
-): Message & { value: string; partition: number } => ({
-  key: reply.commandId,
-  value: JSON.stringify(reply),
-  partition,
-  headers: { [HEADERS.replyTo]: reply.gatewayId, [HEADERS.commandId]: reply.commandId },
-});
-
-/** Parses a reply record; throws MalformedRecord. */
-export const decodeCommandReply = (value: Buffer | string | null): CommandReply => {
-  const raw = parseObject(value, 'reply');
-  const outcome = raw['outcome'] as { status?: unknown } | undefined;
-  if (typeof raw['commandId'] !== 'string' || typeof raw['gatewayId'] !== 'string')
-    throw new MalformedRecord('reply', 'no command or gateway id');
-  if (outcome?.status !== 'accepted' && outcome?.status !== 'rejected')
-    throw new MalformedRecord('reply', 'no outcome');
-  return raw as unknown as CommandReply;
 };
 
 const PROBLEM_BASE_FIELDS = new Set(['type', 'title', 'status', 'code', 'detail', 'retriable']);

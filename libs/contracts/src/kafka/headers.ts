@@ -7,6 +7,10 @@ export const HEADERS = {
   occurredAt: 'qf-occurred-at',
   commandId: 'qf-command-id',
   replyTo: 'qf-reply-to',
+  /** On a reply: the HTTP status of the answer (200 accepted, else the problem's). */
+  status: 'qf-status',
+  /** On a reply: '1' when it replays the first outcome of a command id decided before. */
+  duplicate: 'qf-duplicate',
   error: 'qf-error',
   sourceTopic: 'qf-source-topic',
   sourcePartition: 'qf-source-partition',

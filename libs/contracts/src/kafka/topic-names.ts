@@ -7,6 +7,12 @@ export interface TopicNames {
   readonly events: string;
   /** Compacted state changelog, key = player id. */
   readonly snapshots: string;
+  /**
+   * What the command processors decided, one compact record per input partition and
+   * transaction (command ids with their outcomes, the last decided offset): exactly-once
+   * and the idempotency horizon across failovers. Compacted by partition after a lag.
+   */
+  readonly ledger: string;
   /** Decisions routed back to the waiting gateway (explicit reply partition). */
   readonly replies: string;
   /** Commands that crashed the decider (not rejections: those are replies). */
@@ -23,6 +29,7 @@ export const topicNames = (prefix: string = process.env['QF_TOPIC_PREFIX'] ?? ''
   commands: `${prefix}player.commands`,
   events: `${prefix}player.events`,
   snapshots: `${prefix}player.snapshots`,
+  ledger: `${prefix}player.ledger`,
   replies: `${prefix}command.replies`,
   commandsDeadLetter: `${prefix}player.commands.dlq`,
   eventsDeadLetter: `${prefix}player.events.dlq`,

@@ -37,7 +37,15 @@ export interface TopicLayout {
   readonly replicationFactor: number;
   /** Replicas that must have a write before it is acknowledged (acks=all). */
   readonly minInsyncReplicas: number;
+  /**
+   * How long the processor deduplicates a command id after its decision
+   * (QF_IDEMPOTENCY_HORIZON_MS): player.ledger keeps at least twice that whole.
+   */
+  readonly idempotencyHorizonMs: number;
 }
+
+/** QF_IDEMPOTENCY_HORIZON_MS unless set: a client retrying within 15 minutes gets its first answer again. */
+export const DEFAULT_IDEMPOTENCY_HORIZON_MS = 15 * 60_000;
 
 /**
  * The replication a cluster of `brokers` nodes gets: three copies when it can, and
@@ -105,6 +113,15 @@ export const fleetTopicSpecs = (
       'segment.bytes': String(16 * 1024 * 1024),
       'min.cleanable.dirty.ratio': '0.2',
     }),
+    // Every record of a partition has the same key: compaction keeps each partition's last
+    // record (its decided offset and restore point) for good, and everything younger than
+    // twice the idempotency horizon whole (the command ids a restore must know).
+    ledger: keyed(names.ledger, {
+      'cleanup.policy': 'compact',
+      'min.compaction.lag.ms': String(2 * layout.idempotencyHorizonMs),
+      'segment.ms': String(Math.max(60_000, Math.floor(layout.idempotencyHorizonMs / 2))),
+      'segment.bytes': String(64 * 1024 * 1024),
+    }),
     // Replies matter only while someone waits for them.
     replies: keyed(names.replies, { 'cleanup.policy': 'delete', 'retention.ms': String(HOUR_MS) }),
     commandsDeadLetter: deadLetter(names.commandsDeadLetter, partitions),
@@ -126,7 +143,12 @@ export const topicSpecsFor = (
 };
 
 /** A layout for `brokers` nodes with the default partition count (tests, tools). */
-export const topicLayoutFor = (brokers: number, partitions = DEFAULT_PARTITIONS): TopicLayout => ({
+export const topicLayoutFor = (
+  brokers: number,
+  partitions = DEFAULT_PARTITIONS,
+  idempotencyHorizonMs = DEFAULT_IDEMPOTENCY_HORIZON_MS,
+): TopicLayout => ({
   partitions,
   ...replicationFor(brokers),
+  idempotencyHorizonMs,
 });

@@ -19,8 +19,9 @@ const PLAYERS = 24;
 const ROOMS = ['hall', 'cellar', 'tower'] as const;
 
 const suffix = uniqueName('s').replace(/[^a-z0-9]/g, '').slice(-8);
+// Ports above Linux's ephemeral range (32768-60999): gRPC 63051…, where no outgoing connection can hold one.
 process.env['QF_FLEET_ID'] = `t${suffix}`;
-process.env['QF_FLEET_PORT_OFFSET'] = String(10_000 + (Number.parseInt(suffix.slice(-3), 36) % 40) * 10);
+process.env['QF_FLEET_PORT_OFFSET'] = String(13_000 + (Number.parseInt(suffix.slice(-3), 36) % 40) * 10);
 const prefix = `scale-${suffix}-`;
 const database = `qf_scale_${suffix}`;
 const env = { QF_TOPIC_PREFIX: prefix, QF_MONGO_DB: database, QF_PARTITIONS: String(PARTITIONS), QF_LOG_LEVEL: 'warn' };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { repoRoot } from '@qf/shared-config';
 
 /** Where the local infrastructure keeps its files: everything lives under `.local/`. */
 export interface InfraContext {
@@ -13,7 +14,7 @@ export interface InfraContext {
 
 /** Builds the context for a project checkout (defaults to this repository). */
 export const createInfraContext = (
-  root = path.resolve(__dirname, '../../../..'),
+  root = repoRoot,
   log: (message: string) => void = (message) => process.stderr.write(`${message}\n`),
 ): InfraContext => {
   const localDir = process.env['QF_LOCAL_DIR'] ?? path.join(root, '.local');

@@ -27,8 +27,16 @@ export interface CommandRequest {
 /** A validated command plus what the idempotency check needs. */
 export interface TranslatedCommand {
   readonly command: PlayerCommand;
+  /** SHA-256 of the request (type, player, sorted body) when an Idempotency-Key names the command, else NO_KEY_HASH. */
   readonly requestHash: string;
 }
+
+/**
+ * The request hash of a command without an Idempotency-Key. The hash exists to refuse a
+ * key reused with another request; a command id made up here for one request cannot be
+ * reused by any other, so hashing it (SHA-256 of the JSON, on every request) bought nothing.
+ */
+export const NO_KEY_HASH = '';
 
 /** `field` names the value when an issue is about all of it (a header, a path parameter, the body). */
 const parse = <T>(schema: ZodTypeAny, value: unknown, what: string, field = '(body)'): T => {
@@ -89,9 +97,12 @@ export const translateCommand = (request: CommandRequest): TranslatedCommand => 
         data: { playerId, name: data.name, startRoom: data.startRoom },
         metadata,
       },
-      requestHash: sha256(
-        JSON.stringify(['RegisterPlayer', data.playerId ?? null, data.name, data.startRoom]),
-      ),
+      requestHash:
+        key === undefined
+          ? NO_KEY_HASH
+          : sha256(
+              JSON.stringify(['RegisterPlayer', data.playerId ?? null, data.name, data.startRoom]),
+            ),
     };
   }
 
@@ -107,11 +118,19 @@ export const translateCommand = (request: CommandRequest): TranslatedCommand => 
   );
   const { type, body: schema } = commandActions[request.action];
   const data = parse<Record<string, unknown>>(schema, body, 'body');
-  const ordered = Object.keys(data)
-    .sort()
-    .map((field) => [field, data[field]]);
   return {
     command: { type, data: { playerId, ...data }, metadata } as PlayerCommand,
-    requestHash: sha256(JSON.stringify([type, playerId, ordered])),
+    requestHash:
+      key === undefined
+        ? NO_KEY_HASH
+        : sha256(
+            JSON.stringify([
+              type,
+              playerId,
+              Object.keys(data)
+                .sort()
+                .map((field) => [field, data[field]]),
+            ]),
+          ),
   };
 };

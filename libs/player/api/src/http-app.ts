@@ -49,6 +49,8 @@ export const createHttpApp = async (
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     logger: false,
+    // No Quest Fleet service uses Nest middleware: without middie, no request runs its hook.
+    skipMiddie: true,
     // Errors the router raises before any handler (a malformed URL, a path parameter past
     // maxParamLength: 414) are problems too.
     frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) =>

@@ -1,10 +1,16 @@
 import * as grpc from '@grpc/grpc-js';
 import { Module } from '@nestjs/common';
-import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import {
+  CommandHandler,
+  type ICommandHandler,
+  type IQueryHandler,
+  QueryHandler,
+} from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { HealthChecks, ObservabilityModule } from '@qf/shared-observability';
 import {
   createHttpApp,
+  ExecutePlayerCommand,
   GetLeaderboardQuery,
   GetPlayerQuery,
   grpcClients,
@@ -25,6 +31,15 @@ class SlowPlayerHandler implements IQueryHandler<GetPlayerQuery> {
   }
 }
 
+/** A command handler stuck on its dependency (a CRUD write the database does not answer). */
+@CommandHandler(ExecutePlayerCommand)
+class SlowCommandHandler implements ICommandHandler<ExecutePlayerCommand> {
+  async execute({ command }: ExecutePlayerCommand) {
+    await new Promise((resolve) => setTimeout(resolve, 1500).unref());
+    return { status: 'accepted', commandId: command.metadata.commandId };
+  }
+}
+
 @QueryHandler(GetLeaderboardQuery)
 class LeaderboardHandler implements IQueryHandler<GetLeaderboardQuery> {
   async execute() {
@@ -35,9 +50,9 @@ class LeaderboardHandler implements IQueryHandler<GetLeaderboardQuery> {
 @Module({
   imports: [
     ObservabilityModule,
-    PlayerApiModule.forRoot({ commands: false, queries: true, grpcPort: 0 }),
+    PlayerApiModule.forRoot({ commands: true, queries: true, grpcPort: 0 }),
   ],
-  providers: [SlowPlayerHandler, LeaderboardHandler],
+  providers: [SlowPlayerHandler, LeaderboardHandler, SlowCommandHandler],
 })
 class GuardedModule {}
 
@@ -118,6 +133,28 @@ describe('every service: health probes, bearer token, request time limit', () =>
     const response = await fetch(`${base}/players/${PLAYER}`, { headers: bearer });
     expect(response.status).toBe(504);
     expect(await response.json()).toMatchObject({ code: 'REQUEST.TIMEOUT', retriable: true });
+  });
+
+  it('holds the token, the named field and the time limit on the plain Fastify command routes', async () => {
+    const post = (path: string, body: unknown, headers: Record<string, string> = bearer) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const unauthorized = await post(`/players/${PLAYER}/heal`, { amount: 5 }, {});
+    expect(unauthorized.status).toBe(401);
+    expect(await unauthorized.json()).toMatchObject({ code: 'AUTH.UNAUTHENTICATED' });
+
+    const malformed = await post(`/players/${PLAYER}/heal`, { amount: 'lots' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toContain('application/problem+json');
+    expect(await malformed.json()).toMatchObject({ errors: [{ field: 'amount' }] });
+
+    const stuck = await post(`/players/${PLAYER}/heal`, { amount: 5 });
+    expect(stuck.status).toBe(504);
+    expect(stuck.headers.get('content-type')).toContain('application/problem+json');
+    expect(await stuck.json()).toMatchObject({ code: 'REQUEST.TIMEOUT', retriable: true });
   });
 
   it('applies the same token and time limit to gRPC', async () => {

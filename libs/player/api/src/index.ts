@@ -1,4 +1,5 @@
 export {
+  NO_KEY_HASH,
   translateCommand,
   type CommandRequest,
   type TranslatedCommand,
@@ -12,7 +13,13 @@ export {
   DEFAULT_REQUEST_TIMEOUT_MS,
   RequestTimeoutInterceptor,
 } from './request-timeout.interceptor';
-export { GrpcLifecycle, PlayerApiModule, type PlayerApiOptions } from './player-api.module';
+export {
+  CommandRoutes,
+  GrpcLifecycle,
+  PlayerApiModule,
+  requestTimeoutMsFromEnv,
+  type PlayerApiOptions,
+} from './player-api.module';
 export {
   GetHistoryQuery,
   GetLeaderboardQuery,
@@ -24,5 +31,6 @@ export {
   DEFAULT_LEADERBOARD_LIMIT,
   PlayerQueriesController,
 } from './rest/player-queries.controller';
-export { PlayerCommandsController } from './rest/player-commands.controller';
+export { registerCommandRoutes, type CommandRoutesOptions } from './rest/command-routes';
+export { HandlerDeadline, HandlerDeadlines } from './rest/handler-deadlines';
 export { ProblemFilter, sendProblem } from './rest/problem.filter';

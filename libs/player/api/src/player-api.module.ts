@@ -5,14 +5,16 @@ import {
   Module,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  type OnModuleInit,
 } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
+import type { FastifyInstance } from 'fastify';
 import { intFromEnv } from '@qf/shared-config';
 import { apiTokenFromEnv, createLogger } from '@qf/shared-observability';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout.interceptor';
 import { GrpcApiServer } from './grpc/grpc-api.server';
-import { PlayerCommandsController } from './rest/player-commands.controller';
+import { registerCommandRoutes } from './rest/command-routes';
 import { PlayerQueriesController } from './rest/player-queries.controller';
 import { ProblemFilter } from './rest/problem.filter';
 
@@ -24,6 +26,10 @@ export interface PlayerApiOptions {
 }
 
 const OPTIONS = Symbol('PlayerApiOptions');
+
+/** QF_REQUEST_TIMEOUT_MS: how long a REST or gRPC handler may run before the client gets 504. */
+export const requestTimeoutMsFromEnv = (): number =>
+  intFromEnv('QF_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, { min: 100, max: 600_000 });
 
 /** Starts and stops the gRPC server with the Nest application. */
 @Injectable()
@@ -48,10 +54,7 @@ export class GrpcLifecycle implements OnApplicationBootstrap, OnApplicationShutd
       },
       {
         ...(apiToken ? { apiToken } : {}),
-        timeoutMs: intFromEnv('QF_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, {
-          min: 100,
-          max: 600_000,
-        }),
+        timeoutMs: requestTimeoutMsFromEnv(),
       },
     );
     this.boundPort = await this.server.start(this.options.grpcPort);
@@ -62,6 +65,23 @@ export class GrpcLifecycle implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     await this.server?.stop();
+  }
+}
+
+/** Registers the command routes (plain Fastify routes, see command-routes.ts) on the app's Fastify instance. */
+@Injectable()
+export class CommandRoutes implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly commandBus: CommandBus,
+  ) {}
+
+  onModuleInit(): void {
+    registerCommandRoutes(
+      this.adapterHost.httpAdapter.getInstance<FastifyInstance>(),
+      this.commandBus,
+      { timeoutMs: requestTimeoutMsFromEnv() },
+    );
   }
 }
 
@@ -76,14 +96,12 @@ export class PlayerApiModule {
     return {
       module: PlayerApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [
-        ...(options.commands ? [PlayerCommandsController] : []),
-        ...(options.queries ? [PlayerQueriesController] : []),
-      ],
+      controllers: options.queries ? [PlayerQueriesController] : [],
       providers: [
         { provide: OPTIONS, useValue: options },
         { provide: APP_FILTER, useClass: ProblemFilter },
         GrpcLifecycle,
+        ...(options.commands ? [CommandRoutes] : []),
       ],
       exports: [GrpcLifecycle],
     };

@@ -1,5 +1,9 @@
 export {
+  DEFAULT_SLOTS,
+  DEFAULT_TXN_INTERVAL_MS,
+  DEFAULT_TXN_RATE_PER_MS,
   gatewayConfig,
+  idempotencyHorizonMs,
   processorConfig,
   writePathConfig,
   type GatewayConfig,
@@ -12,33 +16,68 @@ export {
   type BatchCounts,
   type BatchDecision,
   type DeadLetter,
-  type DecideBatchOptions,
+  type DecisionView,
   type InboundCommand,
+  type PlayerRecord,
   type RoutedReply,
 } from './decision/decide-batch';
+export {
+  CommandDispatcher,
+  FAIL_FAST_MS,
+  RETRY_AFTER_SECONDS,
+  type DispatcherClock,
+  type DispatcherOptions,
+} from './gateway/command-dispatcher';
 export { CommandGateway } from './gateway/command-gateway';
-export { PendingReplies } from './gateway/pending-replies';
+export { ReplyReader, type ReplyReaderOptions } from './gateway/reply-reader';
+export { ReplyWaiters, Waiter, type WaiterCallback } from './gateway/reply-waiters';
 export { fnv1a, isReplyFor, replyPartitionFor } from './gateway/reply-routing';
 export {
   WindowBatcher,
   type BatcherTimers,
+  type Queued,
   type WindowBatcherOptions,
 } from './gateway/window-batcher';
 export {
-  lookupCommand,
-  recordCommand,
-  type LedgerEntry,
-  type LedgerLookup,
-} from './ledger/command-ledger';
+  IdempotencyIndex,
+  type IdempotencyIndexOptions,
+  type IndexedCommand,
+} from './ledger/idempotency-index';
 export {
-  alreadyDecided,
+  decodeLedgerLine,
+  encodeLedgerLine,
+  hashKey,
+  type DecidedCommand,
+} from './ledger/ledger-line';
+export { decodeLedgerRecord, encodeLedgerRecord, type LedgerRecord } from './ledger/ledger-record';
+export {
   decodeSnapshot,
-  emptySnapshot,
   encodeSnapshot,
-  SNAPSHOT_SCHEMA_VERSION,
+  SNAPSHOT_RECORD_VERSION,
+  type DecodedSnapshot,
   type PlayerSnapshot,
 } from './ledger/player-snapshot';
-export { CommandProcessor } from './processor/command-processor';
-export { PartitionOwner, type PartitionOwnerContext } from './processor/partition-owner';
-export { PartitionWorker, type PartitionWorkerOptions } from './processor/partition-worker';
-export { ensureWritePathTopics, writePathTopicSpecs } from './topics/write-path.topics';
+export { CommandProcessor, type ProcessorOptions } from './processor/command-processor';
+export { processorMetrics } from './processor/processor.metrics';
+export { slotAssigner, slotsOfAssignment } from './processor/slot.assigner';
+export { GroupCommitPacer, type GroupCommitPacerOptions } from './processor/group-commit.pacer';
+export {
+  assignSlots,
+  effectiveSlots,
+  maskOf,
+  overlappingMasks,
+  slotOf,
+  slotPartitions,
+  slotsOfMask,
+} from './processor/slots';
+export {
+  TransactionOwner,
+  transactionalIdOf,
+  type TransactionOwnerContext,
+} from './processor/transaction-owner';
+export { TransactionWorker, type TransactionWorkerOptions } from './processor/transaction-worker';
+export {
+  checkLedgerKeepsHorizon,
+  ensureWritePathTopics,
+  writePathTopicSpecs,
+} from './topics/write-path.topics';

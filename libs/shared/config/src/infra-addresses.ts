@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { repoRoot } from './repo-root';
 
 /** Where Kafka, the Mongo-wire database and Redis are, for services and tests. */
 export interface InfraAddresses {
@@ -7,8 +8,6 @@ export interface InfraAddresses {
   readonly mongoUrl: string;
   readonly redisUrl: string;
 }
-
-const repoRoot = path.resolve(__dirname, '../../../..');
 
 const recordedAddresses = (): Partial<Record<'kafkaBrokers' | 'mongoUrl' | 'redisUrl', string>> => {
   const localDir = process.env['QF_LOCAL_DIR'] ?? path.join(repoRoot, '.local');
@@ -27,7 +26,10 @@ export const infraAddresses = (env: NodeJS.ProcessEnv = process.env): InfraAddre
   const recorded = recordedAddresses();
   const kafka = env['KAFKA_BROKERS'] || recorded.kafkaBrokers || '127.0.0.1:9092';
   return {
-    kafkaBrokers: kafka.split(',').map((broker) => broker.trim()).filter(Boolean),
+    kafkaBrokers: kafka
+      .split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean),
     mongoUrl: env['MONGO_URL'] || recorded.mongoUrl || 'mongodb://127.0.0.1:27017',
     redisUrl: env['REDIS_URL'] || recorded.redisUrl || 'redis://127.0.0.1:6379',
   };

@@ -35,6 +35,7 @@ export {
   type TransactionLoopResult,
 } from './transaction-loop';
 export { readPartitionToEnd } from './read-partition';
+export { readPartitionRanges, type PartitionRange, type RangeEnd } from './read-partitions';
 export {
   KAFKAJS_VERSION,
   cacheCoordinatorLookups,
@@ -44,8 +45,10 @@ export {
   forgetCoordinators,
   isRoutineKafkaLine,
   kafkaLogLevelFromEnv,
+  retryConcurrentTransactions,
   transactionalLogCreator,
   useFastRecordEncoder,
+  type ConcurrentTransactionsRetry,
   type RecordFields,
 } from './kafkajs';
 export { DEFAULT_STUCK_AFTER_MS, PartitionRetries } from './partition-retries';

@@ -1,5 +1,6 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import {
+  DEFAULT_IDEMPOTENCY_HORIZON_MS,
   DEFAULT_PARTITIONS,
   replicationFor,
   topicNames,
@@ -183,7 +184,16 @@ export const topicLayout = async (
       `at most the ${brokers.length} broker(s) of the cluster`,
     );
   }
-  return { partitions, ...replicationFor(brokers.length, requested) };
+  return {
+    partitions,
+    ...replicationFor(brokers.length, requested),
+    idempotencyHorizonMs: intFromEnv(
+      'QF_IDEMPOTENCY_HORIZON_MS',
+      DEFAULT_IDEMPOTENCY_HORIZON_MS,
+      { min: 1000, max: 7 * 24 * 3_600_000 },
+      env,
+    ),
+  };
 };
 
 /**

@@ -7,6 +7,8 @@ export interface TransactionLoopOptions {
   /** Each transaction writes recordsPerTopic records to each of these, in `partition`. */
   readonly outputs: readonly string[];
   readonly partition: number;
+  /** Write to these partitions instead (recordsPerTopic records to each, offsets for each): a transaction spanning several. */
+  readonly partitions?: readonly number[];
   readonly recordsPerTopic: number;
   /** The consumed offset is committed to this group, on this topic, in every transaction. */
   readonly offsets: { readonly groupId: string; readonly topic: string };
@@ -38,7 +40,8 @@ export const loopTransactions = async (options: TransactionLoopOptions): Promise
     await producer.connect();
     return producer;
   };
-  const messages = Array.from({ length: options.recordsPerTopic }, (_, i) => ({ key: `${transactionalId}-${i}`, value: RECORD_VALUE, partition }));
+  const partitions = options.partitions ?? [partition];
+  const messages = partitions.flatMap((target) => Array.from({ length: options.recordsPerTopic }, (_, i) => ({ key: `${transactionalId}-${i}`, value: RECORD_VALUE, partition: target })));
   let producer: Producer | undefined;
   let committed = 0;
   let failed = 0;
@@ -50,7 +53,7 @@ export const loopTransactions = async (options: TransactionLoopOptions): Promise
         const begun = performance.now();
         transaction = await producer.transaction();
         await transaction.sendBatch({ topicMessages: outputs.map((topic) => ({ topic, messages })) });
-        await transaction.sendOffsets({ consumerGroupId: offsets.groupId, topics: [{ topic: offsets.topic, partitions: [{ partition, offset: String(offset) }] }] });
+        await transaction.sendOffsets({ consumerGroupId: offsets.groupId, topics: [{ topic: offsets.topic, partitions: partitions.map((target) => ({ partition: target, offset: String(offset) })) }] });
         await transaction.commit();
         committed += 1;
         options.onCommitted?.(performance.now() - begun);

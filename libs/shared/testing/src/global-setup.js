@@ -5,6 +5,11 @@
 require('../../../../tools/register');
 
 module.exports = async () => {
+  // Services started by the tests run from dist/ (tools/run-service.js): compile what changed
+  // once here rather than in the first service each test worker starts.
+  await require('../../../../tools/build').build({
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
   const { createInfraContext, infraUp } = require('../../../ops/local-infra/src/index.ts');
   const ctx = createInfraContext();
   const addresses = await infraUp(ctx, { brokers: Number(process.env.QF_TEST_BROKERS ?? 1) });

@@ -29,4 +29,8 @@ describe('qf bench txn: bad input is refused before anything starts', () => {
   it('names --records when it is not a whole number in range', async () => {
     expect(await refusal('--records', 'many')).toMatch(/--records/);
   });
+
+  it('names --kafkajs when it is neither stock nor patched', async () => {
+    expect(await refusal('--kafkajs', 'forked')).toMatch(/--kafkajs takes stock or patched/);
+  });
 });

@@ -2,8 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-
-const repoRoot = path.resolve(__dirname, '../../../../..');
+import { repoRoot } from '@qf/shared-config';
 
 /** How to start one service from its TypeScript entry point. */
 export interface ServiceProcessSpec {
@@ -25,6 +24,8 @@ export interface ServiceProcessSpec {
    */
   readonly readyWhen?: 'healthy' | 'listening';
   readonly cwd?: string;
+  /** Node options before the script (e.g. `--cpu-prof`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** A service started by startServiceProcess. */
@@ -78,7 +79,8 @@ const answers = async (url: string, needOk: boolean): Promise<boolean> => {
 };
 
 /**
- * Starts `node -r ./tools/register.js <entry>` as a child process with the given env and
+ * Starts `node tools/run-service.js <entry>` (the compiled service in dist/, built first when
+ * a source is newer) as a child process with the given env and
  * waits until GET /health answers 200 (or answers at all, with readyWhen 'listening'). Throws (naming the log and its tail) when the
  * process exits first or does not get healthy in time; the child is then stopped.
  */
@@ -89,7 +91,7 @@ export const startServiceProcess = async (spec: ServiceProcessSpec): Promise<Ser
   const out = fs.openSync(logFile, 'a');
   const child: ChildProcess = spawn(
     process.execPath,
-    ['-r', path.join(cwd, 'tools', 'register.js'), spec.entry],
+    [...(spec.nodeArgs ?? []), path.join(cwd, 'tools', 'run-service.js'), spec.entry],
     {
       cwd,
       env: { ...process.env, QF_SERVICE: spec.name, ...spec.env },

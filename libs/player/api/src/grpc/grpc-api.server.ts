@@ -4,11 +4,14 @@ import * as protoLoader from '@grpc/proto-loader';
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiError,
+  EncodedAnswer,
   grpcStatusFor,
   PLAYERS_PROTO,
   problemFor,
+  problemToApiError,
   type AcceptedCommand,
   type CommandResult,
+  type ProblemFields,
 } from '@qf/contracts';
 import { bearerTokenMatches, createLogger } from '@qf/shared-observability';
 import { translateCommand } from '../command-translation';
@@ -119,6 +122,13 @@ const bodyFor = (
   }
 };
 
+/** gRPC needs the answer as an object: a pass-through answer is parsed here, a rejection thrown as its problem. */
+const decodeAnswer = (answer: EncodedAnswer): CommandResult => {
+  const body = JSON.parse(answer.body.toString('utf8')) as unknown;
+  if (answer.isProblem) throw problemToApiError(body as ProblemFields);
+  return body as CommandResult;
+};
+
 /** The questfleet.v1 gRPC server: the same operations as REST, through the same buses. */
 export class GrpcApiServer {
   private readonly server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 });
@@ -155,9 +165,11 @@ export class GrpcApiServer {
           });
           const result = await commandBus.execute<
             ExecutePlayerCommand,
-            CommandResult | AcceptedCommand
+            CommandResult | AcceptedCommand | EncodedAnswer
           >(new ExecutePlayerCommand(command, requestHash, options.async ? 'async' : 'wait'));
-          return commandResponseToGrpc(result);
+          return commandResponseToGrpc(
+            result instanceof EncodedAnswer ? decodeAnswer(result) : result,
+          );
         }),
       ]),
     );

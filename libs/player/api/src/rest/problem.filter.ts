@@ -12,6 +12,8 @@ const fromNest = (error: HttpException): unknown => ({ statusCode: error.getStat
 export const sendProblem = (reply: FastifyReply, error: unknown): FastifyReply => {
   const problem: ProblemFields = problemFor(error instanceof HttpException ? fromNest(error) : error);
   if (problem.status >= 500 && problem.code === 'INTERNAL') log.error('unhandled error', { error });
+  // A problem that says when to come back (overload, a dependency failing) says it in Retry-After too.
+  if (typeof problem['retryAfter'] === 'number') void reply.header('retry-after', String(problem['retryAfter']));
   return reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
 };
 

@@ -51,7 +51,7 @@ const exited = (child: ChildProcess) =>
     else child.once('exit', () => resolve());
   });
 
-/** Starts `node -r ./tools/register.js <entry>` with QF_HTTP_PORT set, and waits for its /health. */
+/** Starts `node tools/run-service.js <entry>` (its dist/ build) with QF_HTTP_PORT set, and waits for its /health. */
 export const startChildService = async (
   name: string,
   options: ChildServiceOptions,
@@ -59,13 +59,8 @@ export const startChildService = async (
   const port = options.port ?? (await freePort());
   const child = spawn(
     process.execPath,
-    [
-      ...(options.nodeArgs ?? []),
-      '-r',
-      './tools/register.js',
-      options.entry,
-      ...(options.args ?? []),
-    ],
+    // The compiled service in dist/ (built first when a source is newer), as the fleet runs it.
+    [...(options.nodeArgs ?? []), './tools/run-service.js', options.entry, ...(options.args ?? [])],
     {
       cwd: repoRoot,
       env: { ...process.env, ...options.env, QF_HTTP_PORT: String(port) },

@@ -1,5 +1,5 @@
 import { HEADERS } from '@qf/contracts';
-import { PendingReplies } from '../gateway/pending-replies';
+import { ReplyWaiters } from '../gateway/reply-waiters';
 import { isReplyFor, replyPartitionFor } from '../gateway/reply-routing';
 import { WindowBatcher, type BatcherTimers } from '../gateway/window-batcher';
 
@@ -30,6 +30,12 @@ const manualTimers = () => {
 
 const flushPromises = () => new Promise((resolve) => setImmediate(resolve));
 
+/** add() as a promise: resolves when the item's flush succeeded, rejects with its error. */
+const sent = <T>(batcher: WindowBatcher<T>, item: T): Promise<void> =>
+  new Promise((resolve, reject) => {
+    batcher.add(item, (error) => (error === undefined ? resolve() : reject(error)));
+  });
+
 /** A batcher on manual timers whose flushes stay in flight until the test releases them, in order. */
 const heldFlushes = (options: ConstructorParameters<typeof WindowBatcher<number>>[1]) => {
   const clock = manualTimers();
@@ -55,11 +61,11 @@ describe('WindowBatcher (send windows)', () => {
       { lingerMs: 2, maxBatch: 100 },
       clock.timers,
     );
-    const sent = [batcher.add(1), batcher.add(2), batcher.add(3)];
+    const done = [sent(batcher, 1), sent(batcher, 2), sent(batcher, 3)];
     await flushPromises();
     expect(flushed).toEqual([]);
     clock.run();
-    await Promise.all(sent);
+    await Promise.all(done);
     expect(flushed).toEqual([[1, 2, 3]]);
   });
 
@@ -71,16 +77,15 @@ describe('WindowBatcher (send windows)', () => {
       { lingerMs: 2, maxBatch: 2 },
       clock.timers,
     );
-    const first = [batcher.add(1), batcher.add(2)];
-    await Promise.all(first);
+    await Promise.all([sent(batcher, 1), sent(batcher, 2)]);
     expect(flushed).toEqual([[1, 2]]);
-    const third = batcher.add(3);
+    const third = sent(batcher, 3);
     clock.run();
     await third;
     expect(flushed).toEqual([[1, 2], [3]]);
   });
 
-  it('rejects every item of a window whose flush failed, and only those', async () => {
+  it('fails every item of a window whose flush failed, and only those', async () => {
     const clock = manualTimers();
     let fail = true;
     const batcher = new WindowBatcher<number>(
@@ -90,21 +95,21 @@ describe('WindowBatcher (send windows)', () => {
       { lingerMs: 1, maxBatch: 10 },
       clock.timers,
     );
-    const doomed = [batcher.add(1), batcher.add(2)];
+    const doomed = [sent(batcher, 1), sent(batcher, 2)];
     clock.run();
-    await expect(Promise.all(doomed)).rejects.toThrow('broker down');
+    await expect(doomed[0]).rejects.toThrow('broker down');
     await expect(doomed[1]).rejects.toThrow('broker down');
     fail = false;
-    const later = batcher.add(3);
+    const later = sent(batcher, 3);
     clock.run();
     await expect(later).resolves.toBeUndefined();
   });
 
   it('does not hold a window back while an earlier flush is still in flight', async () => {
     const { clock, releases, flushed, batcher } = heldFlushes({ lingerMs: 1, maxBatch: 10 });
-    const first = batcher.add(1);
+    const first = sent(batcher, 1);
     clock.run();
-    const second = batcher.add(2);
+    const second = sent(batcher, 2);
     clock.run();
     await flushPromises();
     expect(flushed).toEqual([[1], [2]]);
@@ -113,10 +118,14 @@ describe('WindowBatcher (send windows)', () => {
   });
 
   it('with maxInFlight busy, a closed window keeps taking items and goes out when a flush returns', async () => {
-    const { clock, releases, flushed, batcher } = heldFlushes({ lingerMs: 1, maxBatch: 3, maxInFlight: 1 });
-    const first = batcher.add(1);
+    const { clock, releases, flushed, batcher } = heldFlushes({
+      lingerMs: 1,
+      maxBatch: 3,
+      maxInFlight: 1,
+    });
+    const first = sent(batcher, 1);
     clock.run();
-    const waiting = [2, 3, 4, 5].map((item) => batcher.add(item));
+    const waiting = [2, 3, 4, 5].map((item) => sent(batcher, item));
     clock.run();
     await flushPromises();
     expect(flushed).toEqual([[1]]);
@@ -133,16 +142,59 @@ describe('WindowBatcher (send windows)', () => {
     expect(clock.pending()).toBe(0);
   });
 
+  it('leaves a cancelled item out of its flush and never reports it', async () => {
+    const { clock, releases, flushed, batcher } = heldFlushes({
+      lingerMs: 1,
+      maxBatch: 10,
+      maxInFlight: 1,
+    });
+    void sent(batcher, 1);
+    clock.run();
+    await flushPromises();
+    const reported: number[] = [];
+    const queued = [2, 3, 4].map((item) => batcher.add(item, () => reported.push(item)));
+    expect(batcher.cancel(queued[1]!)).toBe(true);
+    expect(batcher.cancel(queued[1]!)).toBe(false);
+    expect(batcher.waiting).toBe(2);
+    clock.run();
+    releases.shift()?.();
+    await flushPromises();
+    expect(flushed).toEqual([[1], [2, 4]]);
+    expect(batcher.cancel(queued[0]!)).toBe(false);
+    releases.shift()?.();
+    await flushPromises();
+    expect(reported).toEqual([2, 4]);
+  });
+
+  it('refuses items beyond maxWaiting until some are sent', async () => {
+    const { clock, releases, batcher } = heldFlushes({
+      lingerMs: 1,
+      maxBatch: 10,
+      maxInFlight: 1,
+      maxWaiting: 2,
+    });
+    void sent(batcher, 1);
+    clock.run();
+    await flushPromises();
+    expect(batcher.add(2, () => undefined)).toBeDefined();
+    expect(batcher.add(3, () => undefined)).toBeDefined();
+    expect(batcher.add(4, () => undefined)).toBeUndefined();
+    clock.run();
+    releases.shift()?.();
+    await flushPromises();
+    expect(batcher.waiting).toBe(0);
+    expect(batcher.add(5, () => undefined)).toBeDefined();
+  });
+
   it('lingerMs 0 closes the window at the end of the event-loop turn; drain() flushes and waits', async () => {
     const flushed: number[][] = [];
     const batcher = new WindowBatcher<number>(async (items) => void flushed.push(items), {
       lingerMs: 0,
       maxBatch: 10,
     });
-    const sent = [batcher.add(1), batcher.add(2)];
-    await Promise.all(sent);
+    await Promise.all([sent(batcher, 1), sent(batcher, 2)]);
     expect(flushed).toEqual([[1, 2]]);
-    void batcher.add(3);
+    void sent(batcher, 3);
     await batcher.drain();
     expect(flushed).toEqual([[1, 2], [3]]);
     expect(batcher.waiting).toBe(0);
@@ -170,37 +222,66 @@ describe('reply routing', () => {
   });
 });
 
-describe('PendingReplies', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+describe('ReplyWaiters', () => {
+  const setup = () => {
+    let now = 0;
+    const outcomes: string[] = [];
+    const waiters = new ReplyWaiters<string>(
+      500,
+      (commandId) => new Error(`no decision for ${commandId}`),
+      () => now,
+    );
+    const record = (name: string) => (error: unknown, answer?: string) =>
+      outcomes.push(`${name}: ${answer ?? (error as Error).message}`);
+    return { waiters, outcomes, record, advance: (ms: number) => (now += ms) };
+  };
 
-  it('answers every request waiting for a command id with its reply', async () => {
-    const pending = new PendingReplies<string>();
-    const a = pending.wait('c1', 1000, () => new Error('timeout'));
-    const b = pending.wait('c1', 1000, () => new Error('timeout'));
-    expect(pending.size).toBe(2);
-    expect(pending.resolve('c1', 'decided')).toBe(true);
-    await expect(Promise.all([a, b])).resolves.toEqual(['decided', 'decided']);
-    expect(pending.size).toBe(0);
-    expect(pending.resolve('c1', 'late')).toBe(false);
+  it('answers every request waiting for a command id with its reply', () => {
+    const { waiters, outcomes, record } = setup();
+    waiters.add('c1', record('a'));
+    waiters.add('c1', record('b'));
+    expect(waiters.size).toBe(2);
+    expect(waiters.resolve('c1', 'decided')).toBe(true);
+    expect(outcomes).toEqual(['a: decided', 'b: decided']);
+    expect(waiters.size).toBe(0);
+    expect(waiters.resolve('c1', 'late')).toBe(false);
   });
 
-  it('fails a request whose reply does not come in time, with the error it is given', async () => {
-    const pending = new PendingReplies<string>();
-    const waiting = pending.wait('c1', 500, () => new Error('no decision'));
-    jest.advanceTimersByTime(500);
-    await expect(waiting).rejects.toThrow('no decision');
-    expect(pending.size).toBe(0);
+  it('fails one request without touching another waiting for the same id', () => {
+    const { waiters, outcomes, record } = setup();
+    const first = waiters.add('c1', record('first'));
+    waiters.add('c1', record('retry'));
+    waiters.fail(first, new Error('send failed'));
+    expect(outcomes).toEqual(['first: send failed']);
+    expect(waiters.size).toBe(1);
+    waiters.resolve('c1', 'decided');
+    expect(outcomes).toEqual(['first: send failed', 'retry: decided']);
   });
 
-  it('rejects one id or all of them', async () => {
-    const pending = new PendingReplies<string>();
-    const a = pending.wait('a', 1000, () => new Error('timeout'));
-    const b = pending.wait('b', 1000, () => new Error('timeout'));
-    pending.reject('a', new Error('refused'));
-    pending.rejectAll(new Error('shutting down'));
-    await expect(a).rejects.toThrow('refused');
-    await expect(b).rejects.toThrow('shutting down');
-    expect(pending.size).toBe(0);
+  it('times out, in order, only the requests past their deadline, and tells each one', () => {
+    const { waiters, outcomes, record, advance } = setup();
+    const expired: string[] = [];
+    waiters.add('a', record('a')).onExpire = () => expired.push('a');
+    advance(200);
+    waiters.add('b', record('b')).onExpire = () => expired.push('b');
+    advance(300);
+    expect(waiters.expire()).toBe(1);
+    expect(outcomes).toEqual(['a: no decision for a']);
+    expect(expired).toEqual(['a']);
+    waiters.resolve('b', 'decided');
+    advance(1000);
+    expect(waiters.expire()).toBe(0);
+    expect(outcomes).toEqual(['a: no decision for a', 'b: decided']);
+    expect(waiters.size).toBe(0);
+  });
+
+  it('fails every waiting request at shutdown', () => {
+    const { waiters, outcomes, record } = setup();
+    waiters.add('a', record('a'));
+    waiters.add('b', record('b'));
+    waiters.add('b', record('b2'));
+    waiters.failAll(new Error('shutting down'));
+    expect(outcomes.sort()).toEqual(['a: shutting down', 'b2: shutting down', 'b: shutting down']);
+    expect(waiters.size).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { DEFAULT_PARTITIONS, topicNames, type TopicNames } from '@qf/contracts';
+import { DEFAULT_IDEMPOTENCY_HORIZON_MS, DEFAULT_PARTITIONS, topicNames, type TopicNames } from '@qf/contracts';
 import { intFromEnv, stringFromEnv } from '@qf/shared-config';
 
 /** What every write-path service agrees on: topic names and their one partition count. */
@@ -34,6 +34,14 @@ export interface GatewayConfig extends WritePathConfig {
   readonly maxInFlight: number;
   /** A produce that has not been acknowledged by then answers 503 (QF_GATEWAY_SEND_TIMEOUT_MS). */
   readonly sendTimeoutMs: number;
+  /** Requests waiting for a decision at most; more are shed with 503 + Retry-After (QF_GATEWAY_MAX_PENDING). */
+  readonly maxPending: number;
+  /** Commands waiting to be produced at most; more are shed with 503 + Retry-After (QF_GATEWAY_MAX_UNSENT). */
+  readonly maxUnsent: number;
+  /** The broker holds a reply fetch until this many bytes are there … (QF_GATEWAY_REPLY_MIN_BYTES) */
+  readonly replyMinBytes: number;
+  /** … or this long (QF_GATEWAY_REPLY_MAX_WAIT_MS). */
+  readonly replyMaxWaitMs: number;
 }
 
 export const gatewayConfig = (
@@ -52,29 +60,46 @@ export const gatewayConfig = (
     maxBatch: intFromEnv('QF_GATEWAY_MAX_BATCH', 500, { min: 1, max: 100_000 }, env),
     maxInFlight: intFromEnv('QF_GATEWAY_MAX_IN_FLIGHT', 1, { min: 1, max: 1000 }, env),
     sendTimeoutMs: intFromEnv('QF_GATEWAY_SEND_TIMEOUT_MS', 2000, { min: 1 }, env),
+    maxPending: intFromEnv('QF_GATEWAY_MAX_PENDING', 5000, { min: 1, max: 1_000_000 }, env),
+    maxUnsent: intFromEnv('QF_GATEWAY_MAX_UNSENT', 2000, { min: 1, max: 1_000_000 }, env),
+    replyMinBytes: intFromEnv('QF_GATEWAY_REPLY_MIN_BYTES', 1, { min: 1, max: 10_000_000 }, env),
+    replyMaxWaitMs: intFromEnv('QF_GATEWAY_REPLY_MAX_WAIT_MS', 100, { min: 1, max: 10_000 }, env),
   };
 };
 
-/** The command processor's settings. */
+/** The command processor's settings (apps/command-processor/README.md lists the env vars). */
 export interface ProcessorConfig extends WritePathConfig {
   /** The consumer group on player.commands (QF_PROCESSOR_GROUP). */
   readonly groupId: string;
   /** Names this replica in logs and client ids. */
   readonly instanceId: string;
-  /** Recent command ids kept per player for deduplication (QF_DEDUP_WINDOW). */
-  readonly dedupWindow: number;
-  /** At most this many commands per transaction; a larger fetch is split (QF_PROCESSOR_TXN_MAX_COMMANDS). */
+  /**
+   * Slots: fixed groups of partitions that move between processors together
+   * (QF_PROCESSOR_SLOTS, 1..8). At most this many processors share the work; every
+   * processor of a group must have the same value. A processor taking slots over fences
+   * up to 2^slots transactional ids.
+   */
+  readonly slots: number;
+  /** A command id is deduplicated per player for this long after its decision (QF_IDEMPOTENCY_HORIZON_MS). */
+  readonly idempotencyHorizonMs: number;
+  /** Command ids a processor holds at most, over all slots (QF_IDEMPOTENCY_MAX_ENTRIES); past it the oldest go early. */
+  readonly idempotencyMaxEntries: number;
+  /** At most this many commands per transaction; a larger backlog is split (QF_PROCESSOR_TXN_MAX_COMMANDS). */
   readonly maxCommandsPerTransaction: number;
-  /** A partition starts a transaction at most this often, unless a full batch waits (QF_PROCESSOR_TXN_INTERVAL_MS). */
-  readonly minTransactionIntervalMs: number;
-  /** Partitions decided in parallel (QF_PROCESSOR_CONCURRENCY, default: all of them). */
-  readonly concurrency: number;
+  /** Group commit: the longest interval between two transaction starts, reached at high load (QF_PROCESSOR_TXN_INTERVAL_MS). */
+  readonly maxTransactionIntervalMs: number;
+  /** Group commit: the interval is the arrival rate (commands/s) divided by this, in ms, up to the longest (QF_PROCESSOR_TXN_RATE_PER_MS). */
+  readonly transactionRatePerMs: number;
+  /** A player's snapshot is written once its first unsnapshotted event is this old (QF_PROCESSOR_CHECKPOINT_INTERVAL_MS). */
+  readonly checkpointIntervalMs: number;
+  /** Snapshots one transaction writes at most (a burst of due players is spread). */
+  readonly maxSnapshotsPerTransaction: number;
   /** A dead member is noticed after this long (QF_SESSION_TIMEOUT_MS; broker minimum here 6 s). */
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   /** The broker aborts a transaction left open this long (a crashed owner's), QF_TRANSACTION_TIMEOUT_MS. */
   readonly transactionTimeoutMs: number;
-  /** QF_PROCESSOR_OFFSETS_INTERVAL_MS: 0 (default) commits the consumed offset in every transaction; see PartitionOwnerContext. */
+  /** The consumed offsets are committed at most this often (QF_PROCESSOR_OFFSETS_INTERVAL_MS); see SlotOwnerContext. */
   readonly offsetsIntervalMs: number;
 }
 
@@ -87,33 +112,57 @@ export const processorConfig = (
     ...base,
     groupId: stringFromEnv('QF_PROCESSOR_GROUP', `${base.topicPrefix}command-processor`, env),
     instanceId,
-    dedupWindow: intFromEnv('QF_DEDUP_WINDOW', 8, { min: 1, max: 1000 }, env),
+    slots: intFromEnv('QF_PROCESSOR_SLOTS', DEFAULT_SLOTS, { min: 1, max: 8 }, env),
+    idempotencyHorizonMs: idempotencyHorizonMs(env),
+    idempotencyMaxEntries: intFromEnv(
+      'QF_IDEMPOTENCY_MAX_ENTRIES',
+      1_000_000,
+      { min: 1000, max: 100_000_000 },
+      env,
+    ),
     maxCommandsPerTransaction: intFromEnv(
       'QF_PROCESSOR_TXN_MAX_COMMANDS',
-      250,
+      500,
       { min: 1, max: 10_000 },
       env,
     ),
-    minTransactionIntervalMs: intFromEnv(
+    maxTransactionIntervalMs: intFromEnv(
       'QF_PROCESSOR_TXN_INTERVAL_MS',
-      20,
+      DEFAULT_TXN_INTERVAL_MS,
       { min: 0, max: 10_000 },
       env,
     ),
-    concurrency: intFromEnv(
-      'QF_PROCESSOR_CONCURRENCY',
-      base.partitions,
-      { min: 1, max: 1000 },
+    transactionRatePerMs: intFromEnv(
+      'QF_PROCESSOR_TXN_RATE_PER_MS',
+      DEFAULT_TXN_RATE_PER_MS,
+      { min: 1, max: 1_000_000 },
       env,
     ),
+    checkpointIntervalMs: intFromEnv(
+      'QF_PROCESSOR_CHECKPOINT_INTERVAL_MS',
+      10_000,
+      { min: 0, max: 3_600_000 },
+      env,
+    ),
+    maxSnapshotsPerTransaction: 256,
     sessionTimeoutMs: intFromEnv('QF_SESSION_TIMEOUT_MS', 10_000, { min: 1000 }, env),
     heartbeatIntervalMs: intFromEnv('QF_HEARTBEAT_INTERVAL_MS', 1000, { min: 100 }, env),
     transactionTimeoutMs: intFromEnv('QF_TRANSACTION_TIMEOUT_MS', 10_000, { min: 1000 }, env),
     offsetsIntervalMs: intFromEnv(
       'QF_PROCESSOR_OFFSETS_INTERVAL_MS',
-      0,
+      1000,
       { min: 0, max: 600_000 },
       env,
     ),
   };
 };
+
+/** Default QF_PROCESSOR_SLOTS (chosen by measurement: docs/adr/0002-es-write-path-v2.md). */
+export const DEFAULT_SLOTS = 4;
+/** Default QF_PROCESSOR_TXN_INTERVAL_MS and QF_PROCESSOR_TXN_RATE_PER_MS (same ADR). */
+export const DEFAULT_TXN_INTERVAL_MS = 25;
+export const DEFAULT_TXN_RATE_PER_MS = 100;
+
+/** QF_IDEMPOTENCY_HORIZON_MS (default 15 minutes): read by the processor and by whoever creates player.ledger. */
+export const idempotencyHorizonMs = (env: NodeJS.ProcessEnv = process.env): number =>
+  intFromEnv('QF_IDEMPOTENCY_HORIZON_MS', DEFAULT_IDEMPOTENCY_HORIZON_MS, { min: 1000, max: 7 * 24 * 3_600_000 }, env);

@@ -11,17 +11,34 @@ import {
   type ProblemFields,
   type ReplyAddress,
 } from '@qf/contracts';
-import { tryDecide, type PlayerEvent } from '@qf/player-domain';
-import { lookupCommand, recordCommand } from '../ledger/command-ledger';
-import { alreadyDecided, emptySnapshot, type PlayerSnapshot } from '../ledger/player-snapshot';
+import { initialState, tryDecide, type PlayerEvent, type PlayerState } from '@qf/player-domain';
+import type { IndexedCommand } from '../ledger/idempotency-index';
+import { decodeLedgerLine, encodeLedgerLine, hashKey } from '../ledger/ledger-line';
 
 /** A record fetched from one partition of player.commands. */
 export interface InboundCommand {
-  readonly offset: string;
-  /** The record's timestamp (ms since the epoch, as a string), when known. */
-  readonly timestamp?: string;
+  readonly partition: number;
+  readonly offset: number;
+  /** The record's timestamp (ms since the epoch), when known. */
+  readonly timestamp?: number;
   readonly key: string | null;
   readonly value: Buffer | string | null;
+}
+
+/** A player as a slot holds it: the folded state and its registering command (kept for good). */
+export interface PlayerRecord {
+  readonly state: PlayerState;
+  readonly partition: number;
+  readonly registration?: { readonly commandId: string; readonly line: string };
+}
+
+/** What deciding reads: the committed state of the slot. */
+export interface DecisionView {
+  player(playerId: string): PlayerRecord | undefined;
+  /** A command id decided within the idempotency horizon. */
+  decidedCommand(playerId: string, commandId: string): IndexedCommand | undefined;
+  /** Offset of the last command decided on `partition` (-1: none). */
+  decidedOffset(partition: number): number;
 }
 
 /** A command that could not be decided at all (not a rejection): it goes to the dead-letter topic. */
@@ -35,18 +52,33 @@ export interface DeadLetter {
   };
 }
 
-/** A reply to produce, to the partition the waiting gateway reads. */
+/** A reply to produce (after the commit), to the partition the waiting gateway reads. */
 export interface RoutedReply {
   readonly partition: number;
   readonly reply: CommandReply;
 }
 
-/** Everything one transaction writes for a batch of commands from one partition. */
-export interface BatchDecision {
-  /** New events in decision order (versions gapless per player). */
+/** A newly decided command, for the ledger and the idempotency index. */
+export interface DecidedLine {
+  readonly commandId: string;
+  readonly playerId: string;
+  readonly line: string;
+}
+
+/** What a batch decided on one input partition. */
+export interface PartitionDecision {
+  /** Offset of the last command of the batch on this partition (decided, skipped or answered again). */
+  lastOffset: number;
   readonly events: PlayerEvent[];
-  /** The new snapshot of every player the batch touched, in first-touch order. */
-  readonly snapshots: PlayerSnapshot[];
+  readonly lines: DecidedLine[];
+}
+
+/** Everything one transaction writes for a batch of commands from one slot. */
+export interface BatchDecision {
+  readonly partitions: Map<number, PartitionDecision>;
+  /** The new record of every player whose state or registration changed, in first-touch order. */
+  readonly players: Map<string, PlayerRecord>;
+  /** Sent after the commit (none of it is written in the transaction). */
   readonly replies: RoutedReply[];
   readonly deadLetters: DeadLetter[];
   readonly counts: BatchCounts;
@@ -55,16 +87,11 @@ export interface BatchDecision {
 export interface BatchCounts {
   accepted: number;
   rejected: number;
-  /** A command id seen before: the first outcome was replied again. */
+  /** A command id decided before: the first outcome was replied again (or 422 for another body). */
   duplicates: number;
-  /** Decided by an earlier owner's committed transaction (redelivered after a rebalance): skipped. */
+  /** At or below the partition's decided offset (redelivered after a rebalance): skipped. */
   redelivered: number;
   deadLettered: number;
-}
-
-export interface DecideBatchOptions {
-  /** Recent command ids kept per player. */
-  readonly dedupWindow: number;
 }
 
 /** The problem a command that crashed the decider is answered with (its details stay in the dead-letter record). */
@@ -91,26 +118,32 @@ const describe = (error: unknown): DeadLetter['error'] => {
   return { code: 'COMMAND.CRASHED', message: String(error) };
 };
 
+/** A decision made earlier in this batch, found by command id before the committed index. */
+interface Fresh {
+  readonly playerId: string;
+  readonly hash: string;
+  readonly outcome: CommandOutcome;
+}
+
 /**
- * Decides a batch of commands from one partition against the partition's state, without
- * touching it: `snapshotOf` gives the committed snapshot, and the returned snapshots are
- * applied by the caller only once the transaction that writes them has committed (an
- * aborted transaction leaves the state as it was).
+ * Decides a batch of commands from the partitions of one slot, in order, without touching
+ * the slot's state: the returned records, lines and offsets are applied by the caller only
+ * once the transaction that writes them has committed.
  *
- * Per command: skip it when an earlier committed transaction decided it (its offset is at
- * or below the player's commandOffset); answer the first outcome again for a known command
- * id (one of the recent ones, or the registration) with the same request hash; refuse a
- * known id with another hash (422); otherwise
- * decide, and record id, hash and outcome in the player's snapshot. A command that throws
- * something other than a DomainError is dead-lettered and answered with a 500 problem.
+ * Per command: skip it when the partition's decided offset is at or past it (a committed
+ * transaction decided it); answer the first outcome again for a command id decided within
+ * the idempotency horizon (or the player's registration) with the same request hash, 422
+ * for another hash; otherwise decide, and record a ledger line with the outcome (accepted
+ * or rejected). A command that throws something other than a DomainError is dead-lettered
+ * and answered (and recorded) with a 500 problem.
  */
 export const decideBatch = (
-  snapshotOf: (playerId: string) => PlayerSnapshot | undefined,
+  view: DecisionView,
   commands: readonly InboundCommand[],
-  options: DecideBatchOptions,
 ): BatchDecision => {
-  const touched = new Map<string, PlayerSnapshot>();
-  const events: PlayerEvent[] = [];
+  const partitions = new Map<number, PartitionDecision>();
+  const players = new Map<string, PlayerRecord>();
+  const fresh = new Map<string, Fresh[]>();
   const replies: RoutedReply[] = [];
   const deadLetters: DeadLetter[] = [];
   const counts: BatchCounts = {
@@ -121,8 +154,14 @@ export const decideBatch = (
     deadLettered: 0,
   };
 
-  const current = (playerId: string) =>
-    touched.get(playerId) ?? snapshotOf(playerId) ?? emptySnapshot(playerId);
+  const partitionOf = (partition: number): PartitionDecision => {
+    let decision = partitions.get(partition);
+    if (!decision) {
+      decision = { lastOffset: view.decidedOffset(partition), events: [], lines: [] };
+      partitions.set(partition, decision);
+    }
+    return decision;
+  };
   const reply = (
     replyTo: ReplyAddress | undefined,
     commandId: string,
@@ -135,19 +174,36 @@ export const decideBatch = (
         reply: { commandId, gatewayId: replyTo.gatewayId, outcome, duplicate },
       });
   };
+  /** The first decision of commandId for this player: in this batch, the registration, or the index. */
+  const earlier = (record: PlayerRecord | undefined, playerId: string, commandId: string) => {
+    const inBatch = fresh.get(commandId)?.find((entry) => entry.playerId === playerId);
+    if (inBatch) return inBatch;
+    const line =
+      record?.registration?.commandId === commandId
+        ? record.registration.line
+        : view.decidedCommand(playerId, commandId)?.line;
+    return line === undefined ? undefined : decodeLedgerLine(line);
+  };
 
   for (const inbound of commands) {
+    const decided = partitionOf(inbound.partition);
+    if (inbound.offset <= decided.lastOffset) {
+      counts.redelivered += 1;
+      continue;
+    }
+    decided.lastOffset = inbound.offset;
+
     let record: CommandRecord;
     try {
       if (inbound.key === null || inbound.key === '')
         throw new Error('command record without a key (player id)');
       record = decodeCommandRecord(inbound.value);
     } catch (error) {
-      // Nothing to decide or to record it in; answer the sender when it can be found.
+      // Nothing to decide or to record it by; answer the sender when it can be found.
       counts.deadLettered += 1;
       deadLetters.push({ command: inbound, error: describe(error) });
       const target = salvageReplyTarget(inbound.value);
-      if (target) {
+      if (target)
         reply(
           target.replyTo,
           target.commandId,
@@ -158,47 +214,40 @@ export const decideBatch = (
           },
           false,
         );
-      }
       continue;
     }
 
     const playerId = inbound.key;
     const { command, requestHash, replyTo } = record;
     const { commandId } = command.metadata;
-    const before = current(playerId);
+    const hash = hashKey(requestHash);
+    const before = players.get(playerId) ?? view.player(playerId);
 
-    if (alreadyDecided(before, inbound.offset)) {
-      // Its events, snapshot and reply were committed together with the offset that an
-      // earlier owner's transaction moved past: nothing is left to do, not even a reply.
-      counts.redelivered += 1;
-      continue;
-    }
-
-    const seen =
-      before.registration?.commandId === commandId
-        ? lookupCommand([before.registration], commandId, requestHash)
-        : lookupCommand(before.recentCommands, commandId, requestHash);
-    if (seen.kind !== 'new') {
-      const outcome: CommandOutcome =
-        seen.kind === 'duplicate'
-          ? seen.first.outcome
-          : { status: 'rejected', playerId, problem: problemFor(idempotencyKeyReused(commandId)) };
+    const first = earlier(before, playerId, commandId);
+    if (first) {
       counts.duplicates += 1;
-      reply(replyTo, commandId, outcome, seen.kind === 'duplicate');
-      touched.set(playerId, { ...before, commandOffset: inbound.offset });
+      if (first.hash === hash) reply(replyTo, commandId, first.outcome, true);
+      else
+        reply(
+          replyTo,
+          commandId,
+          { status: 'rejected', playerId, problem: problemFor(idempotencyKeyReused(commandId)) },
+          false,
+        );
       continue;
     }
 
+    const state = before?.state ?? initialState(playerId);
     let outcome: CommandOutcome;
-    let state = before.state;
+    let after: PlayerState | undefined;
     try {
-      const decision = tryDecide(command, before.state);
+      const decision = tryDecide(command, state);
       if (decision.ok) {
-        events.push(...decision.events);
-        state = decision.state;
+        decided.events.push(...decision.events);
+        after = decision.state;
         outcome = {
           status: 'accepted',
-          result: toCommandResult(playerId, state.version, decision.events),
+          result: toCommandResult(playerId, after.version, decision.events),
         };
         counts.accepted += 1;
       } else {
@@ -212,17 +261,24 @@ export const decideBatch = (
     }
 
     reply(replyTo, commandId, outcome, false);
-    const entry = { commandId, requestHash, outcome };
-    touched.set(playerId, {
-      ...before,
-      state,
-      commandOffset: inbound.offset,
-      recentCommands: recordCommand(before.recentCommands, entry, options.dedupWindow),
-      ...(command.type === 'RegisterPlayer' && outcome.status === 'accepted'
-        ? { registration: entry }
-        : {}),
-    });
+    const line = encodeLedgerLine({ commandId, playerId, hash, outcome });
+    decided.lines.push({ commandId, playerId, line });
+    const sameId = fresh.get(commandId);
+    if (sameId) sameId.push({ playerId, hash, outcome });
+    else fresh.set(commandId, [{ playerId, hash, outcome }]);
+    if (after) {
+      const registers = command.type === 'RegisterPlayer';
+      players.set(playerId, {
+        state: after,
+        partition: inbound.partition,
+        ...(registers
+          ? { registration: { commandId, line } }
+          : before?.registration
+            ? { registration: before.registration }
+            : {}),
+      });
+    }
   }
 
-  return { events, snapshots: [...touched.values()], replies, deadLetters, counts };
+  return { partitions, players, replies, deadLetters, counts };
 };

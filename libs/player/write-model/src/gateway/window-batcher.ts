@@ -22,12 +22,17 @@ export interface WindowBatcherOptions {
    * load the requests grow instead of multiplying.
    */
   readonly maxInFlight?: number;
+  /** At most this many items wait to be sent (default: no limit); add() refuses more. */
+  readonly maxWaiting?: number;
 }
 
-interface Pending<T> {
+/** An item waiting to be sent, until its flush settles. */
+export interface Queued<T> {
   readonly item: T;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
+  /** Called once, when the flush holding the item settled (with its error if it failed). */
+  readonly sent: (error?: unknown) => void;
+  /** waiting → sending (its flush has taken it), or waiting → cancelled (left out). */
+  state: 'waiting' | 'sending' | 'cancelled';
 }
 
 /**
@@ -35,15 +40,21 @@ interface Pending<T> {
  * #1157), so one producer request per HTTP request would tie throughput to the broker's
  * round trip. The first item opens a window; the window closes when it is full or
  * lingerMs later, and is flushed then, or once a flush in flight returns when maxInFlight
- * are busy. Every item's promise settles with its flush.
+ * are busy. Each item's `sent` callback is called with its flush's outcome.
+ *
+ * An item cancelled before its window goes out is not sent at all: the gateway cancels
+ * the command of a request that has already been answered 504, so a backlog never turns
+ * into commands nobody waits for.
  */
 export class WindowBatcher<T> {
-  private window: Pending<T>[] = [];
+  private window: Queued<T>[] = [];
+  private live = 0;
   /** The open window has closed and waits only for a free flush slot. */
   private closed = false;
   private timer: unknown;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly maxInFlight: number;
+  private readonly maxWaiting: number;
 
   constructor(
     private readonly flushItems: (items: T[]) => Promise<void>,
@@ -51,21 +62,32 @@ export class WindowBatcher<T> {
     private readonly timers: BatcherTimers = realTimers,
   ) {
     this.maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
+    this.maxWaiting = options.maxWaiting ?? Number.POSITIVE_INFINITY;
   }
 
-  /** Resolves once the flush holding item has been sent; rejects with the flush's error. */
-  add(item: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.window.push({ item, resolve, reject });
-      if (this.window.length >= this.options.maxBatch) {
-        this.flush();
-      } else if (this.window.length === 1 && !this.closed) {
-        this.timer =
-          this.options.lingerMs > 0
-            ? this.timers.setTimeout(() => this.flush(), this.options.lingerMs)
-            : this.timers.setImmediate(() => this.flush());
-      }
-    });
+  /** Queues item for the next flush; undefined (nothing queued) when maxWaiting items already wait. */
+  add(item: T, sent: (error?: unknown) => void): Queued<T> | undefined {
+    if (this.live >= this.maxWaiting) return undefined;
+    const queued: Queued<T> = { item, sent, state: 'waiting' };
+    this.window.push(queued);
+    this.live += 1;
+    if (this.live >= this.options.maxBatch) {
+      this.flush();
+    } else if (this.timer === undefined && !this.closed) {
+      this.timer =
+        this.options.lingerMs > 0
+          ? this.timers.setTimeout(() => this.flush(), this.options.lingerMs)
+          : this.timers.setImmediate(() => this.flush());
+    }
+    return queued;
+  }
+
+  /** Leaves a waiting item out of its flush (its `sent` is not called); false when already sent or sending. */
+  cancel(queued: Queued<T>): boolean {
+    if (queued.state !== 'waiting') return false;
+    queued.state = 'cancelled';
+    this.live -= 1;
+    return true;
   }
 
   /** Closes the open window now (it is sent as soon as a flush slot is free). */
@@ -74,7 +96,8 @@ export class WindowBatcher<T> {
       if (this.options.lingerMs > 0) this.timers.clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.closed = this.window.length > 0;
+    this.closed = this.live > 0;
+    if (!this.closed) this.window = [];
     this.sendClosed();
   }
 
@@ -86,18 +109,34 @@ export class WindowBatcher<T> {
 
   /** Items waiting to be sent. */
   get waiting(): number {
-    return this.window.length;
+    return this.live;
+  }
+
+  private takeBatch(): Queued<T>[] {
+    const batch: Queued<T>[] = [];
+    let taken = 0;
+    while (taken < this.window.length && batch.length < this.options.maxBatch) {
+      const queued = this.window[taken] as Queued<T>;
+      taken += 1;
+      if (queued.state !== 'waiting') continue;
+      queued.state = 'sending';
+      batch.push(queued);
+    }
+    this.window = taken === this.window.length ? [] : this.window.slice(taken);
+    this.live -= batch.length;
+    return batch;
   }
 
   private sendClosed(): void {
     while (this.closed && this.inFlight.size < this.maxInFlight) {
-      const batch = this.window.splice(0, this.options.maxBatch);
-      this.closed = this.window.length > 0;
+      const batch = this.takeBatch();
+      this.closed = this.live > 0;
+      if (batch.length === 0) continue;
       const sent = Promise.resolve()
-        .then(() => this.flushItems(batch.map((pending) => pending.item)))
+        .then(() => this.flushItems(batch.map((queued) => queued.item)))
         .then(
-          () => batch.forEach((pending) => pending.resolve()),
-          (error: unknown) => batch.forEach((pending) => pending.reject(error)),
+          () => batch.forEach((queued) => queued.sent()),
+          (error: unknown) => batch.forEach((queued) => queued.sent(error)),
         );
       this.inFlight.add(sent);
       void sent.finally(() => {

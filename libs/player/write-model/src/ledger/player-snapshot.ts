@@ -1,122 +1,128 @@
 import type { Message } from 'kafkajs';
-import { MalformedRecord } from '@qf/contracts';
-import { initialState, type PlayerState } from '@qf/player-domain';
-import type { LedgerEntry } from './command-ledger';
-import { packLedgerEntry, unpackLedgerEntry, type PackedLedgerEntry } from './packed-ledger-entry';
+import { MalformedRecord, type CommandOutcome } from '@qf/contracts';
+import type { PlayerState } from '@qf/player-domain';
+import {
+  decodeLedgerLine,
+  encodeLedgerLine,
+  hashKey,
+  unpackOutcome,
+  type DecidedCommand,
+} from './ledger-line';
 
-/** The in-memory form's version (1); records are written as SNAPSHOT_RECORD_VERSION. */
-export const SNAPSHOT_SCHEMA_VERSION = 1;
-/** Version 2 records pack the ledger entries (packed-ledger-entry.ts); version 1 records are still read. */
-export const SNAPSHOT_RECORD_VERSION = 2;
-
-/** A version 2 snapshot record's value. */
-interface SnapshotRecordV2 {
-  readonly schemaVersion: 2;
-  readonly state: PlayerState;
-  readonly commandOffset: string;
-  readonly recentCommands: readonly PackedLedgerEntry[];
-  readonly registration?: PackedLedgerEntry;
-}
+/** Records are written as schema 3; schemas 1 and 2 (the per-command snapshots of before) are still read. */
+export const SNAPSHOT_RECORD_VERSION = 3;
 
 /**
- * What player.snapshots holds per player (compacted, key = player id): the folded state,
- * the recent command ids with their outcomes (deduplication that survives a failover) and
- * the offset on player.commands of the last command decided for the player.
+ * What player.snapshots holds per player (compacted, key = player id), written when it pays
+ * (a player's unsnapshotted events older than the checkpoint interval), not per command:
+ * the folded state, and the command that registered the player, kept for good (a client
+ * retrying a registration gets its 201 again however late). Which commands were decided
+ * lives on player.ledger, not here.
  */
 export interface PlayerSnapshot {
-  readonly schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION;
   readonly state: PlayerState;
-  /**
-   * Offset (same partition of player.commands) of the last command decided for this
-   * player. A command at or below it was decided by a committed transaction already: after
-   * a rebalance the new owner may be handed it again, and skips it.
-   */
-  readonly commandOffset: string;
-  /** The newest decided commands, oldest first, bounded by the dedup window. */
-  readonly recentCommands: readonly LedgerEntry[];
-  /**
-   * The command that registered the player, kept for good: a client retrying a
-   * registration (the one command that cannot simply be re-decided) gets its 201 again
-   * however many commands came in between.
-   */
-  readonly registration?: LedgerEntry;
+  /** The registering command's ledger line. */
+  readonly registration?: string;
 }
 
-/** The snapshot of a player nobody has commanded yet. */
-export const emptySnapshot = (playerId: string): PlayerSnapshot => ({
-  schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-  state: initialState(playerId),
-  commandOffset: '-1',
-  recentCommands: [],
-});
+/** What a schema 1 or 2 record held besides that: the per-player decided offset and recent command ids. */
+export interface LegacySnapshotFields {
+  readonly commandOffset: number;
+  readonly recent: readonly DecidedCommand[];
+}
 
-/** Whether the command at offset was decided already (offsets as decimal strings: int64). */
-export const alreadyDecided = (snapshot: PlayerSnapshot, offset: string): boolean =>
-  BigInt(offset) <= BigInt(snapshot.commandOffset);
+export type DecodedSnapshot = PlayerSnapshot & { readonly legacy?: LegacySnapshotFields };
 
-/** The snapshot record, produced to the same partition number as the command it follows. */
+/** The snapshot record, produced to the same partition number as the player's commands. */
 export const encodeSnapshot = (
   snapshot: PlayerSnapshot,
   partition: number,
-): Message & { key: string; value: string; partition: number } => {
-  const playerId = snapshot.state.id;
-  const { state, commandOffset, recentCommands, registration } = snapshot;
-  // The JSON of a SnapshotRecordV2, put together from the entries' cached JSON.
-  const value =
-    `{"schemaVersion":${SNAPSHOT_RECORD_VERSION},"state":${JSON.stringify(state)}` +
-    `,"commandOffset":${JSON.stringify(commandOffset)}` +
-    `,"recentCommands":[${recentCommands.map((entry) => packedJson(entry, playerId)).join(',')}]` +
-    (registration ? `,"registration":${packedJson(registration, playerId)}` : '') +
-    '}';
-  return { key: playerId, value, partition };
-};
+): Message & { key: string; value: string; partition: number } => ({
+  key: snapshot.state.id,
+  value:
+    `{"schemaVersion":${SNAPSHOT_RECORD_VERSION},"state":${JSON.stringify(snapshot.state)}` +
+    (snapshot.registration ? `,"registration":${snapshot.registration}` : '') +
+    '}',
+  partition,
+});
 
-/**
- * Ledger entries are immutable and belong to one player; each stays in the player's
- * snapshot for the next dedupWindow commands, so its packed JSON is made once, not in
- * every transaction that touches the player.
- */
-const packedJsonCache = new WeakMap<LedgerEntry, string>();
-const packedJson = (entry: LedgerEntry, playerId: string): string => {
-  let json = packedJsonCache.get(entry);
-  if (json === undefined) {
-    json = JSON.stringify(packLedgerEntry(entry, playerId));
-    packedJsonCache.set(entry, json);
-  }
-  return json;
-};
+type LegacyEntry =
+  | { commandId: string; requestHash: string; outcome: CommandOutcome }
+  | readonly [string, string, CommandOutcome]
+  | readonly [string, string, number, string, ReadonlyArray<readonly [string, unknown]>];
 
-/** Parses a snapshot record (version 1 or 2); throws MalformedRecord for anything else (including a newer schema). */
-export const decodeSnapshot = (value: Buffer | string | null): PlayerSnapshot => {
-  if (value === null) throw new MalformedRecord('snapshot', 'tombstone');
-  let raw: Partial<PlayerSnapshot> | Partial<SnapshotRecordV2>;
-  try {
-    raw = JSON.parse(typeof value === 'string' ? value : value.toString('utf8')) as
-      Partial<PlayerSnapshot> | Partial<SnapshotRecordV2>;
-  } catch (error) {
-    throw new MalformedRecord('snapshot', `not JSON (${(error as Error).message})`);
-  }
-  const version = raw?.schemaVersion;
-  if (version !== SNAPSHOT_SCHEMA_VERSION && version !== SNAPSHOT_RECORD_VERSION)
-    throw new MalformedRecord('snapshot', `schema ${String(version)}`);
-  if (
-    typeof raw.state?.id !== 'string' ||
-    typeof raw.commandOffset !== 'string' ||
-    !Array.isArray(raw.recentCommands)
-  ) {
-    throw new MalformedRecord('snapshot', 'no state, offset or recent commands');
-  }
-  if (version === SNAPSHOT_SCHEMA_VERSION) return raw as PlayerSnapshot;
-  const { state, commandOffset, recentCommands, registration } = raw as SnapshotRecordV2;
-  try {
+const legacyEntry = (entry: LegacyEntry, playerId: string): DecidedCommand => {
+  if (!Array.isArray(entry)) {
+    const whole = entry as { commandId: string; requestHash: string; outcome: CommandOutcome };
+    if (typeof whole.commandId !== 'string' || typeof whole.requestHash !== 'string')
+      throw new Error('no command id');
     return {
-      schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+      commandId: whole.commandId,
+      playerId,
+      hash: hashKey(whole.requestHash),
+      outcome: unpackOutcome(whole.commandId, playerId, whole.outcome),
+    };
+  }
+  const [commandId, requestHash, ...rest] = entry as unknown[];
+  if (typeof commandId !== 'string' || typeof requestHash !== 'string')
+    throw new Error('no command id');
+  const packed = (rest.length === 1 ? rest[0] : rest) as Parameters<typeof unpackOutcome>[2];
+  return {
+    commandId,
+    playerId,
+    hash: hashKey(requestHash),
+    outcome: unpackOutcome(commandId, playerId, packed),
+  };
+};
+
+const decodeLegacy = (raw: Record<string, unknown>, state: PlayerState): DecodedSnapshot => {
+  const { commandOffset, recentCommands, registration } = raw as {
+    commandOffset?: unknown;
+    recentCommands?: unknown;
+    registration?: unknown;
+  };
+  if (typeof commandOffset !== 'string' || !Array.isArray(recentCommands))
+    throw new MalformedRecord('snapshot', 'no offset or recent commands');
+  const offset = Number(commandOffset);
+  if (!Number.isSafeInteger(offset)) throw new MalformedRecord('snapshot', 'bad offset');
+  try {
+    const recent = recentCommands.map((entry) => legacyEntry(entry as LegacyEntry, state.id));
+    return {
       state,
-      commandOffset,
-      recentCommands: recentCommands.map((entry) => unpackLedgerEntry(entry, state.id)),
-      ...(registration ? { registration: unpackLedgerEntry(registration, state.id) } : {}),
+      ...(registration
+        ? { registration: encodeLedgerLine(legacyEntry(registration as LegacyEntry, state.id)) }
+        : {}),
+      legacy: { commandOffset: offset, recent },
     };
   } catch (error) {
     throw new MalformedRecord('snapshot', `bad ledger entry (${(error as Error).message})`);
   }
+};
+
+/**
+ * Parses a snapshot record of schema 1, 2 or 3. Throws MalformedRecord for anything else,
+ * a newer schema included; a tombstone (null) is the caller's to handle (it deletes).
+ */
+export const decodeSnapshot = (value: Buffer | string): DecodedSnapshot => {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(typeof value === 'string' ? value : value.toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+  } catch (error) {
+    throw new MalformedRecord('snapshot', `not JSON (${(error as Error).message})`);
+  }
+  const version = raw?.['schemaVersion'];
+  const state = raw?.['state'] as PlayerState | undefined;
+  if (version !== 1 && version !== 2 && version !== SNAPSHOT_RECORD_VERSION)
+    throw new MalformedRecord('snapshot', `schema ${String(version)}`);
+  if (typeof state?.id !== 'string' || typeof state.version !== 'number')
+    throw new MalformedRecord('snapshot', 'no state');
+  if (version !== SNAPSHOT_RECORD_VERSION) return decodeLegacy(raw, state);
+  const registration = raw['registration'];
+  if (registration === undefined) return { state };
+  const line = JSON.stringify(registration);
+  decodeLedgerLine(line);
+  return { state, registration: line };
 };

@@ -44,3 +44,25 @@ export const sendUntilDecided = async (
     await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
   }
 };
+
+/** Sends a command once with an Idempotency-Key (no retry): the status and body it got, 0 when the request failed. */
+export const sendOnce = async (
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  commandId: string = randomUUID(),
+  timeoutMs = 30_000,
+): Promise<FinalAnswer> => {
+  try {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': commandId },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const parsed = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    return { commandId, status: response.status, body: parsed, attempts: 1 };
+  } catch {
+    return { commandId, status: 0, body: {}, attempts: 1 };
+  }
+};

@@ -1,4 +1,6 @@
-export { sendUntilDecided, type FinalAnswer } from './command-client';
+export { DirectCommands } from './direct-commands';
+export { sendOnce, sendUntilDecided, type FinalAnswer } from './command-client';
+export { commandFor, driveCommands, outcomeViolations, type Sent } from './write-path.load';
 export {
   eventLogViolations,
   readEventLog,

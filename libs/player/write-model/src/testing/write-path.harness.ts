@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { repoRoot } from '@qf/shared-config';
 import { randomBytes } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import { decodeEvent, topicNames, type TopicNames } from '@qf/contracts';
@@ -16,8 +17,8 @@ export interface WritePath {
   readonly grpcAddress: string;
   readonly gateway: ServiceProcess;
   readonly processors: ServiceProcess[];
-  /** Starts one more processor replica (same group and topics). */
-  addProcessor(): Promise<ServiceProcess>;
+  /** Starts one more processor replica (same group and topics), with extra environment of its own. */
+  addProcessor(env?: Readonly<Record<string, string>>): Promise<ServiceProcess>;
   /** Stops every process still running and deletes the topics. */
   stop(): Promise<void>;
 }
@@ -27,11 +28,11 @@ export interface WritePathOptions {
   readonly partitions?: number;
   /** Extra environment for every service. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Extra environment for the processor of that index (0-based), e.g. a fault to inject. */
+  readonly processorEnv?: ReadonlyArray<Readonly<Record<string, string>>>;
   /** Where the services' logs go (default .local/logs/e2e/<prefix>). */
   readonly logDir?: string;
 }
-
-const repoRoot = path.resolve(__dirname, '../../../../..');
 
 /** Starts `processors` command processors, then a command gateway, on a fresh topic prefix. */
 export const startWritePath = async (options: WritePathOptions = {}): Promise<WritePath> => {
@@ -48,14 +49,14 @@ export const startWritePath = async (options: WritePathOptions = {}): Promise<Wr
   };
   const processors: ServiceProcess[] = [];
   const started: ServiceProcess[] = [];
-  const addProcessor = async () => {
+  const addProcessor = async (own: Readonly<Record<string, string>> = {}) => {
     const port = await freePort();
     const name = `command-processor-${processors.length + 1}`;
     const service = await startServiceProcess({
       name,
       entry: 'apps/command-processor/src/main.ts',
       healthPort: port,
-      env: { ...env, QF_HTTP_PORT: String(port) },
+      env: { ...env, ...own, QF_HTTP_PORT: String(port) },
       logFile: path.join(logDir, `${name}.log`),
     });
     processors.push(service);
@@ -75,7 +76,8 @@ export const startWritePath = async (options: WritePathOptions = {}): Promise<Wr
     await admin.disconnect();
   };
   try {
-    for (let index = 0; index < (options.processors ?? 1); index += 1) await addProcessor();
+    for (let index = 0; index < (options.processors ?? 1); index += 1)
+      await addProcessor(options.processorEnv?.[index]);
     const port = await freePort();
     const grpcPort = await freePort();
     const gateway = await startServiceProcess({

@@ -8,6 +8,10 @@ export const KAFKAJS_VERSION = '2.2.4';
 
 export { cacheCoordinatorLookups, forgetCoordinators } from './coordinator-cache';
 export {
+  retryConcurrentTransactions,
+  type ConcurrentTransactionsRetry,
+} from './concurrent-transactions.retry';
+export {
   fleetLogCreator,
   isRoutineKafkaLine,
   kafkaLogLevelFromEnv,

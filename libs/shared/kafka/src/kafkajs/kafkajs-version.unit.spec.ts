@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- reads package manifests */
 import { KAFKAJS_VERSION } from './index';
 
-// The patches in this folder replace or wrap kafkajs internals (src/cluster,
+// The patches in this folder replace or wrap kafkajs internals (src/cluster, src/broker,
 // src/protocol/recordBatch/record/v0): they are only known to be right for one version.
 describe('kafkajs pin', () => {
   it('the installed kafkajs is the version the patches were written for', () => {
