@@ -1,12 +1,7 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { MongoClient, type Db } from 'mongodb';
 import { topicNames } from '@qf/contracts';
-import {
-  expectedReadModels,
-  produceEvents,
-  randomHistories,
-  readModelSnapshot,
-} from '../testing';
+import { expectedReadModels, produceEvents, randomHistories, readModelSnapshot } from '../testing';
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 import { HealthChecks } from '@qf/shared-observability';

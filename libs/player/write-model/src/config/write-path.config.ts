@@ -1,4 +1,9 @@
-import { DEFAULT_IDEMPOTENCY_HORIZON_MS, DEFAULT_PARTITIONS, topicNames, type TopicNames } from '@qf/contracts';
+import {
+  DEFAULT_IDEMPOTENCY_HORIZON_MS,
+  DEFAULT_PARTITIONS,
+  topicNames,
+  type TopicNames,
+} from '@qf/contracts';
 import { intFromEnv, stringFromEnv } from '@qf/shared-config';
 
 /** What every write-path service agrees on: topic names and their one partition count. */
