@@ -67,8 +67,15 @@ const main = async () => {
   await createHttpApp(
     ProjectorModule.forRoot({
       projector,
-      prepare: () => prepareProjection(wiring, config.partitions),
-      ping: async () => void (await db.command({ ping: 1 })),
+      // An explicit connect: a client whose implicit first connect failed stays closed for good.
+      prepare: async () => {
+        await client.connect();
+        await prepareProjection(wiring, config.partitions);
+      },
+      ping: async () => {
+        await client.connect();
+        await db.command({ ping: 1 });
+      },
       control,
       status,
       close: async () => {

@@ -11,6 +11,7 @@ import {
 import type { Projector } from '@qf/player-read-model';
 import type { ProjectionControlLoop, ProjectionStatus } from '@qf/projections';
 import { startUntilJoined } from '@qf/shared-kafka';
+import { refuseToRun } from '@qf/player-api';
 import { createLogger, HealthChecks, ObservabilityModule } from '@qf/shared-observability';
 import { PROJECTION_STATUS, ProjectionsController } from './projections.controller';
 
@@ -50,12 +51,14 @@ class ProjectorLifecycle
       return true;
     });
     this.health.register('kafka', async () => this.runtime.projector.health());
+    this.health.registerLive('consumer', async () => this.runtime.projector.liveness());
+    this.health.registerDegradation('partitions', () => this.runtime.projector.stuckPartitions());
     this.health.describe('partitions', () => this.runtime.projector.partitions());
   }
 
   onApplicationBootstrap(): void {
     this.runtime.control.start();
-    this.starting = this.startWhenReady();
+    this.starting = this.startWhenReady().catch((error: unknown) => refuseToRun(log, error));
   }
 
   private async startWhenReady(): Promise<void> {

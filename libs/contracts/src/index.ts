@@ -21,3 +21,4 @@ export {
   type ResponseSpec,
   type RouteSpec,
 } from './openapi/openapi-routes';
+export * from './kafka/topic-spec';

@@ -8,13 +8,11 @@ import {
   ReplayInterruptedError,
   runInPlaceReplay,
   runReplay,
-  sourceTopicOf,
   UnknownReplayTargetError,
   type ReplayOptions,
   type ReplayOutcome,
   type ReplayTarget,
 } from '@qf/replay';
-import { topicNames } from '@qf/contracts';
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';
 import { intInRange } from './parse-options';
@@ -35,33 +33,9 @@ interface ReplayCommandOptions extends RebuildTuningOptions {
   db?: string;
   liveGroup?: string;
   abandon?: boolean;
-  allowTruncatedLog?: boolean;
+  allowTruncated?: boolean;
   json?: boolean;
 }
-
-/**
- * A rebuild reads from offset 0; after `qf archive --truncate` the log starts later and
- * the rebuilt views would silently lack the archived events. Refuse unless told.
- */
-const assertWholeLog = async (
-  kafka: ReturnType<typeof createKafka>,
-  topic: string,
-): Promise<void> => {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    if (!(await admin.listTopics()).includes(topic)) return;
-    const truncated = (await admin.fetchTopicOffsets(topic)).filter(({ low }) => BigInt(low) > 0n);
-    if (truncated.length === 0) return;
-    throw new Error(
-      `${topic} no longer starts at offset 0 (partitions ${truncated.map(({ partition, low }) => `${partition}@${low}`).join(', ')}: ` +
-        'archived and truncated, see docs/archive.md); a rebuild would lack those events. ' +
-        'Pass --allow-truncated-log to rebuild from what Kafka keeps.',
-    );
-  } finally {
-    await admin.disconnect();
-  }
-};
 
 const targetArgument = (value: string): ReplayTarget => {
   try {
@@ -145,8 +119,8 @@ export const registerReplayCommand = (program: Command): void => {
       ).conflicts(['keepOld']),
     )
     .option(
-      '--allow-truncated-log',
-      'rebuild even when qf archive --truncate removed the head of the log (the views lack those events)',
+      '--allow-truncated',
+      'rebuild even when the source topic lost records (its log no longer starts at offset 0, or it is compacted)',
     )
     .option('--json', 'print the outcome as JSON on stdout')
     .action(async (target: ReplayTarget, options: ReplayCommandOptions) => {
@@ -160,14 +134,6 @@ export const registerReplayCommand = (program: Command): void => {
       const db = mongo.db(options.db ?? databaseName());
       const kafka = createKafka('qf-replay');
       const prefix = options.prefix ?? process.env['QF_TOPIC_PREFIX'] ?? '';
-      if (!options.abandon && !options.allowTruncatedLog) {
-        await assertWholeLog(kafka, sourceTopicOf(target.kind, topicNames(prefix))).catch(
-          async (error: unknown) => {
-            await mongo.close();
-            throw error;
-          },
-        );
-      }
       const reporter = new ProgressReporter({ stream: process.stderr });
       const controller = new AbortController();
       const stop = (signal: NodeJS.Signals) => {
@@ -185,6 +151,7 @@ export const registerReplayCommand = (program: Command): void => {
         replicas: options.projectors,
         graceSeconds: options.grace,
         keepOld: options.keepOld === true,
+        allowTruncated: options.allowTruncated === true,
         maxLag: options.maxLag,
         ...(options.liveGroup ? { liveGroup: options.liveGroup } : {}),
         settings: rebuildTuning(options),

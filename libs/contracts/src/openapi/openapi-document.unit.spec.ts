@@ -63,7 +63,7 @@ describe('the generated OpenAPI documents', () => {
     };
     expect(
       Object.keys(gateway.paths['/players/{playerId}/move']!['post']!.responses).sort(),
-    ).toEqual(['200', '202', '400', '404', '409', '413', '415', '422', '503', '504'].sort());
+    ).toEqual(['200', '202', '400', '401', '404', '409', '413', '415', '422', '503', '504'].sort());
   });
 
   it('describes a request body from the same zod schema the service validates with', () => {

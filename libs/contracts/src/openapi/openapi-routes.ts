@@ -219,34 +219,55 @@ const queryRoutes: RouteSpec[] = [
   },
 ];
 
-/** Every service answers these (besides its API). */
-export const operationalRoutes: RouteSpec[] = [
+const healthReport = (status: z.ZodTypeAny) =>
+  z.object({
+    status,
+    checks: z.record(z.unknown()),
+    reasons: z.array(z.string()),
+    details: z.record(z.unknown()),
+  });
+const readiness = (path: string, operationId: string, summary: string): RouteSpec => ({
+  method: 'get',
+  path,
+  operationId,
+  summary,
+  tags: ['operations'],
+  responses: {
+    200: {
+      description: 'serving: ok, or degraded (with reasons: a partition stuck retrying …)',
+      schema: healthReport(z.enum(['ok', 'degraded'])),
+    },
+    503: {
+      description: 'a dependency does not answer: keep traffic away (a restart does not help)',
+      contentType: 'application/json',
+      schema: healthReport(z.literal('unavailable')),
+    },
+  },
+});
+
+/** The health probes: open even when the service wants a bearer token. */
+const healthRoutes: RouteSpec[] = [
   {
     method: 'get',
-    path: '/health',
-    operationId: 'health',
-    summary: 'Health of the service and its dependencies',
+    path: '/health/live',
+    operationId: 'healthLive',
+    summary: 'Liveness: whether the process works (503: only a restart helps)',
     tags: ['operations'],
     responses: {
-      200: {
-        description: 'every check passed',
-        schema: z.object({
-          status: z.literal('ok'),
-          checks: z.record(z.unknown()),
-          details: z.record(z.unknown()),
-        }),
-      },
+      200: { description: 'the process works', schema: healthReport(z.literal('ok')) },
       503: {
-        description: 'a check failed',
+        description: 'the process is stuck for good: restart it',
         contentType: 'application/json',
-        schema: z.object({
-          status: z.literal('unhealthy'),
-          checks: z.record(z.unknown()),
-          details: z.record(z.unknown()),
-        }),
+        schema: healthReport(z.literal('dead')),
       },
     },
   },
+  readiness('/health/ready', 'healthReady', 'Readiness: whether to send it traffic'),
+  readiness('/health', 'health', 'The same answer as /health/ready (older probes and scripts)'),
+];
+
+/** Behind the bearer token like the API. */
+const tokenRoutes: RouteSpec[] = [
   {
     method: 'get',
     path: '/metrics',
@@ -273,11 +294,38 @@ export const operationalRoutes: RouteSpec[] = [
   },
 ];
 
+const unauthenticated = problem('this service wants Authorization: Bearer <QF_API_TOKEN>');
+
+/** Every service answers these (besides its API); only the health probes are open. */
+export const operationalRoutes: RouteSpec[] = [
+  ...healthRoutes,
+  ...tokenRoutes.map((route) => ({
+    ...route,
+    responses: { 401: unauthenticated, ...route.responses },
+  })),
+];
+
+/**
+ * What every API route may also answer: 401 when the service wants a bearer token
+ * (QF_API_TOKEN) and the request lacks it, 504 past the handler's time limit
+ * (QF_REQUEST_TIMEOUT_MS) or a database read's maxTimeMS. A route's own answers win.
+ */
+const guarded = (route: RouteSpec): RouteSpec => ({
+  ...route,
+  responses: {
+    401: unauthenticated,
+    504: problem('no answer within the time limit; retry'),
+    ...route.responses,
+  },
+});
+
+const servedBy = (...api: RouteSpec[]): RouteSpec[] => [...api.map(guarded), ...operationalRoutes];
+
 /** The services that serve an OpenAPI document, and the routes of each. */
 export const SERVICE_ROUTES = {
-  'command-gateway': [...commandRoutes, commandStatusRoute, ...operationalRoutes],
-  'query-service': [...queryRoutes, ...operationalRoutes],
-  'crud-service': [...commandRoutes, ...queryRoutes, ...operationalRoutes],
+  'command-gateway': servedBy(...commandRoutes, commandStatusRoute),
+  'query-service': servedBy(...queryRoutes),
+  'crud-service': servedBy(...commandRoutes, ...queryRoutes),
 } as const satisfies Record<string, readonly RouteSpec[]>;
 
 export type ApiServiceName = keyof typeof SERVICE_ROUTES;

@@ -1,8 +1,18 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
 import type { FastifyInstance } from 'fastify';
-import { createLogger, HealthChecks } from '@qf/shared-observability';
+import { intFromEnv } from '@qf/shared-config';
+import { apiTokenFromEnv, createLogger, HealthChecks } from '@qf/shared-observability';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout.interceptor';
 import { GrpcApiServer } from './grpc/grpc-api.server';
 import { registerCommandRoutes } from './rest/command-routes';
 import { CommandStatusController } from './rest/command-status.controller';
@@ -20,6 +30,10 @@ export interface PlayerApiOptions {
 
 const OPTIONS = Symbol('PlayerApiOptions');
 
+/** QF_REQUEST_TIMEOUT_MS: how long a REST or gRPC handler may run before the client gets 504. */
+export const requestTimeoutMsFromEnv = (): number =>
+  intFromEnv('QF_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, { min: 100, max: 600_000 });
+
 /** Starts and stops the gRPC server with the Nest application. */
 @Injectable()
 export class GrpcLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,7 +48,11 @@ export class GrpcLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     private readonly moduleRef: ModuleRef,
   ) {}
 
-  /** grpc.health.v1 answers SERVING while the app's /health checks pass (always, in an app without them). */
+  /**
+   * grpc.health.v1 answers SERVING while GET /health/ready would answer 200 (ok or degraded:
+   * serving, with reasons), NOT_SERVING while a dependency is unavailable; always SERVING in an
+   * app without health checks.
+   */
   private healthy(): () => Promise<boolean> {
     let checks: HealthChecks | undefined;
     try {
@@ -42,19 +60,28 @@ export class GrpcLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     } catch {
       checks = undefined;
     }
-    return async () => (checks ? (await checks.run()).status === 'ok' : true);
+    return async () => (checks ? (await checks.readiness()).status !== 'unavailable' : true);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.grpcPort === undefined) return;
-    this.server = new GrpcApiServer({
-      ...(this.options.commands ? { commandBus: this.commandBus } : {}),
-      ...(this.options.queries ? { queryBus: this.queryBus } : {}),
-      ...(this.options.commandStatus ? { statusBus: this.queryBus } : {}),
-      healthy: this.healthy(),
-    });
+    const apiToken = apiTokenFromEnv();
+    this.server = new GrpcApiServer(
+      {
+        ...(this.options.commands ? { commandBus: this.commandBus } : {}),
+        ...(this.options.queries ? { queryBus: this.queryBus } : {}),
+        ...(this.options.commandStatus ? { statusBus: this.queryBus } : {}),
+        healthy: this.healthy(),
+      },
+      {
+        ...(apiToken ? { apiToken } : {}),
+        timeoutMs: requestTimeoutMsFromEnv(),
+      },
+    );
     this.boundPort = await this.server.start(this.options.grpcPort);
-    createLogger(process.env['QF_SERVICE'] ?? 'api', 'grpc').info('gRPC listening', { port: this.boundPort });
+    createLogger(process.env['QF_SERVICE'] ?? 'api', 'grpc').info('gRPC listening', {
+      port: this.boundPort,
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -71,7 +98,11 @@ export class CommandRoutes implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    registerCommandRoutes(this.adapterHost.httpAdapter.getInstance<FastifyInstance>(), this.commandBus);
+    registerCommandRoutes(
+      this.adapterHost.httpAdapter.getInstance<FastifyInstance>(),
+      this.commandBus,
+      { timeoutMs: requestTimeoutMsFromEnv() },
+    );
   }
 }
 
@@ -86,8 +117,16 @@ export class PlayerApiModule {
     return {
       module: PlayerApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [...(options.queries ? [PlayerQueriesController] : []), ...(options.commandStatus ? [CommandStatusController] : [])],
-      providers: [{ provide: OPTIONS, useValue: options }, { provide: APP_FILTER, useClass: ProblemFilter }, GrpcLifecycle, ...(options.commands ? [CommandRoutes] : [])],
+      controllers: [
+        ...(options.queries ? [PlayerQueriesController] : []),
+        ...(options.commandStatus ? [CommandStatusController] : []),
+      ],
+      providers: [
+        { provide: OPTIONS, useValue: options },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        GrpcLifecycle,
+        ...(options.commands ? [CommandRoutes] : []),
+      ],
       exports: [GrpcLifecycle],
     };
   }

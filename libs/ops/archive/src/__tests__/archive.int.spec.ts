@@ -219,7 +219,7 @@ describe('qf archive on the real Kafka, to a directory and to an S3-compatible s
       uniqueName('qf_archive').replace(/[-.]/g, '_'),
     ]);
     expect(replay.code).toBe(1);
-    expect(replay.stderr).toContain('--allow-truncated-log');
+    expect(replay.stderr).toContain('--allow-truncated');
   });
 
   it('writes the same archive to an S3-compatible server', async () => {

@@ -3,9 +3,21 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiError, EncodedAnswer, HEALTH_PROTO, PLAYERS_PROTO, problemFor, problemToApiError, type AcceptedCommand, type CommandResult, type CommandStatus, type ProblemFields } from '@qf/contracts';
-import { counter, createLogger } from '@qf/shared-observability';
+import {
+  ApiError,
+  EncodedAnswer,
+  HEALTH_PROTO,
+  PLAYERS_PROTO,
+  problemFor,
+  problemToApiError,
+  type AcceptedCommand,
+  type CommandResult,
+  type CommandStatus,
+  type ProblemFields,
+} from '@qf/contracts';
+import { bearerTokenMatches, counter, createLogger } from '@qf/shared-observability';
 import { translateCommand } from '../command-translation';
+import { listenHost } from '../listen-host';
 import { ExecutePlayerCommand } from '../commands/execute-player-command.command';
 import { singleStatus, type GetCommandStatusQuery } from '../queries/command-status.query';
 import { commandStatusQuery } from '../rest/command-status.controller';
@@ -31,32 +43,78 @@ type CallContext = { commandId?: string };
 /** Answer this long before the caller's deadline, so the rich status reaches it in time. */
 const DEADLINE_MARGIN_MS = 20;
 
-const deadlinesExceeded = counter({ name: 'qf_grpc_deadline_exceeded_total', help: 'gRPC calls the server answered DEADLINE_EXCEEDED because the caller\'s deadline passed', labelNames: ['started'] });
+const deadlinesExceeded = counter({
+  name: 'qf_grpc_deadline_exceeded_total',
+  help: "gRPC calls the server answered DEADLINE_EXCEEDED because the caller's deadline passed",
+  labelNames: ['started'],
+});
 
-const packageDefinition = protoLoader.loadSync([PLAYERS_PROTO, HEALTH_PROTO], { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
+const packageDefinition = protoLoader.loadSync([PLAYERS_PROTO, HEALTH_PROTO], {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+});
 const questfleet = (grpc.loadPackageDefinition(packageDefinition) as any).questfleet.v1;
 
+/** What every call goes through: the bearer token (when one is set) and a time limit. */
+export interface GrpcCallPolicy {
+  readonly apiToken?: string;
+  readonly timeoutMs: number;
+}
+
+const unauthenticated = () =>
+  new ApiError(
+    'AUTH.UNAUTHENTICATED',
+    401,
+    'this service wants metadata authorization: Bearer <QF_API_TOKEN>',
+  );
+
+const isAuthorized = (policy: GrpcCallPolicy, metadata: grpc.Metadata): boolean =>
+  !policy.apiToken ||
+  bearerTokenMatches(String(metadata.get('authorization')[0] ?? ''), policy.apiToken);
+
+const retryHint = (context: CallContext) =>
+  context.commandId ? `; retry with idempotency key ${context.commandId}` : '';
+
+/** The caller's deadline passed first: DEADLINE_EXCEEDED (a command carries its id to retry with). */
 const deadlineExceeded = (context: CallContext) =>
   new ApiError(
     'REQUEST.DEADLINE_EXCEEDED',
     504,
-    context.commandId ? `the call's deadline passed before the decision; retry with idempotency key ${context.commandId}` : "the call's deadline passed before the answer",
+    context.commandId
+      ? `the call's deadline passed before the decision${retryHint(context)}`
+      : "the call's deadline passed before the answer",
+    context.commandId ? { commandId: context.commandId } : {},
+    true,
+  );
+
+/** The server's own time limit (QF_REQUEST_TIMEOUT_MS) passed first. */
+const timedOut = (ms: number, context: CallContext) =>
+  new ApiError(
+    'REQUEST.TIMEOUT',
+    504,
+    `no answer within ${ms} ms${context.commandId ? retryHint(context) : '; retry later'}`,
     context.commandId ? { commandId: context.commandId } : {},
     true,
   );
 
 /**
- * Every error becomes a gRPC status from the same problem mapping REST uses, with a
- * google.rpc.Status trailer (ErrorInfo, BadRequest). The caller's deadline is honoured:
- * a call whose deadline has passed is not started, and one that outlives it is answered
- * DEADLINE_EXCEEDED (a command with its id, to retry idempotently) just before it.
+ * Every call is refused UNAUTHENTICATED without the bearer token (when one is set), and
+ * every error becomes a gRPC status from the same problem mapping REST uses, with a
+ * google.rpc.Status trailer (ErrorInfo, BadRequest). Time is bounded twice: by the
+ * server's own limit (REQUEST.TIMEOUT) and by the caller's deadline, whichever comes
+ * first: a call whose deadline has passed is not started, and one that outlives it is
+ * answered DEADLINE_EXCEEDED (a command with its id, to retry idempotently) just before it.
  */
 const unary =
-  (work: (request: Record<string, any>, context: CallContext) => Promise<unknown>): Handler =>
+  (
+    policy: GrpcCallPolicy,
+    work: (request: Record<string, any>, context: CallContext) => Promise<unknown>,
+  ): Handler =>
   (call, callback) => {
     const context: CallContext = {};
-    const deadline = call.getDeadline();
-    const remaining = (deadline instanceof Date ? deadline.getTime() : Number(deadline)) - Date.now() - DEADLINE_MARGIN_MS;
     let answered = false;
     const fail = (error: unknown) => {
       if (answered) return;
@@ -65,16 +123,25 @@ const unary =
       if (problem.code === 'INTERNAL') log.error('unhandled error', { error });
       callback(serviceErrorOf(problem), null);
     };
+    if (!isAuthorized(policy, call.metadata)) return fail(unauthenticated());
+    const deadline = call.getDeadline();
+    const remaining =
+      (deadline instanceof Date ? deadline.getTime() : Number(deadline)) -
+      Date.now() -
+      DEADLINE_MARGIN_MS;
     if (remaining <= 0) {
       deadlinesExceeded.inc({ started: 'no' });
       return fail(deadlineExceeded(context));
     }
-    const timer = Number.isFinite(remaining)
-      ? setTimeout(() => {
-          deadlinesExceeded.inc({ started: 'yes' });
-          fail(deadlineExceeded(context));
-        }, remaining)
-      : undefined;
+    const callerFirst = remaining < policy.timeoutMs;
+    const timer = setTimeout(
+      () => {
+        if (!callerFirst) return fail(timedOut(policy.timeoutMs, context));
+        deadlinesExceeded.inc({ started: 'yes' });
+        fail(deadlineExceeded(context));
+      },
+      callerFirst ? remaining : policy.timeoutMs,
+    );
     work(call.request, context).then(
       (response) => {
         clearTimeout(timer);
@@ -100,10 +167,17 @@ const commandActionsByRpc = {
 } as const;
 
 /** proto3 has no "absent": an empty string or zero means the field was not given. */
-const bodyFor = (rpc: keyof typeof commandActionsByRpc, request: Record<string, any>): Record<string, unknown> => {
+const bodyFor = (
+  rpc: keyof typeof commandActionsByRpc,
+  request: Record<string, any>,
+): Record<string, unknown> => {
   switch (rpc) {
     case 'RegisterPlayer':
-      return { ...(request['playerId'] ? { playerId: request['playerId'] } : {}), name: request['name'], startRoom: request['startRoom'] };
+      return {
+        ...(request['playerId'] ? { playerId: request['playerId'] } : {}),
+        name: request['name'],
+        startRoom: request['startRoom'],
+      };
     case 'MovePlayer':
       return { toRoom: request['toRoom'] };
     case 'PickUpItem':
@@ -121,6 +195,32 @@ const decodeAnswer = (answer: EncodedAnswer): CommandResult => {
   return body as CommandResult;
 };
 
+/**
+ * The server as seen by a service that adds streaming handlers (reflection): each stream is
+ * refused UNAUTHENTICATED without the bearer token, when one is set.
+ */
+const guardedStreams = (server: grpc.Server, policy: GrpcCallPolicy): grpc.Server => {
+  if (!policy.apiToken) return server;
+  const guard =
+    (handler: (call: grpc.ServerDuplexStream<unknown, unknown>) => void) =>
+    (call: grpc.ServerDuplexStream<unknown, unknown>) => {
+      if (isAuthorized(policy, call.metadata)) return handler(call);
+      call.emit('error', serviceErrorOf(problemFor(unauthenticated())));
+    };
+  return new Proxy(server, {
+    get: (target, property, receiver) =>
+      property === 'addService'
+        ? (service: grpc.ServiceDefinition, implementation: Record<string, any>) =>
+            target.addService(
+              service,
+              Object.fromEntries(
+                Object.entries(implementation).map(([name, handler]) => [name, guard(handler)]),
+              ),
+            )
+        : Reflect.get(target, property, receiver),
+  });
+};
+
 /** The questfleet.v1 gRPC server: the same operations as REST, through the same buses. */
 export class GrpcApiServer {
   private readonly server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 });
@@ -134,26 +234,37 @@ export class GrpcApiServer {
       statusBus?: QueryBus;
       healthy?: () => Promise<boolean>;
     },
+    private readonly policy: GrpcCallPolicy = { timeoutMs: 10_000 },
   ) {
     if (buses.queryBus) this.queries = new PlayerQueriesController(buses.queryBus);
     if (buses.commandBus)
       this.server.addService(questfleet.PlayerCommands.service, {
         ...this.commandHandlers(buses.commandBus),
-        ...(buses.statusBus ? { GetCommandStatus: this.commandStatusHandler(buses.statusBus) } : {}),
+        ...(buses.statusBus
+          ? { GetCommandStatus: this.commandStatusHandler(buses.statusBus) }
+          : {}),
       });
-    if (this.queries) this.server.addService(questfleet.PlayerQueries.service, this.queryHandlers(this.queries));
-    const services = [...(buses.commandBus ? ['questfleet.v1.PlayerCommands'] : []), ...(this.queries ? ['questfleet.v1.PlayerQueries'] : [])];
+    if (this.queries)
+      this.server.addService(questfleet.PlayerQueries.service, this.queryHandlers(this.queries));
+    const services = [
+      ...(buses.commandBus ? ['questfleet.v1.PlayerCommands'] : []),
+      ...(this.queries ? ['questfleet.v1.PlayerQueries'] : []),
+    ];
     addHealthService(this.server, services, buses.healthy ?? (async () => true));
-    // Server reflection (v1 and v1alpha): grpcurl list / describe work without the .proto files.
-    new ReflectionService(packageDefinition).addToServer(this.server);
+    // Server reflection (v1 and v1alpha): grpcurl list / describe work without the .proto files,
+    // behind the same token as the API (it describes it); health stays open like GET /health.
+    new ReflectionService(packageDefinition).addToServer(guardedStreams(this.server, policy));
   }
 
   private commandHandlers(commandBus: CommandBus): Record<string, Handler> {
     return Object.fromEntries(
       Object.entries(commandActionsByRpc).map(([rpc, action]) => [
         rpc,
-        unary(async (request, context) => {
-          const options = (request['options'] ?? {}) as { idempotencyKey?: string; async?: boolean };
+        unary(this.policy, async (request, context) => {
+          const options = (request['options'] ?? {}) as {
+            idempotencyKey?: string;
+            async?: boolean;
+          };
           const { command, requestHash } = translateCommand({
             action,
             ...(rpc === 'RegisterPlayer' ? {} : { playerId: request['playerId'] }),
@@ -161,19 +272,30 @@ export class GrpcApiServer {
             ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
           });
           context.commandId = command.metadata.commandId;
-          const result = await commandBus.execute<ExecutePlayerCommand, CommandResult | AcceptedCommand | EncodedAnswer>(
-            new ExecutePlayerCommand(command, requestHash, options.async ? 'async' : 'wait'),
+          const result = await commandBus.execute<
+            ExecutePlayerCommand,
+            CommandResult | AcceptedCommand | EncodedAnswer
+          >(new ExecutePlayerCommand(command, requestHash, options.async ? 'async' : 'wait'));
+          return commandResponseToGrpc(
+            result instanceof EncodedAnswer ? decodeAnswer(result) : result,
           );
-          return commandResponseToGrpc(result instanceof EncodedAnswer ? decodeAnswer(result) : result);
         }),
       ]),
     );
   }
 
   private commandStatusHandler(statusBus: QueryBus): Handler {
-    return unary(async (request) => {
-      const question = commandStatusQuery(request['commandId'], request['playerId'] ? { playerId: request['playerId'] } : {});
-      return commandStatusToGrpc(singleStatus(question, await statusBus.execute<GetCommandStatusQuery, CommandStatus[]>(question)));
+    return unary(this.policy, async (request) => {
+      const question = commandStatusQuery(
+        request['commandId'],
+        request['playerId'] ? { playerId: request['playerId'] } : {},
+      );
+      return commandStatusToGrpc(
+        singleStatus(
+          question,
+          await statusBus.execute<GetCommandStatusQuery, CommandStatus[]>(question),
+        ),
+      );
     });
   }
 
@@ -181,14 +303,30 @@ export class GrpcApiServer {
   private queryHandlers(queries: PlayerQueriesController): Record<string, Handler> {
     const optional = (value: unknown) => (value ? String(value) : undefined);
     return {
-      GetPlayer: unary(async (r) => playerToGrpc(await queries.getPlayer(r['playerId'], { ...(r['minVersion'] ? { minVersion: String(r['minVersion']) } : {}) }))),
-      GetRoomPlayers: unary(async (r) =>
-        roomToGrpc(await queries.getRoomPlayers(r['roomId'], { ...(r['limit'] ? { limit: String(r['limit']) } : {}), ...(r['pageToken'] ? { after: r['pageToken'] } : {}) })),
+      GetPlayer: unary(this.policy, async (r) =>
+        playerToGrpc(
+          await queries.getPlayer(r['playerId'], {
+            ...(r['minVersion'] ? { minVersion: String(r['minVersion']) } : {}),
+          }),
+        ),
       ),
-      GetLeaderboard: unary(async (r) =>
-        leaderboardToGrpc(await queries.getLeaderboard({ ...(r['limit'] ? { limit: String(r['limit']) } : {}), ...(r['pageToken'] ? { after: r['pageToken'] } : {}) })),
+      GetRoomPlayers: unary(this.policy, async (r) =>
+        roomToGrpc(
+          await queries.getRoomPlayers(r['roomId'], {
+            ...(r['limit'] ? { limit: String(r['limit']) } : {}),
+            ...(r['pageToken'] ? { after: r['pageToken'] } : {}),
+          }),
+        ),
       ),
-      GetHistory: unary(async (r) =>
+      GetLeaderboard: unary(this.policy, async (r) =>
+        leaderboardToGrpc(
+          await queries.getLeaderboard({
+            ...(r['limit'] ? { limit: String(r['limit']) } : {}),
+            ...(r['pageToken'] ? { after: r['pageToken'] } : {}),
+          }),
+        ),
+      ),
+      GetHistory: unary(this.policy, async (r) =>
         historyToGrpc(
           await queries.getHistory(r['playerId'], {
             ...(r['fromVersion'] ? { fromVersion: String(r['fromVersion']) } : {}),
@@ -196,7 +334,7 @@ export class GrpcApiServer {
           }),
         ),
       ),
-      GetStateAt: unary(async (r) =>
+      GetStateAt: unary(this.policy, async (r) =>
         stateAtToGrpc(
           await queries.getStateAt(r['playerId'], {
             ...(r['version'] ? { version: String(r['version']) } : {}),
@@ -208,10 +346,15 @@ export class GrpcApiServer {
   }
 
   /** Binds and starts serving; resolves with the bound port (0 picks a free one). */
-  start(port: number, host = process.env['QF_HOST'] ?? '0.0.0.0'): Promise<number> {
+  start(port: number, host = listenHost()): Promise<number> {
     return new Promise((resolve, reject) =>
-      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
-        error ? reject(new Error(`gRPC could not bind ${host}:${port}: ${error.message}`)) : resolve(bound),
+      this.server.bindAsync(
+        `${host}:${port}`,
+        grpc.ServerCredentials.createInsecure(),
+        (error, bound) =>
+          error
+            ? reject(new Error(`gRPC could not bind ${host}:${port}: ${error.message}`))
+            : resolve(bound),
       ),
     );
   }

@@ -75,9 +75,17 @@ export const exerciseQueries = async (
   await exerciseOperations(api);
 };
 
-/** /health, /metrics, /openapi.json, /docs. */
+/** /health, /health/live, /health/ready, /metrics, /openapi.json, /docs. */
 export const exerciseOperations = async (api: OpenApiContract): Promise<void> => {
-  for (const path of ['/health', '/metrics', '/openapi.json', '/docs']) await api.call('GET', path);
+  for (const path of [
+    '/health',
+    '/health/live',
+    '/health/ready',
+    '/metrics',
+    '/openapi.json',
+    '/docs',
+  ])
+    await api.call('GET', path);
 };
 
 /** GET /commands/{commandId} (the gateway's): decided, ambiguous, unknown and malformed questions. */

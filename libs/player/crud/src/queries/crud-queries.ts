@@ -21,11 +21,7 @@ import {
   type StateAtView,
 } from '@qf/contracts';
 import { gaplessPrefix, type AuditLog } from '../audit/audit-log';
-import {
-  stateToView,
-  VIEW_PROJECTION,
-  type PlayerDocument,
-} from '../document/player-document';
+import { stateToView, VIEW_PROJECTION, type PlayerDocument } from '../document/player-document';
 import type { PlayerRepository } from '../document/player-repository';
 
 type ViewDocument = Pick<PlayerDocument, keyof typeof VIEW_PROJECTION>;
@@ -47,10 +43,16 @@ const unavailableOnTransient = async <T>(read: () => Promise<T>): Promise<T> => 
  * folded with the same domain evolve the ES side folds its event log with.
  */
 export class CrudQueries {
+  /** Server-side time limit of each document read (maxTimeMS): past it the request answers 504. */
+  private readonly limit: { maxTimeMS?: number };
+
   constructor(
     private readonly players: PlayerRepository,
     private readonly auditLog: AuditLog,
-  ) {}
+    options: { maxTimeMS?: number } = {},
+  ) {
+    this.limit = options.maxTimeMS === undefined ? {} : { maxTimeMS: options.maxTimeMS };
+  }
 
   player(playerId: string): Promise<PlayerView> {
     return unavailableOnTransient(() => this.readPlayer(playerId));
@@ -79,16 +81,24 @@ export class CrudQueries {
   private async readPlayer(playerId: string): Promise<PlayerView> {
     const doc = await this.players.collection.findOne<ViewDocument>(
       { _id: playerId },
-      { projection: VIEW_PROJECTION },
+      { projection: VIEW_PROJECTION, ...this.limit },
     );
     if (!doc) throw playerNotFound(playerId);
     return this.view(doc);
   }
 
-  private async readRoom(roomId: string, limit: number, after?: string): Promise<RoomOccupancyView> {
-    const from = after === undefined ? undefined : decodeCursor<RoomCursor>(after, ROOM_CURSOR).playerId;
+  private async readRoom(
+    roomId: string,
+    limit: number,
+    after?: string,
+  ): Promise<RoomOccupancyView> {
+    const from =
+      after === undefined ? undefined : decodeCursor<RoomCursor>(after, ROOM_CURSOR).playerId;
     const docs = await this.players.collection
-      .find<ViewDocument>({ roomId, ...(from !== undefined && { _id: { $gt: from } }) }, { projection: VIEW_PROJECTION })
+      .find<ViewDocument>(
+        { roomId, ...(from !== undefined && { _id: { $gt: from } }) },
+        { projection: VIEW_PROJECTION, ...this.limit },
+      )
       .sort({ _id: 1 })
       .limit(limit + 1)
       .toArray();
@@ -104,12 +114,13 @@ export class CrudQueries {
   }
 
   private async readLeaderboard(limit: number, after?: string): Promise<LeaderboardView> {
-    const cursor = after === undefined ? undefined : decodeCursor<LeaderboardCursor>(after, LEADERBOARD_CURSOR);
+    const cursor =
+      after === undefined ? undefined : decodeCursor<LeaderboardCursor>(after, LEADERBOARD_CURSOR);
     const firstRank = (cursor?.rank ?? 0) + 1;
     const docs = await this.players.collection
       .find<Pick<PlayerDocument, '_id' | 'name' | 'level' | 'xp'>>(
         cursor ? afterLeaderboardPosition(cursor) : {},
-        { projection: { _id: 1, name: 1, level: 1, xp: 1 } },
+        { projection: { _id: 1, name: 1, level: 1, xp: 1 }, ...this.limit },
       )
       .sort({ level: -1, xp: -1, _id: 1 })
       .limit(limit + 1)
@@ -134,7 +145,9 @@ export class CrudQueries {
     const current = await this.currentVersion(playerId);
     if (current === undefined) throw playerNotFound(playerId);
     const events = await this.auditLog.history(playerId, fromVersion, limit + 1, current);
-    const page = pageOf(events, limit, (last) => historyNextLink(playerId, limit, last.metadata.version));
+    const page = pageOf(events, limit, (last) =>
+      historyNextLink(playerId, limit, last.metadata.version),
+    );
     return { playerId, next: page.next, events: page.items.map(toEventView) };
   }
 
@@ -154,7 +167,7 @@ export class CrudQueries {
   private async currentVersion(playerId: string): Promise<number | undefined> {
     const doc = await this.players.collection.findOne<Pick<PlayerDocument, 'version'>>(
       { _id: playerId },
-      { projection: { _id: 0, version: 1 } },
+      { projection: { _id: 0, version: 1 }, ...this.limit },
     );
     return doc?.version;
   }
