@@ -12,6 +12,7 @@ import {
   targetOptionsOf,
   type WriteBenchOptions,
 } from '@qf/bench-write';
+import { startCrudTarget } from '@qf/bench-write-crud';
 import { registerBenchReplayCommand } from './bench-replay.command';
 import { registerBenchProjectCommand } from './bench-project.command';
 import { registerBenchTxnCommand } from './bench-txn.command';
@@ -43,6 +44,7 @@ interface WriteOptions {
   partitions: number;
   seed: number;
   keepTopics?: boolean;
+  profile?: string;
   out?: string;
   json?: boolean;
   env: string[];
@@ -225,6 +227,10 @@ export const registerBenchCommands = (program: Command): void => {
     )
     .option('--keep-topics', 'keep the per-run topics (default: deleted at the end)')
     .option(
+      '--profile <dir>',
+      'crud target: write a V8 CPU profile of every started service into dir (node --cpu-prof)',
+    )
+    .option(
       '--out <file>',
       'write the JSON here (default reports/bench/write-<target>-<time>.json)',
     )
@@ -252,6 +258,9 @@ export const registerBenchCommands = (program: Command): void => {
         seed: options.seed,
         keepTopics: options.keepTopics === true,
         serviceEnv: serviceEnvOf(options.env),
+        ...(options.profile ? { profileDir: options.profile } : {}),
+        // The CRUD fleet (relay and audit consumer included) and its probes.
+        startCrud: startCrudTarget,
       };
       const report = options.search ? await runSearch(bench, options) : await runWriteBench(bench);
       const kind = options.search ? 'write-search' : 'write';
