@@ -25,21 +25,51 @@ const DRAIN_TIMEOUT_MS = 60_000;
 
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-const totals = (counts: readonly MongoCounts[]) => {
+const totals = (byCommand: MongoCounts) => {
   let requests = 0;
   let statements = 0;
-  for (const byCommand of counts)
-    for (const count of Object.values(byCommand)) {
-      requests += count.requests;
-      statements += count.statements;
-    }
+  for (const count of Object.values(byCommand)) {
+    requests += count.requests;
+    statements += count.statements;
+  }
   return { requests, statements };
 };
 
 /**
- * Database operations per command, from what each service's Mongo client counted: requests
- * (round trips) and statements (documents written or asked for), in all and by service.
+ * Database requests (round trips) and statements (documents written or asked for) per
+ * command over a step, in all and statements by service (replicas added up), from what
+ * each service's Mongo client had counted before and after it.
  */
+export const databaseFigures = (
+  before: ReadonlyMap<string, MongoCounts>,
+  after: ReadonlyMap<string, MongoCounts>,
+  commands: number,
+): Record<string, number> => {
+  if (commands <= 0) return {};
+  const byService: Record<string, number> = {};
+  let requests = 0;
+  let statements = 0;
+  for (const [name, counts] of after) {
+    const start = totals(before.get(name) ?? {});
+    const end = totals(counts);
+    const service = name.replace(/-\d+$/, '');
+    byService[service] = (byService[service] ?? 0) + end.statements - start.statements;
+    requests += end.requests - start.requests;
+    statements += end.statements - start.statements;
+  }
+  return {
+    requestsPerCommand: round(requests / commands),
+    statementsPerCommand: round(statements / commands),
+    ...Object.fromEntries(
+      Object.entries(byService).map(([service, count]) => [
+        `${service} statements`,
+        round(count / commands),
+      ]),
+    ),
+  };
+};
+
+/** Database operations per command (databaseFigures), read from each service's /metrics. */
 const databaseProbe = (services: ReadonlyMap<string, string>): StepProbe => {
   let before = new Map<string, MongoCounts>();
   const read = async () =>
@@ -56,27 +86,7 @@ const databaseProbe = (services: ReadonlyMap<string, string>): StepProbe => {
     start: async () => {
       before = await read();
     },
-    finish: async (commands) => {
-      if (commands <= 0) return {};
-      const after = await read();
-      const figures: Record<string, number> = {};
-      let requests = 0;
-      let statements = 0;
-      for (const [name, counts] of after) {
-        const start = totals([before.get(name) ?? {}]);
-        const end = totals([counts]);
-        const service = name.replace(/-\d+$/, '').replace(/-service$/, '');
-        figures[`${service}Statements`] =
-          (figures[`${service}Statements`] ?? 0) + (end.statements - start.statements) / commands;
-        requests += end.requests - start.requests;
-        statements += end.statements - start.statements;
-      }
-      return {
-        requestsPerCommand: round(requests / commands),
-        statementsPerCommand: round(statements / commands),
-        ...Object.fromEntries(Object.entries(figures).map(([key, value]) => [key, round(value)])),
-      };
-    },
+    finish: async (commands) => databaseFigures(before, await read(), commands),
   };
 };
 

@@ -29,4 +29,4 @@ export {
   type CrudStepOptions,
   type CrudStepResult,
 } from './crud-step';
-export { startCrudTarget } from './crud-target';
+export { databaseFigures, startCrudTarget } from './crud-target';
