@@ -31,6 +31,7 @@ interface WriteOptions {
   stepDuration: number;
   stepWarmup: number;
   coolDown: number;
+  searchWarmup: number;
   rate: number;
   duration: number;
   warmup: number;
@@ -101,6 +102,7 @@ const runSearch = async (bench: WriteBenchOptions, options: WriteOptions) => {
         stepDurationSec: options.stepDuration,
         stepWarmupSec: options.stepWarmup,
         coolDownSec: options.coolDown,
+        initialWarmupSec: options.searchWarmup,
       },
       undefined,
       abort.signal,
@@ -172,6 +174,12 @@ export const registerBenchCommands = (program: Command): void => {
       'search: pause between steps (then consumers catch up)',
       intInRange('--cool-down', 0, 3600),
       DEFAULT_SEARCH.coolDownSec,
+    )
+    .option(
+      '--search-warmup <s>',
+      'search: seconds at --start-rate before the first step, not judged (a target just started is slower for its first minute)',
+      intInRange('--search-warmup', 0, 3600),
+      DEFAULT_SEARCH.initialWarmupSec,
     )
     .option(
       '--rate <n>',
