@@ -207,7 +207,13 @@ export const startCrudTarget = async (
       occProbe(fleet.crud.url, sampler),
     ],
     backend: { ...fleet.backend },
-    settings: { relays: 1, consumers: 1, partitions: options.partitions, logs: fleet.logDir },
+    settings: {
+      relays: 1,
+      consumers: 1,
+      partitions: options.partitions,
+      serviceEnv: options.serviceEnv ?? {},
+      logs: fleet.logDir,
+    },
     stop: () => fleet.close(),
   };
 };
