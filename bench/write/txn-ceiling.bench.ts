@@ -4,6 +4,7 @@ import { createInfraContext, INFRA_PREFIX, isRecordedAlive, listRecorded } from 
 import {
   cacheCoordinatorLookups,
   createKafka,
+  ensureTopics,
   loopTransactions,
   retryConcurrentTransactions,
   useFastRecordEncoder,
@@ -78,7 +79,8 @@ const runStep = async (kafka: Kafka, runId: string, streams: number, options: Tx
   const prefix = `${runId}-s${streams}`;
   const [events, snapshots, replies, commands] = ['events', 'snapshots', 'replies', 'commands'].map((name) => `${prefix}.${name}`) as [string, string, string, string];
   try {
-    await admin.createTopics({ topics: [events, snapshots, replies, commands].map((topic) => ({ topic, numPartitions: PARTITIONS })), waitForLeaders: true });
+    // ensureTopics waits out a broker that has leaders but does not serve them yet (seen under load).
+    await ensureTopics(admin, [events, snapshots, replies, commands].map((topic) => ({ topic, numPartitions: PARTITIONS })));
     const latencies: number[] = [];
     const pid = brokerPid();
     const brokerBefore = pid === undefined ? undefined : cpuSecondsOf(pid);

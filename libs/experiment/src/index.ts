@@ -26,15 +26,13 @@ export { loadPriceBook, priceBookSchema, type PriceBook } from './config/price-f
 export { DEFAULT_OVERHEADS, estimateRunSeconds, type RunOverheads } from './config/run-budget';
 export { ConfigFileError, displayPath, formatFieldPath } from './config/yaml-file';
 
+export { productivity, responseValue } from './metrics/jogalekar-woodside.metric';
 export {
-  costPerSecond,
-  productivity,
-  psiTable,
-  responseValue,
-  type CostBreakdown,
+  COST_MODEL_TEXT,
+  costUnderModel,
   type CostInputs,
-  type PsiEntry,
-} from './metrics/jogalekar-woodside.metric';
+  type ModelCost,
+} from './metrics/cost-models';
 export {
   THESIS_DEFAULT_LIMITS,
   THESIS_DEFAULT_WEIGHTS,
@@ -55,7 +53,31 @@ export {
   type UslParams,
   type UslPoint,
 } from './usl/usl-fit';
-export { RateSearch, type RateSearchSettings, type RateSearchState } from './search/rate-search';
+export {
+  RateSearch,
+  bracketResolved,
+  type RateSearchSettings,
+  type RateSearchState,
+  type SearchSeed,
+} from './search/rate-search';
+export {
+  bootstrapInterval,
+  meanInterval,
+  ratioInterval,
+  type BootstrapOptions,
+  type Interval,
+} from './stats/bootstrap';
+export { permutationTest, type PermutationTest } from './stats/permutation-test';
+export {
+  budgetCores,
+  cfsQuotaUs,
+  jvmProcessors,
+  type BudgetWindow,
+  type CpuCounters,
+} from './budget/budget-arithmetic';
+export { detectBudgetSupport, type BudgetSupport } from './budget/cgroup-support';
+export { CpuBudget } from './budget/cpu-budget';
+export { sweepStaleBudgets } from './budget/stale-sweep';
 
 export {
   ResourceSampler,
@@ -74,12 +96,17 @@ export { RESULTS_FILE, readResults, writeResults } from './results/results-file'
 export {
   analyze,
   chooseStep,
+  formatInterval,
   readVisibleRate,
   type Analysis,
-  type ProductivityPoint,
+  type CellSummary,
+  type ModelId,
+  type PsiEntry,
+  type RepPoint,
 } from './analysis/analyze';
 export { buildCharts, type ChartSpec } from './report/charts';
-export { writeComparison } from './report/compare';
+export { overlaps, writeComparison } from './report/compare';
+export { ExperimentRefused } from './runner/run-setup';
 export {
   createReportDir,
   rerenderReport,
@@ -94,6 +121,6 @@ export {
   type ExperimentRun,
   type RunExperimentOptions,
 } from './runner/run-experiment';
-export { planCells, runTag, type CellPlan } from './runner/run-plan';
+export { orderSeedOf, planCells, runTag, type CellPlan } from './runner/run-plan';
 export { estimateRemainingSeconds, formatDuration } from './runner/eta';
 export { probeConsistency, type ConsistencyProbeOptions } from './runner/consistency.probe';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { repoRoot } from '@qf/shared-config';
-import { displayPath, runExperiment, type ExperimentRun } from '@qf/experiment';
+import { displayPath, formatInterval, runExperiment, type ExperimentRun } from '@qf/experiment';
 
 /** What `npm start` / `qf start` runs. */
 export const QUICK_EXPERIMENT = 'experiments/quick.yaml';
@@ -20,24 +20,17 @@ interface ExperimentOptions {
   readonly reports?: string;
 }
 
-const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
-
-/** The figures people look for first: λ and p95 per k, and ψ per pair. */
+/** The figures people look for first: λ and p95 per k with their intervals, then the verdicts. */
 const summary = (run: ExperimentRun): string => {
   const { analysis } = run.report;
+  const model = analysis.models[0];
   const lines = [`experiment ${run.results.status}: ${displayPath(run.dir)}`];
-  for (const point of analysis.points) {
+  for (const cell of analysis.cells) {
     lines.push(
-      `  ${point.arch.padEnd(4)} ${point.workload} k=${point.k}: λ ${fixed(point.throughput)} req/s at ${fixed(point.offeredRate, 0)} offered, p${analysis.percentile} ${fixed(point.latencyMs)} ms${point.withinSlo ? '' : ' (no step held the SLO)'}, F ${point.F.toPrecision(4)}`,
+      `  ${cell.arch.padEnd(4)} ${cell.workload} k=${cell.k} (${cell.cores} cores, n=${cell.n}): λ ${formatInterval(cell.throughput)} req/s, p${analysis.percentile} ${formatInterval(cell.latencyMs)} ms${cell.withinSlo ? '' : ' (SLO missed)'}${model ? `, F ${formatInterval(cell.F[model] ?? cell.throughput)}` : ''}`,
     );
   }
-  for (const series of analysis.psi) {
-    for (const entry of series.entries) {
-      lines.push(
-        `  ψ ${series.arch} ${series.workload} (${entry.k1}→${entry.k2}) = ${entry.psi === undefined ? '–' : entry.psi.toFixed(3)} ${entry.scalable ? 'scalable' : 'not scalable'} (threshold ${analysis.psiThreshold})`,
-      );
-    }
-  }
+  for (const verdict of analysis.verdicts) lines.push(`  ${verdict}`);
   lines.push(
     `  report: ${displayPath(path.join(run.dir, 'report.html'))} (and report.md, results.json)`,
   );

@@ -1,246 +1,160 @@
-import {
-  ARCHITECTURES,
-  type Architecture,
-  type MetricVariant,
-} from '../config/experiment-config.schema';
-import {
-  costPerSecond,
-  productivity,
-  psiTable,
-  responseValue,
-  type CostBreakdown,
-  type PsiEntry,
-} from '../metrics/jogalekar-woodside.metric';
-import {
-  thesisCost,
-  thesisProductivity,
-  thesisValue,
-  type ThesisCostBreakdown,
-  type ThesisCostInputs,
-} from '../metrics/thesis.metric';
-import type { CellResult, ExperimentResults, StepResult } from '../results/experiment-results';
+import type { MetricVariant } from '../config/experiment-config.schema';
+import type { ExperimentResults } from '../results/experiment-results';
+import type { Interval } from '../stats/bootstrap';
 import { fitUsl, type UslFit } from '../usl/usl-fit';
+import { modelsOf, repPoints, type ModelId, type RepPoint } from './rep-points';
+import {
+  compareArchitectures,
+  psiSeries,
+  summarizeCells,
+  type ArchComparison,
+  type CellSummary,
+  type PsiComparison,
+  type PsiSeries,
+} from './summaries';
 
-/** The figures behind F(k) for one (architecture, workload, k). */
-export interface ProductivityPoint {
-  readonly arch: Architecture;
-  readonly workload: string;
-  readonly k: number;
-  /** Index of the step used (the highest rate within the SLO). */
-  readonly stepIndex: number;
-  readonly offeredRate: number;
-  /** λ: successful responses/s. */
-  readonly throughput: number;
-  /** T: the configured latency percentile of the step, ms. */
-  readonly latencyMs: number;
-  readonly withinSlo: boolean;
-  /** f: the value of a response under the selected variant. */
-  readonly value: number;
-  /** Cost per second from the price file (always computed, shown in the cost chart). */
-  readonly cost: CostBreakdown;
-  /** Thesis variant only: its dimensionless cost and the inputs it was computed from. */
-  readonly thesis?: { readonly inputs: ThesisCostInputs; readonly cost: ThesisCostBreakdown };
-  /** C used in F (currency/s for Jogalekar-Woodside; dimensionless for the thesis variant). */
-  readonly costUsed: number;
-  /** F = λ·f/C. */
-  readonly F: number;
-}
+export { chooseStep, consistencyOf, latencyOf, readVisibleRate } from './choose-step';
+export type { ModelId, RepPoint } from './rep-points';
+export type {
+  ArchComparison,
+  CellSummary,
+  PsiComparison,
+  PsiEntry,
+  PsiSeries,
+  Verdict,
+} from './summaries';
 
 export interface SeriesKey {
-  readonly arch: Architecture;
+  readonly arch: RepPoint['arch'];
   readonly workload: string;
 }
 
 export interface Analysis {
   readonly variant: MetricVariant;
-  /** How the report names the variant. */
   readonly variantLabel: string;
   readonly sloMs: number;
   readonly percentile: number;
   readonly psiThreshold: number;
-  readonly points: readonly ProductivityPoint[];
-  readonly psi: readonly (SeriesKey & { readonly entries: readonly PsiEntry[] })[];
+  /** Confidence level of every interval. */
+  readonly level: number;
+  readonly alpha: number;
+  /** Models F and ψ are reported under; the first decides the verdict. */
+  readonly models: readonly ModelId[];
+  readonly reps: readonly RepPoint[];
+  readonly cells: readonly CellSummary[];
+  readonly psi: readonly PsiSeries[];
+  readonly comparisons: readonly ArchComparison[];
+  readonly psiComparisons: readonly PsiComparison[];
   readonly usl: readonly (SeriesKey & { readonly fit: UslFit })[];
+  /** One sentence per series and k pair, naming ψ's interval under the deciding model. */
+  readonly verdicts: readonly string[];
   readonly notes: readonly string[];
 }
 
 export const VARIANT_LABELS: Record<MetricVariant, string> = {
   'jogalekar-woodside':
-    'Jogalekar & Woodside (2000): f = 1/(1 + T/T^), C = priced CPU, RAM, storage and ops per second',
+    'Jogalekar & Woodside (2000): f = 1/(1 + T/T^), C = the priced cost per second under the stated cost model',
   thesis:
     'thesis variant (lukas-karsch/thesis): f = 1/T, C = weighted CPU, storage and saturation terms',
 };
 
-const latencyOf = (step: StepResult, percentile: number): number =>
-  percentile === 50
-    ? step.latencyMs.p50
-    : percentile === 99
-      ? step.latencyMs.p99
-      : step.latencyMs.p95;
+const fixed = (value: number, digits = 3) =>
+  Number.isFinite(value) ? value.toPrecision(digits) : '–';
+
+/** `0.91 [0.84, 0.97]`, or `0.91 (one repetition: no interval)`. */
+export const formatInterval = (interval: Interval, digits = 3): string =>
+  interval.method === 'single'
+    ? `${fixed(interval.estimate, digits)} (n = 1: no interval)`
+    : `${fixed(interval.estimate, digits)} [${fixed(interval.low, digits)}, ${fixed(interval.high, digits)}]`;
+
+const verdictSentences = (
+  psi: readonly PsiSeries[],
+  model: ModelId,
+  threshold: number,
+  level: number,
+): string[] =>
+  psi
+    .filter((series) => series.model === model)
+    .flatMap((series) =>
+      series.entries.map((entry) => {
+        const where = `${series.arch === 'es' ? 'ES + CQRS' : 'CRUD + audit log'} ${series.workload}, k ${entry.k1} → ${entry.k2} (${entry.cores1} → ${entry.cores2} cores)`;
+        const interval = `ψ ${formatInterval(entry.psi)}${entry.psi.method === 'bootstrap' ? ` (${Math.round(level * 100)} % interval, ${entry.psi.n} repetitions)` : ''}`;
+        const reading =
+          entry.verdict === 'scalable'
+            ? `scalable: the whole interval is at or above ${threshold}`
+            : entry.verdict === 'not scalable'
+              ? `not scalable: the whole interval is below ${threshold}`
+              : `undecided: the interval spans ${threshold}`;
+        return `${where}: ${interval}, ${reading}.`;
+      }),
+    );
 
 /**
- * The step that sets λ(k): the one the runner chose, else the highest offered rate within the
- * SLO; when no step held the SLO, the lowest-rate step that ran (its f shows how far it missed).
+ * Per repetition: λ, p95, f, C and F under each cost model at the λ step. Per (architecture,
+ * workload, k): means with bootstrap intervals. ψ(k1, k2) per series and model with its
+ * interval and verdict; ES against CRUD per k (F ratio, permutation test) and per k pair (ψ
+ * ratio); the USL fit of mean λ over k.
  */
-export const chooseStep = (cell: CellResult): StepResult | undefined => {
-  if (cell.chosenStep !== undefined) {
-    const chosen = cell.steps[cell.chosenStep];
-    if (chosen && chosen.status === 'ok') return chosen;
-  }
-  const ran = cell.steps.filter((step) => step.status === 'ok');
-  const passing = ran.filter((step) => step.withinSlo);
-  if (passing.length > 0)
-    return passing.reduce((best, step) => (step.offeredRate > best.offeredRate ? step : best));
-  return ran.reduce<StepResult | undefined>(
-    (lowest, step) => (!lowest || step.offeredRate < lowest.offeredRate ? step : lowest),
-    undefined,
-  );
-};
-
-const diskBytes = (step: StepResult) => step.disk.reduce((sum, entry) => sum + entry.bytes, 0);
-
-/** Share of consistency probes visible within `withinMs` (1 when nothing was probed, as in the thesis code). */
-export const readVisibleRate = (step: StepResult, withinMs: number): number => {
-  const ttc = step.timeToConsistency;
-  if (!ttc || ttc.count + ttc.timeouts === 0 || ttc.samples.length === 0) return 1;
-  const visibleShare =
-    ttc.samples.filter((sample) => sample <= withinMs).length / ttc.samples.length;
-  return (visibleShare * ttc.count) / (ttc.count + ttc.timeouts);
-};
-
-/** Computes f, C, F per (arch, workload, k), ψ for every pair k1 < k2, and the USL fit of λ(k). */
 export const analyze = (results: ExperimentResults): Analysis => {
   const { config } = results;
-  const variant = config.metric.variant;
-  const percentile = config.slo.percentile;
-  const notes: string[] = [];
-  const chosen = new Map<CellResult, StepResult>();
-  for (const cell of results.cells) {
-    const step = chooseStep(cell);
-    if (step) chosen.set(cell, step);
-  }
-  const crudBytes = (workload: string, k: number) => {
-    const cell = results.cells.find(
-      (candidate) =>
-        candidate.arch === 'crud' && candidate.workload === workload && candidate.k === k,
-    );
-    const step = cell ? chosen.get(cell) : undefined;
-    return step ? diskBytes(step) : 0;
-  };
-
-  let missingSaturation = false;
-  const points: ProductivityPoint[] = [];
-  for (const [cell, step] of chosen) {
-    const latencyMs = latencyOf(step, percentile);
-    const cost = costPerSecond(
-      { durationSeconds: step.durationSeconds, processes: step.processes, disk: step.disk },
-      results.prices,
-    );
-    const base = {
-      arch: cell.arch,
-      workload: cell.workload,
-      k: cell.k,
-      stepIndex: step.index,
-      offeredRate: step.offeredRate,
-      throughput: step.throughput,
-      latencyMs,
-      withinSlo: step.withinSlo,
-      cost,
-    };
-    if (variant === 'thesis') {
-      const systemCpu = step.processes
-        .filter((process) => process.role !== 'loadgen')
-        .reduce((sum, process) => sum + process.cpuSeconds, 0);
-      const reference = crudBytes(cell.workload, cell.k);
-      const own = diskBytes(step);
-      if (
-        step.saturation?.inFlightPeak === undefined ||
-        step.saturation.dbConnectionsPeak === undefined
-      )
-        missingSaturation = true;
-      const inputs: ThesisCostInputs = {
-        cpu: systemCpu / (step.durationSeconds * Math.max(1, results.machine.cores)),
-        storageRatio: cell.arch === 'crud' || reference <= 0 || own <= 0 ? 1 : own / reference,
-        threads: step.saturation?.inFlightPeak ?? 0,
-        dbConnections: step.saturation?.dbConnectionsPeak ?? 0,
-        readVisibleRate: readVisibleRate(step, config.slo.latencyMs),
-      };
-      const thesis = thesisCost(inputs, config.metric.thesis.weights, config.metric.thesis);
-      points.push({
-        ...base,
-        value: thesisValue(latencyMs),
-        thesis: { inputs, cost: thesis },
-        costUsed: thesis.total,
-        F: thesisProductivity(step.throughput, 0, latencyMs, thesis.total),
-      });
-    } else {
-      const value = responseValue(latencyMs, config.slo.latencyMs);
-      points.push({
-        ...base,
-        value,
-        costUsed: cost.total,
-        F: cost.total > 0 ? productivity(step.throughput, value, cost.total) : 0,
-      });
-    }
-  }
-  points.sort(
-    (a, b) =>
-      ARCHITECTURES.indexOf(a.arch) - ARCHITECTURES.indexOf(b.arch) ||
-      a.workload.localeCompare(b.workload) ||
-      a.k - b.k,
-  );
-
-  if (variant === 'thesis') {
-    notes.push(
-      'Thesis variant: f = 1/T (T in ms) and a dimensionless cost C = w1·CPU + w2·S + w3·(T/200)² + w4·(D/10)² + w5·(1−R)⁴ with the weights of performance-tests/scalability_function.py; F values are comparable only within this variant.',
-    );
-    if (missingSaturation)
-      notes.push(
-        'Thesis variant: requests in flight or DB connections were not measured for some steps; their saturation terms count as 0.',
-      );
-  }
-  const unpassed = points.filter((point) => !point.withinSlo);
-  if (unpassed.length > 0 && config.axis === 'resources') {
-    notes.push(
-      `No step held the SLO for: ${unpassed.map((point) => `${point.arch}/${point.workload} k=${point.k}`).join(', ')}; their lowest-rate step is used (f shows the miss).`,
-    );
-  }
-
-  const series: SeriesKey[] = [];
-  for (const point of points) {
-    if (!series.some((entry) => entry.arch === point.arch && entry.workload === point.workload))
-      series.push({ arch: point.arch, workload: point.workload });
-  }
-  const psi = series.map((key) => ({
-    ...key,
-    entries: psiTable(
-      points.filter((point) => point.arch === key.arch && point.workload === key.workload),
-      config.psiThreshold,
-    ),
-  }));
-  const usl = series.map((key) => ({
+  const models = modelsOf(results);
+  const bootstrap = { resamples: config.statistics.resamples, level: config.statistics.level };
+  const reps = repPoints(results);
+  const cells = summarizeCells(reps, models, bootstrap);
+  const psi = psiSeries(cells, models, config.psiThreshold, bootstrap);
+  const compared = compareArchitectures(cells, models, {
+    ...bootstrap,
+    alpha: config.statistics.alpha,
+  });
+  const seriesKeys: SeriesKey[] = [];
+  for (const cell of cells)
+    if (!seriesKeys.some((key) => key.arch === cell.arch && key.workload === cell.workload))
+      seriesKeys.push({ arch: cell.arch, workload: cell.workload });
+  const usl = seriesKeys.map((key) => ({
     ...key,
     fit: fitUsl(
-      points
-        .filter((point) => point.arch === key.arch && point.workload === key.workload)
-        .map((point) => ({ k: point.k, throughput: point.throughput })),
+      cells
+        .filter((cell) => cell.arch === key.arch && cell.workload === key.workload)
+        .map((cell) => ({ k: cell.k, throughput: cell.throughput.estimate })),
       config.projectToK,
     ),
   }));
+  const notes: string[] = [];
+  const missed = cells.filter((cell) => !cell.withinSlo);
+  if (missed.length > 0 && config.axis === 'resources')
+    notes.push(
+      `No step held the SLO in some repetitions of: ${missed.map((cell) => `${cell.arch}/${cell.workload} k=${cell.k}`).join(', ')}; their lowest-rate step is used (f shows the miss).`,
+    );
+  const polluted = cells.filter((cell) => cell.pollutedReps > 0);
+  if (polluted.length > 0)
+    notes.push(
+      `Other work on the machine took more than ${config.pollution.maxForeignCores} cores during the λ step of ${polluted.map((cell) => `${cell.arch}/${cell.workload} k=${cell.k} (${cell.pollutedReps} of ${cell.n})`).join(', ')} even after ${config.pollution.maxReruns} rerun(s); those figures are kept and flagged.`,
+    );
   if (config.axis === 'load')
     notes.push(
-      'Load axis: k scales the offered rate at fixed replicas, so λ(k) tracks the offered rate until saturation; the USL fit reads k as load, not resources.',
+      'Load axis: k scales the offered rate at a fixed system, so λ(k) tracks the offered rate until saturation; the USL fit reads k as load, not resources.',
     );
-
+  if (config.metric.variant === 'thesis')
+    notes.push(
+      'Thesis variant: f = 1/T (T in ms) and a dimensionless cost C = w1·CPU + w2·S + w3·(T/200)² + w4·(D/10)² + w5·(1−R)⁴ with the weights of performance-tests/scalability_function.py; F values are comparable only within this variant.',
+    );
+  const deciding = models[0] as ModelId;
   return {
-    variant,
-    variantLabel: VARIANT_LABELS[variant],
+    variant: config.metric.variant,
+    variantLabel: VARIANT_LABELS[config.metric.variant],
     sloMs: config.slo.latencyMs,
-    percentile,
+    percentile: config.slo.percentile,
     psiThreshold: config.psiThreshold,
-    points,
+    level: config.statistics.level,
+    alpha: config.statistics.alpha,
+    models,
+    reps,
+    cells,
     psi,
+    comparisons: compared.atK,
+    psiComparisons: compared.psi,
     usl,
+    verdicts: verdictSentences(psi, deciding, config.psiThreshold, config.statistics.level),
     notes,
   };
 };

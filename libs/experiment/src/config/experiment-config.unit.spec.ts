@@ -46,19 +46,23 @@ describe('shipped experiment configs', () => {
     );
   });
 
-  it('quick runs both architectures at k = 1, 2 on the resources axis within about ten minutes', () => {
+  it('quick runs both architectures at k = 1, 2 on the resources axis, twice each, within 15 minutes', () => {
     const quick = loadExperimentConfig(path.join(experimentsDir, 'quick.yaml'));
     expect(quick.architectures).toEqual(['es', 'crud']);
     expect(quick.k).toEqual([1, 2]);
     expect(quick.axis).toBe('resources');
-    expect(estimateRunSeconds(quick)).toBeLessThanOrEqual(600);
+    expect(quick.repetitions).toBe(2);
+    expect(quick.scale.map((point) => point.budgetCores)).toEqual([0.4, 0.8]);
+    expect(estimateRunSeconds(quick)).toBeLessThanOrEqual(15 * 60);
   });
 
-  it('the thesis config offers 500 then 1000 req/s at fixed replicas with the thesis variant', () => {
+  it("the thesis config offers equal fractions of each side's λ at a fixed system with the thesis variant", () => {
     const thesis = loadExperimentConfig(path.join(experimentsDir, 'thesis-load-axis.yaml'));
     expect(thesis.axis).toBe('load');
     expect(thesis.metric.variant).toBe('thesis');
-    expect(thesis.scale.map((point) => point.offeredRate)).toEqual([500, 1000]);
+    expect(thesis.scale.map((point) => point.loadFraction)).toEqual([0.4, 0.8]);
+    expect(thesis.scale.map((point) => point.budgetCores)).toEqual([1.2, 1.2]);
+    expect(thesis.workloads.map((workload) => workload.name)).toEqual(['create', 'update', 'read']);
     expect(
       thesis.scale.every((point) =>
         Object.values(point.replicas.es).every((replicas) => replicas === 1),
@@ -149,7 +153,7 @@ describe('parseExperimentConfig', () => {
 
   it('requires a rate per k on the load axis and forbids rates on the resources axis', () => {
     expect(problemsOf(minimal().replace('axis: resources', 'axis: load')).join('\n')).toContain(
-      'offeredRates: the load axis needs offeredRates (k -> requests/s) or baseRate',
+      'offeredRates: the load axis needs offeredRates (k -> requests/s), baseRate or loadFractions (k -> share of λ)',
     );
     expect(
       problemsOf(
@@ -192,11 +196,16 @@ describe('infrastructure warm-up before the first cell', () => {
   it('is off unless asked for, and counts in the run budget when it is', () => {
     const off = parseExperimentConfig(minimal(), 'experiments/test.yaml');
     expect(off.durations.infraWarmupSeconds).toBe(0);
-    const on = parseExperimentConfig(minimal('durations: { infraWarmupSeconds: 45 }'), 'experiments/test.yaml');
+    const on = parseExperimentConfig(
+      minimal('durations: { infraWarmupSeconds: 45 }'),
+      'experiments/test.yaml',
+    );
     expect(estimateRunSeconds(on) - estimateRunSeconds(off)).toBe(45);
   });
 
   it('refuses a negative warm-up, naming the field', () => {
-    expect(problemsOf(minimal('durations: { infraWarmupSeconds: -1 }')).join('\n')).toMatch(/infraWarmupSeconds/);
+    expect(problemsOf(minimal('durations: { infraWarmupSeconds: -1 }')).join('\n')).toMatch(
+      /infraWarmupSeconds/,
+    );
   });
 });

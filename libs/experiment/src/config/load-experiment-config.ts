@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { budgetCores, jvmProcessors } from '../budget/budget-arithmetic';
 import {
   DEFAULT_SCALABLE_SERVICES,
   experimentConfigSchema,
@@ -22,14 +23,20 @@ export const resolveExperimentConfig = (parsed: Parsed, configFile: string): Exp
     const overrides = parsed.replicas[String(k)] ?? {};
     const replicasOf = (arch: Architecture) =>
       Object.fromEntries(services[arch].map((service) => [service, overrides[service] ?? base]));
+    const loadFraction = parsed.axis === 'load' ? parsed.loadFractions?.[String(k)] : undefined;
     const offeredRate =
-      parsed.axis === 'load'
+      parsed.axis === 'load' && loadFraction === undefined
         ? (parsed.offeredRates?.[String(k)] ?? (parsed.baseRate ?? 0) * k)
         : undefined;
+    // The load axis keeps the system fixed: one unit of budget at every k.
+    const cores = budgetCores(parsed.axis === 'resources' ? k : 1, parsed.budget.unitCores);
     return {
       k,
+      budgetCores: cores,
+      jvmProcessors: jvmProcessors(cores),
       replicas: { es: replicasOf('es'), crud: replicasOf('crud') },
       ...(offeredRate === undefined ? {} : { offeredRate }),
+      ...(loadFraction === undefined ? {} : { loadFraction }),
     };
   });
   const largestK = parsed.k[parsed.k.length - 1] ?? 1;

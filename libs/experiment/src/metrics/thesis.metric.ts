@@ -17,10 +17,12 @@
  *    fraction), S a storage ratio, T Tomcat worker threads (limit 200), D Hikari connections (pool 10),
  *    R the share of reads that saw the write after 100 ms; the ψ table is published there.
  *
- * Mapping onto Quest Fleet (our choice, stated in the report): CPU = CPU-seconds of the system's
- * processes / (window x cores); S = bytes on disk of this cell / bytes of the CRUD cell at the same k
- * and workload (1 for CRUD itself, and when there is no CRUD cell); T = peak requests in flight;
- * D = peak database connections in use; R = share of consistency probes visible within T^.
+ * Mapping onto Quest Fleet (our choice, stated in the report): CPU = CPU-seconds of the services
+ * (the application, as the thesis measured it) / (window x the budget's cores); S = bytes on disk of
+ * this cell / bytes of the CRUD cell at the same k and workload (1 for CRUD itself, and when there
+ * is no CRUD cell); T = peak requests in flight, capped at the thread limit (Tomcat's pool size);
+ * D = database connections in use (not measured: 0); R = share of consistency probes visible
+ * within T^.
  * Inputs we did not measure contribute 0 (R defaults to 1, as in the thesis code).
  */
 

@@ -34,3 +34,30 @@ export const fmtPercent = (ratio: number | undefined): string =>
 /** A money amount per hour from an amount per second. */
 export const fmtPerHour = (perSecond: number, currency: string): string =>
   `${fmt(perSecond * 3600)} ${currency}/h`;
+
+/** `41.2 [38.0, 44.9]`, or the estimate alone for one observation. */
+export const fmtInterval = (
+  interval: { estimate: number; low: number; high: number; method: string } | undefined,
+  digits = 3,
+): string => {
+  if (!interval || !Number.isFinite(interval.estimate)) return '–';
+  if (interval.method === 'single') return fmt(interval.estimate, digits);
+  return `${fmt(interval.estimate, digits)} [${fmt(interval.low, digits)}, ${fmt(interval.high, digits)}]`;
+};
+
+/** An interval of a per-second money amount, shown per hour. */
+export const fmtIntervalPerHour = (
+  interval: { estimate: number; low: number; high: number; method: string } | undefined,
+): string =>
+  interval
+    ? fmtInterval({
+        ...interval,
+        estimate: interval.estimate * 3600,
+        low: interval.low * 3600,
+        high: interval.high * 3600,
+      })
+    : '–';
+
+/** Cores of a budget as configured: `0.4`, `1.6` (no padding zeros). */
+export const fmtCores = (cores: number | undefined): string =>
+  cores === undefined || !Number.isFinite(cores) ? '–' : String(Math.round(cores * 1000) / 1000);

@@ -22,7 +22,8 @@ describe('writeReport / qf report / qf compare (on SYNTHETIC results)', () => {
       'results.json',
       'report.md',
       'report.html',
-      'charts/psi-vs-k.svg',
+      'charts/psi-vs-cores.svg',
+      'charts/machine-cpu.svg',
       'charts/usl-throughput.svg',
     ]) {
       expect(fs.existsSync(path.join(dir, file))).toBe(true);
@@ -32,7 +33,7 @@ describe('writeReport / qf report / qf compare (on SYNTHETIC results)', () => {
     expect(html).toContain('<svg');
     expect(html).toContain('SYNTHETIC DATA');
     expect(fs.readFileSync(path.join(dir, 'report.md'), 'utf8')).toContain(
-      '![Scalability ψ(k₁, k) vs k](charts/psi-vs-k.svg)',
+      '![Scalability ψ vs cores, with 95 % intervals](charts/psi-vs-cores.svg)',
     );
     const stored = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as {
       analysis?: unknown;
@@ -78,6 +79,35 @@ describe('writeReport / qf report / qf compare (on SYNTHETIC results)', () => {
     expect(() => readResults(dir)).toThrow(/results\.json: not valid JSON/);
   });
 
+  it('reads a version-1 results.json (one run per cell, no budget) and re-renders it', async () => {
+    const dir = createReportDir(root);
+    await writeReport(dir, syntheticResults(), { updateLatest: false });
+    const file = path.join(dir, 'results.json');
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+    stored.schemaVersion = 1;
+    stored.config.search = {
+      startRate: 50,
+      maxRate: 1600,
+      growthFactor: 2,
+      bisectionSteps: 2,
+      maxSteps: 6,
+    };
+    delete stored.budget;
+    for (const cell of stored.cells) {
+      delete cell.repetition;
+      delete cell.position;
+      delete cell.budgetCores;
+    }
+    fs.writeFileSync(file, JSON.stringify(stored));
+    const { results } = readResults(dir);
+    expect(results.schemaVersion).toBe(2);
+    expect(results.cells.every((cell) => cell.repetition === 1)).toBe(true);
+    await rerenderReport(dir);
+    expect(fs.readFileSync(path.join(dir, 'report.md'), 'utf8')).toContain(
+      'k adds processes, not hardware',
+    );
+  });
+
   it('compares two runs side by side', async () => {
     const a = path.join(root, 'run-a');
     const b = path.join(root, 'run-b');
@@ -90,7 +120,9 @@ describe('writeReport / qf report / qf compare (on SYNTHETIC results)', () => {
     const out = path.join(root, 'compare');
     const { markdown } = await writeComparison(a, b, out);
     expect(markdown).toContain('# Quest Fleet: run-a vs run-b');
-    expect(markdown).toContain('| architecture | workload | k1 → k2 | ψ run-a | ψ run-b |');
+    expect(markdown).toContain(
+      '| architecture | workload | cost model | k1 → k2 | ψ run-a | ψ run-b | verdicts | overlap |',
+    );
     expect(markdown).toContain('Run run-a is SYNTHETIC data');
     expect(fs.existsSync(path.join(out, 'compare.html'))).toBe(true);
     expect(fs.existsSync(path.join(out, 'charts/compare-psi.svg'))).toBe(true);

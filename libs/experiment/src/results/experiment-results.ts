@@ -1,8 +1,11 @@
+import type { BudgetWindow } from '../budget/budget-arithmetic';
 import type { Architecture, ExperimentConfig } from '../config/experiment-config.schema';
 import type { PriceBook } from '../config/price-file';
+import type { SearchSeed } from '../search/rate-search';
 
 /** What a process is, for costing and for the report (one row per process tree). */
-export type ProcessRole = 'service' | 'kafka' | 'database' | 'redis' | 'loadgen' | 'other';
+export type ProcessRole =
+  'service' | 'kafka' | 'database' | 'redis' | 'supervisor' | 'loadgen' | 'other';
 
 /** CPU and memory of one process tree over one measured window, sampled from /proc. */
 export interface ProcessUsage {
@@ -67,6 +70,34 @@ export interface Saturation {
   readonly dbConnectionsPeak?: number;
 }
 
+/** The CPU budget over a step's window: the cap, what the group used and how often it was throttled. */
+export interface StepBudget extends BudgetWindow {
+  /** The cap in force, cores (k × unit). */
+  readonly limitCores: number;
+}
+
+/** Where the machine's CPU went during a step's window, cores (all cores summed). */
+export interface MachineCpu {
+  /** Everything but idle and iowait (/proc/stat). */
+  readonly busyCores: number;
+  /** The system under test (its budget group; else the sampled processes). */
+  readonly sutCores: number;
+  /** The experiment process: load generator, sampler, probes. */
+  readonly loadgenCores: number;
+  /** The rest: other jobs on the machine and the kernel's own work. */
+  readonly foreignCores: number;
+}
+
+/** The wait after a step until consumer lag was 0 and the system idle. */
+export interface Cooldown {
+  readonly seconds: number;
+  /** False when the wait hit durations.maxCooldownSeconds first. */
+  readonly settled: boolean;
+  /** System cores and total lag when the wait ended. */
+  readonly sutCores?: number;
+  readonly lag?: number;
+}
+
 /** One measured step: a constant offered arrival rate held for `durationSeconds`. */
 export interface StepResult {
   readonly index: number;
@@ -83,8 +114,10 @@ export interface StepResult {
     readonly succeeded: number;
     /** Domain rejections (409/422): valid answers, counted apart. */
     readonly rejections: number;
-    /** 5xx, timeouts and transport errors. */
+    /** 5xx, timeouts, transport errors and OCC exhaustion (409 PLAYER.VERSION_CONFLICT). */
     readonly errors: number;
+    /** Of the errors: CRUD commands that lost every optimistic-concurrency retry. */
+    readonly conflicts?: number;
   };
   /** λ: successful responses per second. */
   readonly throughput: number;
@@ -96,13 +129,63 @@ export interface StepResult {
   readonly timeToConsistency?: ConsistencySummary;
   readonly consumerLag?: readonly ConsumerLag[];
   readonly saturation?: Saturation;
+  readonly budget?: StepBudget;
+  readonly machineCpu?: MachineCpu;
+  /** Other work took more than pollution.maxForeignCores during the step. */
+  readonly polluted?: boolean;
+  /** Measured again at the same rate because it was polluted: the search used the rerun. */
+  readonly superseded?: boolean;
+  readonly cooldown?: Cooldown;
+  /** Bytes on disk added during the step, by role (event store, database …). */
+  readonly storageGrowth?: Readonly<Partial<Record<DiskRole, number>>>;
+  /** Latency per operation (each command and query type), milliseconds. */
+  readonly latencyByOperation?: Readonly<Record<string, LatencySummary>>;
+  /** Answers per operation and status. */
+  readonly operations?: Readonly<
+    Record<string, { readonly count: number; readonly statuses: Readonly<Record<string, number>> }>
+  >;
 }
 
-/** Everything measured for one (architecture, workload, k). */
+/** How a cell's rate search went: the seed, the bracket and why it stopped. */
+export interface SearchSummary {
+  readonly seed?: SearchSeed;
+  /** Highest offered rate that held the SLO. */
+  readonly low?: number;
+  /** Lowest offered rate that did not. */
+  readonly high?: number;
+  /** The bracket reached the configured resolution. */
+  readonly converged: boolean;
+  readonly stopReason?: string;
+  /** Steps the search decided on (reruns of polluted steps not counted). */
+  readonly steps: number;
+  readonly reruns: number;
+}
+
+/** Everything measured for one repetition of one (architecture, workload, k). */
 export interface CellResult {
   readonly arch: Architecture;
   readonly workload: string;
   readonly k: number;
+  /** 1-based repetition of this (architecture, workload, k). */
+  readonly repetition: number;
+  /** 0-based position in the run's (randomized) order. */
+  readonly position: number;
+  /** The system under test's CPU budget, cores; absent when it ran without one. */
+  readonly budgetCores?: number;
+  /** Processors its JVMs were told. */
+  readonly jvmProcessors?: number;
+  readonly search?: SearchSummary;
+  /** Seconds from "start the fleet" to every replica healthy. */
+  readonly fleetStartSeconds?: number;
+  /** The system's CPU with nothing offered (polling consumers, the supervisor), cores. */
+  readonly idleCores?: number;
+  /** Time to consistency, probed under load at `offeredRate` (measure.consistencyRate, else λ). */
+  readonly consistency?: {
+    readonly offeredRate: number;
+    readonly summary: ConsistencySummary;
+    /** Probes whose write failed. */
+    readonly errors: number;
+  };
   readonly replicas: Readonly<Record<string, number>>;
   readonly partitions: number;
   readonly status: 'ok' | 'failed' | 'skipped';
@@ -133,6 +216,21 @@ export interface StoragePerChange {
   readonly bytesPerChange: number;
 }
 
+/** One history size of the data-volume curves: the log and each rebuild of every view. */
+export interface DataVolumePoint {
+  readonly events: number;
+  readonly bytesPerEvent: number;
+  readonly fillSeconds: number;
+  /** One bare kafkajs consumer reading the whole log: what a projector could at most reach. */
+  readonly ceilingEventsPerSecond: number;
+  readonly rebuilds: readonly {
+    readonly projectors: number;
+    readonly seconds: number;
+    readonly eventsPerSecond: number;
+    readonly status: string;
+  }[];
+}
+
 export interface HistoryLatency {
   readonly arch: Architecture;
   readonly query: 'history' | 'state-at-version' | 'state-at-time';
@@ -159,9 +257,33 @@ export interface BackendInfo {
   readonly detail?: string;
 }
 
+/** The CPU budget of the run, or why there was none. */
+export type BudgetInfo =
+  | {
+      readonly applied: true;
+      /** e.g. "cgroup v1 cpu (cpu.cfs_quota_us) under /sys/fs/cgroup/cpu". */
+      readonly mechanism: string;
+      readonly unitCores: number;
+      readonly periodUs: number;
+      /** What runs inside the budget. */
+      readonly members: readonly string[];
+    }
+  | { readonly applied: false; readonly reason: string };
+
+/** The experiment's own infrastructure: ports and each start (with its JVM processor count). */
+export interface SutInfo {
+  readonly ports: Readonly<Record<string, number>>;
+  readonly starts: readonly {
+    readonly at: string;
+    readonly seconds: number;
+    readonly processors: number;
+    readonly warmupSeconds: number;
+  }[];
+}
+
 /** Every raw figure of one experiment run, with the settings, machine and backends. */
 export interface ExperimentResults {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: 2;
   /** True for generated fixtures: the report says so in its first line. */
   readonly synthetic?: boolean;
   readonly startedAt: string;
@@ -177,10 +299,17 @@ export interface ExperimentResults {
   readonly backends: readonly BackendInfo[];
   /** Versions of the measuring code: node, the load generator, this library. */
   readonly tools: Readonly<Record<string, string>>;
+  readonly budget?: BudgetInfo;
+  readonly sut?: SutInfo;
+  /** Seed of the randomized order (recorded so the order can be reproduced). */
+  readonly orderSeed?: number;
+  /** Cells in the order measured. */
   readonly cells: readonly CellResult[];
   readonly replay: readonly ReplayResult[];
   readonly storagePerChange: readonly StoragePerChange[];
   readonly history: readonly HistoryLatency[];
+  /** The data-volume curves, when the config asks for them. */
+  readonly dataVolume?: readonly DataVolumePoint[];
   /** Free-text notes the runner wants in the report (warnings, skipped parts). */
   readonly notes: readonly string[];
 }

@@ -3,134 +3,39 @@ import path from 'node:path';
 import { z } from 'zod';
 import { experimentConfigSchema } from '../config/experiment-config.schema';
 import { resolveExperimentConfig } from '../config/load-experiment-config';
-import { priceBookSchema } from '../config/price-file';
 import { ConfigFileError, describeIssues, displayPath } from '../config/yaml-file';
 import type { ExperimentResults } from './experiment-results';
+import { resultsSchema } from './results-schema';
 
 export const RESULTS_FILE = 'results.json';
 
-const count = z.number().int().min(0);
-const num = z.number().finite();
-const latency = z.object({ p50: num, p95: num, p99: num, max: num, mean: num.optional() });
-
-const stepSchema = z.object({
-  index: count,
-  offeredRate: num,
-  startedAt: z.string(),
-  durationSeconds: num.positive(),
-  status: z.enum(['ok', 'failed']),
-  reason: z.string().optional(),
-  requests: z.object({ sent: count, succeeded: count, rejections: count, errors: count }),
-  throughput: num,
-  latencyMs: latency,
-  withinSlo: z.boolean(),
-  processes: z.array(
-    z.object({
-      name: z.string(),
-      role: z.enum(['service', 'kafka', 'database', 'redis', 'loadgen', 'other']),
-      pid: z.number().int(),
-      cpuSeconds: num,
-      avgRssBytes: num,
-      peakRssBytes: num,
-      samples: count,
-    }),
-  ),
-  disk: z.array(
-    z.object({
-      name: z.string(),
-      role: z.enum(['event-store', 'database', 'broker', 'cache', 'other']),
-      path: z.string().optional(),
-      bytes: num,
-    }),
-  ),
-  timeToConsistency: z
-    .object({ samples: z.array(num), count, p50: num, p95: num, p99: num, timeouts: count })
-    .optional(),
-  consumerLag: z
-    .array(
-      z.object({
-        group: z.string(),
-        totalLag: num,
-        maxPartitionLag: num,
-        timeLagMs: num.optional(),
-      }),
-    )
-    .optional(),
-  saturation: z
-    .object({ inFlightPeak: num.optional(), dbConnectionsPeak: num.optional() })
-    .optional(),
-});
-
-const arch = z.enum(['es', 'crud']);
-
-const resultsSchema = z.object({
-  schemaVersion: z.literal(1, {
-    errorMap: () => ({ message: 'expected 1 (the results format this version reads)' }),
-  }),
-  synthetic: z.boolean().optional(),
-  startedAt: z.string(),
-  finishedAt: z.string().optional(),
-  status: z.enum(['complete', 'interrupted', 'failed']),
-  reason: z.string().optional(),
-  configFile: z.string(),
-  config: z.record(z.unknown()),
-  prices: priceBookSchema,
-  pricesFile: z.string(),
-  machine: z.object({
-    hostname: z.string(),
-    os: z.string(),
-    cpuModel: z.string(),
-    cores: count,
-    memoryBytes: num,
-    node: z.string(),
-    clockTicksPerSecond: num,
-  }),
-  backends: z.array(
-    z.object({
-      role: z.string(),
-      name: z.string(),
-      version: z.string(),
-      detail: z.string().optional(),
-    }),
-  ),
-  tools: z.record(z.string()),
-  cells: z.array(
-    z.object({
-      arch,
-      workload: z.string(),
-      k: z.number().int().min(1),
-      replicas: z.record(count),
-      partitions: count,
-      status: z.enum(['ok', 'failed', 'skipped']),
-      reason: z.string().optional(),
-      steps: z.array(stepSchema),
-      chosenStep: count.optional(),
-    }),
-  ),
-  replay: z.array(
-    z.object({
-      arch,
-      view: z.string(),
-      events: count,
-      seconds: num,
-      eventsPerSecond: num,
-      status: z.enum(['ok', 'failed']),
-      reason: z.string().optional(),
-    }),
-  ),
-  storagePerChange: z.array(
-    z.object({ arch, changes: count, bytesByComponent: z.record(num), bytesPerChange: num }),
-  ),
-  history: z.array(
-    z.object({
-      arch,
-      query: z.enum(['history', 'state-at-version', 'state-at-time']),
-      requests: count,
-      latencyMs: latency,
-    }),
-  ),
-  notes: z.array(z.string()),
-});
+/**
+ * Results of version 1 (one run per cell, no budget) in the version-2 shape: each cell is
+ * repetition 1 at its position, and the rate search's old `bisectionSteps` is dropped.
+ */
+export const upgradeResults = (raw: unknown): unknown => {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const record = raw as Record<string, unknown>;
+  if (record['schemaVersion'] !== 1) return raw;
+  const config = { ...(record['config'] as Record<string, unknown>) };
+  if (typeof config['search'] === 'object' && config['search'] !== null) {
+    const { bisectionSteps: _dropped, ...search } = config['search'] as Record<string, unknown>;
+    config['search'] = search;
+  }
+  const cells = Array.isArray(record['cells'])
+    ? (record['cells'] as Record<string, unknown>[])
+    : [];
+  return {
+    ...record,
+    schemaVersion: 2,
+    config,
+    cells: cells.map((cell, position) => ({ repetition: 1, position, ...cell })),
+    notes: [
+      ...(Array.isArray(record['notes']) ? (record['notes'] as string[]) : []),
+      'Read from a version-1 results file: one run per cell and no CPU budget (every process shared the whole machine).',
+    ],
+  };
+};
 
 /** Reads and validates `<dir>/results.json` (or a results file); errors name the file and the field. */
 export const readResults = (dirOrFile: string): { results: ExperimentResults; file: string } => {
@@ -149,7 +54,7 @@ export const readResults = (dirOrFile: string): { results: ExperimentResults; fi
       code ? `cannot read the file (${code})` : `not valid JSON: ${(error as Error).message}`,
     ]);
   }
-  const parsed = resultsSchema.safeParse(raw);
+  const parsed = resultsSchema.safeParse(upgradeResults(raw));
   if (!parsed.success)
     throw new ConfigFileError(shown, describeIssues(parsed.error.issues, raw, resultsSchema));
   // The stored config is the resolved one: validate what it was resolved from, then resolve again.

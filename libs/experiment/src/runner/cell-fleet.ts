@@ -1,5 +1,5 @@
 import { fleetDown, fleetScale, fleetStatus, fleetUp } from '@qf/fleet';
-import { createInfraContext, fleetCatalog } from '@qf/local-infra';
+import { fleetCatalog, type InfraContext } from '@qf/local-infra';
 import type { ExperimentConfig } from '../config/experiment-config.schema';
 import { frontUrls } from './load-spread';
 import type { CellPlan } from './run-plan';
@@ -23,11 +23,12 @@ export interface CellFleet {
 /** The environment that gives a cell's fleet its own topics, database and partition count. */
 export const cellEnvironment = (
   cell: Pick<CellPlan, 'topicPrefix' | 'database'>,
-  config: Pick<ExperimentConfig, 'partitions'>,
+  config: Pick<ExperimentConfig, 'partitions' | 'crudAudit'>,
 ): Record<string, string> => ({
   QF_TOPIC_PREFIX: cell.topicPrefix,
   QF_MONGO_DB: cell.database,
   QF_PARTITIONS: String(config.partitions),
+  QF_AUDIT_MODE: config.crudAudit,
   QF_LOG_LEVEL: 'warn',
   QF_KAFKA_LOG_LEVEL: 'error',
 });
@@ -35,24 +36,46 @@ export const cellEnvironment = (
 const replicaNumber = (process: string): number => Number(/-(\d+)$/.exec(process)?.[1] ?? 1);
 
 /** The fleet calls bring the infrastructure up on the way; their "ready" lines stay out of the progress output. */
-const quietContext = () => createInfraContext(undefined, () => undefined);
+const quiet = (ctx: InfraContext): InfraContext => ({ ...ctx, log: () => undefined });
 
 /**
  * Stops every replica of every service but leaves pm2's daemon up: in one process, pm2
  * cannot connect again after `fleetDown` ended its daemon (the next `fleetUp` would hang),
  * so between cells the fleet is scaled to zero and `fleetDown` runs once, at the end.
  */
-export const stopCellFleet = async (): Promise<string[]> =>
-  (
+export const stopCellFleet = async (ctx: InfraContext): Promise<string[]> => {
+  // pm2 stops replicas one after the other (each SIGTERM, then up to its kill timeout): ask
+  // them all at once first, so a cell with many replicas does not wait for each in turn.
+  const running = await fleetStatus(quiet(ctx)).catch(() => []);
+  for (const replica of running) {
+    try {
+      process.kill(replica.pid, 'SIGTERM');
+    } catch {
+      /* gone already */
+    }
+  }
+  const deadline = Date.now() + 15_000;
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  while (running.some((replica) => alive(replica.pid)) && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  return (
     await fleetScale(
       Object.fromEntries(fleetCatalog.map((service) => [service.name, 0])),
       {},
-      quietContext(),
+      quiet(ctx),
     )
   ).stopped;
+};
 
 /** After the last cell: stops whatever still runs and ends pm2's daemon when it is idle. */
-export const endFleet = async (): Promise<string[]> => fleetDown(quietContext());
+export const endFleet = async (ctx: InfraContext): Promise<string[]> => fleetDown(quiet(ctx));
 
 /**
  * Starts the cell's fleet from nothing: whatever fleet runs is stopped first (the experiment
@@ -62,9 +85,10 @@ export const endFleet = async (): Promise<string[]> => fleetDown(quietContext())
 export const startCellFleet = async (
   cell: CellPlan,
   config: ExperimentConfig,
+  ctx: InfraContext,
   log: (line: string) => void,
 ): Promise<CellFleet> => {
-  const leftover = await stopCellFleet();
+  const leftover = await stopCellFleet(ctx);
   if (leftover.length > 0) log(`stopped a fleet that was still running: ${leftover.join(', ')}`);
   await fleetUp(
     {
@@ -75,9 +99,9 @@ export const startCellFleet = async (
       healthTimeoutMs: 120_000,
       log,
     },
-    quietContext(),
+    quiet(ctx),
   );
-  const status = await fleetStatus(quietContext());
+  const status = await fleetStatus(quiet(ctx));
   const unhealthy = status.filter((row) => row.health !== 'ok');
   if (unhealthy.length > 0)
     throw new Error(

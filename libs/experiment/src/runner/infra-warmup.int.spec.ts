@@ -5,7 +5,9 @@ import { warmUpInfrastructure } from './infra-warmup';
 
 describe('warming up the infrastructure before the first cell', () => {
   it('runs transactions and bulk writes for the time asked, then removes its topic and database', async () => {
-    const kafka = createKafka(uniqueName('warmup'), { retry: { initialRetryTime: 10, maxRetryTime: 1000, retries: 10 } });
+    const kafka = createKafka(uniqueName('warmup'), {
+      retry: { initialRetryTime: 10, maxRetryTime: 1000, retries: 10 },
+    });
     const mongo = await createMongoClient().connect();
     const topic = uniqueName('warmup-topic');
     const dbName = uniqueName('warmup_db').replace(/-/g, '_');
@@ -33,7 +35,13 @@ describe('warming up the infrastructure before the first cell', () => {
     setTimeout(() => controller.abort(), 500);
     try {
       const began = Date.now();
-      await warmUpInfrastructure({ kafka, db: mongo.db(uniqueName('warmup_db').replace(/-/g, '_')), topic: uniqueName('warmup-topic'), seconds: 60, signal: controller.signal });
+      await warmUpInfrastructure({
+        kafka,
+        db: mongo.db(uniqueName('warmup_db').replace(/-/g, '_')),
+        topic: uniqueName('warmup-topic'),
+        seconds: 60,
+        signal: controller.signal,
+      });
       expect(Date.now() - began).toBeLessThan(30_000);
     } finally {
       await mongo.close();

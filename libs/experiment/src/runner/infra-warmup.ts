@@ -33,7 +33,9 @@ const DOCUMENTS_PER_BULK = 200;
  * measured on cold servers. Kafka gets transactions shaped like the command processor's,
  * the Mongo-wire server version-guarded bulk upserts and reads by _id, both at once.
  */
-export const warmUpInfrastructure = async (options: InfraWarmupOptions): Promise<InfraWarmupResult> => {
+export const warmUpInfrastructure = async (
+  options: InfraWarmupOptions,
+): Promise<InfraWarmupResult> => {
   const { kafka, db, topic, seconds, signal } = options;
   const until = Date.now() + seconds * 1000;
   const running = () => Date.now() < until && !signal?.aborted;
@@ -41,9 +43,15 @@ export const warmUpInfrastructure = async (options: InfraWarmupOptions): Promise
   const admin = kafka.admin();
   await admin.connect();
   const started = Date.now();
-  const ticker = setInterval(() => options.onProgress?.({ ...done }, (Date.now() - started) / 1000), 5000);
+  const ticker = setInterval(
+    () => options.onProgress?.({ ...done }, (Date.now() - started) / 1000),
+    5000,
+  );
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: PARTITIONS }],
+      waitForLeaders: true,
+    });
     const kafkaLoad = Array.from({ length: PRODUCERS }, async (_, partition) => {
       const loop = await loopTransactions({
         kafka,
@@ -60,9 +68,18 @@ export const warmUpInfrastructure = async (options: InfraWarmupOptions): Promise
     const collection = db.collection<{ _id: string; version: number; payload: string }>('warmup');
     const mongoLoad = (async () => {
       for (let round = 1; running(); round += 1) {
-        const ids = Array.from({ length: DOCUMENTS_PER_BULK }, (_, i) => `p-${(round * 7919 + i * 104_729) % 20_000}`);
+        const ids = Array.from(
+          { length: DOCUMENTS_PER_BULK },
+          (_, i) => `p-${(round * 7919 + i * 104_729) % 20_000}`,
+        );
         await collection.bulkWrite(
-          ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { payload: 'x'.repeat(300) }, $inc: { version: 1 } }, upsert: true } })),
+          ids.map((_id) => ({
+            updateOne: {
+              filter: { _id },
+              update: { $set: { payload: 'x'.repeat(300) }, $inc: { version: 1 } },
+              upsert: true,
+            },
+          })),
           { ordered: false },
         );
         await collection.find({ _id: { $in: ids.slice(0, 50) } }).toArray();

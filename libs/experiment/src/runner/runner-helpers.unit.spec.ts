@@ -178,13 +178,17 @@ describe('infrastructure helpers', () => {
     });
   });
 
-  it("gives a cell's fleet its own topics, database and partition count", () => {
+  it("gives a cell's fleet its own topics, database, partition count and CRUD audit mode", () => {
     expect(
-      cellEnvironment({ topicPrefix: 'exp-x-es-k1-mixed.', database: 'exp_x' }, { partitions: 8 }),
+      cellEnvironment(
+        { topicPrefix: 'exp-x-es-k1-mixed.', database: 'exp_x' },
+        { partitions: 8, crudAudit: 'dual-write' },
+      ),
     ).toMatchObject({
       QF_TOPIC_PREFIX: 'exp-x-es-k1-mixed.',
       QF_MONGO_DB: 'exp_x',
       QF_PARTITIONS: '8',
+      QF_AUDIT_MODE: 'dual-write',
     });
   });
 });

@@ -2,12 +2,16 @@ import type { OpenLoopResult } from '@qf/loadgen';
 import type { ExperimentConfig } from '../config/experiment-config.schema';
 import type {
   ConsumerLag,
+  DiskRole,
   DiskUsage,
   LatencySummary,
+  MachineCpu,
   ProcessUsage,
   Saturation,
+  StepBudget,
   StepResult,
 } from '../results/experiment-results';
+import { OCC_EXHAUSTED_STATUS } from './conflict-target';
 
 /** Requests of a step by outcome. */
 export interface RequestCounts {
@@ -16,8 +20,10 @@ export interface RequestCounts {
   readonly succeeded: number;
   /** 4xx: domain rejections (409/422) and other refusals, valid answers counted apart. */
   readonly rejections: number;
-  /** 5xx, no response, dropped by the generator's safety valve, unanswered after the drain. */
+  /** 5xx, no response, dropped by the generator's safety valve, unanswered after the drain, OCC exhaustion. */
   readonly errors: number;
+  /** Of the errors: 409 PLAYER.VERSION_CONFLICT, the CRUD service's retries exhausted. */
+  readonly conflicts: number;
 }
 
 /** Sorts the generator's status tally (`"201"`, `"409"`, `"503"`, `"error"`, `"timeout"`, `"dropped"`). */
@@ -27,13 +33,15 @@ export const countRequests = (
   let succeeded = 0;
   let rejections = 0;
   let errors = 0;
+  let conflicts = 0;
   for (const [status, count] of Object.entries(loop.statuses)) {
     const code = Number(status);
     if (code >= 200 && code < 300) succeeded += count;
     else if (code >= 300 && code < 500) rejections += count;
     else errors += count;
+    if (code === OCC_EXHAUSTED_STATUS) conflicts += count;
   }
-  return { sent: loop.scheduled, succeeded, rejections, errors };
+  return { sent: loop.scheduled, succeeded, rejections, errors, conflicts };
 };
 
 /** The latency percentile the SLO is stated on. */
@@ -66,6 +74,11 @@ export interface StepMeasurement {
   readonly disk: readonly DiskUsage[];
   readonly consumerLag?: readonly ConsumerLag[];
   readonly saturation?: Saturation;
+  readonly budget?: StepBudget;
+  readonly machineCpu?: MachineCpu;
+  readonly storageGrowth?: Readonly<Partial<Record<DiskRole, number>>>;
+  /** Foreign CPU above which the step counts as polluted, cores. */
+  readonly maxForeignCores?: number;
 }
 
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
@@ -101,7 +114,33 @@ export const buildStepResult = (
     disk: measured.disk,
     ...(measured.consumerLag ? { consumerLag: measured.consumerLag } : {}),
     ...(measured.saturation ? { saturation: measured.saturation } : {}),
+    ...(measured.budget ? { budget: measured.budget } : {}),
+    ...(measured.machineCpu ? { machineCpu: measured.machineCpu } : {}),
+    ...(measured.machineCpu && measured.maxForeignCores !== undefined
+      ? { polluted: measured.machineCpu.foreignCores > measured.maxForeignCores }
+      : {}),
+    ...(measured.storageGrowth ? { storageGrowth: measured.storageGrowth } : {}),
+    latencyByOperation: measured.loop.latencyByLabel,
+    operations: measured.loop.byLabel,
   };
+};
+
+/** Bytes added between two disk measurements, by role (never negative: compaction may shrink). */
+export const diskGrowth = (
+  before: readonly DiskUsage[],
+  after: readonly DiskUsage[],
+): Partial<Record<DiskRole, number>> => {
+  const byRole = (disk: readonly DiskUsage[]) => {
+    const sums: Partial<Record<DiskRole, number>> = {};
+    for (const entry of disk) sums[entry.role] = (sums[entry.role] ?? 0) + entry.bytes;
+    return sums;
+  };
+  const start = byRole(before);
+  const end = byRole(after);
+  const growth: Partial<Record<DiskRole, number>> = {};
+  for (const role of Object.keys(end) as DiskRole[])
+    growth[role] = Math.max(0, (end[role] ?? 0) - (start[role] ?? 0));
+  return growth;
 };
 
 /** Marks a step failed with its reason; what it measured stays, it never counts as holding the SLO. */
@@ -125,7 +164,7 @@ export const emptyFailedStep = (
   durationSeconds: 0.001,
   status: 'failed',
   reason,
-  requests: { sent: 0, succeeded: 0, rejections: 0, errors: 0 },
+  requests: { sent: 0, succeeded: 0, rejections: 0, errors: 0, conflicts: 0 },
   throughput: 0,
   latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
   withinSlo: false,
@@ -137,8 +176,23 @@ export const emptyFailedStep = (
 export const bestPassingStep = (steps: readonly StepResult[]): number | undefined => {
   let best: StepResult | undefined;
   for (const step of steps) {
-    if (step.status !== 'ok' || !step.withinSlo) continue;
+    if (step.status !== 'ok' || !step.withinSlo || step.superseded) continue;
     if (!best || step.offeredRate > best.offeredRate) best = step;
   }
   return best?.index;
 };
+
+/**
+ * Whether a step is measured again: it was polluted by other work and missed the SLO (other
+ * work can only have slowed it, so a polluted pass stands unless `rerunPassing`), and reruns
+ * are left.
+ */
+export const needsRerun = (
+  step: Pick<StepResult, 'status' | 'polluted' | 'withinSlo'>,
+  pollution: Pick<ExperimentConfig['pollution'], 'maxReruns' | 'rerunPassing'>,
+  rerunsSoFar: number,
+): boolean =>
+  step.status === 'ok' &&
+  step.polluted === true &&
+  (!step.withinSlo || pollution.rerunPassing) &&
+  rerunsSoFar < pollution.maxReruns;

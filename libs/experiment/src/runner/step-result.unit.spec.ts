@@ -1,12 +1,15 @@
 import type { OpenLoopResult } from '@qf/loadgen';
 import type { StepResult } from '../results/experiment-results';
+import { OCC_EXHAUSTED_STATUS } from './conflict-target';
 import {
   bestPassingStep,
   buildStepResult,
   countRequests,
+  diskGrowth,
   emptyFailedStep,
   failStep,
   holdsSlo,
+  needsRerun,
 } from './step-result';
 
 const slo = { latencyMs: 100, percentile: 95 as const, maxErrorRatio: 0.01 };
@@ -59,12 +62,40 @@ describe('countRequests', () => {
           dropped: 4,
         }),
       ),
-    ).toEqual({ sent: 856, succeeded: 800, rejections: 46, errors: 10 });
+    ).toEqual({ sent: 856, succeeded: 800, rejections: 46, errors: 10, conflicts: 0 });
+  });
+
+  it('counts OCC exhaustion (the 599 mark) as an error and as a conflict, domain 409s as rejections', () => {
+    expect(countRequests(loop({ '200': 90, '409': 6, [OCC_EXHAUSTED_STATUS]: 4 }))).toEqual({
+      sent: 100,
+      succeeded: 90,
+      rejections: 6,
+      errors: 4,
+      conflicts: 4,
+    });
+  });
+});
+
+describe('diskGrowth', () => {
+  it('gives the bytes added per role, never negative', () => {
+    expect(
+      diskGrowth(
+        [
+          { name: 'events', role: 'event-store', bytes: 1000 },
+          { name: 'db', role: 'database', bytes: 5000 },
+        ],
+        [
+          { name: 'events', role: 'event-store', bytes: 1600 },
+          { name: 'db', role: 'database', bytes: 4000 },
+          { name: 'audit', role: 'broker', bytes: 300 },
+        ],
+      ),
+    ).toEqual({ 'event-store': 600, database: 0, broker: 300 });
   });
 });
 
 describe('holdsSlo', () => {
-  const counts = { sent: 1000, succeeded: 990, rejections: 5, errors: 5 };
+  const counts = { sent: 1000, succeeded: 990, rejections: 5, errors: 5, conflicts: 0 };
   it('holds when the percentile is within T^ and errors within the allowed share', () => {
     expect(holdsSlo(latency(100), counts, slo)).toBe(true);
   });
@@ -79,9 +110,9 @@ describe('holdsSlo', () => {
     expect(holdsSlo(latency(250), counts, { ...slo, percentile: 50 })).toBe(true);
   });
   it('misses when nothing was answered', () => {
-    expect(holdsSlo(latency(1), { sent: 10, succeeded: 0, rejections: 0, errors: 0 }, slo)).toBe(
-      false,
-    );
+    expect(
+      holdsSlo(latency(1), { sent: 10, succeeded: 0, rejections: 0, errors: 0, conflicts: 0 }, slo),
+    ).toBe(false);
   });
 });
 
@@ -148,5 +179,31 @@ describe('failure marking', () => {
     ];
     expect(bestPassingStep(steps)).toBe(3);
     expect(bestPassingStep([ok(0, 100, false)])).toBeUndefined();
+  });
+});
+
+describe('needsRerun', () => {
+  const pollution = { maxReruns: 1, rerunPassing: false };
+  it('measures a polluted miss again, while reruns are left', () => {
+    expect(needsRerun({ status: 'ok', polluted: true, withinSlo: false }, pollution, 0)).toBe(true);
+    expect(needsRerun({ status: 'ok', polluted: true, withinSlo: false }, pollution, 1)).toBe(
+      false,
+    );
+  });
+  it('lets a polluted pass stand unless told otherwise, and never reruns a clean or failed step', () => {
+    expect(needsRerun({ status: 'ok', polluted: true, withinSlo: true }, pollution, 0)).toBe(false);
+    expect(
+      needsRerun(
+        { status: 'ok', polluted: true, withinSlo: true },
+        { ...pollution, rerunPassing: true },
+        0,
+      ),
+    ).toBe(true);
+    expect(needsRerun({ status: 'ok', polluted: false, withinSlo: false }, pollution, 0)).toBe(
+      false,
+    );
+    expect(needsRerun({ status: 'failed', polluted: true, withinSlo: false }, pollution, 0)).toBe(
+      false,
+    );
   });
 });

@@ -1,9 +1,10 @@
 /**
- * SYNTHETIC experiment results for tests and for checking how reports render. The figures follow
- * simple models (USL capacity, M/M/1-like p95 growth, proportional CPU) so the charts look like
- * a real run; they are marked `synthetic: true` and the report says so in its first lines.
- * Never ship their output as a measured report.
+ * SYNTHETIC experiment results for tests and for checking how reports render: every cell
+ * repeated, searched with the real RateSearch against a modelled capacity (USL over the
+ * budget's cores, a few % of noise per repetition). Marked `synthetic: true`; the report says
+ * so in its first lines. Never ship their output as a measured report.
  */
+import { seededRandom } from '@qf/loadgen';
 import {
   experimentConfigSchema,
   type Architecture,
@@ -12,21 +13,18 @@ import {
 } from '../config/experiment-config.schema';
 import { resolveExperimentConfig } from '../config/load-experiment-config';
 import type { PriceBook } from '../config/price-file';
-import type {
-  CellResult,
-  ExperimentResults,
-  ProcessUsage,
-  ReplayResult,
-  StepResult,
-  StoragePerChange,
-} from '../results/experiment-results';
-import { RateSearch } from '../search/rate-search';
+import type { CellResult, ExperimentResults, StepResult } from '../results/experiment-results';
+import { planCells, type CellPlan } from '../runner/run-plan';
+import { SearchSeeds } from '../runner/search-seeds';
+import { RateSearch, startRateFor } from '../search/rate-search';
 import { uslThroughput, type UslParams } from '../usl/usl-fit';
+import { syntheticConsistency, syntheticStep } from './synthetic-step';
+import { syntheticExtras } from './synthetic-extras';
 
 export interface SyntheticOptions {
-  /** Overrides of the config (default: both architectures, k = 1, 2, 4, resources axis, one mix). */
+  /** Overrides of the config (default: both architectures, k = 1, 2, 4, 3 repetitions, one mix). */
   readonly config?: Partial<ExperimentConfigInput>;
-  /** Capacity model per architecture (default ES: λ1 180, σ 0.12, κ 0.02; CRUD: λ1 260, σ 0.25, κ 0.04). */
+  /** Capacity per unit of budget (default ES: λ1 60, σ 0.05, κ 0.01; CRUD: λ1 90, σ 0.12, κ 0.02). */
   readonly capacity?: Partial<Record<Architecture, UslParams>>;
   /** Mark one step of the last cell as failed, to show how failures render (default true). */
   readonly withFailure?: boolean;
@@ -50,20 +48,6 @@ export const SYNTHETIC_PRICES: PriceBook = {
   ],
 };
 
-/** Deterministic PRNG (mulberry32) so fixtures are stable across runs. */
-const prng = (seed: number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
-const MIB = 1024 * 1024;
-
 export const syntheticConfig = (overrides: Partial<ExperimentConfigInput> = {}): ExperimentConfig =>
   resolveExperimentConfig(
     experimentConfigSchema.parse({
@@ -72,6 +56,8 @@ export const syntheticConfig = (overrides: Partial<ExperimentConfigInput> = {}):
       architectures: ['es', 'crud'],
       axis: 'resources',
       k: [1, 2, 4],
+      repetitions: 3,
+      orderSeed: 7,
       workloads: [
         {
           name: 'mixed',
@@ -90,315 +76,159 @@ export const syntheticConfig = (overrides: Partial<ExperimentConfigInput> = {}):
           players: 1000,
         },
       ],
-      search: { startRate: 50, maxRate: 3200, growthFactor: 2, bisectionSteps: 2, maxSteps: 8 },
+      search: { startRate: 50, maxRate: 3200, resolutionRate: 2, maxSteps: 14 },
+      statistics: { resamples: 1000 },
       ...overrides,
     }),
     'experiments/synthetic.yaml',
   );
 
+interface SyntheticRun {
+  readonly config: ExperimentConfig;
+  readonly random: () => number;
+  readonly capacity: Record<Architecture, UslParams>;
+  readonly seeds: SearchSeeds;
+  /** Milliseconds since the epoch, advanced by every step. */
+  clock: number;
+}
+
+/** One cell as the runner would have measured it against the modelled capacity. */
+const syntheticCell = (run: SyntheticRun, plan: CellPlan): CellResult => {
+  const { config, random, capacity, seeds } = run;
+  const held = uslThroughput(capacity[plan.arch], plan.k) * (0.95 + random() * 0.1);
+  const steps: StepResult[] = [];
+  const measure = (rate: number) => {
+    run.clock += (config.durations.warmupSeconds + config.durations.stepSeconds + 3) * 1000;
+    const step = syntheticStep({
+      config,
+      arch: plan.arch,
+      k: plan.k,
+      index: steps.length,
+      offeredRate: rate,
+      capacity: held,
+      budgetCores: plan.budgetCores,
+      replicas: plan.replicas,
+      random,
+      startedAt: new Date(run.clock).toISOString(),
+    });
+    steps.push(step);
+    return step;
+  };
+  let search: RateSearch | undefined;
+  if (plan.offeredRate !== undefined) measure(plan.offeredRate);
+  else {
+    search = new RateSearch(
+      {
+        ...config.search,
+        startRate: startRateFor(
+          config.search,
+          plan.arch,
+          plan.budgetCores,
+          config.budget.unitCores,
+        ),
+      },
+      seeds.seedFor(plan.arch, plan.workload.name, plan.k, plan.budgetCores),
+    );
+    for (let rate = search.next(); rate !== undefined; rate = search.next())
+      search.record(rate, measure(rate).withinSlo);
+    const low = search.state().low;
+    if (low !== undefined)
+      seeds.record({
+        arch: plan.arch,
+        workload: plan.workload.name,
+        k: plan.k,
+        cores: plan.budgetCores,
+        repetition: plan.repetition,
+        rate: low,
+      });
+  }
+  const state = search?.state();
+  // The load axis with loadFractions offers a share of the λ just found, as the runner does.
+  const fractionStep =
+    plan.loadFraction !== undefined && state?.low !== undefined
+      ? measure(Math.max(1, Math.round(plan.loadFraction * state.low)))
+      : undefined;
+  const passing =
+    fractionStep ??
+    steps.filter((step) => step.withinSlo).sort((a, b) => b.offeredRate - a.offeredRate)[0];
+  return {
+    arch: plan.arch,
+    workload: plan.workload.name,
+    k: plan.k,
+    repetition: plan.repetition,
+    position: plan.index,
+    budgetCores: plan.budgetCores,
+    jvmProcessors: plan.jvmProcessors,
+    replicas: { ...plan.replicas },
+    partitions: config.partitions,
+    status: 'ok' as const,
+    steps,
+    ...(passing ? { chosenStep: passing.index } : {}),
+    ...(state
+      ? {
+          search: {
+            ...(state.seed ? { seed: state.seed } : {}),
+            ...(state.low === undefined ? {} : { low: state.low }),
+            ...(state.high === undefined ? {} : { high: state.high }),
+            converged: state.converged,
+            ...(state.stopReason ? { stopReason: state.stopReason } : {}),
+            steps: state.stepsTaken,
+            reruns: 0,
+          },
+        }
+      : {}),
+    fleetStartSeconds: 6 + random() * 4,
+    idleCores: 0.1 + plan.k * 0.04,
+    consistency: {
+      offeredRate: 30,
+      summary: syntheticConsistency(plan.arch === 'es' ? 25 : 40, random),
+      errors: 0,
+    },
+  };
+};
+
 /** Builds a full, realistic-looking ExperimentResults with `synthetic: true`. */
 export const syntheticResults = (options: SyntheticOptions = {}): ExperimentResults => {
   const config = syntheticConfig(options.config);
-  const random = prng(options.seed ?? 42);
-  const capacity: Record<Architecture, UslParams> = {
-    es: { lambda1: 180, sigma: 0.12, kappa: 0.02 },
-    crud: { lambda1: 260, sigma: 0.25, kappa: 0.04 },
-    ...options.capacity,
-  };
   const start = Date.parse('2025-01-01T12:00:00Z');
-  let clock = start;
-
-  const step = (
-    arch: Architecture,
-    k: number,
-    index: number,
-    offeredRate: number,
-    replicas: Record<string, number>,
-  ): StepResult => {
-    const capacityAtK = uslThroughput(capacity[arch], k);
-    const rho = offeredRate / capacityAtK;
-    const base = arch === 'es' ? 9 : 5;
-    const p95 =
-      rho < 0.97 ? base / (1 - rho) + random() * 2 : 400 + 800 * (rho - 0.97) + random() * 100;
-    const served = Math.min(offeredRate, capacityAtK * (rho < 1 ? 1 : 0.98));
-    const durationSeconds = config.durations.stepSeconds;
-    const sent = Math.round(offeredRate * durationSeconds);
-    const errors = rho > 1.05 ? Math.round(sent * Math.min(0.3, (rho - 1) * 0.2)) : 0;
-    const rejections = Math.round(sent * 0.03);
-    const succeeded = Math.max(
-      0,
-      Math.min(sent - errors - rejections, Math.round(served * durationSeconds)),
-    );
-    const throughput = succeeded / durationSeconds;
-    const withinSlo =
-      p95 <= config.slo.latencyMs && errors / Math.max(1, sent) <= config.slo.maxErrorRatio;
-    const cpuPerRequest = arch === 'es' ? 0.0022 : 0.0016;
-    const processes: ProcessUsage[] = [];
-    const serviceCpu = throughput * durationSeconds * cpuPerRequest;
-    const serviceNames = Object.entries(replicas);
-    for (const [service, count] of serviceNames) {
-      for (let replica = 1; replica <= count; replica += 1) {
-        const share = serviceCpu / serviceNames.length / count;
-        processes.push({
-          name: `${service}#${replica}`,
-          role: 'service',
-          pid: 10000 + processes.length,
-          cpuSeconds: share * (0.9 + random() * 0.2),
-          avgRssBytes: (95 + random() * 20) * MIB,
-          peakRssBytes: (120 + random() * 25) * MIB,
-          samples: durationSeconds,
-        });
-      }
-    }
-    processes.push(
-      {
-        name: 'kafka-1',
-        role: 'kafka',
-        pid: 2001,
-        cpuSeconds: throughput * durationSeconds * (arch === 'es' ? 0.0008 : 0.0003),
-        avgRssBytes: 610 * MIB,
-        peakRssBytes: 660 * MIB,
-        samples: durationSeconds,
-      },
-      {
-        name: 'mongo',
-        role: 'database',
-        pid: 2002,
-        cpuSeconds: throughput * durationSeconds * (arch === 'es' ? 0.0005 : 0.0009),
-        avgRssBytes: 380 * MIB,
-        peakRssBytes: 410 * MIB,
-        samples: durationSeconds,
-      },
-      {
-        name: 'redis',
-        role: 'redis',
-        pid: 2003,
-        cpuSeconds: throughput * durationSeconds * (arch === 'es' ? 0.0001 : 0.00002),
-        avgRssBytes: 12 * MIB,
-        peakRssBytes: 14 * MIB,
-        samples: durationSeconds,
-      },
-      {
-        name: 'loadgen',
-        role: 'loadgen',
-        pid: 2004,
-        cpuSeconds: sent * 0.0002,
-        avgRssBytes: 150 * MIB,
-        peakRssBytes: 170 * MIB,
-        samples: durationSeconds,
-      },
-    );
-    const writes = succeeded * 0.55;
-    const ttcBase =
-      arch === 'es' ? 18 + 40 * Math.max(0, rho - 0.5) : 35 + 20 * Math.max(0, rho - 0.5);
-    const samples = Array.from({ length: 150 }, () => ttcBase * Math.exp((random() - 0.5) * 1.6));
-    const sortedTtc = [...samples].sort((a, b) => a - b);
-    const at = (q: number) =>
-      sortedTtc[Math.min(sortedTtc.length - 1, Math.floor(q * sortedTtc.length))]!;
-    clock +=
-      (config.durations.warmupSeconds + durationSeconds + config.durations.cooldownSeconds) * 1000;
-    return {
-      index,
-      offeredRate,
-      startedAt: new Date(clock).toISOString(),
-      durationSeconds,
-      status: 'ok',
-      requests: { sent, succeeded, rejections, errors },
-      throughput,
-      latencyMs: { p50: p95 * 0.35, p95, p99: p95 * 1.8, max: p95 * 3.2, mean: p95 * 0.45 },
-      withinSlo,
-      processes,
-      disk:
-        arch === 'es'
-          ? [
-              {
-                name: 'kafka: player.events',
-                role: 'event-store',
-                bytes: (40 + writes * 0.00035 * index) * MIB,
-              },
-              {
-                name: 'kafka: other topics',
-                role: 'broker',
-                bytes: (18 + writes * 0.0002 * index) * MIB,
-              },
-              {
-                name: 'mongo data',
-                role: 'database',
-                bytes: (64 + writes * 0.00012 * index) * MIB,
-              },
-            ]
-          : [
-              {
-                name: 'kafka: crud.audit',
-                role: 'broker',
-                bytes: (12 + writes * 0.0002 * index) * MIB,
-              },
-              { name: 'mongo data', role: 'database', bytes: (70 + writes * 0.0003 * index) * MIB },
-            ],
-      timeToConsistency: {
-        samples,
-        count: samples.length,
-        p50: at(0.5),
-        p95: at(0.95),
-        p99: at(0.99),
-        timeouts: rho > 1 ? 3 : 0,
-      },
-      consumerLag: [
-        {
-          group: arch === 'es' ? 'projector' : 'audit-consumer',
-          totalLag: Math.round(Math.max(0, rho - 0.8) * 400),
-          maxPartitionLag: Math.round(Math.max(0, rho - 0.8) * 120),
-        },
-      ],
-      saturation: {
-        inFlightPeak: Math.round(offeredRate * (p95 / 1000) * 1.5),
-        dbConnectionsPeak: Math.min(10 * k, 2 + Math.round(rho * 6 * k)),
-      },
-    };
+  const run: SyntheticRun = {
+    config,
+    random: seededRandom(options.seed ?? 42),
+    capacity: {
+      es: { lambda1: 60, sigma: 0.05, kappa: 0.01 },
+      crud: { lambda1: 90, sigma: 0.12, kappa: 0.02 },
+      ...options.capacity,
+    },
+    seeds: new SearchSeeds(),
+    clock: start,
   };
-
-  const cells: CellResult[] = [];
-  for (const arch of config.architectures) {
-    for (const scale of config.scale) {
-      for (const workload of config.workloads) {
-        const replicas = { ...scale.replicas[arch] };
-        const steps: StepResult[] = [];
-        if (config.axis === 'load') {
-          steps.push(step(arch, scale.k, 0, scale.offeredRate ?? 100, replicas));
-        } else {
-          const search = new RateSearch(config.search);
-          for (let rate = search.next(); rate !== undefined; rate = search.next()) {
-            const measured = step(arch, scale.k, steps.length, rate, replicas);
-            steps.push(measured);
-            search.record(rate, measured.withinSlo);
-          }
-        }
-        cells.push({
-          arch,
-          workload: workload.name,
-          k: scale.k,
-          replicas,
-          partitions: config.partitions,
-          status: 'ok',
-          steps,
-        });
-      }
-    }
-  }
-
+  const cells = planCells(config, 'synthetic', config.orderSeed ?? 7).map((plan) =>
+    syntheticCell(run, plan),
+  );
   if (options.withFailure !== false && cells.length > 0) {
-    const last = cells[cells.length - 1]!;
-    const failedIndex = last.steps.length;
-    const failedStep: StepResult = {
-      ...last.steps[last.steps.length - 1]!,
-      index: failedIndex,
+    const last = cells[cells.length - 1] as CellResult;
+    const previous = last.steps[last.steps.length - 1] as StepResult;
+    const failed: StepResult = {
+      ...previous,
+      index: last.steps.length,
       status: 'failed',
       reason: 'synthetic failure: load generator lost its connection (ECONNRESET) after 4.2 s',
       withinSlo: false,
     };
-    cells[cells.length - 1] = { ...last, steps: [...last.steps, failedStep] };
+    cells[cells.length - 1] = { ...last, steps: [...last.steps, failed] };
   }
-
-  const changes = 24000;
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     synthetic: true,
     startedAt: new Date(start).toISOString(),
-    finishedAt: new Date(clock + 60_000).toISOString(),
+    finishedAt: new Date(run.clock + 60_000).toISOString(),
     status: 'complete',
     configFile: 'experiments/synthetic.yaml',
     config,
     prices: SYNTHETIC_PRICES,
     pricesFile: 'config/prices.yaml',
-    machine: {
-      hostname: 'synthetic-host',
-      os: 'Linux 6.1.0 (x64)',
-      cpuModel: 'Synthetic CPU @ 2.20GHz',
-      cores: 2,
-      memoryBytes: 8 * 1024 * MIB,
-      node: process.version,
-      clockTicksPerSecond: 100,
-    },
-    backends: [
-      { role: 'kafka', name: 'Apache Kafka (KRaft)', version: '3.9.1', detail: 'synthetic' },
-      { role: 'database', name: 'MongoDB-wire server', version: 'synthetic' },
-      { role: 'redis', name: 'Redis', version: '7.0.15' },
-    ],
-    tools: { '@qf/experiment': 'synthetic fixture' },
+    orderSeed: config.orderSeed ?? 7,
     cells,
-    replay: config.architectures.flatMap((arch): ReplayResult[] =>
-      arch === 'es'
-        ? [
-            {
-              arch,
-              view: 'player_details',
-              events: 48000,
-              seconds: 21.5,
-              eventsPerSecond: 48000 / 21.5,
-              status: 'ok' as const,
-            },
-            {
-              arch,
-              view: 'room_occupancy',
-              events: 48000,
-              seconds: 26.1,
-              eventsPerSecond: 48000 / 26.1,
-              status: 'ok' as const,
-            },
-            {
-              arch,
-              view: 'leaderboard',
-              events: 48000,
-              seconds: 17.9,
-              eventsPerSecond: 48000 / 17.9,
-              status: 'ok' as const,
-            },
-          ]
-        : [
-            {
-              arch,
-              view: 'audit_log',
-              events: 24000,
-              seconds: 9.4,
-              eventsPerSecond: 24000 / 9.4,
-              status: 'ok' as const,
-            },
-          ],
-    ),
-    storagePerChange: config.architectures.map((arch): StoragePerChange =>
-      arch === 'es'
-        ? {
-            arch,
-            changes,
-            bytesByComponent: {
-              'event log': 9.6 * MIB,
-              snapshots: 1.9 * MIB,
-              'read models': 3.1 * MIB,
-            },
-            bytesPerChange: (14.6 * MIB) / changes,
-          }
-        : {
-            arch,
-            changes,
-            bytesByComponent: {
-              documents: 1.2 * MIB,
-              'audit log': 7.7 * MIB,
-              'audit topic': 3.4 * MIB,
-            },
-            bytesPerChange: (12.3 * MIB) / changes,
-          },
-    ),
-    history: config.architectures.flatMap((arch) =>
-      (['history', 'state-at-version', 'state-at-time'] as const).map((query) => {
-        const base = arch === 'es' ? (query === 'history' ? 6 : 9) : query === 'history' ? 4 : 7;
-        return {
-          arch,
-          query,
-          requests: 200,
-          latencyMs: { p50: base, p95: base * 2.6, p99: base * 4.1, max: base * 7 },
-        };
-      }),
-    ),
-    notes: ['SYNTHETIC fixture: generated by libs/experiment/src/testing/synthetic-results.ts.'],
+    ...syntheticExtras(config),
   };
 };

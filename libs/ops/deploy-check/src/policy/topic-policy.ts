@@ -12,7 +12,14 @@ const topics = topicNames('');
 /** Topics whose records are the system of record: nothing may ever delete or compact them. */
 const KEEP_FOREVER = [topics.events, topics.crudAudit];
 /** Topics partitioned by player id together: one count for all (QF_PARTITIONS). */
-const KEYED = [topics.commands, topics.events, topics.snapshots, topics.replies, topics.crudAudit];
+const KEYED = [
+  topics.commands,
+  topics.events,
+  topics.snapshots,
+  topics.ledger,
+  topics.replies,
+  topics.crudAudit,
+];
 
 /**
  * Every fleet topic is a KafkaTopic with three replicas and min.insync.replicas 2; the
@@ -51,6 +58,12 @@ export const topicProblems = (objects: readonly K8sObject[], partitions: number)
     }
     if (name === topics.snapshots && String(config['cleanup.policy']) !== 'compact')
       problems.push(`topic ${name}: not compacted`);
+    // The processors refuse to start on a ledger that keeps command ids for less than
+    // twice the idempotency horizon (15 min by default): say so before the rollout.
+    if (name === topics.ledger && Number(config['min.compaction.lag.ms'] ?? 0) < 30 * 60_000)
+      problems.push(
+        `topic ${name}: min.compaction.lag.ms below 2 x the 15-minute idempotency horizon`,
+      );
   }
   return problems;
 };
