@@ -29,7 +29,8 @@ export interface OutboxRelayOptions {
   readonly idleMaxMs?: number;
   /**
    * Pause after a round that was not full, so the next one gathers more documents: each
-   * claimed document costs a claim and a release write whatever its entry count.
+   * round costs three database requests and a produce request (and the audit consumer a
+   * fetch and an insert) whatever its size. Default DEFAULT_RELAY_LINGER_MS.
    */
   readonly lingerMs?: number;
   /** How often the backlog gauges are refreshed (one indexed query of the pending outboxes). */
@@ -40,6 +41,15 @@ export interface OutboxRelayOptions {
    */
   readonly topics?: { readonly partitions: number };
 }
+
+/**
+ * The default pause after a partial round. Measured at 1,000 commands/s (bench write
+ * --target crud, one shared 2-core machine): 5 ms gave about 100 rounds/s and 1.70 ms of
+ * CPU per command in all processes, 25 ms gave 1.39 ms (Kafka, relay and audit consumer
+ * each about halved) with audit time to consistency p95 82 ms instead of 55-59 ms; 15 ms
+ * keeps most of the saving and the p95 well under the 100 ms goal.
+ */
+export const DEFAULT_RELAY_LINGER_MS = 15;
 
 const log = createLogger(process.env['QF_SERVICE'] ?? 'outbox-relay', 'relay');
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -91,7 +101,7 @@ export class OutboxRelay {
     this.idleMinMs = options.idleMinMs ?? 5;
     this.idleMaxMs = options.idleMaxMs ?? 50;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 5000;
-    this.lingerMs = options.lingerMs ?? 5;
+    this.lingerMs = options.lingerMs ?? DEFAULT_RELAY_LINGER_MS;
   }
 
   start(): void {
