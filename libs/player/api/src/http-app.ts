@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { instrumentHttp, JsonNestLogger } from '@qf/shared-observability';
+import { instrumentHttp, JsonNestLogger, traceHttp } from '@qf/shared-observability';
 import { sendProblem } from './rest/problem.filter';
 
 /** Request bodies above this are refused with 413 (QF_BODY_LIMIT overrides). */
@@ -17,7 +17,7 @@ export interface HttpAppOptions {
 /**
  * Creates and starts a Nest app on Fastify the way every Quest Fleet service runs:
  * JSON logs, problem+json for every error (including the body parser's: malformed JSON,
- * too large), request metrics, graceful shutdown on SIGTERM.
+ * too large), request metrics, traces (when on), graceful shutdown on SIGTERM.
  */
 export const createHttpApp = async (module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> => {
   process.env['QF_SERVICE'] ??= options.service;
@@ -25,6 +25,8 @@ export const createHttpApp = async (module: unknown, options: HttpAppOptions): P
   const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false, skipMiddie: true });
   const fastify = adapter.getInstance();
   instrumentHttp(fastify);
+  // A server span per request when OTEL_EXPORTER_OTLP_ENDPOINT is set; nothing at all otherwise.
+  traceHttp(fastify);
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: new JsonNestLogger(options.service),
     abortOnError: false,

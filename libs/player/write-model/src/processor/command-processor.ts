@@ -6,7 +6,7 @@ import {
   transactionalLogCreator,
   useFastRecordEncoder,
 } from '@qf/shared-kafka';
-import { createLogger, type Logger } from '@qf/shared-observability';
+import { createLogger, tracing, type Logger } from '@qf/shared-observability';
 import type { ProcessorConfig } from '../config/write-path.config';
 import type { InboundCommand, RoutedReply } from '../decision/decide-batch';
 import { ensureWritePathTopics } from '../topics/write-path.topics';
@@ -291,12 +291,15 @@ export class CommandProcessor {
     if (this.stopping || batch.messages.length === 0) return;
     const worker = this.worker;
     if (worker && this.owned.has(slotOf(batch.partition, this.slots))) {
+      const traced = tracing().enabled;
       const commands: InboundCommand[] = batch.messages.map((message) => ({
         partition: batch.partition,
         offset: Number(message.offset),
         timestamp: Number(message.timestamp),
         key: message.key === null ? null : message.key.toString('utf8'),
         value: message.value,
+        // Kept only for the decision spans: off, commands carry no headers to keep.
+        ...(traced && message.headers ? { headers: message.headers } : {}),
       }));
       worker.enqueue(commands);
       this.applyBackpressure(batch.partition, worker);
