@@ -22,9 +22,9 @@ const traces = new WeakMap<FastifyRequest, RequestTrace>();
  * caller's trace). Nothing is registered when tracing is off: the request path then pays
  * nothing (no hook, no allocation).
  *
- * The span starts in onRequest (so it times the body too) and is made active again in
- * preHandler: the body parser resumes in the socket's async context, not the hook's, so
- * a context entered only in onRequest would be lost by the time the handler runs.
+ * The span starts in onRequest (so it times the body too) and is made active in
+ * preHandler, right before the handler: the handler then runs in it whatever async
+ * context the body parsing resumed in.
  */
 export const traceHttp = (fastify: FastifyInstance): void => {
   if (!tracing().enabled) return;
