@@ -18,7 +18,7 @@ import {
   type RebuildSettings,
   type ReplayOutcome,
 } from '@qf/replay';
-import { awaitTopicServing, createKafka, ensureTopics } from '@qf/shared-kafka';
+import { awaitTopicServing, createKafka, ensureFleetTopics } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 
 /** Settings of a replay benchmark run. */
@@ -258,10 +258,10 @@ export const runReplayBench = async (options: ReplayBenchOptions): Promise<Repla
         `reusing ${topics.events}: ${log.events.toLocaleString('en-US')} events on ${ends.length} partitions`,
       );
     } else {
-      await ensureTopics(admin, [
-        { topic: topics.events, numPartitions: options.partitions },
-        { topic: topics.eventsDeadLetter, numPartitions: 1 },
-      ]);
+      await ensureFleetTopics(admin, ['events', 'eventsDeadLetter'], {
+        names: topics,
+        partitions: options.partitions,
+      });
       await awaitTopicServing(admin, topics.events);
       say(
         `filling ${topics.events} (${options.partitions} partitions) with ${options.events.toLocaleString('en-US')} events of ${options.players.toLocaleString('en-US')} players`,

@@ -7,6 +7,8 @@ export interface AuditConsumerConfig {
   readonly groupId: string;
   readonly partitions: number;
   readonly concurrency: number;
+  /** A partition failing this long turns /health/ready degraded (QF_STUCK_PARTITION_MS). */
+  readonly stuckAfterMs: number;
 }
 
 export const auditConsumerConfig = (env: NodeJS.ProcessEnv = process.env): AuditConsumerConfig => ({
@@ -14,4 +16,5 @@ export const auditConsumerConfig = (env: NodeJS.ProcessEnv = process.env): Audit
   groupId: stringFromEnv('QF_AUDIT_GROUP', `${env['QF_TOPIC_PREFIX'] ?? ''}audit-consumer`, env),
   partitions: intFromEnv('QF_PARTITIONS', DEFAULT_PARTITIONS, { min: 1, max: 1000 }, env),
   concurrency: intFromEnv('QF_AUDIT_CONCURRENCY', 12, { min: 1, max: 1000 }, env),
+  stuckAfterMs: intFromEnv('QF_STUCK_PARTITION_MS', 15_000, { min: 100, max: 3_600_000 }, env),
 });

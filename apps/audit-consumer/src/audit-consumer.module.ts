@@ -11,6 +11,7 @@ import {
 import type { Db, MongoClient } from 'mongodb';
 import type { AuditConsumer } from '@qf/player-crud';
 import { startUntilJoined } from '@qf/shared-kafka';
+import { refuseToRun } from '@qf/player-api';
 import { createLogger, HealthChecks, ObservabilityModule } from '@qf/shared-observability';
 
 export interface AuditRuntime {
@@ -43,10 +44,12 @@ class AuditLifecycle
       return true;
     });
     this.health.register('kafka', async () => this.runtime.consumer.health());
+    this.health.registerLive('consumer', async () => this.runtime.consumer.liveness());
+    this.health.registerDegradation('partitions', () => this.runtime.consumer.stuckPartitions());
   }
 
   onApplicationBootstrap(): void {
-    this.starting = this.startWhenKafkaAnswers();
+    this.starting = this.startWhenKafkaAnswers().catch((error: unknown) => refuseToRun(log, error));
   }
 
   private async startWhenKafkaAnswers(): Promise<void> {
@@ -57,7 +60,11 @@ class AuditLifecycle
       },
       undo: () => this.runtime.consumer.stop(),
       stopping: () => this.stopping,
-      onRetry: (attempt, error) => log.warn('could not join the audit consumer group; retrying', { attempt, error: error.message }),
+      onRetry: (attempt, error) =>
+        log.warn('could not join the audit consumer group; retrying', {
+          attempt,
+          error: error.message,
+        }),
     });
   }
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { topicNames } from '@qf/contracts';
 import { createHttpApp } from '@qf/player-api';
 import { AuditConsumer, AuditLog, countMongoCommands, followAuditLogAlias } from '@qf/player-crud';
-import { createKafka, ensureTopics } from '@qf/shared-kafka';
+import { createKafka, ensureFleetTopics } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';
 import { createLogger } from '@qf/shared-observability';
 import { auditConsumerConfig } from './audit-consumer.config';
@@ -28,10 +28,10 @@ const main = async () => {
     const admin = kafka.admin();
     try {
       await admin.connect();
-      await ensureTopics(admin, [
-        { topic: topics.crudAudit, numPartitions: config.partitions },
-        { topic: topics.crudAuditDeadLetter, numPartitions: 1 },
-      ]);
+      await ensureFleetTopics(admin, ['crudAudit', 'crudAuditDeadLetter'], {
+        partitions: config.partitions,
+        onDrift: (problem) => log.warn('topic differs from its specification', { ...problem }),
+      });
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
@@ -41,6 +41,7 @@ const main = async () => {
     topic: topics.crudAudit,
     deadLetterTopic: topics.crudAuditDeadLetter,
     partitionsConsumedConcurrently: config.concurrency,
+    stuckAfterMs: config.stuckAfterMs,
   });
   await createHttpApp(AuditConsumerModule.forRoot({ client, db, consumer, prepare }), {
     service: 'audit-consumer',

@@ -1,5 +1,7 @@
 import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { CommandGateway } from '@qf/player-write-model';
+import { refuseToRun } from '@qf/player-api';
+import { isTopicRefusal } from '@qf/shared-kafka';
 import { createLogger, HealthChecks } from '@qf/shared-observability';
 
 const RETRY_START_MS = 2000;
@@ -36,6 +38,8 @@ export class GatewayLifecycle implements OnModuleInit, OnApplicationShutdown {
       await this.gateway.start();
     } catch (error) {
       if (this.shuttingDown) return;
+      // Topics that could lose history (or another partition count) do not fix themselves.
+      if (isTopicRefusal(error)) refuseToRun(this.log, error);
       this.log.error('could not start the Kafka side; retrying', {
         error,
         retryInMs: RETRY_START_MS,

@@ -11,8 +11,13 @@ import {
   PlayerRepository,
   type AuditPublisher,
 } from '@qf/player-crud';
-import { createKafka, ensureTopics } from '@qf/shared-kafka';
-import { createMongoClient, databaseName } from '@qf/shared-mongo';
+import { createKafka, ensureFleetTopics, isTopicRefusal } from '@qf/shared-kafka';
+import {
+  createMongoClient,
+  databaseName,
+  queryTimeoutMs,
+  servingClientOptions,
+} from '@qf/shared-mongo';
 import { createLogger } from '@qf/shared-observability';
 import type { CrudServiceConfig } from './crud-service.config';
 import { CrudServiceModule } from './crud-service.module';
@@ -40,11 +45,12 @@ const dualWritePublisher = async (partitions: number): Promise<AuditPublisher> =
   const admin = kafka.admin();
   try {
     await admin.connect();
-    await ensureTopics(admin, [
-      { topic: topics.crudAudit, numPartitions: partitions },
-      { topic: topics.crudAuditDeadLetter, numPartitions: 1 },
-    ]);
+    await ensureFleetTopics(admin, ['crudAudit', 'crudAuditDeadLetter'], {
+      partitions,
+      onDrift: (problem) => log.warn('topic differs from its specification', { ...problem }),
+    });
   } catch (error) {
+    if (isTopicRefusal(error)) throw error;
     log.warn('Kafka unreachable at start; dual-write publishes will fail until it is back', {
       error: (error as Error).message,
     });
@@ -56,7 +62,7 @@ const dualWritePublisher = async (partitions: number): Promise<AuditPublisher> =
 
 /** Connects Mongo (indexes), builds the executor for the audit mode, and serves REST + gRPC. */
 export const startCrudService = async (config: CrudServiceConfig): Promise<RunningCrudService> => {
-  const client = createMongoClient({ monitorCommands: true });
+  const client = createMongoClient({ ...servingClientOptions(), monitorCommands: true });
   countMongoCommands(client);
   await client.connect();
   const db = client.db(databaseName());
@@ -79,7 +85,7 @@ export const startCrudService = async (config: CrudServiceConfig): Promise<Runni
       client,
       db,
       executor,
-      queries: new CrudQueries(players, auditLog),
+      queries: new CrudQueries(players, auditLog, { maxTimeMS: queryTimeoutMs() }),
       grpcPort: config.grpcPort,
       ...(publisher ? { publisher } : {}),
     }),

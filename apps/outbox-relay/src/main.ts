@@ -31,10 +31,7 @@ const main = async () => {
     idleMaxMs: config.idleMaxMs,
     lingerMs: config.lingerMs,
     sweepIntervalMs: config.sweepIntervalMs,
-    topics: [
-      { topic: topics.crudAudit, numPartitions: config.partitions },
-      { topic: topics.crudAuditDeadLetter, numPartitions: 1 },
-    ],
+    topics: { partitions: config.partitions },
   });
   await createHttpApp(OutboxRelayModule.forRoot({ client, db, relay }), {
     service: 'outbox-relay',

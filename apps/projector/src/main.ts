@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import { topicNames } from '@qf/contracts';
 import { createHttpApp } from '@qf/player-api';
-import { cacheKeyPrefix, createProjector, prepareProjection, ViewAliases, type ProjectorWiring } from '@qf/player-read-model';
+import {
+  cacheKeyPrefix,
+  createProjector,
+  prepareProjection,
+  ViewAliases,
+  type ProjectorWiring,
+} from '@qf/player-read-model';
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';
 import { createLogger } from '@qf/shared-observability';
@@ -39,8 +45,15 @@ const main = async () => {
   await createHttpApp(
     ProjectorModule.forRoot({
       projector,
-      prepare: () => prepareProjection(wiring, config.partitions),
-      ping: async () => void (await db.command({ ping: 1 })),
+      // An explicit connect: a client whose implicit first connect failed stays closed for good.
+      prepare: async () => {
+        await client.connect();
+        await prepareProjection(wiring, config.partitions);
+      },
+      ping: async () => {
+        await client.connect();
+        await db.command({ ping: 1 });
+      },
       close: async () => {
         redis?.disconnect();
         await client.close();
@@ -48,7 +61,13 @@ const main = async () => {
     }),
     { service: 'projector', port: config.httpPort },
   );
-  log.info('projector ready', { port: config.httpPort, groupId: config.target.groupId, topic: topics.events, database: db.databaseName, collections: config.target.collections });
+  log.info('projector ready', {
+    port: config.httpPort,
+    groupId: config.target.groupId,
+    topic: topics.events,
+    database: db.databaseName,
+    collections: config.target.collections,
+  });
 };
 
 main().catch((error: unknown) => {

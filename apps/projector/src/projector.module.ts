@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import type { Projector } from '@qf/player-read-model';
 import { startUntilJoined } from '@qf/shared-kafka';
+import { refuseToRun } from '@qf/player-api';
 import { createLogger, HealthChecks, ObservabilityModule } from '@qf/shared-observability';
 
 /** The projector's parts, built in main.ts. */
@@ -27,7 +28,9 @@ const log = createLogger('projector');
 
 /** Joins the group once Kafka and Mongo answer (retrying meanwhile); on SIGTERM leaves it cleanly. */
 @Injectable()
-class ProjectorLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+class ProjectorLifecycle
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private stopping = false;
   private starting?: Promise<void>;
 
@@ -42,11 +45,13 @@ class ProjectorLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
       return true;
     });
     this.health.register('kafka', async () => this.runtime.projector.health());
+    this.health.registerLive('consumer', async () => this.runtime.projector.liveness());
+    this.health.registerDegradation('partitions', () => this.runtime.projector.stuckPartitions());
     this.health.describe('partitions', () => this.runtime.projector.partitions());
   }
 
   onApplicationBootstrap(): void {
-    this.starting = this.startWhenReady();
+    this.starting = this.startWhenReady().catch((error: unknown) => refuseToRun(log, error));
   }
 
   private async startWhenReady(): Promise<void> {
@@ -57,7 +62,8 @@ class ProjectorLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
       },
       undo: () => this.runtime.projector.stop(),
       stopping: () => this.stopping,
-      onRetry: (attempt, error) => log.warn('projector could not start; retrying', { attempt, error: error.message }),
+      onRetry: (attempt, error) =>
+        log.warn('projector could not start; retrying', { attempt, error: error.message }),
     });
   }
 
@@ -76,6 +82,10 @@ class ProjectorLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
 @Module({})
 export class ProjectorModule {
   static forRoot(runtime: ProjectorRuntime): DynamicModule {
-    return { module: ProjectorModule, imports: [ObservabilityModule], providers: [{ provide: RUNTIME, useValue: runtime }, ProjectorLifecycle] };
+    return {
+      module: ProjectorModule,
+      imports: [ObservabilityModule],
+      providers: [{ provide: RUNTIME, useValue: runtime }, ProjectorLifecycle],
+    };
   }
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommands } from './commands/bench.command';
 import { registerDeployCommands } from './commands/deploy.command';
+import { registerDrillCommand } from './commands/drill.command';
 import { registerExperimentCommand } from './commands/experiment.command';
 import { registerFleetCommands } from './commands/fleet.command';
 import { registerInfraCommands } from './commands/infra.command';
@@ -9,6 +10,7 @@ import { registerReplayCommand } from './commands/replay.command';
 import { registerCompareCommand, registerReportCommand } from './commands/report.command';
 import { registerStartCommand } from './commands/start.command';
 import { registerTestCommand } from './commands/test.command';
+import { registerTopicsCommands } from './commands/topics.command';
 
 const program = new Command('qf')
   .description('Quest Fleet: Event Sourcing + CQRS vs CRUD + audit log, measured side by side')
@@ -20,7 +22,9 @@ registerBenchCommands(program);
 registerFleetCommands(program);
 registerLagCommand(program);
 registerReplayCommand(program);
+registerDrillCommand(program);
 registerTestCommand(program);
+registerTopicsCommands(program);
 registerStartCommand(program);
 registerExperimentCommand(program);
 registerReportCommand(program);

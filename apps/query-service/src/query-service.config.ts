@@ -1,5 +1,5 @@
 import type { MinVersionWait, QueryLimits } from '@qf/player-read-model';
-import { intFromEnv, stringFromEnv } from '@qf/shared-config';
+import { boolFromEnv, intFromEnv } from '@qf/shared-config';
 
 /** Everything the query service reads from its environment. */
 export interface QueryServiceConfig {
@@ -18,7 +18,7 @@ export interface QueryServiceConfig {
 export const queryServiceConfig = (env: NodeJS.ProcessEnv = process.env): QueryServiceConfig => ({
   httpPort: intFromEnv('QF_HTTP_PORT', 3001, { max: 65535 }, env),
   grpcPort: intFromEnv('QF_GRPC_PORT', 50052, { max: 65535 }, env),
-  cacheEnabled: stringFromEnv('QF_QUERY_CACHE', '1', env) !== '0',
+  cacheEnabled: boolFromEnv('QF_QUERY_CACHE', true, env),
   cacheTtlMs: intFromEnv('QF_CACHE_TTL_SECONDS', 300, { min: 1, max: 86_400 * 30 }, env) * 1000,
   minVersionWait: {
     maxWaitMs: intFromEnv('QF_MIN_VERSION_WAIT_MS', 2000, { max: 60_000 }, env),

@@ -1,4 +1,11 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { PlayerApiModule } from '@qf/player-api';
 import {
   PLAYER_VIEW_READER,
@@ -17,7 +24,7 @@ export interface QueryRuntime {
   readonly limits: QueryLimits;
   readonly grpcPort: number;
   readonly pingMongo: () => Promise<void>;
-  /** Redis state for /health; a Redis outage degrades to Mongo reads, so it is a detail, not a failed check. */
+  /** Redis state (ioredis status, or 'disabled'); a Redis outage degrades to Mongo reads, it fails no check. */
   readonly cacheStatus: () => string;
   readonly close: () => Promise<void>;
 }
@@ -37,6 +44,13 @@ class QueryLifecycle implements OnModuleInit, OnApplicationShutdown {
       return true;
     });
     this.health.describe('cache', () => this.runtime.cacheStatus());
+    // Reads go on from Mongo while Redis is away: degraded, not unavailable.
+    this.health.registerDegradation('cache', () => {
+      const status = this.runtime.cacheStatus();
+      return status === 'ready' || status === 'disabled'
+        ? []
+        : [`redis is ${status}; reads are served from Mongo`];
+    });
   }
 
   // Runs after the HTTP and gRPC servers stopped taking requests.
@@ -51,7 +65,10 @@ export class QueryServiceModule {
   static forRoot(runtime: QueryRuntime): DynamicModule {
     return {
       module: QueryServiceModule,
-      imports: [ObservabilityModule, PlayerApiModule.forRoot({ commands: false, queries: true, grpcPort: runtime.grpcPort })],
+      imports: [
+        ObservabilityModule,
+        PlayerApiModule.forRoot({ commands: false, queries: true, grpcPort: runtime.grpcPort }),
+      ],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: ReadModelRepository, useValue: runtime.repository },

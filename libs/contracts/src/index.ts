@@ -9,4 +9,5 @@ export * from './kafka/command-reply';
 export * from './kafka/event-codec';
 export * from './kafka/headers';
 export * from './kafka/topic-names';
+export * from './kafka/topic-spec';
 export { PLAYERS_PROTO, PROTO_ROOT } from './proto-path';

@@ -23,11 +23,18 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 export class HttpTarget implements RequestTarget {
   private readonly pool: Pool;
   private readonly prefix: string;
+  /** The services' bearer token (QF_API_TOKEN), sent with every request when set. */
+  private readonly auth: Record<string, string>;
 
   constructor(
     readonly baseUrl: string,
-    { connections = 64, timeoutMs = 30_000 }: { connections?: number; timeoutMs?: number } = {},
+    {
+      connections = 64,
+      timeoutMs = 30_000,
+      apiToken = process.env['QF_API_TOKEN'],
+    }: { connections?: number; timeoutMs?: number; apiToken?: string } = {},
   ) {
+    this.auth = apiToken ? { authorization: `Bearer ${apiToken}` } : {};
     const url = new URL(baseUrl);
     this.prefix = url.pathname.replace(/\/$/, '');
     this.pool = new Pool(url.origin, {
@@ -48,7 +55,7 @@ export class HttpTarget implements RequestTarget {
     const response = await this.pool.request({
       method: 'POST',
       path: `${this.prefix}${path}`,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...this.auth, ...headers },
       body: JSON.stringify(body),
     });
     return { status: response.statusCode, body: await response.body.text() };
@@ -66,7 +73,11 @@ export class HttpTarget implements RequestTarget {
   }
 
   async get(path: string): Promise<TargetResponse> {
-    const response = await this.pool.request({ method: 'GET', path: `${this.prefix}${path}` });
+    const response = await this.pool.request({
+      method: 'GET',
+      path: `${this.prefix}${path}`,
+      headers: this.auth,
+    });
     return { status: response.statusCode, body: await response.body.text() };
   }
 

@@ -1,14 +1,18 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
   buildOverlay,
   ensureDeployTools,
+  fleetKafkaTopics,
   ObjectValidator,
   OVERLAY_EXPECTATIONS,
   OVERLAYS,
   overlayPolicyProblems,
   readComposeFile,
   renderOverlay,
+  renderTopicsManifest,
+  TOPICS_MANIFEST,
   validateCompose,
 } from '@qf/deploy-check';
 import { createInfraContext } from '@qf/local-infra';
@@ -86,5 +90,36 @@ export const registerDeployCommands = (program: Command): void => {
       const ctx = createInfraContext();
       const tools = await ensureDeployTools(ctx);
       process.stdout.write(await renderOverlay(tools.kustomize, ctx.root, overlay));
+    });
+
+  deploy
+    .command('topics')
+    .description(
+      `write ${TOPICS_MANIFEST} (one KafkaTopic per fleet topic) from the topic specification in libs/contracts`,
+    )
+    .option('--check', 'only say whether the file matches the specification (exit 1 when not)')
+    .action((options: { check?: boolean }) => {
+      const file = path.join(createInfraContext().root, TOPICS_MANIFEST);
+      const wanted = renderTopicsManifest(fleetKafkaTopics());
+      const current = (() => {
+        try {
+          return readFileSync(file, 'utf8');
+        } catch {
+          return '';
+        }
+      })();
+      if (current === wanted) {
+        process.stdout.write(`${TOPICS_MANIFEST}: matches the topic specification\n`);
+        return;
+      }
+      if (options.check) {
+        process.stdout.write(
+          `${TOPICS_MANIFEST}: differs from the topic specification; run \`npx qf deploy topics\`\n`,
+        );
+        process.exitCode = 1;
+        return;
+      }
+      writeFileSync(file, wanted);
+      process.stdout.write(`${TOPICS_MANIFEST}: written from the topic specification\n`);
     });
 };

@@ -16,7 +16,12 @@ import {
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';
 import { intInRange } from './parse-options';
-import { chunkOption, maxBytesPerPartitionOption, rebuildTuning, type RebuildTuningOptions } from './rebuild-options';
+import {
+  chunkOption,
+  maxBytesPerPartitionOption,
+  rebuildTuning,
+  type RebuildTuningOptions,
+} from './rebuild-options';
 
 interface ReplayCommandOptions extends RebuildTuningOptions {
   projectors: number;
@@ -28,6 +33,7 @@ interface ReplayCommandOptions extends RebuildTuningOptions {
   db?: string;
   liveGroup?: string;
   abandon?: boolean;
+  allowTruncated?: boolean;
   json?: boolean;
 }
 
@@ -112,6 +118,10 @@ export const registerReplayCommand = (program: Command): void => {
         'give up the unfinished (not yet switched) rebuild of <view>: drop its collections and group',
       ).conflicts(['keepOld']),
     )
+    .option(
+      '--allow-truncated',
+      'rebuild even when the source topic lost records (its log no longer starts at offset 0, or it is compacted)',
+    )
     .option('--json', 'print the outcome as JSON on stdout')
     .action(async (target: ReplayTarget, options: ReplayCommandOptions) => {
       // The progress goes to stderr: keep the consumers' routine logs out of it.
@@ -140,6 +150,7 @@ export const registerReplayCommand = (program: Command): void => {
         replicas: options.projectors,
         graceSeconds: options.grace,
         keepOld: options.keepOld === true,
+        allowTruncated: options.allowTruncated === true,
         maxLag: options.maxLag,
         ...(options.liveGroup ? { liveGroup: options.liveGroup } : {}),
         settings: rebuildTuning(options),

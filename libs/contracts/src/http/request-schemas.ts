@@ -9,7 +9,9 @@ const text = z.string().min(1).max(256);
 
 export const playerIdSchema = z.string().uuid({ message: 'must be a UUID' });
 
-export const registerBodySchema = z.object({ playerId: playerIdSchema.optional(), name: z.string().max(256), startRoom: text }).strict();
+export const registerBodySchema = z
+  .object({ playerId: playerIdSchema.optional(), name: z.string().max(256), startRoom: text })
+  .strict();
 export const moveBodySchema = z.object({ toRoom: text }).strict();
 export const itemBodySchema = z.object({ itemId: text, qty: positiveInt }).strict();
 export const amountBodySchema = z.object({ amount: positiveInt }).strict();
@@ -22,11 +24,15 @@ export const commandActions = {
   'take-damage': { type: 'TakeDamage', body: amountBodySchema },
   heal: { type: 'Heal', body: amountBodySchema },
   'gain-experience': { type: 'GainExperience', body: amountBodySchema },
-} as const satisfies Record<string, { type: Exclude<PlayerCommandType, 'RegisterPlayer'>; body: z.ZodTypeAny }>;
+} as const satisfies Record<
+  string,
+  { type: Exclude<PlayerCommandType, 'RegisterPlayer'>; body: z.ZodTypeAny }
+>;
 
 export type CommandAction = keyof typeof commandActions;
 
-export const isCommandAction = (value: string): value is CommandAction => Object.hasOwn(commandActions, value);
+export const isCommandAction = (value: string): value is CommandAction =>
+  Object.hasOwn(commandActions, value);
 
 /** `Idempotency-Key`: becomes the command id, so it must be a safe, bounded string. */
 export const idempotencyKeySchema = z
@@ -44,27 +50,56 @@ const nonNegativeIntString = z
 /** Routes that take no query parameters still refuse unknown ones. */
 export const emptyQuerySchema = z.object({}).strict();
 
-export const minVersionQuerySchema = z.object({ minVersion: nonNegativeIntString.optional() }).strict();
+export const minVersionQuerySchema = z
+  .object({ minVersion: nonNegativeIntString.optional() })
+  .strict();
 
 export const leaderboardQuerySchema = z
-  .object({ limit: nonNegativeIntString.refine((n) => n >= 1 && n <= 100, 'must be from 1 to 100').optional() })
+  .object({
+    limit: nonNegativeIntString
+      .refine((n) => n >= 1 && n <= 100, 'must be from 1 to 100')
+      .optional(),
+  })
   .strict();
 
 export const historyQuerySchema = z
   .object({
     fromVersion: nonNegativeIntString.optional(),
-    limit: nonNegativeIntString.refine((n) => n >= 1 && n <= 1000, 'must be from 1 to 1000').optional(),
+    limit: nonNegativeIntString
+      .refine((n) => n >= 1 && n <= 1000, 'must be from 1 to 1000')
+      .optional(),
   })
   .strict();
 
 export const stateQuerySchema = z
   .object({
     version: nonNegativeIntString.refine((n) => n >= 1, 'must be 1 or more').optional(),
-    at: z.string().datetime({ offset: true, message: 'must be an ISO-8601 date-time' }).optional(),
+    // The format alone admits offsets such as +99:99 that name no instant: refuse them here (400), not in the handler (500).
+    at: z
+      .string()
+      .datetime({ offset: true, message: 'must be an ISO-8601 date-time' })
+      .refine(
+        (value) => !Number.isNaN(Date.parse(value)),
+        'must be an ISO-8601 date-time with an offset from -23:59 to +23:59',
+      )
+      .optional(),
   })
   .strict()
-  .refine((q) => (q.version === undefined) !== (q.at === undefined), 'give exactly one of version or at');
+  .refine(
+    (q) => (q.version === undefined) !== (q.at === undefined),
+    'give exactly one of version or at',
+  );
 
-/** Formats zod issues as `{ field, message }` for a problem body. */
-export const describeIssues = (error: z.ZodError): Array<{ field: string; message: string }> =>
-  error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
+/**
+ * Formats zod issues as `{ field, message }` for a problem body. `root` names what was
+ * parsed when an issue is about the whole value: '(body)', '(query)', or the name of a
+ * single value (a path parameter, a header).
+ */
+export const describeIssues = (
+  error: z.ZodError,
+  root = '(body)',
+): Array<{ field: string; message: string }> =>
+  error.issues.map((issue) => ({
+    field: issue.path.join('.') || root,
+    message: issue.message,
+  }));

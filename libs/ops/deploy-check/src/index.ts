@@ -21,6 +21,7 @@ export {
 } from './policy/overlay-policy';
 export { compiledEntry, LIVE_PATH, READY_PATH } from './policy/service-policy';
 export {
+  fleetKafkaTopics,
   kafkaTopicObjects,
   KAFKA_CLUSTER,
   renderTopicsManifest,

@@ -31,7 +31,8 @@ export interface ReplicaStatus {
   readonly restarts: number;
   readonly httpUrl: string;
   readonly grpcAddress?: string;
-  readonly health: 'ok' | 'unhealthy' | 'unreachable';
+  /** /health/ready's answer: ok, degraded (serving, with reasons), unhealthy (a dependency is down), or no answer. */
+  readonly health: 'ok' | 'degraded' | 'unhealthy' | 'unreachable';
   readonly healthDetail?: unknown;
   readonly cpuPercent: number;
   readonly memoryBytes: number;
@@ -39,10 +40,15 @@ export interface ReplicaStatus {
 
 const httpUrl = (port: number) => `http://127.0.0.1:${port}`;
 
-const fetchHealth = async (port: number): Promise<{ ok: boolean; body?: unknown }> => {
+const fetchHealth = async (
+  port: number,
+): Promise<{ ok: boolean; degraded?: boolean; body?: unknown }> => {
   try {
-    const response = await fetch(`${httpUrl(port)}/health`, { signal: AbortSignal.timeout(2000) });
-    return { ok: response.status === 200, body: await response.json().catch(() => undefined) };
+    const response = await fetch(`${httpUrl(port)}/health/ready`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    const body = (await response.json().catch(() => undefined)) as { status?: unknown } | undefined;
+    return { ok: response.status === 200, degraded: body?.status === 'degraded', body };
   } catch {
     return { ok: false };
   }
@@ -53,9 +59,17 @@ const tail = (file: string | undefined, lines = 15): string => {
   return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 };
 
-const replicaEnv = (plan: ReplicaPlan, infra: Awaited<ReturnType<typeof infraUp>>, extra: Readonly<Record<string, string>>) => ({
+const replicaEnv = (
+  plan: ReplicaPlan,
+  infra: Awaited<ReturnType<typeof infraUp>>,
+  extra: Readonly<Record<string, string>>,
+) => ({
   // QF_* settings, and OTEL_* so that `OTEL_EXPORTER_OTLP_ENDPOINT=… qf fleet up` traces the fleet.
-  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('QF_') || key.startsWith('OTEL_')) as Array<[string, string]>),
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => key.startsWith('QF_') || key.startsWith('OTEL_'),
+    ) as Array<[string, string]>,
+  ),
   ...extra,
   QF_SERVICE: plan.service.name,
   QF_INSTANCE: String(plan.index),
@@ -68,7 +82,7 @@ const replicaEnv = (plan: ReplicaPlan, infra: Awaited<ReturnType<typeof infraUp>
   NODE_ENV: process.env['NODE_ENV'] ?? 'production',
 });
 
-/** Waits until each replica answers /health with 200; fails fast, naming the log, when one dies. */
+/** Waits until each replica answers /health/ready with 200 (ok or degraded); fails fast, naming the log, when one dies. */
 const waitHealthy = async (driver: Pm2Driver, plans: readonly ReplicaPlan[], timeoutMs: number) => {
   const deadline = Date.now() + timeoutMs;
   const pending = new Set(plans.map((plan) => plan.name));
@@ -77,15 +91,21 @@ const waitHealthy = async (driver: Pm2Driver, plans: readonly ReplicaPlan[], tim
     for (const plan of plans.filter((p) => pending.has(p.name))) {
       const proc = processes.find((p) => p.name === plan.name);
       if (!proc || ['errored', 'stopped'].includes(proc.status)) {
-        throw new Error(`${plan.name} exited during start (status ${proc?.status ?? 'gone'}); log ${proc?.logFile ?? '?'}:\n${tail(proc?.logFile)}`);
+        throw new Error(
+          `${plan.name} exited during start (status ${proc?.status ?? 'gone'}); log ${proc?.logFile ?? '?'}:\n${tail(proc?.logFile)}`,
+        );
       }
       if ((await fetchHealth(plan.httpPort)).ok) pending.delete(plan.name);
     }
     if (pending.size === 0) break;
     if (Date.now() > deadline) {
       const names = [...pending];
-      const logs = processes.filter((p) => names.includes(p.name)).map((p) => `${p.name}: ${p.logFile}`);
-      throw new Error(`not healthy within ${timeoutMs / 1000} s: ${names.join(', ')} (logs: ${logs.join('; ')})`);
+      const logs = processes
+        .filter((p) => names.includes(p.name))
+        .map((p) => `${p.name}: ${p.logFile}`);
+      throw new Error(
+        `not healthy within ${timeoutMs / 1000} s: ${names.join(', ')} (logs: ${logs.join('; ')})`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
@@ -101,7 +121,12 @@ const scaleOf = (processes: readonly ManagedProcess[]): Record<string, number> =
 };
 
 /** Starts the services needed for `desired` that are not running, stops the ones beyond it. */
-const converge = async (ctx: InfraContext, driver: Pm2Driver, desired: Scale, options: FleetUpOptions) => {
+const converge = async (
+  ctx: InfraContext,
+  driver: Pm2Driver,
+  desired: Scale,
+  options: FleetUpOptions,
+) => {
   const log = options.log ?? (() => undefined);
   const infra = await infraUp(ctx, { brokers: 1 });
   const running = (await driver.list()).map((proc) => proc.name);
@@ -112,8 +137,15 @@ const converge = async (ctx: InfraContext, driver: Pm2Driver, desired: Scale, op
     await driver.remove(name);
   }
   for (const plan of start) {
-    log(`starting ${plan.name} (http :${plan.httpPort}${plan.grpcPort ? `, grpc :${plan.grpcPort}` : ''})`);
-    await driver.start({ name: plan.name, entry: plan.service.entry, env: replicaEnv(plan, infra, options.env ?? {}), restart: options.restart ?? false });
+    log(
+      `starting ${plan.name} (http :${plan.httpPort}${plan.grpcPort ? `, grpc :${plan.grpcPort}` : ''})`,
+    );
+    await driver.start({
+      name: plan.name,
+      entry: plan.service.entry,
+      env: replicaEnv(plan, infra, options.env ?? {}),
+      restart: options.restart ?? false,
+    });
   }
   await waitHealthy(driver, start, options.healthTimeoutMs ?? 90_000);
   return { started: start.map((plan) => plan.name), stopped: stop };
@@ -124,14 +156,23 @@ export const fleetUp = async (options: FleetUpOptions, ctx = createInfraContext(
   const driver = new Pm2Driver(ctx);
   try {
     const running = scaleOf(await driver.list());
-    return await converge(ctx, driver, { ...running, ...desiredScale(options.arch, options.scale) }, options);
+    return await converge(
+      ctx,
+      driver,
+      { ...running, ...desiredScale(options.arch, options.scale) },
+      options,
+    );
   } finally {
     driver.disconnect();
   }
 };
 
 /** `qf fleet scale projector=4`: changes replica counts while the fleet serves. */
-export const fleetScale = async (scale: Scale, options: Omit<FleetUpOptions, 'arch' | 'scale'> = {}, ctx = createInfraContext()) => {
+export const fleetScale = async (
+  scale: Scale,
+  options: Omit<FleetUpOptions, 'arch' | 'scale'> = {},
+  ctx = createInfraContext(),
+) => {
   const driver = new Pm2Driver(ctx);
   try {
     const current = scaleOf(await driver.list());
@@ -141,7 +182,7 @@ export const fleetScale = async (scale: Scale, options: Omit<FleetUpOptions, 'ar
   }
 };
 
-/** `qf fleet status`: every fleet process with pm2's view and its /health answer. */
+/** `qf fleet status`: every fleet process with pm2's view and its /health/ready answer. */
 export const fleetStatus = async (ctx = createInfraContext()): Promise<ReplicaStatus[]> => {
   const driver = new Pm2Driver(ctx);
   try {
@@ -159,8 +200,16 @@ export const fleetStatus = async (ctx = createInfraContext()): Promise<ReplicaSt
           status: proc.status,
           restarts: proc.restarts,
           httpUrl: httpUrl(port),
-          ...(proc.env['QF_GRPC_PORT'] ? { grpcAddress: `127.0.0.1:${proc.env['QF_GRPC_PORT']}` } : {}),
-          health: health.ok ? 'ok' : health.body ? 'unhealthy' : 'unreachable',
+          ...(proc.env['QF_GRPC_PORT']
+            ? { grpcAddress: `127.0.0.1:${proc.env['QF_GRPC_PORT']}` }
+            : {}),
+          health: health.ok
+            ? health.degraded
+              ? 'degraded'
+              : 'ok'
+            : health.body
+              ? 'unhealthy'
+              : 'unreachable',
           ...(health.body ? { healthDetail: health.body } : {}),
           cpuPercent: proc.cpuPercent,
           memoryBytes: proc.memoryBytes,

@@ -55,6 +55,12 @@ export {
   partitionPositions,
   topicEnds,
 } from './kafka/partition-positions';
+export {
+  assertWholeHistory,
+  sourceHistory,
+  TruncatedSourceError,
+  type SourceHistory,
+} from './kafka/source-history';
 export { PartitionFold, type FoldLetter, type FoldRound } from './runner/partition-fold';
 export { ConcurrentRebuildWriterError, storeFoldRound } from './runner/store-fold-round';
 export { auditRebuildRunner, esRebuildRunner, type RebuildRunner } from './runner/rebuild-runner';

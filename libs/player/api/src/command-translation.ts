@@ -38,9 +38,11 @@ export interface TranslatedCommand {
  */
 export const NO_KEY_HASH = '';
 
-const parse = <T>(schema: ZodTypeAny, value: unknown, what: string): T => {
+/** `field` names the value when an issue is about all of it (a header, a path parameter, the body). */
+const parse = <T>(schema: ZodTypeAny, value: unknown, what: string, field = '(body)'): T => {
   const result = schema.safeParse(value);
-  if (!result.success) throw malformedRequest(`invalid ${what}`, describeIssues(result.error));
+  if (!result.success)
+    throw malformedRequest(`invalid ${what}`, describeIssues(result.error, field));
   return result.data as T;
 };
 
@@ -62,30 +64,73 @@ const playerIdFromKey = (key: string): string => {
  * Throws ApiError REQUEST.MALFORMED (400) naming each bad field.
  */
 export const translateCommand = (request: CommandRequest): TranslatedCommand => {
-  const key = request.idempotencyKey === undefined ? undefined : parse<string>(idempotencyKeySchema, request.idempotencyKey, 'Idempotency-Key header');
+  const key =
+    request.idempotencyKey === undefined
+      ? undefined
+      : parse<string>(
+          idempotencyKeySchema,
+          request.idempotencyKey,
+          'Idempotency-Key header',
+          'Idempotency-Key',
+        );
   const commandId = key ?? randomUUID();
   const metadata = {
     commandId,
-    correlationId: request.correlationId && request.correlationId.length <= 128 ? request.correlationId : commandId,
+    correlationId:
+      request.correlationId && request.correlationId.length <= 128
+        ? request.correlationId
+        : commandId,
     occurredAt: (request.now ?? (() => new Date()))().toISOString(),
   };
   const body = request.body ?? {};
 
   if (request.action === 'register') {
-    const data = parse<{ playerId?: string; name: string; startRoom: string }>(registerBodySchema, body, 'body');
+    const data = parse<{ playerId?: string; name: string; startRoom: string }>(
+      registerBodySchema,
+      body,
+      'body',
+    );
     const playerId = data.playerId ?? (key ? playerIdFromKey(key) : randomUUID());
     return {
-      command: { type: 'RegisterPlayer', data: { playerId, name: data.name, startRoom: data.startRoom }, metadata },
-      requestHash: key === undefined ? NO_KEY_HASH : sha256(JSON.stringify(['RegisterPlayer', data.playerId ?? null, data.name, data.startRoom])),
+      command: {
+        type: 'RegisterPlayer',
+        data: { playerId, name: data.name, startRoom: data.startRoom },
+        metadata,
+      },
+      requestHash:
+        key === undefined
+          ? NO_KEY_HASH
+          : sha256(
+              JSON.stringify(['RegisterPlayer', data.playerId ?? null, data.name, data.startRoom]),
+            ),
     };
   }
 
-  if (!isCommandAction(request.action)) throw malformedRequest(`unknown command action "${request.action}"`);
-  const playerId = parse<string>(playerIdSchema, request.playerId, 'player id in the path');
+  if (!isCommandAction(request.action))
+    throw malformedRequest(`unknown command action "${request.action}"`, [
+      { field: 'action', message: `one of ${Object.keys(commandActions).join(', ')}` },
+    ]);
+  const playerId = parse<string>(
+    playerIdSchema,
+    request.playerId,
+    'player id in the path',
+    'playerId',
+  );
   const { type, body: schema } = commandActions[request.action];
   const data = parse<Record<string, unknown>>(schema, body, 'body');
   return {
     command: { type, data: { playerId, ...data }, metadata } as PlayerCommand,
-    requestHash: key === undefined ? NO_KEY_HASH : sha256(JSON.stringify([type, playerId, Object.keys(data).sort().map((field) => [field, data[field]])])),
+    requestHash:
+      key === undefined
+        ? NO_KEY_HASH
+        : sha256(
+            JSON.stringify([
+              type,
+              playerId,
+              Object.keys(data)
+                .sort()
+                .map((field) => [field, data[field]]),
+            ]),
+          ),
   };
 };

@@ -1,7 +1,20 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { instrumentHttp, JsonNestLogger, traceHttp } from '@qf/shared-observability';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { intFromEnv } from '@qf/shared-config';
+import {
+  apiTokenFromEnv,
+  instrumentHttp,
+  JsonNestLogger,
+  requireBearerToken,
+  traceHttp,
+} from '@qf/shared-observability';
+import { listenHost } from './listen-host';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  RequestTimeoutInterceptor,
+} from './request-timeout.interceptor';
 import { sendProblem } from './rest/problem.filter';
 
 /** Request bodies above this are refused with 413 (QF_BODY_LIMIT overrides). */
@@ -12,28 +25,53 @@ export interface HttpAppOptions {
   readonly port: number;
   readonly host?: string;
   readonly bodyLimit?: number;
+  /** Handler time limit (504 past it); default QF_REQUEST_TIMEOUT_MS, else 10 s. */
+  readonly requestTimeoutMs?: number;
+  /** Bearer token wanted on everything but the health probes; default QF_API_TOKEN (none when unset). */
+  readonly apiToken?: string;
 }
 
 /**
  * Creates and starts a Nest app on Fastify the way every Quest Fleet service runs:
  * JSON logs, problem+json for every error (including the body parser's: malformed JSON,
- * too large), request metrics, traces (when on), graceful shutdown on SIGTERM.
+ * too large), request metrics, traces (when on), a bounded handler time (504), the optional bearer token
+ * (QF_API_TOKEN) on REST and /metrics, graceful shutdown on SIGTERM. Listens on
+ * 127.0.0.1 unless QF_HOST says otherwise.
  */
-export const createHttpApp = async (module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> => {
+export const createHttpApp = async (
+  module: unknown,
+  options: HttpAppOptions,
+): Promise<NestFastifyApplication> => {
   process.env['QF_SERVICE'] ??= options.service;
-  // No Quest Fleet service uses Nest middleware: without middie, no request runs its hook.
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false, skipMiddie: true });
+  const requestTimeoutMs =
+    options.requestTimeoutMs ??
+    intFromEnv('QF_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, { min: 100, max: 600_000 });
+  const apiToken = options.apiToken ?? apiTokenFromEnv();
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    logger: false,
+    // No Quest Fleet service uses Nest middleware: without middie, no request runs its hook.
+    skipMiddie: true,
+    // Errors the router raises before any handler (a malformed URL, a path parameter past
+    // maxParamLength: 414) are problems too.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) =>
+      void sendProblem(reply, error),
+    // A client that sends its request too slowly (or never finishes it) gets 408.
+    requestTimeout: requestTimeoutMs * 3,
+  });
   const fastify = adapter.getInstance();
   instrumentHttp(fastify);
   // A server span per request when OTEL_EXPORTER_OTLP_ENDPOINT is set; nothing at all otherwise.
   traceHttp(fastify);
+  if (apiToken) requireBearerToken(fastify, apiToken);
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: new JsonNestLogger(options.service),
     abortOnError: false,
   });
   fastify.setErrorHandler((error, _request, reply) => sendProblem(reply, error));
+  app.useGlobalInterceptors(new RequestTimeoutInterceptor(requestTimeoutMs));
   // Unknown routes: Nest's own not-found handler throws, and ProblemFilter answers.
   app.enableShutdownHooks();
-  await app.listen(options.port, options.host ?? process.env['QF_HOST'] ?? '0.0.0.0');
+  await app.listen(options.port, options.host ?? listenHost());
   return app;
 };

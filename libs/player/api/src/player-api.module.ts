@@ -1,8 +1,18 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
 import type { FastifyInstance } from 'fastify';
-import { createLogger } from '@qf/shared-observability';
+import { intFromEnv } from '@qf/shared-config';
+import { apiTokenFromEnv, createLogger } from '@qf/shared-observability';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout.interceptor';
 import { GrpcApiServer } from './grpc/grpc-api.server';
 import { registerCommandRoutes } from './rest/command-routes';
 import { PlayerQueriesController } from './rest/player-queries.controller';
@@ -16,6 +26,10 @@ export interface PlayerApiOptions {
 }
 
 const OPTIONS = Symbol('PlayerApiOptions');
+
+/** QF_REQUEST_TIMEOUT_MS: how long a REST or gRPC handler may run before the client gets 504. */
+export const requestTimeoutMsFromEnv = (): number =>
+  intFromEnv('QF_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, { min: 100, max: 600_000 });
 
 /** Starts and stops the gRPC server with the Nest application. */
 @Injectable()
@@ -32,12 +46,21 @@ export class GrpcLifecycle implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.grpcPort === undefined) return;
-    this.server = new GrpcApiServer({
-      ...(this.options.commands ? { commandBus: this.commandBus } : {}),
-      ...(this.options.queries ? { queryBus: this.queryBus } : {}),
-    });
+    const apiToken = apiTokenFromEnv();
+    this.server = new GrpcApiServer(
+      {
+        ...(this.options.commands ? { commandBus: this.commandBus } : {}),
+        ...(this.options.queries ? { queryBus: this.queryBus } : {}),
+      },
+      {
+        ...(apiToken ? { apiToken } : {}),
+        timeoutMs: requestTimeoutMsFromEnv(),
+      },
+    );
     this.boundPort = await this.server.start(this.options.grpcPort);
-    createLogger(process.env['QF_SERVICE'] ?? 'api', 'grpc').info('gRPC listening', { port: this.boundPort });
+    createLogger(process.env['QF_SERVICE'] ?? 'api', 'grpc').info('gRPC listening', {
+      port: this.boundPort,
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -54,7 +77,11 @@ export class CommandRoutes implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    registerCommandRoutes(this.adapterHost.httpAdapter.getInstance<FastifyInstance>(), this.commandBus);
+    registerCommandRoutes(
+      this.adapterHost.httpAdapter.getInstance<FastifyInstance>(),
+      this.commandBus,
+      { timeoutMs: requestTimeoutMsFromEnv() },
+    );
   }
 }
 
@@ -70,7 +97,12 @@ export class PlayerApiModule {
       module: PlayerApiModule,
       imports: [CqrsModule.forRoot()],
       controllers: options.queries ? [PlayerQueriesController] : [],
-      providers: [{ provide: OPTIONS, useValue: options }, { provide: APP_FILTER, useClass: ProblemFilter }, GrpcLifecycle, ...(options.commands ? [CommandRoutes] : [])],
+      providers: [
+        { provide: OPTIONS, useValue: options },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        GrpcLifecycle,
+        ...(options.commands ? [CommandRoutes] : []),
+      ],
       exports: [GrpcLifecycle],
     };
   }

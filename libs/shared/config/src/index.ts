@@ -1,3 +1,3 @@
 export { infraAddresses, type InfraAddresses } from './infra-addresses';
-export { intFromEnv, InvalidEnvironmentError, stringFromEnv } from './env';
+export { boolFromEnv, intFromEnv, InvalidEnvironmentError, oneOfEnv, stringFromEnv } from './env';
 export { findRepoRoot, repoRoot } from './repo-root';

@@ -1,5 +1,25 @@
 export { createKafka } from './kafka-client';
-export { ensureTopics, TopicMismatchError, type TopicSpec } from './topics';
+export {
+  alignTopicConfigs,
+  checkTopics,
+  describeTopics,
+  ensureFleetTopics,
+  ensureTopics,
+  isTopicRefusal,
+  topicLayout,
+  TopicMismatchError,
+  UnsafeTopicSettingsError,
+  type EnsureTopicsOptions,
+  type EnsureTopicsReport,
+  type TopicSpec,
+} from './topics';
+export {
+  checkTopic,
+  describeProblems,
+  type ExistingTopic,
+  type TopicProblem,
+  type TopicVerdict,
+} from './topic-check';
 export {
   appendTimeOf,
   consumerGroupLag,
@@ -21,10 +41,14 @@ export {
   cacheCoordinatorLookups,
   encodeRecord,
   fixedPartitionAssigner,
+  fleetLogCreator,
   forgetCoordinators,
+  isRoutineKafkaLine,
+  kafkaLogLevelFromEnv,
   retryConcurrentTransactions,
   transactionalLogCreator,
   useFastRecordEncoder,
   type ConcurrentTransactionsRetry,
   type RecordFields,
 } from './kafkajs';
+export { DEFAULT_STUCK_AFTER_MS, PartitionRetries } from './partition-retries';

@@ -1,45 +1,23 @@
-import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { infraAddresses } from '@qf/shared-config';
+import { fleetLogCreator, kafkaLogLevelFromEnv } from './kafkajs';
 
-const levelNames: Record<number, string> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
-  [logLevel.DEBUG]: 'debug',
-};
-
-/** kafkajs logs as one JSON object per line on stderr, like every Quest Fleet service. */
-const jsonLogCreator = () => (entry: LogEntry) => {
-  const { message, ...rest } = entry.log;
-  process.stderr.write(
-    `${JSON.stringify({ level: levelNames[entry.level] ?? 'info', time: entry.log.timestamp, component: `kafkajs:${entry.namespace}`, msg: message, ...rest, timestamp: undefined })}\n`,
-  );
-};
-
-const levelFromEnv = (): logLevel => {
-  switch ((process.env['QF_KAFKA_LOG_LEVEL'] ?? 'warn').toLowerCase()) {
-    case 'nothing':
-      return logLevel.NOTHING;
-    case 'error':
-      return logLevel.ERROR;
-    case 'info':
-      return logLevel.INFO;
-    case 'debug':
-      return logLevel.DEBUG;
-    default:
-      return logLevel.WARN;
-  }
-};
-
-/** A kafkajs client for the configured brokers (KAFKA_BROKERS, else the local infra). */
-export const createKafka = (clientId: string, overrides: Partial<KafkaConfig> = {}): Kafka =>
-  new Kafka({
+/**
+ * A kafkajs client for the configured brokers (KAFKA_BROKERS, else the local infra), with
+ * the fleet's log creator. The log level is QF_KAFKA_LOG_LEVEL when set (it wins over
+ * what the caller asks for, so an operator can always turn kafkajs up or down), else the
+ * caller's, else warn.
+ */
+export const createKafka = (clientId: string, overrides: Partial<KafkaConfig> = {}): Kafka => {
+  const { logLevel: asked, logCreator: _ignored, ...rest } = overrides;
+  return new Kafka({
     clientId,
     brokers: infraAddresses().kafkaBrokers,
-    logLevel: levelFromEnv(),
-    logCreator: jsonLogCreator,
     connectionTimeout: 3000,
     requestTimeout: 30000,
     retry: { initialRetryTime: 100, retries: 8 },
-    ...overrides,
+    ...rest,
+    logLevel: kafkaLogLevelFromEnv() ?? asked ?? logLevel.WARN,
+    logCreator: fleetLogCreator,
   });
+};

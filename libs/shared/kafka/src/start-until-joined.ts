@@ -1,3 +1,5 @@
+import { isTopicRefusal } from './topics';
+
 /** What a consumer service does to join its group, and to undo a half-done attempt. */
 export interface StartAttempt {
   /** Topics, indexes, then the consumer's start; throws while Kafka (or the database) is away. */
@@ -16,7 +18,9 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 
 /**
  * Starts a consumer service once its dependencies answer: retries with a growing pause
- * until start succeeds or the service is stopping. Resolves true when started.
+ * until start succeeds or the service is stopping. Resolves true when started. Topics
+ * the fleet refuses to run with (history could be lost, partition counts differ) are
+ * not waited out: that error is thrown after the attempt is undone.
  */
 export const startUntilJoined = async (attempt: StartAttempt): Promise<boolean> => {
   const sleep = attempt.sleep ?? realSleep;
@@ -26,6 +30,7 @@ export const startUntilJoined = async (attempt: StartAttempt): Promise<boolean> 
       return true;
     } catch (error) {
       await attempt.undo().catch(() => undefined);
+      if (isTopicRefusal(error)) throw error;
       attempt.onRetry?.(n, error as Error);
       await sleep(Math.min(attempt.maxDelayMs ?? 5000, 200 * n));
     }

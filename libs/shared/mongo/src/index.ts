@@ -1,1 +1,9 @@
-export { createMongoClient, databaseName, isDuplicateKeyError } from './mongo-client';
+export {
+  connectInBackground,
+  createMongoClient,
+  databaseFromUrl,
+  databaseName,
+  isDuplicateKeyError,
+  queryTimeoutMs,
+  servingClientOptions,
+} from './mongo-client';

@@ -9,7 +9,13 @@
  *   - no transactions, no change streams, no $lookup (FerretDB), no arrays nested in arrays (FerretDB).
  * Each test works in its own random database, dropped afterwards.
  */
-import { type Collection, type Db, MongoBulkWriteError, MongoClient, MongoServerError } from 'mongodb';
+import {
+  type Collection,
+  type Db,
+  MongoBulkWriteError,
+  MongoClient,
+  MongoServerError,
+} from 'mongodb';
 import { uniqueName } from '@qf/shared-testing';
 import { isDuplicateKeyError } from './mongo-client';
 
@@ -37,8 +43,17 @@ const player = (id: string, overrides: Partial<Player> = {}): Player => ({
 });
 
 /** The projector's write: apply only when the stored version is older; else the upsert collides on _id. */
-const guardedUpsert = (col: Collection<Player>, id: string, version: number, set: Partial<Player> = {}) =>
-  col.updateOne({ _id: id, version: { $lt: version } }, { $set: { ...set, version } }, { upsert: true });
+const guardedUpsert = (
+  col: Collection<Player>,
+  id: string,
+  version: number,
+  set: Partial<Player> = {},
+) =>
+  col.updateOne(
+    { _id: id, version: { $lt: version } },
+    { $set: { ...set, version } },
+    { upsert: true },
+  );
 
 const rejection = async (promise: Promise<unknown>): Promise<unknown> => {
   try {
@@ -80,22 +95,33 @@ describe('MongoDB-wire operations Quest Fleet uses', () => {
 
       const updated = await guardedUpsert(players, 'p1', 2, { name: 'second' });
       expect(updated).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
-      expect(await players.findOne({ _id: 'p1' })).toEqual({ _id: 'p1', name: 'second', version: 2 });
+      expect(await players.findOne({ _id: 'p1' })).toEqual({
+        _id: 'p1',
+        name: 'second',
+        version: 2,
+      });
     });
 
     it.each([
       ['the same', 5],
       ['an older', 3],
-    ])('rejects %s version with duplicate-key error 11000 and leaves the document alone', async (_, stale) => {
-      await guardedUpsert(players, 'p1', 5, { name: 'newer' });
+    ])(
+      'rejects %s version with duplicate-key error 11000 and leaves the document alone',
+      async (_, stale) => {
+        await guardedUpsert(players, 'p1', 5, { name: 'newer' });
 
-      const error = await rejection(guardedUpsert(players, 'p1', stale, { name: 'stale' }));
+        const error = await rejection(guardedUpsert(players, 'p1', stale, { name: 'stale' }));
 
-      expect(error).toBeInstanceOf(MongoServerError);
-      expect((error as MongoServerError).code).toBe(11000);
-      expect(isDuplicateKeyError(error)).toBe(true);
-      expect(await players.findOne({ _id: 'p1' })).toEqual({ _id: 'p1', name: 'newer', version: 5 });
-    });
+        expect(error).toBeInstanceOf(MongoServerError);
+        expect((error as MongoServerError).code).toBe(11000);
+        expect(isDuplicateKeyError(error)).toBe(true);
+        expect(await players.findOne({ _id: 'p1' })).toEqual({
+          _id: 'p1',
+          name: 'newer',
+          version: 5,
+        });
+      },
+    );
   });
 
   describe('2. bulkWrite of guarded upserts', () => {
@@ -112,14 +138,19 @@ describe('MongoDB-wire operations Quest Fleet uses', () => {
       await guardedUpsert(players, 'd', 10, { name: 'newer-d' });
 
       const error = await rejection(
-        players.bulkWrite([upsert('a', 1), upsert('b', 1), upsert('c', 1), upsert('d', 2), upsert('e', 1)], {
-          ordered: false,
-        }),
+        players.bulkWrite(
+          [upsert('a', 1), upsert('b', 1), upsert('c', 1), upsert('d', 2), upsert('e', 1)],
+          {
+            ordered: false,
+          },
+        ),
       );
 
       expect(error).toBeInstanceOf(MongoBulkWriteError);
       const bulkError = error as MongoBulkWriteError;
-      const writeErrors = Array.isArray(bulkError.writeErrors) ? bulkError.writeErrors : [bulkError.writeErrors];
+      const writeErrors = Array.isArray(bulkError.writeErrors)
+        ? bulkError.writeErrors
+        : [bulkError.writeErrors];
       expect(writeErrors.map((e) => [e.index, e.code])).toEqual([
         [1, 11000],
         [3, 11000],
@@ -138,7 +169,9 @@ describe('MongoDB-wire operations Quest Fleet uses', () => {
     it('ordered:false without conflicts reports upserted and modified counts', async () => {
       await players.insertMany([player('a', { version: 1 }), player('b', { version: 1 })]);
 
-      const result = await players.bulkWrite([upsert('a', 2), upsert('b', 2), upsert('c', 1)], { ordered: false });
+      const result = await players.bulkWrite([upsert('a', 2), upsert('b', 2), upsert('c', 1)], {
+        ordered: false,
+      });
 
       expect(result).toMatchObject({ matchedCount: 2, modifiedCount: 2, upsertedCount: 1 });
       expect(await players.countDocuments({ version: { $gte: 1 } })).toBe(3);
@@ -147,11 +180,15 @@ describe('MongoDB-wire operations Quest Fleet uses', () => {
     it('ordered:true reports the first conflict with its index (what follows it is not relied upon)', async () => {
       await guardedUpsert(players, 'b', 10);
 
-      const error = await rejection(players.bulkWrite([upsert('a', 1), upsert('b', 1), upsert('c', 1)], { ordered: true }));
+      const error = await rejection(
+        players.bulkWrite([upsert('a', 1), upsert('b', 1), upsert('c', 1)], { ordered: true }),
+      );
 
       expect(error).toBeInstanceOf(MongoBulkWriteError);
       const bulkError = error as MongoBulkWriteError;
-      const writeErrors = Array.isArray(bulkError.writeErrors) ? bulkError.writeErrors : [bulkError.writeErrors];
+      const writeErrors = Array.isArray(bulkError.writeErrors)
+        ? bulkError.writeErrors
+        : [bulkError.writeErrors];
       expect(writeErrors[0]).toMatchObject({ index: 1, code: 11000 });
       expect(await players.findOne({ _id: 'a' })).toMatchObject({ version: 1 });
     });
@@ -172,7 +209,14 @@ describe('MongoDB-wire operations Quest Fleet uses', () => {
 
     it('applies $pull of a value and of array elements matching a condition', async () => {
       await players.insertOne(
-        player('p1', { tags: ['x', 'y'], outbox: [{ id: 'e1', type: 'T' }, { id: 'e2', type: 'T' }, { id: 'e3', type: 'T' }] }),
+        player('p1', {
+          tags: ['x', 'y'],
+          outbox: [
+            { id: 'e1', type: 'T' },
+            { id: 'e2', type: 'T' },
+            { id: 'e3', type: 'T' },
+          ],
+        }),
       );
 
       const after = await players.findOneAndUpdate(
@@ -202,7 +246,11 @@ describe('MongoDB-wire operations Quest Fleet uses', () => {
     it('returns the document before the update when asked', async () => {
       await players.insertOne(player('p1', { xp: 1 }));
 
-      const before = await players.findOneAndUpdate({ _id: 'p1' }, { $inc: { xp: 1 } }, { returnDocument: 'before' });
+      const before = await players.findOneAndUpdate(
+        { _id: 'p1' },
+        { $inc: { xp: 1 } },
+        { returnDocument: 'before' },
+      );
 
       expect(before?.xp).toBe(1);
       expect((await players.findOne({ _id: 'p1' }))?.xp).toBe(2);
@@ -213,7 +261,17 @@ describe('MongoDB-wire operations Quest Fleet uses', () => {
 
       const after = await players.findOneAndUpdate(
         { _id: 'p1' },
-        { $push: { outbox: { $each: [{ id: 'e2', type: 'T' }, { id: 'e3', type: 'T' }], $slice: -2 } } },
+        {
+          $push: {
+            outbox: {
+              $each: [
+                { id: 'e2', type: 'T' },
+                { id: 'e3', type: 'T' },
+              ],
+              $slice: -2,
+            },
+          },
+        },
         { returnDocument: 'after' },
       );
 
@@ -236,7 +294,9 @@ describe('MongoDB-wire operations Quest Fleet uses', () => {
       await players.createIndex({ name: 1 }, { unique: true });
       await players.insertOne(player('p1', { name: 'same' }));
 
-      const error = await rejection(players.updateOne({ _id: 'p2' }, { $set: { name: 'same' } }, { upsert: true }));
+      const error = await rejection(
+        players.updateOne({ _id: 'p2' }, { $set: { name: 'same' } }, { upsert: true }),
+      );
 
       expect(isDuplicateKeyError(error)).toBe(true);
     });
@@ -252,7 +312,10 @@ describe('MongoDB-wire operations Quest Fleet uses', () => {
 
     it('a compound unique index rejects only the duplicate combination', async () => {
       await players.createIndex({ roomId: 1, name: 1 }, { unique: true });
-      await players.insertMany([player('p1', { roomId: 'r1', name: 'n' }), player('p2', { roomId: 'r2', name: 'n' })]);
+      await players.insertMany([
+        player('p1', { roomId: 'r1', name: 'n' }),
+        player('p2', { roomId: 'r2', name: 'n' }),
+      ]);
 
       const error = await rejection(players.insertOne(player('p3', { roomId: 'r1', name: 'n' })));
 
@@ -274,7 +337,9 @@ describe('MongoDB-wire operations Quest Fleet uses', () => {
   describe('5. find with sort + limit (leaderboard)', () => {
     it('returns the top 10 by level then xp, projected', async () => {
       await players.createIndex({ level: -1, xp: -1 });
-      const all = Array.from({ length: 200 }, (_, i) => player(`p${i}`, { level: (i * 7919) % 50, xp: (i * 104729) % 1000 }));
+      const all = Array.from({ length: 200 }, (_, i) =>
+        player(`p${i}`, { level: (i * 7919) % 50, xp: (i * 104729) % 1000 }),
+      );
       await players.insertMany(all);
 
       const top = await players
@@ -291,7 +356,11 @@ describe('MongoDB-wire operations Quest Fleet uses', () => {
     });
 
     it('filters, skips and counts', async () => {
-      await players.insertMany(Array.from({ length: 30 }, (_, i) => player(`p${String(i).padStart(2, '0')}`, { roomId: `r${i % 3}` })));
+      await players.insertMany(
+        Array.from({ length: 30 }, (_, i) =>
+          player(`p${String(i).padStart(2, '0')}`, { roomId: `r${i % 3}` }),
+        ),
+      );
 
       expect(await players.countDocuments({ roomId: { $in: ['r0', 'r1'] } })).toBe(20);
       const page = await players.find({ roomId: 'r0' }).sort({ _id: 1 }).skip(2).limit(2).toArray();
@@ -329,7 +398,14 @@ describe('MongoDB-wire operations Quest Fleet uses', () => {
         .aggregate([
           { $match: { level: { $gt: 1 } } },
           { $sort: { _id: 1 } },
-          { $group: { _id: '$roomId', maxLevel: { $max: '$level' }, ids: { $push: '$_id' }, first: { $first: '$_id' } } },
+          {
+            $group: {
+              _id: '$roomId',
+              maxLevel: { $max: '$level' },
+              ids: { $push: '$_id' },
+              first: { $first: '$_id' },
+            },
+          },
           { $sort: { _id: 1 } },
         ])
         .toArray();

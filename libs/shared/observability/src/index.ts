@@ -1,4 +1,11 @@
-export { HealthChecks, type HealthCheck } from './health';
+export { apiTokenFromEnv, bearerTokenMatches, requireBearerToken } from './api-token';
+export {
+  HealthChecks,
+  type DegradationCheck,
+  type HealthCheck,
+  type HealthReport,
+  type ReadinessStatus,
+} from './health';
 export { instrumentHttp } from './http-metrics';
 export { createLogger, JsonNestLogger, type Logger } from './json-logger';
 export { counter, gauge, histogram, LATENCY_BUCKETS, metricsRegistry } from './metrics';

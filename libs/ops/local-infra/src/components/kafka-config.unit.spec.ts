@@ -1,11 +1,18 @@
 import { kafkaNodeProperties, kafkaPorts } from './kafka-config';
 
 const parse = (text: string) =>
-  Object.fromEntries(text.trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
+  Object.fromEntries(
+    text
+      .trim()
+      .split('\n')
+      .map((line) => line.split('=', 2) as [string, string]),
+  );
 
 describe('kafkaNodeProperties', () => {
   it('describes one combined KRaft node with single-replica internal topics', () => {
-    const props = parse(kafkaNodeProperties({ node: 1, nodes: 1, basePort: 9092, logDir: '/tmp/k' }));
+    const props = parse(
+      kafkaNodeProperties({ node: 1, nodes: 1, basePort: 9092, logDir: '/tmp/k' }),
+    );
     expect(props).toMatchObject({
       'process.roles': 'broker,controller',
       'node.id': '1',
@@ -19,7 +26,9 @@ describe('kafkaNodeProperties', () => {
   });
 
   it('gives a three-node cluster replication factor 3, min ISR 2 and three voters', () => {
-    const props = parse(kafkaNodeProperties({ node: 2, nodes: 3, basePort: 9092, logDir: '/tmp/k2' }));
+    const props = parse(
+      kafkaNodeProperties({ node: 2, nodes: 3, basePort: 9092, logDir: '/tmp/k2' }),
+    );
     expect(props).toMatchObject({
       'node.id': '2',
       'controller.quorum.voters': '1@127.0.0.1:9093,2@127.0.0.1:9095,3@127.0.0.1:9097',
@@ -28,7 +37,15 @@ describe('kafkaNodeProperties', () => {
       'min.insync.replicas': '2',
       'transaction.state.log.replication.factor': '3',
       'transaction.state.log.min.isr': '2',
+      // A killed broker is fenced (its partitions get new leaders) within seconds.
+      'broker.session.timeout.ms': '3000',
+      'broker.heartbeat.interval.ms': '500',
     });
+    expect(
+      parse(kafkaNodeProperties({ node: 1, nodes: 1, basePort: 9092, logDir: '/tmp/k' }))[
+        'broker.session.timeout.ms'
+      ],
+    ).toBeUndefined();
   });
 
   it('spaces node ports by two', () => {

@@ -25,7 +25,7 @@ import {
   randomHistories,
   readModelSnapshot,
 } from '@qf/player-read-model/testing';
-import { createKafka, ensureTopics } from '@qf/shared-kafka';
+import { createKafka, ensureFleetTopics } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 import { eventually, uniqueName } from '@qf/shared-testing';
 import { parseReplayTarget } from '../plan/replay-target';
@@ -87,12 +87,15 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
     const topics = topicNames(prefix);
     const db = mongo.db(uniqueName(`qf_${name}`).replace(/[-.]/g, '_'));
     databases.push(db);
-    await ensureTopics(admin, [
-      { topic: topics.events, numPartitions: PARTITIONS },
-      { topic: topics.eventsDeadLetter, numPartitions: 1 },
-      { topic: topics.crudAudit, numPartitions: PARTITIONS },
-      { topic: topics.crudAuditDeadLetter, numPartitions: 1 },
-    ]);
+    // As the services create them: the event store and the audit topic keep their history.
+    await ensureFleetTopics(
+      admin,
+      ['events', 'eventsDeadLetter', 'crudAudit', 'crudAuditDeadLetter'],
+      {
+        names: topics,
+        partitions: PARTITIONS,
+      },
+    );
     return { prefix, topics, db };
   };
 

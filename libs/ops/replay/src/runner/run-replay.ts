@@ -14,6 +14,7 @@ import {
   partitionPositions,
   topicEnds,
 } from '../kafka/partition-positions';
+import { assertWholeHistory } from '../kafka/source-history';
 import { liveGroupOf, planReplay, sourceTopicOf, type ReplayPlan } from '../plan/replay-plan';
 import { AUDIT_LOG_VIEW, type ReplayTarget, type ReplayView } from '../plan/replay-target';
 import { nextVersion, versionedCollection, versionOfCollection } from '../plan/versioned-names';
@@ -73,6 +74,8 @@ export interface ReplayOptions {
   readonly settings?: Partial<RebuildSettings>;
   /** Aborting stops the rebuild cleanly (committed work stays); a rerun resumes it. */
   readonly signal?: AbortSignal;
+  /** Rebuild even from a source whose log lost records (retention, compaction): `--allow-truncated`. */
+  readonly allowTruncated?: boolean;
   readonly onProgress?: (snapshot: ProgressSnapshot) => void;
   /** One line per phase: planned, caught up, switched, dropped … */
   readonly onPhase?: (message: string) => void;
@@ -186,13 +189,21 @@ class ReplayRun {
     this.options.onPhase?.(message);
   }
 
+  /** Before anything is planned or dropped: the source must exist and still hold its whole history. */
+  private async assertSource(topic: string): Promise<void> {
+    await assertWholeHistory(this.admin, topic, {
+      allowTruncated: this.options.allowTruncated === true,
+      warn: (message) => this.phase(message),
+    });
+  }
+
   private interrupted(state: ReplayStateDocument): never {
     throw new ReplayInterruptedError(state._id, this.lastDone, progressTotal(state));
   }
 
   async blueGreen(): Promise<ReplayOutcome> {
     const { target } = this.options;
-    await topicEnds(this.admin, sourceTopicOf(target.kind, this.topics));
+    await this.assertSource(sourceTopicOf(target.kind, this.topics));
     const decision = decideRun(target, 'blue-green', await this.store.unfinished());
     if (decision.action === 'conflict') throw conflict(decision.state);
     let state: ReplayStateDocument;
@@ -236,7 +247,10 @@ class ReplayRun {
       });
       this.phase(`${state._id} caught up with the live head; indexes built`);
     }
-    if (state.status === 'caught-up') state = await this.switchReaders(state);
+    if (state.status === 'caught-up') {
+      if (this.options.signal?.aborted) this.interrupted(state);
+      state = await this.switchReaders(state);
+    }
     let dropped: string[] = [];
     let kept: string[] = [];
     if (state.status === 'switched') {
@@ -258,7 +272,7 @@ class ReplayRun {
   async inPlace(): Promise<ReplayOutcome> {
     const { target } = this.options;
     const topic = sourceTopicOf(target.kind, this.topics);
-    await topicEnds(this.admin, topic);
+    await this.assertSource(topic);
     const decision = decideRun(target, 'in-place', await this.store.unfinished());
     if (decision.action === 'conflict') throw conflict(decision.state);
     await this.assertLiveGroupIdle();
@@ -427,8 +441,9 @@ class ReplayRun {
     for (;;) {
       const positions = await this.positions(state);
       this.report(state, positions);
-      if (isCaughtUp(positions, maxLag)) break;
+      // An abort asked for before the switch wins, even when this very look finds the rebuild caught up.
       if (signal?.aborted) this.interrupted(state);
+      if (isCaughtUp(positions, maxLag)) break;
       await sleep(this.pollMs, signal);
     }
     this.buildSeconds = (performance.now() - this.startedAt) / 1000;

@@ -4,6 +4,7 @@ import type { PlayerCommand } from '@qf/player-domain';
 import { EncodedAnswer, type AcceptedCommand, type CommandResult } from '@qf/contracts';
 import { ExecutePlayerCommand } from '../commands/execute-player-command.command';
 import { translateCommand } from '../command-translation';
+import { HandlerDeadlines } from './handler-deadlines';
 
 type Mode = 'wait' | 'async';
 type CommandAnswer = CommandResult | AcceptedCommand | EncodedAnswer;
@@ -40,11 +41,12 @@ const sendAnswer = (
 
 const execute = (
   commandBus: CommandBus,
+  deadlines: HandlerDeadlines,
   request: FastifyRequest,
   reply: FastifyReply,
   action: string,
   playerId: string | undefined,
-): Promise<FastifyReply> => {
+): Promise<FastifyReply | undefined> => {
   const { headers } = request;
   const idempotencyKey = headerValue(headers['idempotency-key']);
   const correlationId = headerValue(headers['x-correlation-id']);
@@ -57,12 +59,25 @@ const execute = (
     ...(correlationId !== undefined ? { correlationId } : {}),
   });
   const mode: Mode = wantsAsync(headers['prefer']) ? 'async' : 'wait';
+  const deadline = deadlines.track(reply);
+  // Past the deadline the client already has its 504: the late answer or error is dropped.
   return commandBus
     .execute<ExecutePlayerCommand, CommandAnswer>(
       new ExecutePlayerCommand(command, requestHash, mode),
     )
-    .then((answer) => sendAnswer(reply, command, mode, answer));
+    .then(
+      (answer) => (deadline.finish() ? sendAnswer(reply, command, mode, answer) : undefined),
+      (error: unknown) => {
+        if (deadline.finish()) throw error;
+        return undefined;
+      },
+    );
 };
+
+export interface CommandRoutesOptions {
+  /** QF_REQUEST_TIMEOUT_MS: a command still undecided after this answers 504. */
+  readonly timeoutMs: number;
+}
 
 /**
  * POST /players and POST /players/{id}/{action} as plain Fastify routes registered by the
@@ -71,15 +86,30 @@ const execute = (
  * APIs; measured, Nest's router (parameter decorators, interceptor and exception-filter
  * chains, response controller) cost more per command than the rest of the route, while
  * the CommandBus costs next to nothing, so the bus stays and the router goes (ADR 0003).
- * Errors go to the Fastify error handler, which answers problem+json like ProblemFilter.
+ * Errors go to the Fastify error handler, which answers problem+json like ProblemFilter
+ * (a 400 names its field). QF_API_TOKEN is an onRequest hook of the app (createHttpApp),
+ * present only when a token is set; the time limit is HandlerDeadlines (no timer per request).
  */
-export const registerCommandRoutes = (fastify: FastifyInstance, commandBus: CommandBus): void => {
+export const registerCommandRoutes = (
+  fastify: FastifyInstance,
+  commandBus: CommandBus,
+  options: CommandRoutesOptions,
+): void => {
+  const deadlines = new HandlerDeadlines(options.timeoutMs);
+  fastify.addHook('onClose', async () => deadlines.stop());
   fastify.post('/players', (request, reply) =>
-    execute(commandBus, request, reply, 'register', undefined),
+    execute(commandBus, deadlines, request, reply, 'register', undefined),
   );
   fastify.post<{ Params: { playerId: string; action: string } }>(
     '/players/:playerId/:action',
     (request, reply) =>
-      execute(commandBus, request, reply, request.params.action, request.params.playerId),
+      execute(
+        commandBus,
+        deadlines,
+        request,
+        reply,
+        request.params.action,
+        request.params.playerId,
+      ),
   );
 };

@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { decodeEvent, HEADERS, MalformedEventRecord } from '@qf/contracts';
 import type { PlayerEvent } from '@qf/player-domain';
+import { PartitionRetries } from '@qf/shared-kafka';
 import { ConsumerSpans, createLogger, headerText } from '@qf/shared-observability';
 import { auditMetrics } from '../crud-metrics';
 import { auditDocumentFor, type AuditLog, type AuditLogDocument } from './audit-log';
@@ -15,6 +16,8 @@ export interface AuditConsumerOptions {
    * grouped (GroupedAuditInserts), so more partitions at once means fewer, larger inserts.
    */
   readonly partitionsConsumedConcurrently?: number;
+  /** A partition whose insert keeps failing this long is reported stuck (readiness degraded, a metric). */
+  readonly stuckAfterMs?: number;
 }
 
 const log = createLogger(process.env['QF_SERVICE'] ?? 'audit-consumer', 'consumer');
@@ -65,6 +68,9 @@ export class AuditConsumer {
   private producer?: Producer;
   private joined = false;
   private readonly inserts: GroupedAuditInserts;
+  /** Set when kafkajs gave the consumer up for good: only a restart brings it back. */
+  private deadReason?: string;
+  private readonly retries: PartitionRetries;
 
   constructor(
     auditLog: AuditLog,
@@ -72,6 +78,7 @@ export class AuditConsumer {
     private readonly options: AuditConsumerOptions,
   ) {
     this.inserts = new GroupedAuditInserts(auditLog);
+    this.retries = new PartitionRetries(options.groupId, options.stuckAfterMs);
   }
 
   async start(): Promise<void> {
@@ -88,10 +95,14 @@ export class AuditConsumer {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.retries.clear();
       this.joined = true;
     });
     consumer.on(consumer.events.CRASH, (event) => {
       this.joined = false;
+      this.retries.clear();
+      if (!event.payload.restart)
+        this.deadReason = `consumer crashed and was not restarted: ${String(event.payload.error)}`;
       log.error('consumer crashed', {
         error: String(event.payload.error),
         restart: event.payload.restart,
@@ -118,6 +129,16 @@ export class AuditConsumer {
 
   health(): true | string {
     return this.joined ? true : 'not a member of the consumer group yet';
+  }
+
+  /** For /health/live: false only when the consumer is gone for good. */
+  liveness(): true | string {
+    return this.deadReason ?? true;
+  }
+
+  /** For /health/ready's degraded state: partitions whose audit_log insert keeps failing. */
+  stuckPartitions(): string[] {
+    return this.retries.stuck();
   }
 
   private async handleBatch({
@@ -147,8 +168,14 @@ export class AuditConsumer {
         (headers) => `audit ${headerText(headers, HEADERS.type) ?? 'event'}`,
       );
       const stored = await ConsumerSpans.around(spans, () =>
-        this.store(events, heartbeat, () => isRunning() && !isStale()),
+        this.store(
+          events,
+          heartbeat,
+          () => isRunning() && !isStale(),
+          (error) => this.retries.failed(batch.topic, batch.partition, error),
+        ),
       );
+      this.retries.cleared(batch.topic, batch.partition);
       if (!stored) return; // stopping or rebalanced: nothing committed, the records come again
     }
     resolveOffset(batch.lastOffset());
@@ -160,6 +187,7 @@ export class AuditConsumer {
     events: readonly PlayerEvent[],
     heartbeat: () => Promise<void>,
     stillOwned: () => boolean,
+    onFailure: (error: unknown) => void,
   ): Promise<boolean> {
     for (let attempt = 1; ; attempt += 1) {
       const auditedAt = new Date();
@@ -173,6 +201,7 @@ export class AuditConsumer {
         return true;
       } catch (error) {
         auditMetrics.writeRetries.inc();
+        onFailure(error);
         log.warn('audit_log insert failed; retrying', { attempt, error: (error as Error).message });
         if (!stillOwned()) return false;
         await sleep(Math.min(5000, 50 * 2 ** Math.min(attempt, 7)));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import { encodeEvent } from '@qf/contracts';
 import type { PlayerEvent } from '@qf/player-domain';
-import { ensureTopics, type TopicSpec } from '@qf/shared-kafka';
+import { ensureFleetTopics } from '@qf/shared-kafka';
 import {
   createLogger,
   endSpans,
@@ -43,8 +43,11 @@ export interface OutboxRelayOptions {
   readonly lingerMs?: number;
   /** How often the backlog gauges are refreshed (one indexed query of the pending outboxes). */
   readonly sweepIntervalMs?: number;
-  /** Topics created (if missing) on every (re)connect: the audit topic and its dead-letter topic. */
-  readonly topics?: readonly TopicSpec[];
+  /**
+   * Ensures the audit topic and its dead-letter topic on every (re)connect, from the
+   * fleet's topic specification, with this partition count (absent: left alone).
+   */
+  readonly topics?: { readonly partitions: number };
 }
 
 const log = createLogger(process.env['QF_SERVICE'] ?? 'outbox-relay', 'relay');
@@ -159,11 +162,14 @@ export class OutboxRelay {
 
   private async connected(): Promise<Producer> {
     if (this.producer) return this.producer;
-    if (this.options.topics?.length) {
+    if (this.options.topics) {
       const admin = this.kafka.admin();
       try {
         await admin.connect();
-        await ensureTopics(admin, this.options.topics);
+        await ensureFleetTopics(admin, ['crudAudit', 'crudAuditDeadLetter'], {
+          partitions: this.options.topics.partitions,
+          onDrift: (problem) => log.warn('topic differs from its specification', { ...problem }),
+        });
       } finally {
         await admin.disconnect().catch(() => undefined);
       }

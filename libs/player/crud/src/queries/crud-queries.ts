@@ -11,11 +11,7 @@ import {
   type StateAtView,
 } from '@qf/contracts';
 import { gaplessPrefix, type AuditLog } from '../audit/audit-log';
-import {
-  stateToView,
-  VIEW_PROJECTION,
-  type PlayerDocument,
-} from '../document/player-document';
+import { stateToView, VIEW_PROJECTION, type PlayerDocument } from '../document/player-document';
 import type { PlayerRepository } from '../document/player-repository';
 
 type ViewDocument = Pick<PlayerDocument, keyof typeof VIEW_PROJECTION>;
@@ -37,10 +33,16 @@ const unavailableOnTransient = async <T>(read: () => Promise<T>): Promise<T> => 
  * folded with the same domain evolve the ES side folds its event log with.
  */
 export class CrudQueries {
+  /** Server-side time limit of each document read (maxTimeMS): past it the request answers 504. */
+  private readonly limit: { maxTimeMS?: number };
+
   constructor(
     private readonly players: PlayerRepository,
     private readonly auditLog: AuditLog,
-  ) {}
+    options: { maxTimeMS?: number } = {},
+  ) {
+    this.limit = options.maxTimeMS === undefined ? {} : { maxTimeMS: options.maxTimeMS };
+  }
 
   player(playerId: string): Promise<PlayerView> {
     return unavailableOnTransient(() => this.readPlayer(playerId));
@@ -69,7 +71,7 @@ export class CrudQueries {
   private async readPlayer(playerId: string): Promise<PlayerView> {
     const doc = await this.players.collection.findOne<ViewDocument>(
       { _id: playerId },
-      { projection: VIEW_PROJECTION },
+      { projection: VIEW_PROJECTION, ...this.limit },
     );
     if (!doc) throw playerNotFound(playerId);
     return this.view(doc);
@@ -77,7 +79,7 @@ export class CrudQueries {
 
   private async readRoom(roomId: string): Promise<RoomOccupancyView> {
     const docs = await this.players.collection
-      .find<ViewDocument>({ roomId }, { projection: VIEW_PROJECTION })
+      .find<ViewDocument>({ roomId }, { projection: VIEW_PROJECTION, ...this.limit })
       .sort({ _id: 1 })
       .toArray();
     return {
@@ -93,7 +95,7 @@ export class CrudQueries {
     const docs = await this.players.collection
       .find<Pick<PlayerDocument, '_id' | 'name' | 'level' | 'xp'>>(
         {},
-        { projection: { _id: 1, name: 1, level: 1, xp: 1 } },
+        { projection: { _id: 1, name: 1, level: 1, xp: 1 }, ...this.limit },
       )
       .sort({ level: -1, xp: -1, _id: 1 })
       .limit(limit)
@@ -137,7 +139,7 @@ export class CrudQueries {
   private async currentVersion(playerId: string): Promise<number | undefined> {
     const doc = await this.players.collection.findOne<Pick<PlayerDocument, 'version'>>(
       { _id: playerId },
-      { projection: { _id: 0, version: 1 } },
+      { projection: { _id: 0, version: 1 }, ...this.limit },
     );
     return doc?.version;
   }

@@ -1,7 +1,7 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { HEADERS } from '@qf/contracts';
 import type { PlayerEvent } from '@qf/player-domain';
-import { consumerGroupLag } from '@qf/shared-kafka';
+import { consumerGroupLag, DEFAULT_STUCK_AFTER_MS, PartitionRetries } from '@qf/shared-kafka';
 import { ConsumerSpans, createLogger, headerText, type Logger } from '@qf/shared-observability';
 import type { BatchOutcome, ReadModelWriter } from '../store/read-model.writer';
 import { describeError, type DeadLetter, type DeadLetterPublisher } from './dead-letter.publisher';
@@ -23,6 +23,8 @@ export interface ProjectorSettings {
   readonly heartbeatIntervalMs: number;
   readonly rebalanceTimeoutMs: number;
   readonly backoff: Backoff;
+  /** A partition whose batch keeps failing this long is reported stuck (readiness degraded, a metric). */
+  readonly stuckAfterMs: number;
   /** How often the lag gauges are refreshed from the broker (0 = never). */
   readonly lagRefreshMs: number;
   readonly fromBeginning: boolean;
@@ -37,6 +39,7 @@ export const DEFAULT_PROJECTOR_SETTINGS: ProjectorSettings = {
   heartbeatIntervalMs: 1000,
   rebalanceTimeoutMs: 30_000,
   backoff: { initialMs: 200, maxMs: 10_000 },
+  stuckAfterMs: DEFAULT_STUCK_AFTER_MS,
   lagRefreshMs: 10_000,
   fromBeginning: true,
 };
@@ -55,7 +58,9 @@ export interface ProjectorOptions {
 /** The group rebalanced while a chunk was written: stop without committing (not retried here). */
 class RebalanceDuringChunk extends Error {
   constructor(override readonly cause: unknown) {
-    super(`the group rebalanced during the chunk: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(
+      `the group rebalanced during the chunk: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
   }
 }
 
@@ -81,18 +86,25 @@ export class Projector {
   private assignment: Record<string, number[]> = {};
   private joined = false;
   private lastFailure?: string;
+  /** Set when kafkajs gave the consumer up for good: only a restart brings it back. */
+  private deadReason?: string;
+  private readonly retries: PartitionRetries;
 
   constructor(private readonly options: ProjectorOptions) {
     this.settings = { ...DEFAULT_PROJECTOR_SETTINGS, ...options.settings };
     this.log = options.logger ?? createLogger('projector', 'consumer');
     this.labels = { group: options.groupId };
+    this.retries = new PartitionRetries(options.groupId, this.settings.stuckAfterMs);
   }
 
   /** Joins the group and starts consuming; resolves once the consumer runs (not once it has caught up). */
   async start(): Promise<void> {
     const { kafka, groupId, topic } = this.options;
     const s = this.settings;
-    ({ producer: this.producer, deadLetters: this.deadLetters } = await connectDeadLetters(kafka, this.options.deadLetterTopic));
+    ({ producer: this.producer, deadLetters: this.deadLetters } = await connectDeadLetters(
+      kafka,
+      this.options.deadLetterTopic,
+    ));
     this.admin = kafka.admin();
     await this.admin.connect();
     const consumer = createEventConsumer(kafka, groupId, s);
@@ -101,21 +113,39 @@ export class Projector {
       // Another replica may have written our players while they were not ours.
       this.options.writer.forgetStates();
       this.assignment = payload.memberAssignment;
+      this.retries.clear();
       this.joined = true;
       this.lastFailure = undefined;
-      this.log.info('joined group', { groupId, assignment: payload.memberAssignment, leader: payload.isLeader });
+      this.log.info('joined group', {
+        groupId,
+        assignment: payload.memberAssignment,
+        leader: payload.isLeader,
+      });
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
       this.lastFailure = payload.error.message;
-      this.log.error('consumer crashed', { groupId, error: payload.error, restart: payload.restart });
+      this.retries.clear();
+      if (!payload.restart)
+        this.deadReason = `consumer crashed and was not restarted: ${payload.error.message}`;
+      this.log.error('consumer crashed', {
+        groupId,
+        error: payload.error,
+        restart: payload.restart,
+      });
     });
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       // A batch of only transaction markers is resolved by kafkajs but, with autoCommit
       // off, never committed: commit it so an idle partition shows no phantom lag.
       if (payload.batchSize !== 0) return;
       consumer
-        .commitOffsets([{ topic: payload.topic, partition: payload.partition, offset: (BigInt(payload.lastOffset) + 1n).toString() }])
+        .commitOffsets([
+          {
+            topic: payload.topic,
+            partition: payload.partition,
+            offset: (BigInt(payload.lastOffset) + 1n).toString(),
+          },
+        ])
         .catch((error: unknown) => this.log.warn('commit after control records failed', { error }));
     });
     await consumer.connect();
@@ -137,6 +167,7 @@ export class Projector {
   async stop(): Promise<void> {
     if (this.lagTimer) clearInterval(this.lagTimer);
     this.joined = false;
+    this.retries.clear();
     await this.consumer?.disconnect();
     await Promise.all([this.producer?.disconnect(), this.admin?.disconnect()]);
     this.log.info('projector stopped', { groupId: this.options.groupId });
@@ -145,7 +176,19 @@ export class Projector {
   /** For /health: true while joined to the group. */
   health(): true | string {
     if (this.joined) return true;
-    return this.lastFailure ? `consumer down: ${this.lastFailure}` : 'not joined to the consumer group yet';
+    return this.lastFailure
+      ? `consumer down: ${this.lastFailure}`
+      : 'not joined to the consumer group yet';
+  }
+
+  /** For /health/live: false only when the consumer is gone for good (kafkajs will not restart it). */
+  liveness(): true | string {
+    return this.deadReason ?? true;
+  }
+
+  /** For /health/ready's degraded state: one reason per partition stuck retrying its batch. */
+  stuckPartitions(): string[] {
+    return this.retries.stuck();
   }
 
   /** Why the last batch (or the consumer) failed, while it has not succeeded since; undefined when healthy. */
@@ -158,7 +201,15 @@ export class Projector {
     return this.assignment;
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    commitOffsetsIfNecessary,
+    uncommittedOffsets,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const active = () => isRunning() && !isStale();
     for (let start = 0; start < batch.messages.length; start += this.settings.chunkSize) {
@@ -166,17 +217,29 @@ export class Projector {
       const chunk = batch.messages.slice(start, start + this.settings.chunkSize);
       const last = chunk[chunk.length - 1] as KafkaMessage;
       const began = Date.now();
-      const done = await retryWithBackoff(() => this.whileHeartbeating(heartbeat, () => this.applyChunk(topic, partition, chunk)), this.settings.backoff, {
-        isActive: active,
-        heartbeat,
-        onRetry: (error, attempt, delayMs) => {
-          // The cached states may be what failed; the retry starts from what is stored.
-          this.options.writer.forgetStates();
-          metrics.retries.inc(this.labels);
-          this.lastFailure = describeError(error)['message'] as string;
-          this.log.warn('batch failed, retrying after backoff (offsets not committed)', { topic, partition, attempt, delayMs: Math.round(delayMs), error: describeError(error) });
+      const done = await retryWithBackoff(
+        () => this.whileHeartbeating(heartbeat, () => this.applyChunk(topic, partition, chunk)),
+        this.settings.backoff,
+        {
+          isActive: active,
+          heartbeat,
+          onRetry: (error, attempt, delayMs) => {
+            // The cached states may be what failed; the retry starts from what is stored.
+            this.options.writer.forgetStates();
+            metrics.retries.inc(this.labels);
+            this.retries.failed(topic, partition, error);
+            this.lastFailure = describeError(error)['message'] as string;
+            this.log.warn('batch failed, retrying after backoff (offsets not committed)', {
+              topic,
+              partition,
+              attempt,
+              delayMs: Math.round(delayMs),
+              error: describeError(error),
+            });
+          },
         },
-      });
+      );
+      this.retries.cleared(topic, partition);
       if (!done) return; // abandoned uncommitted: whoever owns the partition next applies it again
       this.lastFailure = undefined;
       resolveOffset(last.offset);
@@ -184,8 +247,15 @@ export class Projector {
       const appliedAt = Date.now();
       metrics.batchDuration.observe(this.labels, (appliedAt - began) / 1000);
       metrics.batchSize.observe(this.labels, chunk.length);
-      for (const message of chunk) metrics.appendToVisible.observe(this.labels, Math.max(0, appliedAt - Number(message.timestamp)) / 1000);
-      metrics.lastAppliedAppendTime.set({ ...this.labels, topic, partition: String(partition) }, Number(last.timestamp) / 1000);
+      for (const message of chunk)
+        metrics.appendToVisible.observe(
+          this.labels,
+          Math.max(0, appliedAt - Number(message.timestamp)) / 1000,
+        );
+      metrics.lastAppliedAppendTime.set(
+        { ...this.labels, topic, partition: String(partition) },
+        Number(last.timestamp) / 1000,
+      );
       await heartbeat();
     }
   }
@@ -197,7 +267,10 @@ export class Projector {
    * rebalancing is rethrown once the chunk is done, so the partition is given up
    * uncommitted and whoever owns it next applies the chunk again (idempotently).
    */
-  private async whileHeartbeating(heartbeat: () => Promise<void>, work: () => Promise<void>): Promise<void> {
+  private async whileHeartbeating(
+    heartbeat: () => Promise<void>,
+    work: () => Promise<void>,
+  ): Promise<void> {
     let refused: unknown;
     const timer = setInterval(() => {
       heartbeat().catch((error: unknown) => (refused ??= error));
@@ -211,12 +284,24 @@ export class Projector {
   }
 
   /** applyChunkUntraced inside a view-write span per traced record (tracing on; off: one boolean test). */
-  private applyChunk(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<void> {
-    const spans = ConsumerSpans.open({ groupId: this.options.groupId, topic, partition }, messages, (headers) => `project ${headerText(headers, HEADERS.type) ?? 'event'}`);
+  private applyChunk(
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+  ): Promise<void> {
+    const spans = ConsumerSpans.open(
+      { groupId: this.options.groupId, topic, partition },
+      messages,
+      (headers) => `project ${headerText(headers, HEADERS.type) ?? 'event'}`,
+    );
     return ConsumerSpans.around(spans, () => this.applyChunkUntraced(topic, partition, messages));
   }
 
-  private async applyChunkUntraced(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<void> {
+  private async applyChunkUntraced(
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+  ): Promise<void> {
     const events: PlayerEvent[] = [];
     const sources = new Map<PlayerEvent, KafkaMessage>();
     const letters: DeadLetter[] = [];
@@ -235,13 +320,22 @@ export class Projector {
       if (message) letters.push({ topic, partition, message, error });
     }
     // A failure that says it may pass is retried with the whole chunk instead.
-    const retriable = letters.find(({ error }) => (error as { retriable?: unknown } | null)?.retriable === true);
+    const retriable = letters.find(
+      ({ error }) => (error as { retriable?: unknown } | null)?.retriable === true,
+    );
     if (retriable) throw retriable.error;
     if (this.deadLetters) await this.deadLetters.publish(letters);
     for (const letter of letters) {
-      const reason = String(describeError(letter.error)['code'] ?? describeError(letter.error)['name'] ?? 'unknown');
+      const reason = String(
+        describeError(letter.error)['code'] ?? describeError(letter.error)['name'] ?? 'unknown',
+      );
       metrics.deadLetters.inc({ ...this.labels, reason });
-      this.log.warn('dead-lettered a poison event', { topic, partition, offset: letter.message.offset, error: describeError(letter.error) });
+      this.log.warn('dead-lettered a poison event', {
+        topic,
+        partition,
+        offset: letter.message.offset,
+        error: describeError(letter.error),
+      });
     }
     metrics.eventsApplied.inc(this.labels, outcome.applied);
     metrics.eventsSkipped.inc(this.labels, outcome.skipped);
@@ -251,7 +345,9 @@ export class Projector {
     if (this.lagRefreshing || !this.admin) return;
     this.lagRefreshing = true;
     try {
-      for (const row of await consumerGroupLag(this.admin, this.options.groupId, [this.options.topic])) {
+      for (const row of await consumerGroupLag(this.admin, this.options.groupId, [
+        this.options.topic,
+      ])) {
         const labels = { ...this.labels, topic: row.topic, partition: String(row.partition) };
         metrics.offsetLag.set(labels, row.offsetLag);
         if (row.timeLagSeconds !== null) metrics.timeLag.set(labels, row.timeLagSeconds);

@@ -1,7 +1,8 @@
 import type { Kafka } from 'kafkajs';
 import type Redis from 'ioredis';
 import type { Db } from 'mongodb';
-import { ensureTopics } from '@qf/shared-kafka';
+import { fleetTopicSpecs, topicNames, type TopicSpec } from '@qf/contracts';
+import { ensureTopics, topicLayout } from '@qf/shared-kafka';
 import type { Logger } from '@qf/shared-observability';
 import { PlayerViewCache } from '../cache/player-view.cache';
 import { ensureReadModelIndexes } from '../mongo/read-model.indexes';
@@ -43,9 +44,16 @@ export const createProjector = (wiring: ProjectorWiring): Projector => {
     ? new AliasFollowingReadModelStore(wiring.db, wiring.aliases)
     : new MongoReadModelStore(wiring.db, wiring.target.collections);
   const cache = wiring.redis
-    ? new PlayerViewCache(wiring.redis, wiring.cache ?? { keyPrefix: cacheKeyPrefix(wiring.db.databaseName), ttlMs: 300_000 })
+    ? new PlayerViewCache(
+        wiring.redis,
+        wiring.cache ?? { keyPrefix: cacheKeyPrefix(wiring.db.databaseName), ttlMs: 300_000 },
+      )
     : undefined;
-  const writer = new ReadModelWriter(store, new PlayerStateCache(wiring.stateCacheSize ?? 200_000), cache);
+  const writer = new ReadModelWriter(
+    store,
+    new PlayerStateCache(wiring.stateCacheSize ?? 200_000),
+    cache,
+  );
   return new Projector({
     kafka: wiring.kafka,
     topic: wiring.topics.events,
@@ -58,24 +66,49 @@ export const createProjector = (wiring: ProjectorWiring): Projector => {
 };
 
 /** What a projector needs before it starts: its topics and the read-model indexes (idempotent). */
-export const prepareProjection = async (wiring: ProjectorWiring, partitions: number): Promise<void> => {
-  await ensureProjectorTopics(wiring.kafka, wiring.topics, partitions);
+export const prepareProjection = async (
+  wiring: ProjectorWiring,
+  partitions: number,
+): Promise<void> => {
+  await ensureProjectorTopics(wiring.kafka, wiring.topics, partitions, wiring.logger);
   // Following the aliases, the collections to index are the ones they name (not a replaced generation).
-  await ensureReadModelIndexes(wiring.db, wiring.aliases ? await wiring.aliases.collections() : wiring.target.collections);
+  await ensureReadModelIndexes(
+    wiring.db,
+    wiring.aliases ? await wiring.aliases.collections() : wiring.target.collections,
+  );
 };
 
 /**
  * Creates the projector's topics when missing: the dead-letter topic, and the event
- * topic itself when the projector starts first. Existing topics are left as they are,
- * whatever their partition count (the projector works with any).
+ * topic itself when the projector starts first, both from the fleet's topic
+ * specification (so an event store created here keeps its history too). Refuses to
+ * start when the existing event topic could lose history. `partitions` only matters
+ * for a topic created here: the projector works with any partition count.
  */
-export const ensureProjectorTopics = async (kafka: Kafka, topics: { events: string; deadLetter: string }, partitions: number): Promise<void> => {
+export const ensureProjectorTopics = async (
+  kafka: Kafka,
+  topics: { events: string; deadLetter: string },
+  partitions: number,
+  logger?: Logger,
+): Promise<void> => {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = [topics.events, topics.deadLetter].filter((topic) => !existing.has(topic));
-    if (missing.length > 0) await ensureTopics(admin, missing.map((topic) => ({ topic, numPartitions: partitions })));
+    const layout = await topicLayout(admin, process.env, partitions);
+    const specs = fleetTopicSpecs(topicNames(), layout);
+    // The projector works with any partition count: only the history settings are enforced.
+    const own = (spec: TopicSpec, topic: string): TopicSpec => ({
+      ...spec,
+      topic,
+      partitionsMustMatch: false,
+    });
+    await ensureTopics(
+      admin,
+      [own(specs.events, topics.events), own(specs.eventsDeadLetter, topics.deadLetter)],
+      {
+        onDrift: (problem) => logger?.warn('topic differs from its specification', { ...problem }),
+      },
+    );
   } finally {
     await admin.disconnect();
   }

@@ -1,4 +1,9 @@
-import { DEFAULT_PARTITIONS, topicNames, type TopicNames } from '@qf/contracts';
+import {
+  DEFAULT_IDEMPOTENCY_HORIZON_MS,
+  DEFAULT_PARTITIONS,
+  topicNames,
+  type TopicNames,
+} from '@qf/contracts';
 import { intFromEnv, stringFromEnv } from '@qf/shared-config';
 
 /** What every write-path service agrees on: topic names and their one partition count. */
@@ -165,4 +170,4 @@ export const DEFAULT_TXN_RATE_PER_MS = 100;
 
 /** QF_IDEMPOTENCY_HORIZON_MS (default 15 minutes): read by the processor and by whoever creates player.ledger. */
 export const idempotencyHorizonMs = (env: NodeJS.ProcessEnv = process.env): number =>
-  intFromEnv('QF_IDEMPOTENCY_HORIZON_MS', 15 * 60_000, { min: 1000, max: 7 * 24 * 3_600_000 }, env);
+  intFromEnv('QF_IDEMPOTENCY_HORIZON_MS', DEFAULT_IDEMPOTENCY_HORIZON_MS, { min: 1000, max: 7 * 24 * 3_600_000 }, env);

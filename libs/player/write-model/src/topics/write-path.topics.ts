@@ -1,7 +1,13 @@
 import type { Admin } from 'kafkajs';
-import type { TopicNames } from '@qf/contracts';
-import { ensureTopics, type TopicSpec } from '@qf/shared-kafka';
-import { idempotencyHorizonMs } from '../config/write-path.config';
+import {
+  topicSpecsFor,
+  type TopicKey,
+  type TopicLayout,
+  type TopicNames,
+  type TopicSpec,
+} from '@qf/contracts';
+import { ensureTopics, topicLayout } from '@qf/shared-kafka';
+import { createLogger } from '@qf/shared-observability';
 
 export interface WritePathTopicOptions {
   /** How long command ids must stay on player.ledger (default: QF_IDEMPOTENCY_HORIZON_MS). */
@@ -11,58 +17,27 @@ export interface WritePathTopicOptions {
 /**
  * The topics of the write path. They share one partition count and one key (the player
  * id), so partition p of every topic belongs to the processor that owns commands partition p.
+ * Their settings come from the fleet's one topic specification (@qf/contracts).
  */
-export const writePathTopicSpecs = (
-  topics: TopicNames,
-  partitions: number,
-  options: WritePathTopicOptions = {},
-): TopicSpec[] => {
-  const horizon = options.idempotencyHorizonMs ?? idempotencyHorizonMs();
-  return [
-    { topic: topics.commands, numPartitions: partitions },
-    // The event store: never deleted.
-    {
-      topic: topics.events,
-      numPartitions: partitions,
-      configEntries: [{ name: 'retention.ms', value: '-1' }],
-    },
-    {
-      topic: topics.snapshots,
-      numPartitions: partitions,
-      configEntries: [
-        { name: 'cleanup.policy', value: 'compact' },
-        // Small segments and an eager cleaner keep a restore close to one record per player.
-        { name: 'segment.bytes', value: String(16 * 1024 * 1024) },
-        { name: 'min.cleanable.dirty.ratio', value: '0.2' },
-      ],
-    },
-    // Every record of a partition has the same key: compaction keeps each partition's last
-    // record (its decided offset and restore point) for good, and everything younger than
-    // twice the idempotency horizon whole (the command ids a restore must know).
-    {
-      topic: topics.ledger,
-      numPartitions: partitions,
-      configEntries: [
-        { name: 'cleanup.policy', value: 'compact' },
-        { name: 'min.compaction.lag.ms', value: String(2 * horizon) },
-        { name: 'segment.ms', value: String(Math.max(60_000, Math.floor(horizon / 2))) },
-        { name: 'segment.bytes', value: String(64 * 1024 * 1024) },
-      ],
-    },
-    // Replies matter only while someone waits for them.
-    {
-      topic: topics.replies,
-      numPartitions: partitions,
-      configEntries: [{ name: 'retention.ms', value: String(60 * 60 * 1000) }],
-    },
-    { topic: topics.commandsDeadLetter, numPartitions: partitions },
-  ];
-};
+const WRITE_PATH_TOPICS: readonly TopicKey[] = [
+  'commands',
+  'events',
+  'snapshots',
+  'ledger',
+  'replies',
+  'commandsDeadLetter',
+];
+
+export const writePathTopicSpecs = (topics: TopicNames, layout: TopicLayout): TopicSpec[] =>
+  topicSpecsFor(WRITE_PATH_TOPICS, layout, topics);
+
+const log = createLogger(process.env['QF_SERVICE'] ?? 'write-path', 'topics');
 
 /**
- * Creates the write-path topics that are missing (fails when one has another partition
- * count), then waits until every partition has a leader that answers: when another
- * service created the topics a moment ago, their leaders may not be known yet.
+ * Creates the write-path topics that are missing (refuses when one has another partition
+ * count, or when the event store could lose history), then waits until every partition
+ * has a leader that answers: when another service created the topics a moment ago, their
+ * leaders may not be known yet.
  */
 export const ensureWritePathTopics = async (
   admin: Admin,
@@ -70,8 +45,14 @@ export const ensureWritePathTopics = async (
   partitions: number,
   options: WritePathTopicOptions & { timeoutMs?: number } = {},
 ): Promise<void> => {
-  const specs = writePathTopicSpecs(topics, partitions, options);
-  await ensureTopics(admin, specs);
+  const layout = await topicLayout(admin, process.env, partitions);
+  const specs = writePathTopicSpecs(topics, {
+    ...layout,
+    idempotencyHorizonMs: options.idempotencyHorizonMs ?? layout.idempotencyHorizonMs,
+  });
+  await ensureTopics(admin, specs, {
+    onDrift: (problem) => log.warn('topic differs from its specification', { ...problem }),
+  });
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   for (;;) {
     try {

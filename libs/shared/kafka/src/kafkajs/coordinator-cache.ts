@@ -10,10 +10,35 @@ type Lookup = (
 
 let ttlMs = 0;
 let generation = 0;
-const cache = new WeakMap<
-  object,
-  Map<string, { at: number; generation: number; value: Promise<CoordinatorMetadata> }>
->();
+interface CachedLookup {
+  readonly at: number;
+  readonly generation: number;
+  readonly value: Promise<CoordinatorMetadata>;
+  /** The coordinator's node id once the lookup answered. */
+  nodeId?: number;
+}
+const cache = new WeakMap<object, Map<string, CachedLookup>>();
+
+/** The parts of kafkajs' Cluster the cache reads. */
+interface ClusterInternals {
+  readonly brokerPool?: {
+    readonly brokers?: Record<string, { isConnected(): boolean } | undefined>;
+  };
+}
+
+/**
+ * Whether the remembered coordinator's broker is still connected. A coordinator in use
+ * keeps its connection open, so only a broker that went away (refused, reset) fails this:
+ * its coordinators are looked up again on every request until they have moved, instead of
+ * sending every retry to the dead broker for the rest of the TTL (measured with qf drill
+ * broker-kill: the processor's transactions retried a killed coordinator for 5 s after
+ * the cluster had moved its partitions).
+ */
+const stillConnected = (cluster: ClusterInternals, nodeId: number | undefined): boolean => {
+  if (nodeId === undefined) return true;
+  const broker = cluster.brokerPool?.brokers?.[String(nodeId)];
+  return broker !== undefined && broker.isConnected();
+};
 let installed = false;
 
 /**
@@ -21,9 +46,9 @@ let installed = false;
  * (AddPartitionsToTxn, AddOffsetsToTxn, TxnOffsetCommit, EndTxn): four to five extra round
  * trips per transaction, close to half of all requests a processor sends (measured with
  * 12 transactional producers). This remembers each lookup for ttlMs per kafkajs cluster.
- * A coordinator moves only when a broker fails; a stale answer then makes requests fail
- * until it expires or forgetCoordinators() is called (the processor calls it whenever a
- * transaction fails, before rebuilding the partition owner).
+ * A coordinator moves only when a broker fails: a lookup whose broker is no longer
+ * connected is not reused, and forgetCoordinators() drops them all (the processor calls it
+ * whenever a transaction fails, before rebuilding the partition owner).
  */
 export const cacheCoordinatorLookups = (options: { ttlMs: number }): void => {
   ttlMs = options.ttlMs;
@@ -40,10 +65,22 @@ export const cacheCoordinatorLookups = (options: { ttlMs: number }): void => {
     cache.set(this, entries);
     const hit = entries.get(key);
     const now = Date.now();
-    if (hit && hit.generation === generation && now - hit.at < ttlMs) return hit.value;
+    if (
+      hit &&
+      hit.generation === generation &&
+      now - hit.at < ttlMs &&
+      stillConnected(this as ClusterInternals, hit.nodeId)
+    )
+      return hit.value;
     const value = original.call(this, request);
-    entries.set(key, { at: now, generation, value });
-    value.catch(() => entries.delete(key));
+    const entry: CachedLookup = { at: now, generation, value };
+    entries.set(key, entry);
+    value.then(
+      (answer) => {
+        entry.nodeId = answer.coordinator.nodeId;
+      },
+      () => entries.delete(key),
+    );
     return value;
   };
 };

@@ -11,6 +11,11 @@ export {
   retryConcurrentTransactions,
   type ConcurrentTransactionsRetry,
 } from './concurrent-transactions.retry';
-export { transactionalLogCreator } from './expected-errors.log-creator';
+export {
+  fleetLogCreator,
+  isRoutineKafkaLine,
+  kafkaLogLevelFromEnv,
+  transactionalLogCreator,
+} from './fleet.log-creator';
 export { encodeRecord, useFastRecordEncoder, type RecordFields } from './fast-record-encoder';
 export { fixedPartitionAssigner } from './fixed-partition.assigner';
