@@ -11,6 +11,8 @@ import {
 /** A consumed Kafka record, as kafkajs gives it (only what a span needs). */
 interface TracedRecord {
   readonly offset: string;
+  /** The player id on every fleet topic: it names the view document the span wrote. */
+  readonly key?: Buffer | string | null;
   readonly headers?: TraceCarrier;
 }
 
@@ -51,6 +53,7 @@ export class ConsumerSpans {
             'messaging.destination.name': source.topic,
             'messaging.destination.partition.id': String(source.partition),
             'messaging.kafka.offset': Number(record.offset),
+            ...(record.key ? { 'messaging.kafka.message.key': record.key.toString() } : {}),
           },
         }),
       );
