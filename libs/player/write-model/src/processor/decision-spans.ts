@@ -53,6 +53,7 @@ export class DecisionSpans {
             'messaging.destination.partition.id': String(inbound.partition),
             'messaging.kafka.offset': inbound.offset,
             'qf.command_id': commandId,
+            ...(inbound.key ? { 'messaging.kafka.message.key': inbound.key } : {}),
           },
         }),
       );
