@@ -292,15 +292,17 @@ export class CommandProcessor {
     const worker = this.worker;
     if (worker && this.owned.has(slotOf(batch.partition, this.slots))) {
       const traced = tracing().enabled;
-      const commands: InboundCommand[] = batch.messages.map((message) => ({
-        partition: batch.partition,
-        offset: Number(message.offset),
-        timestamp: Number(message.timestamp),
-        key: message.key === null ? null : message.key.toString('utf8'),
-        value: message.value,
-        // Kept only for the decision spans: off, commands carry no headers to keep.
-        ...(traced && message.headers ? { headers: message.headers } : {}),
-      }));
+      const commands: InboundCommand[] = batch.messages.map((message) => {
+        const command: InboundCommand = {
+          partition: batch.partition,
+          offset: Number(message.offset),
+          timestamp: Number(message.timestamp),
+          key: message.key === null ? null : message.key.toString('utf8'),
+          value: message.value,
+        };
+        // Headers are kept only for the decision spans: off, one object per command as before.
+        return traced && message.headers ? { ...command, headers: message.headers } : command;
+      });
       worker.enqueue(commands);
       this.applyBackpressure(batch.partition, worker);
     }
