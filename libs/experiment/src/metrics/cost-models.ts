@@ -92,7 +92,7 @@ export const costUnderModel = (
     inputs.windowSeconds;
   const eventStoreGiBPerSecond = growth(['event-store']);
   // Only durable growth accumulates: the event log and the database. The other topics
-  // (commands, replies, compacted snapshots, the audit topic) are bounded by retention or
+  // (commands, replies, compacted snapshots and ledger, the audit topic) are bounded by retention or
   // compaction, so their bytes do not pile up with the load.
   const databaseGiBPerSecond = growth(['database']);
   const perSecond = (hourly: number) => hourly / SECONDS_PER_HOUR;

@@ -39,6 +39,7 @@ describe('charts', () => {
       'replay-time',
       'storage-per-change',
       'history-latency',
+      'history-length',
     ]);
   });
 
@@ -194,6 +195,41 @@ describe('report blocks', () => {
     expect(text).toContain('| 100,000 | 180 | 90,000 | 8.33 s (12,000/s) | 4.17 s (24,000/s) |');
     const svg = await renderSvg(charts.find((chart) => chart.id === 'data-volume')!.spec);
     expect(svg).toContain('events in the log');
+    expect(text).not.toContain('Snapshot restore on vs off');
+  });
+
+  it('shows history latency with the load it ran under and p95 by history length', () => {
+    const text = renderMarkdown(buildReportBlocks(results, analyze(results), []));
+    expect(text).toContain('| p95 by history length (mean events per player) |');
+    expect(text).toMatch(
+      /\| ES \+ CQRS \| history \| 30 req\/s \| 200 \|.* 40 ev: [\d.]+ ms · 60 ev: [\d.]+ ms · 90 ev: [\d.]+ ms \|/,
+    );
+  });
+
+  it('shows snapshot restore on vs off next to the data volume', async () => {
+    const withRestore = {
+      ...results,
+      dataVolume: [10_000, 100_000].map((events) => ({
+        events,
+        bytesPerEvent: 180,
+        fillSeconds: 1,
+        ceilingEventsPerSecond: 90_000,
+        rebuilds: [],
+        restore: {
+          players: 2000,
+          fromEvents: { records: events, seconds: events / 20_000 },
+          fromSnapshots: { records: 2000, seconds: 0.25, bytesPerPlayer: 410 },
+        },
+      })),
+    };
+    const charts = buildCharts(withRestore, analyze(withRestore));
+    const text = renderMarkdown(buildReportBlocks(withRestore, analyze(withRestore), charts));
+    expect(text).toContain('### Snapshot restore on vs off');
+    expect(text).toContain(
+      '| 100,000 | 2,000 | 5.00 s (100,000) | 0.250 s (2,000) | 410 | 20.0× |',
+    );
+    const svg = await renderSvg(charts.find((chart) => chart.id === 'snapshot-restore')!.spec);
+    expect(svg).toContain('restore seconds');
   });
 
   it('reports an interrupted run as such', () => {

@@ -229,6 +229,19 @@ export interface DataVolumePoint {
     readonly eventsPerSecond: number;
     readonly status: string;
   }[];
+  /**
+   * Restoring every player's state as a command processor taking over all partitions
+   * would: from the event log (snapshots off) and from the snapshot topic (snapshots on).
+   */
+  readonly restore?: {
+    readonly players: number;
+    readonly fromEvents: { readonly records: number; readonly seconds: number };
+    readonly fromSnapshots: {
+      readonly records: number;
+      readonly seconds: number;
+      readonly bytesPerPlayer: number;
+    };
+  };
 }
 
 export interface HistoryLatency {
@@ -236,6 +249,15 @@ export interface HistoryLatency {
   readonly query: 'history' | 'state-at-version' | 'state-at-time';
   readonly requests: number;
   readonly latencyMs: LatencySummary;
+  /** The workload's arrival rate offered while the probes ran; absent: probed with no other load. */
+  readonly offeredRate?: number;
+  /** p95 per group of the probed players, grouped by their number of events (shortest first). */
+  readonly byLength?: readonly {
+    readonly meanEvents: number;
+    readonly maxEvents: number;
+    readonly requests: number;
+    readonly p95: number;
+  }[];
 }
 
 export interface MachineInfo {

@@ -205,6 +205,10 @@ export const resultsSchema = z.object({
       query: z.enum(['history', 'state-at-version', 'state-at-time']),
       requests: count,
       latencyMs: latency,
+      offeredRate: num.optional(),
+      byLength: z
+        .array(z.object({ meanEvents: num, maxEvents: num, requests: count, p95: num }))
+        .optional(),
     }),
   ),
   dataVolume: z
@@ -217,6 +221,13 @@ export const resultsSchema = z.object({
         rebuilds: z.array(
           z.object({ projectors: count, seconds: num, eventsPerSecond: num, status: z.string() }),
         ),
+        restore: z
+          .object({
+            players: count,
+            fromEvents: z.object({ records: count, seconds: num }),
+            fromSnapshots: z.object({ records: count, seconds: num, bytesPerPlayer: num }),
+          })
+          .optional(),
       }),
     )
     .optional(),

@@ -12,7 +12,7 @@ import type {
   StoragePerChange,
 } from '../results/experiment-results';
 import { probeConsistency } from './consistency.probe';
-import { probeHistory } from './history.probe';
+import { historyProbeSeconds, probeHistory } from './history.probe';
 import { describeLoss, ProcessWatch, type WatchedProcess } from './process-watch';
 import type { ProgressReporter } from './progress';
 import { replayAuditLog, replayReadModels, waitForSteadyCount } from './replay.probe';
@@ -93,6 +93,8 @@ export interface EndStateContext extends ProbeContext {
   readonly system: CellSystem;
   /** When the workload's players were registered (history probes ask after it). */
   readonly seededAt: number;
+  /** The workload offered while the history probes run (the consistency rate); absent: none. */
+  readonly loadRate?: number;
 }
 
 export interface EndState {
@@ -101,7 +103,7 @@ export interface EndState {
   readonly replay: ReplayResult[];
 }
 
-/** At an architecture's end state: storage per change, history and state-at latency, replay. */
+/** At an architecture's end state: storage per change, replay, history and state-at latency under load. */
 export const measureEndState = async (ctx: EndStateContext): Promise<EndState> => {
   const { plan, config, where, system } = ctx;
   const out: { storage?: StoragePerChange; history: HistoryLatency[]; replay: ReplayResult[] } = {
@@ -131,9 +133,10 @@ export const measureEndState = async (ctx: EndStateContext): Promise<EndState> =
     ctx.progress.phase(`${where}: end state: storage per state change`);
     out.storage = await measureStoragePerChange(plan.arch, plan.topicPrefix, db, system.logDirs);
   }
-  await probeHistoryInto(ctx, out);
+  // Replay before the history probes: they offer the workload, which adds events to the log.
   if (config.measure.replay && !ctx.signal.aborted)
     out.replay.push(await replayCell(ctx, clients, steady.value));
+  await probeHistoryInto(ctx, out);
   return out;
 };
 
@@ -144,16 +147,43 @@ const probeHistoryInto = async (
   const { plan, config, where } = ctx;
   if (config.measure.historyProbes <= 0 || ctx.signal.aborted) return;
   ctx.progress.phase(
-    `${where}: end state: history and state-at latency (${config.measure.historyProbes} requests each)`,
+    `${where}: end state: history and state-at latency (${config.measure.historyProbes} requests each${ctx.loadRate === undefined ? '' : `, the workload at ${ctx.loadRate} req/s`})`,
   );
-  const probed = await probeHistory({
-    arch: plan.arch,
-    reads: ctx.reads,
-    playerIds: ctx.driver.players,
-    probes: config.measure.historyProbes,
-    since: ctx.seededAt,
-    signal: ctx.signal,
+  const probe = () =>
+    probeHistory({
+      arch: plan.arch,
+      reads: ctx.reads,
+      playerIds: ctx.driver.players,
+      probes: config.measure.historyProbes,
+      since: ctx.seededAt,
+      signal: ctx.signal,
+      ...(ctx.loadRate === undefined ? {} : { loadRate: ctx.loadRate }),
+    });
+  const rate = ctx.loadRate;
+  if (rate === undefined) {
+    const probed = await probe();
+    out.history.push(...probed.latencies);
+    ctx.notes.push(...probed.notes.map((note) => `${where}: ${note}`));
+    return;
+  }
+  // Under load: the workload at the consistency rate from before the first probe until the
+  // last one is answered (the probes' own schedule plus a margin; stopped when they end).
+  const stopLoad = new AbortController();
+  const stop = () => stopLoad.abort();
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  const load = runOpenLoop({
+    rate,
+    durationMs: (historyProbeSeconds(config.measure.historyProbes) + 30) * 1000,
+    drainTimeoutMs: 5000,
+    maxInFlight: 10_000,
+    next: () => ctx.driver.next(),
+    signal: stopLoad.signal,
   });
+  const probed = await probe().finally(() => {
+    stop();
+    ctx.signal.removeEventListener('abort', stop);
+  });
+  await load;
   out.history.push(...probed.latencies);
   ctx.notes.push(...probed.notes.map((note) => `${where}: ${note}`));
 };

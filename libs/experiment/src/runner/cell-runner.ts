@@ -184,7 +184,12 @@ const measureCell = async (
   deps.tracker.probeDone();
   if (plan.endStateOfArch && state.failure === undefined && !signal.aborted) {
     const endStarted = performance.now();
-    state.endState = await measureEndState({ ...probeContext, system, seededAt });
+    state.endState = await measureEndState({
+      ...probeContext,
+      system,
+      seededAt,
+      ...(rate === undefined ? {} : { loadRate: rate }),
+    });
     deps.tracker.endStateDone((performance.now() - endStarted) / 1000);
   }
 };

@@ -1,8 +1,11 @@
 import { runReplayBench } from '@qf/bench-replay';
+import { topicNames } from '@qf/contracts';
+import { createKafka } from '@qf/shared-kafka';
 import type { ExperimentConfig } from '../config/experiment-config.schema';
 import type { DataVolumePoint } from '../results/experiment-results';
 import type { CellSystem } from './cell-system';
 import type { ProgressReporter } from './progress';
+import { measureRestore, type RestoreFigures } from './restore.probe';
 import { shortReason } from './short-reason';
 
 /**
@@ -29,6 +32,7 @@ export const measureDataVolume = async (
       progress.phase(
         `data volume: ${events.toLocaleString('en-US')} events, rebuilt with ${spec.projectors.join(', ')} projector(s) (Kafka and the database in ${cores} cores)`,
       );
+      const prefix = `qf-volume-${Date.now().toString(36)}-${events}.`;
       try {
         const report = await runReplayBench({
           events,
@@ -36,13 +40,16 @@ export const measureDataVolume = async (
           partitions: spec.partitions,
           projectors: spec.projectors,
           view: 'all',
+          topicPrefix: prefix,
           reuse: false,
-          keep: false,
+          // Kept for the restore measurement below, which deletes it.
+          keep: true,
           settings: {},
           seed: 7,
           verify: false,
           log: (line) => progress.line(`  ${line}`),
         });
+        const restore = await restoreOf(prefix, progress, notes);
         points.push({
           events: report.log.events,
           bytesPerEvent:
@@ -57,6 +64,7 @@ export const measureDataVolume = async (
             eventsPerSecond: row.eventsPerSecond,
             status: row.outcome.status,
           })),
+          ...(restore ? { restore } : {}),
         });
       } catch (error) {
         notes.push(`data volume at ${events} events failed: ${shortReason(error)}`);
@@ -66,4 +74,43 @@ export const measureDataVolume = async (
     system.budget?.setCores(undefined);
   }
   return points;
+};
+
+/**
+ * Snapshot restore on vs off on the log just rebuilt from (measureRestore), then the log and
+ * the snapshot topic are deleted. A failed restore is a note, not a lost data-volume point.
+ */
+const restoreOf = async (
+  prefix: string,
+  progress: ProgressReporter,
+  notes: string[],
+): Promise<RestoreFigures | undefined> => {
+  const topics = topicNames(prefix);
+  const kafka = createKafka(`${prefix}restore`);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    progress.line(
+      '  restore: every player from the event log (snapshots off), then from snapshots',
+    );
+    const figures = await measureRestore({
+      kafka,
+      admin,
+      eventsTopic: topics.events,
+      snapshotsTopic: topics.snapshots,
+      groupPrefix: `${prefix}restore`,
+    });
+    progress.line(
+      `  restore of ${figures.players.toLocaleString('en-US')} players: ${figures.fromEvents.seconds.toFixed(2)} s from ${figures.fromEvents.records.toLocaleString('en-US')} events, ${figures.fromSnapshots.seconds.toFixed(2)} s from ${figures.fromSnapshots.records.toLocaleString('en-US')} snapshots`,
+    );
+    return figures;
+  } catch (error) {
+    notes.push(`snapshot restore at ${prefix}: ${shortReason(error)}`);
+    return undefined;
+  } finally {
+    await admin
+      .deleteTopics({ topics: [topics.events, topics.eventsDeadLetter, topics.snapshots] })
+      .catch(() => undefined);
+    await admin.disconnect();
+  }
 };

@@ -10,17 +10,46 @@ export interface HistoryProbeOptions {
   readonly probes: number;
   /** Arrival rate of the probes (open loop, light load: this is latency, not capacity). */
   readonly rate?: number;
+  /** The workload's arrival rate offered while the probes ran (recorded only: the caller offers it). */
+  readonly loadRate?: number;
   /** Players existed from this instant on: `state?at=` asks for an instant after it. */
   readonly since: number;
   readonly seed?: number;
   readonly signal?: AbortSignal;
 }
 
+/** Players sorted by history length, in this many groups, for p95 against history length. */
+const LENGTH_GROUPS = 3;
+const DEFAULT_RATE = 40;
+
+/** How long probeHistory offers its queries (the window a concurrent workload must cover). */
+export const historyProbeSeconds = (probes: number, rate = DEFAULT_RATE): number =>
+  (QUERY_COUNT * probes) / rate;
+
+/**
+ * The probed players in up to LENGTH_GROUPS groups of (nearly) equal size by their number of
+ * events, shortest histories first.
+ */
+export const lengthGroups = (
+  versions: ReadonlyMap<string, number>,
+): { readonly players: readonly string[]; readonly events: readonly number[] }[] => {
+  const sorted = [...versions].sort((a, b) => a[1] - b[1]);
+  const groups = Math.min(LENGTH_GROUPS, sorted.length);
+  return Array.from({ length: groups }, (_, group) => {
+    const slice = sorted.slice(
+      Math.floor((group * sorted.length) / groups),
+      Math.floor(((group + 1) * sorted.length) / groups),
+    );
+    return { players: slice.map(([id]) => id), events: slice.map(([, version]) => version) };
+  });
+};
+
 const QUERIES: readonly HistoryLatency['query'][] = [
   'history',
   'state-at-version',
   'state-at-time',
 ];
+const QUERY_COUNT = 3;
 
 /** Current version of each player (the time-travel probes ask for a version up to it). */
 const currentVersions = async (
@@ -57,9 +86,17 @@ export const probeHistory = async (
     () => options.playerIds[Math.floor(random() * options.playerIds.length)] as string,
   );
   const versions = await currentVersions(options.reads, sample);
-  const players = [...versions.keys()];
-  if (players.length === 0) return { latencies: [], notes: ['history probes: no player answered'] };
-  const rate = options.rate ?? 40;
+  if (versions.size === 0) return { latencies: [], notes: ['history probes: no player answered'] };
+  const groups = lengthGroups(versions);
+  // Round robin over the groups, so each gets its share of the requests spread over the run.
+  const turns: { playerId: string; group: number }[] = [];
+  const longest = Math.max(...groups.map((group) => group.players.length));
+  for (let position = 0; position < longest; position += 1)
+    groups.forEach((group, index) => {
+      const playerId = group.players[position];
+      if (playerId !== undefined) turns.push({ playerId, group: index });
+    });
+  const rate = options.rate ?? DEFAULT_RATE;
   const latencies: HistoryLatency[] = [];
   const notes: string[] = [];
   for (const query of QUERIES) {
@@ -71,7 +108,7 @@ export const probeHistory = async (
       drainTimeoutMs: 10_000,
       ...(options.signal ? { signal: options.signal } : {}),
       next: () => {
-        const playerId = players[i % players.length] as string;
+        const { playerId, group } = turns[i % turns.length] as (typeof turns)[number];
         i += 1;
         const path =
           query === 'history'
@@ -79,7 +116,10 @@ export const probeHistory = async (
             : query === 'state-at-version'
               ? `/players/${playerId}/state?version=${1 + Math.floor(random() * (versions.get(playerId) ?? 1))}`
               : `/players/${playerId}/state?at=${new Date(options.since + Math.floor(random() * Math.max(1, Date.now() - options.since))).toISOString()}`;
-        return { label: query, run: async () => (await options.reads.get(path)).status };
+        return {
+          label: `length-${group}`,
+          run: async () => (await options.reads.get(path)).status,
+        };
       },
     });
     if (result.ok < result.scheduled)
@@ -97,6 +137,22 @@ export const probeHistory = async (
         max: result.latency.max,
         mean: result.latency.mean,
       },
+      ...(options.loadRate === undefined ? {} : { offeredRate: options.loadRate }),
+      byLength: groups.flatMap((group, index) => {
+        const summary = result.latencyByLabel[`length-${index}`];
+        const requests = result.byLabel[`length-${index}`]?.count ?? 0;
+        if (!summary || requests === 0) return [];
+        return [
+          {
+            meanEvents: Math.round(
+              group.events.reduce((sum, events) => sum + events, 0) / group.events.length,
+            ),
+            maxEvents: Math.max(...group.events),
+            requests,
+            p95: summary.p95,
+          },
+        ];
+      }),
     });
   }
   return { latencies, notes };

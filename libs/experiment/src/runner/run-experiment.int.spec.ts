@@ -151,6 +151,15 @@ afterAll(() => {
       ]);
       expect(run.results.replay.every((entry) => entry.events > 0)).toBe(true);
       expect(run.results.history).toHaveLength(6);
+      // Probed under the workload at the consistency rate, grouped by history length.
+      for (const entry of run.results.history) {
+        expect(entry.offeredRate).toBeGreaterThan(0);
+        expect(entry.byLength?.length).toBeGreaterThan(0);
+        // Every answered probe belongs to a group (the groups also count dropped ones).
+        expect(
+          entry.byLength?.reduce((sum, group) => sum + group.requests, 0),
+        ).toBeGreaterThanOrEqual(entry.requests);
+      }
       expect(run.report.analysis.cells).toHaveLength(2);
       expect(run.report.analysis.reps.every((rep) => (rep.F.provisioned ?? 0) > 0)).toBe(true);
     });

@@ -54,6 +54,7 @@ const otherTopics = (arch: Architecture, topics: TopicNames): string[] =>
     ? [
         topics.commands,
         topics.snapshots,
+        topics.ledger,
         topics.replies,
         topics.commandsDeadLetter,
         topics.eventsDeadLetter,
@@ -97,8 +98,8 @@ export const measureDisk = async (
 };
 
 /**
- * Bytes stored per state change at the end state: ES keeps the event log and snapshots
- * (plus the read models built from them); CRUD keeps the documents and the audit log
+ * Bytes stored per state change at the end state: ES keeps the event log, snapshots and
+ * the processors' ledger (plus the read models built from them); CRUD keeps the documents and the audit log
  * (plus the audit topic it travels through). One change = one event (ES: a player_events
  * entry; CRUD: an audit_log entry).
  */
@@ -116,6 +117,7 @@ export const measureStoragePerChange = async (
     components = {
       'event log': await topicBytes(logDirs, [topics.events]),
       snapshots: await topicBytes(logDirs, [topics.snapshots]),
+      ledger: await topicBytes(logDirs, [topics.ledger]),
       'read models': databaseBytes(await dbStatsOf(db)).bytes,
     };
   } else {

@@ -119,6 +119,13 @@ export const syntheticExtras = (
           query,
           requests: 200,
           latencyMs: { p50: base, p95: base * 2.6, p99: base * 4.1, max: base * 7 },
+          offeredRate: arch === 'es' ? 30 : 110,
+          byLength: [40, 60, 90].map((meanEvents, group) => ({
+            meanEvents,
+            maxEvents: meanEvents + 12,
+            requests: 66,
+            p95: base * (2 + 0.4 * group),
+          })),
         };
       }),
     ),

@@ -208,3 +208,57 @@ export const historyChart = (results: ExperimentResults): ChartSpec | undefined 
     } as TopLevelSpec,
   };
 };
+
+/** History / state-at p95 against the probed players' history length, per query and side. */
+export const historyLengthChart = (results: ExperimentResults): ChartSpec | undefined => {
+  const rows = results.history.flatMap((entry) =>
+    (entry.byLength ?? []).map((group) => ({
+      arch: ARCH_LABEL[entry.arch],
+      query: entry.query,
+      events: group.meanEvents,
+      p95: Math.max(0.01, group.p95),
+    })),
+  );
+  if (rows.length === 0) return undefined;
+  return {
+    id: 'history-length',
+    title: 'History and state-at p95 vs history length',
+    caption:
+      "p95 of each history and time-travel query against the mean number of events of the probed players, the players split into groups by history length (under the workload at the consistency rate when the table's load column says so).",
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      config: baseConfig,
+      title: {
+        text: 'History / state-at p95 vs history length',
+        subtitle: 'probed players grouped by their number of events',
+      },
+      data: { values: rows },
+      facet: {
+        column: {
+          field: 'query',
+          type: 'nominal',
+          title: null,
+          sort: ['history', 'state-at-version', 'state-at-time'],
+        },
+      },
+      spec: {
+        width: 150,
+        height: 220,
+        mark: { type: 'line', point: { filled: true, size: 50 }, strokeWidth: 2 },
+        encoding: {
+          x: { field: 'events', type: 'quantitative', title: 'events per player (mean)' },
+          y: { field: 'p95', type: 'quantitative', title: 'p95 (ms)' },
+          color: {
+            field: 'arch',
+            type: 'nominal',
+            title: null,
+            scale: {
+              domain: [ARCH_LABEL.es, ARCH_LABEL.crud],
+              range: [ARCH_COLOR.es, ARCH_COLOR.crud],
+            },
+          },
+        },
+      },
+    } as TopLevelSpec,
+  };
+};

@@ -4,8 +4,8 @@ import { budgetChart } from './budget-chart';
 import type { ChartSpec } from './chart-style';
 import { consistencyChart } from './consistency-chart';
 import { costChart } from './cost-chart';
-import { dataVolumeChart } from './data-volume-chart';
-import { historyChart, replayChart, storageChart } from './end-state-charts';
+import { dataVolumeChart, restoreChart } from './data-volume-chart';
+import { historyChart, historyLengthChart, replayChart, storageChart } from './end-state-charts';
 import { latencyThroughputChart } from './latency-chart';
 import { psiChart } from './psi-chart';
 import { uslChart } from './usl-chart';
@@ -25,5 +25,7 @@ export const buildCharts = (results: ExperimentResults, analysis: Analysis): Cha
     replayChart(results),
     storageChart(results),
     historyChart(results),
+    historyLengthChart(results),
     dataVolumeChart(results),
+    restoreChart(results),
   ].filter((chart): chart is ChartSpec => chart !== undefined);

@@ -101,20 +101,35 @@ export const endStateBlocks = (
     results.history.length > 0
       ? {
           kind: 'table',
-          header: ['architecture', 'query', 'requests', 'p50', 'p95', 'p99', 'max'],
-          align: [L, L, R, R, R, R, R],
+          header: [
+            'architecture',
+            'query',
+            'load',
+            'requests',
+            'p50',
+            'p95',
+            'p99',
+            'max',
+            'p95 by history length (mean events per player)',
+          ],
+          align: [L, L, R, R, R, R, R, R, L],
           rows: results.history.map((entry) => [
             ARCH_LABEL[entry.arch],
             entry.query,
+            entry.offeredRate === undefined ? 'none' : `${Math.round(entry.offeredRate)} req/s`,
             String(entry.requests),
             fmtMs(entry.latencyMs.p50),
             fmtMs(entry.latencyMs.p95),
             fmtMs(entry.latencyMs.p99),
             fmtMs(entry.latencyMs.max),
+            (entry.byLength ?? [])
+              .map((group) => `${group.meanEvents} ev: ${fmtMs(group.p95)}`)
+              .join(' · ') || '–',
           ]),
         }
       : { kind: 'paragraph', text: 'History latency was not measured.' },
     ...chartBlock(charts, 'history-latency'),
+    ...chartBlock(charts, 'history-length'),
   );
 
   return blocks;
