@@ -6,7 +6,7 @@ export const registerStartCommand = (program: Command): void => {
   program
     .command('start')
     .description(
-      `the main job: bring up what is missing, then run the quick experiment (${QUICK_EXPERIMENT}: both architectures, k = 1 and 2, about 10 minutes)`,
+      `the main job: bring up what is missing, then run the quick experiment (${QUICK_EXPERIMENT}: both architectures, k = 1 and 2, about 13 minutes)`,
     )
     .action(() => runExperimentCommand({ config: QUICK_EXPERIMENT }));
 };
