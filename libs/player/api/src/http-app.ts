@@ -8,6 +8,7 @@ import {
   instrumentHttp,
   JsonNestLogger,
   requireBearerToken,
+  traceHttp,
 } from '@qf/shared-observability';
 import { listenHost } from './listen-host';
 import {
@@ -33,7 +34,7 @@ export interface HttpAppOptions {
 /**
  * Creates and starts a Nest app on Fastify the way every Quest Fleet service runs:
  * JSON logs, problem+json for every error (including the body parser's: malformed JSON,
- * too large), request metrics, a bounded handler time (504), the optional bearer token
+ * too large), request metrics, traces (when on), a bounded handler time (504), the optional bearer token
  * (QF_API_TOKEN) on REST and /metrics, graceful shutdown on SIGTERM. Listens on
  * 127.0.0.1 unless QF_HOST says otherwise.
  */
@@ -60,6 +61,8 @@ export const createHttpApp = async (
   });
   const fastify = adapter.getInstance();
   instrumentHttp(fastify);
+  // A server span per request when OTEL_EXPORTER_OTLP_ENDPOINT is set; nothing at all otherwise.
+  traceHttp(fastify);
   if (apiToken) requireBearerToken(fastify, apiToken);
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: new JsonNestLogger(options.service),

@@ -3,7 +3,16 @@ import type { Kafka, Producer } from 'kafkajs';
 import { encodeEvent } from '@qf/contracts';
 import type { PlayerEvent } from '@qf/player-domain';
 import { ensureFleetTopics } from '@qf/shared-kafka';
-import { createLogger } from '@qf/shared-observability';
+import {
+  createLogger,
+  endSpans,
+  extractTraceContext,
+  SpanKind,
+  startSpan,
+  traceMessage,
+  tracing,
+  type StartedSpan,
+} from '@qf/shared-observability';
 import { relayMetrics } from '../crud-metrics';
 import type { OutboxEntry } from '../document/player-document';
 import { summarizeBacklog, type PlayerRepository } from '../document/player-repository';
@@ -56,7 +65,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** The event an outbox entry holds, without the bookkeeping copy of its id. */
 export const eventOfEntry = (entry: OutboxEntry): PlayerEvent => {
-  const { eventId: _eventId, ...event } = entry;
+  const { eventId: _eventId, traceparent: _traceparent, ...event } = entry;
   return event as PlayerEvent;
 };
 
@@ -206,14 +215,16 @@ export class OutboxRelay {
     if (pending.length === 0) return { claimed: 0, published: 0 };
     const claims = await this.claim(pending, now);
     if (claims.length === 0) return { claimed: 0, published: 0 };
+    const spans: StartedSpan[] = [];
     const messages = claims.flatMap((claim) =>
-      claim.entries.map((entry) => encodeEvent(eventOfEntry(entry))),
+      claim.entries.map((entry) => this.messageOf(entry, spans)),
     );
     if (messages.length > 0) {
       const timer = relayMetrics.publishDuration.startTimer();
       try {
         await producer.send({ topic: this.options.topic, acks: -1, messages });
       } catch (error) {
+        endSpans(spans, error);
         relayMetrics.publishFailures.inc();
         await this.abandon(claims);
         throw error;
@@ -221,9 +232,32 @@ export class OutboxRelay {
         timer();
       }
     }
+    endSpans(spans);
     await this.release(claims);
     relayMetrics.published.inc(messages.length);
     return { claimed: claims.length, published: messages.length };
+  }
+
+  /**
+   * The audit record of an entry. An entry stored with a trace context (tracing on in
+   * crud-service) gets a publish span, child of the command's, that the record carries on
+   * to the audit consumer; `spans` collects them to be ended once the send is settled.
+   */
+  private messageOf(entry: OutboxEntry, spans: StartedSpan[]) {
+    const message = encodeEvent(eventOfEntry(entry));
+    if (entry.traceparent === undefined || !tracing().enabled) return message;
+    const started = startSpan(`relay ${entry.type}`, {
+      kind: SpanKind.PRODUCER,
+      parent: extractTraceContext({ traceparent: entry.traceparent }),
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': this.options.topic,
+        'qf.event_id': entry.eventId,
+      },
+    });
+    spans.push(started);
+    return traceMessage(message, started.context);
   }
 
   /**
