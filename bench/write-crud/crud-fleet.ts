@@ -18,6 +18,8 @@ export interface CrudFleetOptions {
   readonly logDir?: string;
   /** Write a V8 CPU profile of every service into this directory. */
   readonly profileDir?: string;
+  /** Extra environment for every service (QF_CRUD_STATE_CACHE, …). */
+  readonly serviceEnv?: Readonly<Record<string, string>>;
   /** Keep the run's database and topics. */
   readonly keep?: boolean;
   readonly log: (line: string) => void;
@@ -73,6 +75,7 @@ export const startCrudFleet = async (options: CrudFleetOptions): Promise<Started
     QF_LOG_LEVEL: 'warn',
     QF_KAFKA_LOG_LEVEL: 'error',
     NODE_ENV: 'production',
+    ...options.serviceEnv,
   };
   const mongo = await new MongoClient(infra.mongoUrl).connect();
   const db = mongo.db(dbName);

@@ -29,4 +29,4 @@ export {
   type CrudStepOptions,
   type CrudStepResult,
 } from './crud-step';
-export { DEFAULT_SEARCH_GOAL, formatSearch, searchRate, type SearchGoal } from './rate-search';
+export { databaseFigures, startCrudTarget } from './crud-target';

@@ -15,8 +15,9 @@
  *   node -r ./tools/register.js bench/write-crud/main.ts --rate 200 --duration 30 \
  *     [--probes 50] [--distribution zipf --zipf-exponent 1.2] [--audit dual-write] [--relays 2] [--consumers 2]
  *     [--profile DIR]   a V8 CPU profile of every started service
- *   node -r ./tools/register.js bench/write-crud/main.ts --search [--search-p95 50] [--search-start 400]
- *     the highest rate whose p95 holds, with the figures above at that rate
+ *
+ * The highest rate whose p95 holds is `npx qf bench write --target crud --search` (the ES
+ * bench's search, on the same fleet and probes: ./crud-target.ts).
  *
  * Needs the local infrastructure (`npx qf infra up`) or KAFKA_BROKERS / MONGO_URL.
  */
@@ -31,7 +32,6 @@ import {
   type CrudStepOptions,
   type CrudStepResult,
 } from './crud-step';
-import { DEFAULT_SEARCH_GOAL, formatSearch, searchRate } from './rate-search';
 
 const int = (name: string, min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -42,13 +42,6 @@ const int = (name: string, min: number, max: number) => (value: string) => {
 
 const program = new Command('write-crud')
   .option('--rate <n>', 'intended commands per second', int('--rate', 1, 100_000), 200)
-  .option(
-    '--search',
-    'find the highest rate whose p95 holds --search-p95 (steps from --search-start, x1.25, then bisect twice)',
-  )
-  .option('--search-p95 <ms>', 'the p95 goal of --search', int('--search-p95', 1, 60_000), 50)
-  .option('--search-start <n>', 'first rate of --search', int('--search-start', 1, 100_000), 400)
-  .option('--search-max <n>', 'highest rate --search tries', int('--search-max', 1, 100_000), 5000)
   .option('--duration <s>', 'measured seconds', int('--duration', 1, 86_400), 30)
   .option('--warmup <s>', 'warm-up seconds at the same rate', int('--warmup', 0, 3600), 5)
   .option('--players <n>', 'players registered first', int('--players', 1, 10_000_000), 1000)
@@ -93,10 +86,6 @@ const main = async () => {
   program.parse();
   const options = program.opts<{
     rate: number;
-    search?: boolean;
-    searchP95: number;
-    searchStart: number;
-    searchMax: number;
     duration: number;
     warmup: number;
     players: number;
@@ -166,50 +155,12 @@ const main = async () => {
       },
     });
     const startedAt = new Date().toISOString();
-    let json: unknown;
-    let text: string;
-    if (options.search) {
-      const goal = { ...DEFAULT_SEARCH_GOAL, p95Ms: options.searchP95 };
-      const { steps, best } = await searchRate(
-        (rate) => runCrudStep(fleet, stepOptions(rate), log),
-        {
-          start: options.searchStart,
-          factor: 1.25,
-          max: options.searchMax,
-          refinements: 2,
-          goal,
-        },
-        log,
-      );
-      json = {
-        benchmark: 'write-crud-search',
-        startedAt,
-        goal,
-        backend,
-        found: best ? { rate: best.rate, ...withRun(best.result) } : null,
-        steps: steps.map((step) => ({
-          rate: step.rate,
-          holds: step.holds,
-          ...withRun(step.result),
-        })),
-      };
-      text = `${formatSearch(steps, goal)}\n\n${
-        best
-          ? `at the highest rate that holds (${best.rate}/s):\n${formatCrudStep(best.result, options.audit, options.probes)}`
-          : 'no rate tried holds the goal'
-      }\nbackend: ${backend.mongoWireServer} at ${backend.mongoWire}\n`;
-    } else {
-      const step = await runCrudStep(fleet, stepOptions(options.rate), log);
-      json = withRun(step);
-      text = `${formatCrudStep(step, options.audit, options.probes)}\nbackend: ${backend.mongoWireServer} at ${backend.mongoWire}\n`;
-    }
+    const step = await runCrudStep(fleet, stepOptions(options.rate), log);
+    const json = withRun(step);
+    const text = `${formatCrudStep(step, options.audit, options.probes)}\nbackend: ${backend.mongoWireServer} at ${backend.mongoWire}\n`;
     const out =
       options.out ??
-      path.join(
-        'reports',
-        'bench',
-        `write-crud${options.search ? '-search' : ''}-${startedAt.replace(/[:.]/g, '-')}.json`,
-      );
+      path.join('reports', 'bench', `write-crud-${startedAt.replace(/[:.]/g, '-')}.json`);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
     process.stdout.write(`${text}JSON: ${out}\nservice logs: ${logDir}\n`);

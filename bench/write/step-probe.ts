@@ -1,6 +1,12 @@
 import type { Admin } from 'kafkajs';
 import { consumerGroupLag } from '@qf/shared-kafka';
 
+/** What a probe knows of the step it measures when it starts. */
+export interface StepWindow {
+  /** Seconds the measured phase lasts. */
+  readonly durationSec: number;
+}
+
 /**
  * Something a write benchmark measures around each step besides latency and CPU: the
  * extension point of `qf bench write` (ES: records per command, commands per transaction,
@@ -12,7 +18,7 @@ import { consumerGroupLag } from '@qf/shared-kafka';
  */
 export interface StepProbe {
   readonly name: string;
-  start(): Promise<void>;
+  start(window?: StepWindow): Promise<void>;
   sample?(): Promise<void>;
   /** Figures of the step; `commands` is the number of commands the step completed. */
   finish(commands: number): Promise<Readonly<Record<string, number>>>;

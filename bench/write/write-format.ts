@@ -38,6 +38,9 @@ const writePathCpu = (step: StepResult): number | undefined => {
     : present.reduce((sum, role) => sum + (step.cpuMsPerCommand[role] ?? 0), 0);
 };
 
+const allCpu = (step: StepResult): number =>
+  Object.values(step.cpuMsPerCommand).reduce((sum, value) => sum + value, 0);
+
 /** CPU per command by role, and what the target's probes measured, as lines. */
 const stepFigures = (step: StepResult): string[] => {
   const cpu = roles(step)
@@ -48,7 +51,7 @@ const stepFigures = (step: StepResult): string[] => {
     .map((role) => `${role} ${Math.round((step.systemShare[role] ?? 0) * 100)} %`)
     .join(', ');
   const lines = [
-    `CPU ms per command: ${cpu}${writePathCpu(step) !== undefined ? `; gateway + processor + broker ${ms(writePathCpu(step), 3)}` : ''}`,
+    `CPU ms per command: ${cpu}; all ${ms(allCpu(step), 3)}${writePathCpu(step) !== undefined && step.cpuMsPerCommand['gateway'] !== undefined ? `; gateway + processor + broker ${ms(writePathCpu(step), 3)}` : ''}`,
     `kernel (system) share of that CPU: ${system}`,
   ];
   for (const [probe, figures] of Object.entries(step.figures)) {
@@ -141,38 +144,45 @@ const p95Chart = (report: WriteSearchReport, slo: number): string => {
     .join('\n');
 };
 
+type Column = readonly [string, (step: StepResult) => string];
+
+/** The search table's columns that depend on the target: what its probes measure. */
+const targetColumns = (report: WriteSearchReport): readonly Column[] =>
+  report.backend['target'] === 'crud'
+    ? [
+        ['CPU ms all', (step) => ms(allCpu(step), 3)],
+        ['crud ms', (step) => ms(step.cpuMsPerCommand['crud'], 3)],
+        ['db ms', (step) => ms(step.cpuMsPerCommand['database'], 3)],
+        ['db stmts/cmd', (step) => ms(step.figures['database']?.['statementsPerCommand'], 2)],
+        ['audit TTC p95 ms', (step) => ms(step.figures['audit']?.['ttcP95Ms'], 0)],
+      ]
+    : [
+        ['gw+proc+broker ms', (step) => ms(writePathCpu(step), 3)],
+        ['loadgen ms', (step) => ms(step.cpuMsPerCommand['loadgen'], 3)],
+        ['cmds/txn', (step) => ms(step.figures['processor']?.['commandsPerTransaction'], 1)],
+        ['records/cmd', (step) => ms(step.figures['recordsPerCommand']?.['total'], 2)],
+      ];
+
 /** The search as text: every step, a p95 chart, and the headline figures at the highest passing rate. */
 export const formatWriteSearch = (report: WriteSearchReport): string => {
   const slo = Number(report.settings['sloP95Ms']);
   const table = formatTable(
-    [
-      'step',
-      'rate/s',
-      'achieved/s',
-      'p50 ms',
-      'p95 ms',
-      'p99 ms',
-      'failed',
-      'gw+proc+broker ms',
-      'loadgen ms',
-      'cmds/txn',
-      'records/cmd',
-      'SLO',
-    ],
-    report.steps.map((step, index) => [
-      String(index + 1),
-      String(step.rate),
-      step.result.achievedRate.toFixed(0),
-      ms(step.result.latency.p50, 1),
-      ms(step.result.latency.p95, 1),
-      ms(step.result.latency.p99, 1),
-      String(step.result.failed),
-      ms(writePathCpu(step), 3),
-      ms(step.cpuMsPerCommand['loadgen'], 3),
-      ms(step.figures['processor']?.['commandsPerTransaction'], 1),
-      ms(step.figures['recordsPerCommand']?.['total'], 2),
-      step.passed ? 'holds' : 'fails',
-    ]),
+    ['step', 'rate/s', 'achieved/s', 'p50 ms', 'p95 ms', 'p99 ms', 'failed']
+      .concat(targetColumns(report).map(([title]) => title))
+      .concat(['SLO']),
+    report.steps.map((step, index) =>
+      [
+        String(index + 1),
+        String(step.rate),
+        step.result.achievedRate.toFixed(0),
+        ms(step.result.latency.p50, 1),
+        ms(step.result.latency.p95, 1),
+        ms(step.result.latency.p99, 1),
+        String(step.result.failed),
+      ]
+        .concat(targetColumns(report).map(([, value]) => value(step)))
+        .concat([step.passed ? 'holds' : 'fails']),
+    ),
   );
   const best = report.best;
   const headline = best

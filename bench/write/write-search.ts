@@ -19,6 +19,12 @@ export interface SearchOptions {
   readonly stepWarmupSec: number;
   /** Pause between steps, after which the probes settle (e.g. consumers catch up). */
   readonly coolDownSec: number;
+  /**
+   * Load at the start rate before the first step, not judged: a target just started (JIT,
+   * a new database and topics, consumers joining their group) is slower for its first
+   * minute, and a first step failing there would bound the whole search.
+   */
+  readonly initialWarmupSec: number;
 }
 
 export const DEFAULT_SEARCH: SearchOptions = {
@@ -31,6 +37,7 @@ export const DEFAULT_SEARCH: SearchOptions = {
   stepDurationSec: 15,
   stepWarmupSec: 5,
   coolDownSec: 5,
+  initialWarmupSec: 30,
 };
 
 /** One measured step of the search and whether it held the SLO. */
@@ -123,6 +130,21 @@ export const runWriteSearch = async (
   let lowestFailing: number | undefined;
   const started = Date.now();
   try {
+    if (options.initialWarmupSec > 0 && !signal?.aborted) {
+      log(
+        `warming the target up: ${options.initialWarmupSec}s at ${options.startRate}/s, not judged`,
+      );
+      await measureStep({
+        rate: options.startRate,
+        durationSec: options.initialWarmupSec,
+        warmupSec: 0,
+        next: () => run.driver.next(),
+        processes: [],
+        probes: [],
+        log,
+        ...(signal ? { signal } : {}),
+      });
+    }
     for (let rate = search.next(); rate !== undefined && !signal?.aborted; rate = search.next()) {
       if (steps.length > 0) {
         log(`cool-down ${options.coolDownSec}s`);

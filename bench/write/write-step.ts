@@ -55,7 +55,11 @@ export const measureStep = async (options: StepOptions): Promise<StepResult> => 
     onMeasureStart: () => {
       measureStartedAt = performance.now();
       cpuBefore = cpuOf(processes);
-      probesStarted = Promise.all(probes.map((probe) => probe.start().catch(() => undefined)));
+      probesStarted = Promise.all(
+        probes.map((probe) =>
+          probe.start({ durationSec: options.durationSec }).catch(() => undefined),
+        ),
+      );
       sampling = setInterval(() => {
         for (const probe of probes) void probe.sample?.().catch(() => undefined);
       }, 1000);

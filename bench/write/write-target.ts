@@ -6,7 +6,6 @@ import { topicNames } from '@qf/contracts';
 import { fleetStatus } from '@qf/fleet';
 import {
   createInfraContext,
-  fleetCatalog,
   freePort,
   INFRA_PREFIX,
   infraUp,
@@ -61,6 +60,17 @@ export interface TargetOptions {
   readonly partitions: number;
   readonly keepTopics: boolean;
   readonly serviceEnv?: Readonly<Record<string, string>>;
+  /** Write a V8 CPU profile of every service started into this directory (crud target). */
+  readonly profileDir?: string;
+  /**
+   * Starts the crud target (neither --fleet nor --base-url): the CRUD fleet with its relay
+   * and audit consumer and their probes lives in @qf/bench-write-crud, which builds on
+   * this library, so `qf bench write` hands it in here.
+   */
+  readonly startCrud?: (
+    options: TargetOptions,
+    log: (line: string) => void,
+  ) => Promise<WriteTarget>;
 }
 
 const ROLES: ReadonlyArray<readonly [RegExp, string]> = [
@@ -80,7 +90,7 @@ const ROLES: ReadonlyArray<readonly [RegExp, string]> = [
 export const roleOf = (name: string): string =>
   name === 'loadgen' ? 'loadgen' : (ROLES.find(([pattern]) => pattern.test(name))?.[1] ?? name);
 
-const measured = (name: string, pid: number): MeasuredProcess => ({
+export const measured = (name: string, pid: number): MeasuredProcess => ({
   name,
   role: roleOf(name),
   pid,
@@ -219,47 +229,6 @@ const startEs = async (
 };
 
 /**
- * Starts the CRUD service. CRUD-specific figures (relay and audit CPU, database operations
- * per command, audit time to consistency) plug in as probes and processes here.
- */
-const startCrud = async (
-  options: TargetOptions,
-  log: (line: string) => void,
-): Promise<WriteTarget> => {
-  const infra = await infraUp(createInfraContext(), { brokers: 1 });
-  const spec = fleetCatalog.find((service) => service.name === 'crud-service');
-  if (!spec || !fs.existsSync(path.join(repoRoot, spec.entry)))
-    throw new Error('the crud-service is not there yet: pass --base-url of a running one');
-  const port = await freePort();
-  log(`starting crud-service on :${port}`);
-  const service = await startServiceProcess({
-    name: 'bench-crud-service',
-    entry: spec.entry,
-    healthPort: port,
-    env: {
-      KAFKA_BROKERS: infra.kafkaBrokers,
-      MONGO_URL: infra.mongoUrl,
-      REDIS_URL: infra.redisUrl,
-      NODE_ENV: 'production',
-      QF_LOG_LEVEL: 'warn',
-      QF_KAFKA_LOG_LEVEL: 'error',
-      QF_HTTP_PORT: String(port),
-      QF_GRPC_PORT: String(await freePort()),
-      ...options.serviceEnv,
-    },
-  });
-  return {
-    kind: 'crud',
-    commandUrls: [`http://127.0.0.1:${port}`],
-    processes: [...baseProcesses(), measured(service.name, service.pid)],
-    probes: [],
-    backend: { mongoWire: infra.mongoUrl },
-    settings: { serviceEnv: options.serviceEnv ?? {} },
-    stop: () => service.stop(),
-  };
-};
-
-/**
  * The fleet a user started with `qf fleet up` (the same QF_FLEET_ID): requests go to every
  * replica of the command front in turn; every replica's CPU is measured; on the ES side the
  * projector's time lag is sampled through each step (and waited for between steps).
@@ -335,5 +304,10 @@ export const openWriteTarget = (
       settings: { startedServices: false },
       stop: async () => undefined,
     });
-  return options.target === 'crud' ? startCrud(options, log) : startEs(options, log);
+  if (options.target === 'es') return startEs(options, log);
+  if (!options.startCrud)
+    throw new Error(
+      'the crud target is started by @qf/bench-write-crud: run `qf bench write --target crud`, or pass --base-url of a running crud-service',
+    );
+  return options.startCrud(options, log);
 };

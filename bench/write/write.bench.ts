@@ -6,6 +6,7 @@ import {
 } from '@qf/loadgen';
 import { measureStep, type StepResult } from './write-step';
 import { prepareRun } from './write-run';
+import type { TargetOptions } from './write-target';
 
 /** `qf bench write` settings. */
 export interface WriteBenchOptions {
@@ -36,6 +37,10 @@ export interface WriteBenchOptions {
   readonly out?: string;
   /** Extra environment for the services started (QF_GATEWAY_LINGER_MS, …). */
   readonly serviceEnv?: Readonly<Record<string, string>>;
+  /** Write a V8 CPU profile of every service started into this directory (crud target). */
+  readonly profileDir?: string;
+  /** Starts the crud target (see TargetOptions.startCrud). */
+  readonly startCrud?: TargetOptions['startCrud'];
 }
 
 /** What the run printed, as JSON. */
@@ -65,6 +70,8 @@ export const targetOptionsOf = (options: WriteBenchOptions) => ({
   partitions: options.partitions,
   keepTopics: options.keepTopics,
   ...(options.serviceEnv ? { serviceEnv: options.serviceEnv } : {}),
+  ...(options.profileDir ? { profileDir: options.profileDir } : {}),
+  ...(options.startCrud ? { startCrud: options.startCrud } : {}),
 });
 
 export const loadOptionsOf = (options: WriteBenchOptions) => ({
@@ -139,8 +146,14 @@ export {
   type SearchStep,
   type WriteSearchReport,
 } from './write-search';
-export type { StepProbe } from './step-probe';
-export type { MeasuredProcess, WriteTarget } from './write-target';
+export type { StepProbe, StepWindow } from './step-probe';
+export {
+  measured,
+  roleOf,
+  type MeasuredProcess,
+  type TargetOptions,
+  type WriteTarget,
+} from './write-target';
 export {
   formatTxnCeiling,
   runTxnCeilingBench,

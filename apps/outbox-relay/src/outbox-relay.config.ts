@@ -1,4 +1,5 @@
 import { DEFAULT_PARTITIONS } from '@qf/contracts';
+import { DEFAULT_RELAY_LINGER_MS } from '@qf/player-crud';
 import { intFromEnv, stringFromEnv } from '@qf/shared-config';
 
 /** Everything outbox-relay reads from its environment. */
@@ -23,7 +24,12 @@ export const outboxRelayConfig = (env: NodeJS.ProcessEnv = process.env): OutboxR
     leaseMs: intFromEnv('QF_RELAY_LEASE_MS', 30_000, { min: 100, max: 3_600_000 }, env),
     idleMinMs: intFromEnv('QF_RELAY_IDLE_MIN_MS', 5, { min: 1, max: 60_000 }, env),
     idleMaxMs: intFromEnv('QF_RELAY_IDLE_MAX_MS', 50, { min: 1, max: 60_000 }, env),
-    lingerMs: intFromEnv('QF_RELAY_LINGER_MS', 5, { min: 0, max: 60_000 }, env),
+    lingerMs: intFromEnv(
+      'QF_RELAY_LINGER_MS',
+      DEFAULT_RELAY_LINGER_MS,
+      { min: 0, max: 60_000 },
+      env,
+    ),
     sweepIntervalMs: intFromEnv('QF_RELAY_SWEEP_MS', 5000, { min: 100, max: 3_600_000 }, env),
     partitions: intFromEnv('QF_PARTITIONS', DEFAULT_PARTITIONS, { min: 1, max: 1000 }, env),
   };

@@ -12,6 +12,7 @@ import {
   targetOptionsOf,
   type WriteBenchOptions,
 } from '@qf/bench-write';
+import { startCrudTarget } from '@qf/bench-write-crud';
 import { registerBenchReplayCommand } from './bench-replay.command';
 import { registerBenchProjectCommand } from './bench-project.command';
 import { registerBenchTxnCommand } from './bench-txn.command';
@@ -30,6 +31,7 @@ interface WriteOptions {
   stepDuration: number;
   stepWarmup: number;
   coolDown: number;
+  searchWarmup: number;
   rate: number;
   duration: number;
   warmup: number;
@@ -43,6 +45,7 @@ interface WriteOptions {
   partitions: number;
   seed: number;
   keepTopics?: boolean;
+  profile?: string;
   out?: string;
   json?: boolean;
   env: string[];
@@ -99,6 +102,7 @@ const runSearch = async (bench: WriteBenchOptions, options: WriteOptions) => {
         stepDurationSec: options.stepDuration,
         stepWarmupSec: options.stepWarmup,
         coolDownSec: options.coolDown,
+        initialWarmupSec: options.searchWarmup,
       },
       undefined,
       abort.signal,
@@ -172,6 +176,12 @@ export const registerBenchCommands = (program: Command): void => {
       DEFAULT_SEARCH.coolDownSec,
     )
     .option(
+      '--search-warmup <s>',
+      'search: seconds at --start-rate before the first step, not judged (a target just started is slower for its first minute)',
+      intInRange('--search-warmup', 0, 3600),
+      DEFAULT_SEARCH.initialWarmupSec,
+    )
+    .option(
       '--rate <n>',
       'intended commands per second (constant arrival rate)',
       intInRange('--rate', 1, 1_000_000),
@@ -225,6 +235,10 @@ export const registerBenchCommands = (program: Command): void => {
     )
     .option('--keep-topics', 'keep the per-run topics (default: deleted at the end)')
     .option(
+      '--profile <dir>',
+      'crud target: write a V8 CPU profile of every started service into dir (node --cpu-prof)',
+    )
+    .option(
       '--out <file>',
       'write the JSON here (default reports/bench/write-<target>-<time>.json)',
     )
@@ -252,6 +266,9 @@ export const registerBenchCommands = (program: Command): void => {
         seed: options.seed,
         keepTopics: options.keepTopics === true,
         serviceEnv: serviceEnvOf(options.env),
+        ...(options.profile ? { profileDir: options.profile } : {}),
+        // The CRUD fleet (relay and audit consumer included) and its probes.
+        startCrud: startCrudTarget,
       };
       const report = options.search ? await runSearch(bench, options) : await runWriteBench(bench);
       const kind = options.search ? 'write-search' : 'write';

@@ -71,7 +71,8 @@ const isReplyAddress = (value: unknown): value is ReplyAddress =>
  * The wire form of a command: key = player id (the partitioning key of the whole write
  * path), value = the CommandRecord JSON, and no headers: nothing reads them (the processor
  * parses the value anyway), and each one costs encoding on the gateway, bytes on the broker
- * and decoding on the processor for every command.
+ * and decoding on the processor for every command. The one exception: with tracing on,
+ * the gateway adds `traceparent` (traceMessage in @qf/shared-observability).
  */
 export const encodeCommandRecord = (
   record: CommandRecord,

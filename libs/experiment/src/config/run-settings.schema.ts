@@ -132,7 +132,7 @@ export const measureSchema = z
   })
   .strict();
 
-/** The CPU budget of the system under test (docs/adr/0002-experiment-cpu-budget.md). */
+/** The CPU budget of the system under test (docs/adr/0004-experiment-cpu-budget.md). */
 export const budgetSchema = z
   .object({
     /** Cores per unit of k: the budget at k is k × unitCores. */

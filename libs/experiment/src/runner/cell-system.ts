@@ -73,7 +73,7 @@ export const LOADGEN_TARGET: SampleTarget = {
   includeChildren: false,
 };
 
-/** The fleet started here, on the run's own infrastructure, inside the budget (ADR 0002). */
+/** The fleet started here, on the run's own infrastructure, inside the budget (ADR 0004). */
 export const localCellSystem = (
   sut: SutInfra,
   budget: CpuBudget | undefined,

@@ -63,7 +63,7 @@ const budgetInfo = (support: BudgetSupport, config: ExperimentConfig): BudgetInf
 /**
  * The local system under test: a CPU budget group (and a weighted group for the experiment
  * process itself), the run's own infrastructure started and warmed inside it, restarted when
- * the JVM processor count changes, and everything removed at the end (ADR 0002).
+ * the JVM processor count changes, and everything removed at the end (ADR 0004).
  */
 export class LocalRun implements RunSystem {
   private mongo: MongoClient | undefined;

@@ -40,7 +40,7 @@ export const preflight = (
   const external = EXTERNAL_VARS.filter((name) => env[name]);
   if (external.length > 0)
     throw new ExperimentRefused(
-      `${shown}: ${external.join(', ')} ${external.length === 1 ? 'is' : 'are'} set, but the experiment runs its own Kafka, Mongo-wire server and Redis inside the CPU budget of the system under test (docs/adr/0002-experiment-cpu-budget.md); unset ${external.length === 1 ? 'it' : 'them'} to run it here`,
+      `${shown}: ${external.join(', ')} ${external.length === 1 ? 'is' : 'are'} set, but the experiment runs its own Kafka, Mongo-wire server and Redis inside the CPU budget of the system under test (docs/adr/0004-experiment-cpu-budget.md); unset ${external.length === 1 ? 'it' : 'them'} to run it here`,
     );
   const support = detect();
   if (!support.ok && config.axis === 'resources')

@@ -61,7 +61,7 @@ export interface SutStart {
  * experiment's own, on free ports, with data under `.local/experiment/<tag>/`, their JVMs told
  * the budget's processor count, every process moved into the CPU budget once it answers (the
  * start itself runs unlimited: it is not measured). The shared servers on the default ports
- * stay out of the budget and out of the figures (docs/adr/0002-experiment-cpu-budget.md).
+ * stay out of the budget and out of the figures (docs/adr/0004-experiment-cpu-budget.md).
  */
 export class SutInfra {
   readonly ctx: InfraContext;

@@ -64,8 +64,11 @@ const replicaEnv = (
   infra: Awaited<ReturnType<typeof infraUp>>,
   extra: Readonly<Record<string, string>>,
 ) => ({
+  // QF_* settings, and OTEL_* so that `OTEL_EXPORTER_OTLP_ENDPOINT=… qf fleet up` traces the fleet.
   ...Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => key.startsWith('QF_')) as Array<[string, string]>,
+    Object.entries(process.env).filter(
+      ([key]) => key.startsWith('QF_') || key.startsWith('OTEL_'),
+    ) as Array<[string, string]>,
   ),
   ...extra,
   QF_SERVICE: plan.service.name,

@@ -9,6 +9,7 @@ import {
   instrumentHttp,
   JsonNestLogger,
   requireBearerToken,
+  traceHttp,
 } from '@qf/shared-observability';
 import { listenHost } from './listen-host';
 import {
@@ -50,7 +51,7 @@ export const registeredRoutes = (app: NestFastifyApplication): readonly Register
 /**
  * Creates and starts a Nest app on Fastify the way every Quest Fleet service runs:
  * JSON logs, problem+json for every error (including the body parser's: malformed JSON,
- * too large), request metrics, a bounded handler time (504), the optional bearer token
+ * too large), request metrics, traces (when on), a bounded handler time (504), the optional bearer token
  * (QF_API_TOKEN) on REST and /metrics, graceful shutdown on SIGTERM. Listens on
  * 127.0.0.1 unless QF_HOST says otherwise.
  */
@@ -87,6 +88,8 @@ export const createHttpApp = async (
       if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
   instrumentHttp(fastify);
+  // A server span per request when OTEL_EXPORTER_OTLP_ENDPOINT is set; nothing at all otherwise.
+  traceHttp(fastify);
   if (apiToken) requireBearerToken(fastify, apiToken);
   if (options.openapi) {
     const document = JSON.stringify(openApiDocument(options.openapi));

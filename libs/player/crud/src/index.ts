@@ -41,7 +41,12 @@ export {
 export { CrudCommandHandler } from './nest/crud-command.handler';
 export { crudQueryHandlers } from './nest/crud-query.handlers';
 export { backoffDelay, DEFAULT_RETRY_POLICY, mayRetry, type RetryPolicy } from './occ/retry-policy';
-export { eventOfEntry, OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
+export {
+  DEFAULT_RELAY_LINGER_MS,
+  eventOfEntry,
+  OutboxRelay,
+  type OutboxRelayOptions,
+} from './outbox/outbox-relay';
 export {
   abandonWrite,
   AUDIT_MODES,

@@ -10,15 +10,19 @@ export { instrumentHttp } from './http-metrics';
 export { createLogger, JsonNestLogger, type Logger } from './json-logger';
 export { counter, gauge, histogram, LATENCY_BUCKETS, metricsRegistry } from './metrics';
 export { ObservabilityModule } from './observability.module';
+export { ConsumerSpans, headerText, type ConsumerSpanSource } from './consumer-spans';
 export { traceHttp } from './http-tracing';
 export {
   activeTraceContext,
+  endSpans,
   extractTraceContext,
   injectTraceContext,
   inSpan,
   shutdownTracing,
   SpanKind,
+  SpanStatusCode,
   startSpan,
+  traceMessage,
   tracing,
   type SpanOptions,
   type StartedSpan,

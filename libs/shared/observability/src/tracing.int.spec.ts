@@ -43,3 +43,28 @@ it('carries a span through record headers into a child span of the same trace', 
   expect(unrelated?.traceId).not.toBe(produce?.traceId);
   expect(unrelated?.parentSpanId).toBeUndefined();
 });
+
+it('makes the HTTP server span the parent of what a handler writes, and skips health probes', async () => {
+  collector.spans.length = 0;
+  const caller = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['-r', './tools/register.js', path.join(__dirname, 'testing/http-probe.ts'), caller],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+        OTEL_SERVICE_NAME: 'http-probe',
+      },
+    },
+  );
+  const record = JSON.parse(stdout) as { headers?: { traceparent?: string } };
+  const server = collector.spans.filter((span) => span.service === 'http-probe');
+  expect(server.map((span) => span.name)).toEqual(['POST /players']);
+  expect(server[0]?.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+  expect(server[0]?.parentSpanId).toBe('b7ad6b7169203331');
+  expect(record.headers?.traceparent).toBe(
+    `00-0af7651916cd43dd8448eb211c80319c-${server[0]?.spanId}-01`,
+  );
+});

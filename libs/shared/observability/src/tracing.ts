@@ -96,6 +96,19 @@ export const injectTraceContext = <C extends TraceCarrier>(
   return headers;
 };
 
+/**
+ * Adds the active trace context to a Kafka message's headers (creating them), in place, and
+ * returns the message. Off, it returns the message untouched: no header, no allocation.
+ */
+export const traceMessage = <M extends { headers?: TraceCarrier }>(
+  message: M,
+  from?: Context,
+): M => {
+  if (!tracing().enabled) return message;
+  propagation.inject(from ?? context.active(), (message.headers ??= {}), setter);
+  return message;
+};
+
 /** The trace context incoming headers carry (the root context when none, or tracing is off). */
 export const extractTraceContext = (headers: TraceCarrier | undefined): Context =>
   tracing().enabled && headers ? propagation.extract(ROOT_CONTEXT, headers, getter) : ROOT_CONTEXT;
@@ -117,16 +130,14 @@ export interface SpanOptions {
 export const inSpan = <T>(name: string, options: SpanOptions, work: (span: Span) => T): T => {
   if (!tracing().enabled) return work(trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
   const parent = options.parent ?? context.active();
-  const span = trace
-    .getTracer('quest-fleet')
-    .startSpan(
-      name,
-      {
-        kind: options.kind ?? SpanKind.INTERNAL,
-        ...(options.attributes ? { attributes: options.attributes } : {}),
-      },
-      parent,
-    );
+  const span = trace.getTracer('quest-fleet').startSpan(
+    name,
+    {
+      kind: options.kind ?? SpanKind.INTERNAL,
+      ...(options.attributes ? { attributes: options.attributes } : {}),
+    },
+    parent,
+  );
   const fail = (error: unknown) => {
     span.recordException(error instanceof Error ? error : String(error));
     span.setStatus({ code: SpanStatusCode.ERROR });
@@ -169,17 +180,26 @@ const NO_SPAN: StartedSpan = {
 export const startSpan = (name: string, options: SpanOptions = {}): StartedSpan => {
   if (!tracing().enabled) return NO_SPAN;
   const parent = options.parent ?? context.active();
-  const span = trace
-    .getTracer('quest-fleet')
-    .startSpan(
-      name,
-      {
-        kind: options.kind ?? SpanKind.INTERNAL,
-        ...(options.attributes ? { attributes: options.attributes } : {}),
-      },
-      parent,
-    );
+  const span = trace.getTracer('quest-fleet').startSpan(
+    name,
+    {
+      kind: options.kind ?? SpanKind.INTERNAL,
+      ...(options.attributes ? { attributes: options.attributes } : {}),
+    },
+    parent,
+  );
   return { span, context: trace.setSpan(parent, span) };
 };
 
-export { SpanKind };
+/** Ends spans started by hand, marking them failed with `error` when given. */
+export const endSpans = (spans: Iterable<StartedSpan>, error?: unknown): void => {
+  for (const { span } of spans) {
+    if (error !== undefined) {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    span.end();
+  }
+};
+
+export { SpanKind, SpanStatusCode };

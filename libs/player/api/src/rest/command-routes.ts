@@ -92,7 +92,7 @@ export interface CommandRoutesOptions {
  * app's handler through the CommandBus, answer. The hot path of both architectures' write
  * APIs; measured, Nest's router (parameter decorators, interceptor and exception-filter
  * chains, response controller) cost more per command than the rest of the route, while
- * the CommandBus costs next to nothing, so the bus stays and the router goes (ADR 0003).
+ * the CommandBus costs next to nothing, so the bus stays and the router goes (ADR 0005).
  * Errors go to the Fastify error handler, which answers problem+json like ProblemFilter
  * (a 400 names its field). QF_API_TOKEN is an onRequest hook of the app (createHttpApp),
  * present only when a token is set; the time limit is HandlerDeadlines (no timer per request).

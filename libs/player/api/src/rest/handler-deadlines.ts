@@ -21,7 +21,7 @@ export class HandlerDeadline {
 
 /**
  * QF_REQUEST_TIMEOUT_MS for the plain Fastify command routes without a timer per request
- * (their hot path is kept lean, ADR 0003): every request has the same limit, so deadlines
+ * (their hot path is kept lean, ADR 0005): every request has the same limit, so deadlines
  * come in arrival order, and one interval a few times a second answers the overdue ones
  * at the front of a queue with 504 REQUEST.TIMEOUT (retriable). The handler's late result
  * is dropped. On the ES gateway the decision timeout (5 s) answers first; this bounds what

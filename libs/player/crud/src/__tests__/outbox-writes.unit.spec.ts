@@ -40,6 +40,27 @@ describe('outbox bookkeeping', () => {
     expect(dual).not.toHaveProperty('outboxSince');
   });
 
+  it("keeps the command span's traceparent with each entry, and out of the published event", () => {
+    const { state, events } = registered();
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const doc = insertDocumentFor(
+      state,
+      events,
+      recentCommandFor('reg-1', 'h', events),
+      'outbox',
+      traceparent,
+    );
+    expect(doc.outbox?.map((entry) => entry.traceparent)).toEqual([traceparent]);
+    expect(eventOfEntry(doc.outbox![0]!)).toEqual(events[0]);
+    const untraced = insertDocumentFor(
+      state,
+      events,
+      recentCommandFor('reg-1', 'h', events),
+      'outbox',
+    );
+    expect(untraced.outbox?.[0]).not.toHaveProperty('traceparent');
+  });
+
   it('writes state, recent command and events in one update guarded by the version read', () => {
     const first = registered();
     const decision = tryDecide(

@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from '
 import { decodeEvent, HEADERS, MalformedEventRecord } from '@qf/contracts';
 import type { PlayerEvent } from '@qf/player-domain';
 import { PartitionRetries } from '@qf/shared-kafka';
-import { createLogger } from '@qf/shared-observability';
+import { ConsumerSpans, createLogger, headerText } from '@qf/shared-observability';
 import { auditMetrics } from '../crud-metrics';
 import { auditDocumentFor, type AuditLog, type AuditLogDocument } from './audit-log';
 import { GroupedAuditInserts } from './grouped-inserts';
@@ -161,11 +161,19 @@ export class AuditConsumer {
     }
     if (poison.length > 0) await this.deadLetter(batch.topic, batch.partition, poison);
     if (events.length > 0) {
-      const stored = await this.store(
-        events,
-        heartbeat,
-        () => isRunning() && !isStale(),
-        (error) => this.retries.failed(batch.topic, batch.partition, error),
+      // Tracing on: a span per traced record (the relay's), over the insert and its retries.
+      const spans = ConsumerSpans.open(
+        { groupId: this.options.groupId, topic: batch.topic, partition: batch.partition },
+        batch.messages,
+        (headers) => `audit ${headerText(headers, HEADERS.type) ?? 'event'}`,
+      );
+      const stored = await ConsumerSpans.around(spans, () =>
+        this.store(
+          events,
+          heartbeat,
+          () => isRunning() && !isStale(),
+          (error) => this.retries.failed(batch.topic, batch.partition, error),
+        ),
       );
       this.retries.cleared(batch.topic, batch.partition);
       if (!stored) return; // stopping or rebalanced: nothing committed, the records come again

@@ -5,7 +5,11 @@ import { playerViewOf } from '@qf/contracts';
 export type { InventoryEntry };
 
 /** A pending audit event in the player's outbox: the event plus its id at the top level, for $pull. */
-export type OutboxEntry = PlayerEvent & { readonly eventId: string };
+export type OutboxEntry = PlayerEvent & {
+  readonly eventId: string;
+  /** With tracing on: the W3C trace context of the command's span, for the relay to carry on. */
+  readonly traceparent?: string;
+};
 
 /** A recently accepted command, kept so a retried Idempotency-Key gets the first outcome back. */
 export interface RecentCommand {

@@ -28,8 +28,15 @@ export interface GuardedWrite {
  */
 export const OUTBOX_EPOCH = new Date(0);
 
-export const outboxEntriesFor = (events: readonly PlayerEvent[]): OutboxEntry[] =>
-  events.map((event) => ({ ...event, eventId: event.metadata.eventId }));
+export const outboxEntriesFor = (
+  events: readonly PlayerEvent[],
+  traceparent?: string,
+): OutboxEntry[] =>
+  events.map((event) => ({
+    ...event,
+    eventId: event.metadata.eventId,
+    ...(traceparent === undefined ? {} : { traceparent }),
+  }));
 
 const oldestOccurredAt = (events: readonly PlayerEvent[]): Date =>
   new Date(Math.min(...events.map((event) => Date.parse(event.metadata.occurredAt))));
@@ -40,13 +47,14 @@ export const insertDocumentFor = (
   events: readonly PlayerEvent[],
   recent: RecentCommand,
   mode: AuditMode,
+  traceparent?: string,
 ): PlayerDocument => ({
   _id: state.id,
   ...toStoredPlayer(state),
   recent: [recent],
   ...(mode === 'outbox'
     ? {
-        outbox: outboxEntriesFor(events),
+        outbox: outboxEntriesFor(events, traceparent),
         outboxPending: events.length,
         outboxSince: oldestOccurredAt(events),
       }
@@ -66,13 +74,15 @@ export const guardedUpdateFor = (
   recent: RecentCommand,
   mode: AuditMode,
   recentLimit: number,
+  /** With tracing on: the command span's trace context, stored with each entry. */
+  traceparent?: string,
 ): GuardedWrite => {
   const recentPush = { $each: [recent], $slice: -Math.max(1, recentLimit) };
   const update: UpdateFilter<PlayerDocument> =
     mode === 'outbox'
       ? {
           $set: toStoredPlayer(state),
-          $push: { recent: recentPush, outbox: { $each: outboxEntriesFor(events) } },
+          $push: { recent: recentPush, outbox: { $each: outboxEntriesFor(events, traceparent) } },
           $inc: { outboxPending: events.length },
           $min: { outboxSince: oldestOccurredAt(events) },
         }

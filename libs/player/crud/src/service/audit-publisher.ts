@@ -1,6 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { encodeEvent } from '@qf/contracts';
 import type { PlayerEvent } from '@qf/player-domain';
+import { traceMessage } from '@qf/shared-observability';
 
 /** Publishes audit events straight to the audit topic: the dual-write baseline's second write. */
 export interface AuditPublisher {
@@ -46,7 +47,8 @@ export class KafkaAuditPublisher implements AuditPublisher {
       topic: this.topic,
       acks: -1,
       timeout: 5000,
-      messages: events.map(encodeEvent),
+      // With tracing on, each record carries the command's span (the active context).
+      messages: events.map((event) => traceMessage(encodeEvent(event))),
     });
   }
 

@@ -13,7 +13,7 @@ import {
   versionConflict,
   type CommandResult,
 } from '@qf/contracts';
-import { createLogger } from '@qf/shared-observability';
+import { createLogger, injectTraceContext, inSpan, tracing } from '@qf/shared-observability';
 import { crudMetrics } from '../crud-metrics';
 import type { PlayerRepository } from '../document/player-repository';
 import { isTransientDatabaseError } from '../document/transient-errors';
@@ -116,19 +116,32 @@ export class CrudCommandExecutor {
 
   /** Decides and writes one command; the commands of one player run one after another here. */
   execute(command: PlayerCommand, requestHash: string): Promise<CommandResult> {
-    return this.serializer.run(command.data.playerId, () =>
-      this.executeWithRetries(command, requestHash),
+    const playerId = command.data.playerId;
+    if (!tracing().enabled)
+      return this.serializer.run(playerId, () => this.executeWithRetries(command, requestHash));
+    // Traced: a span over the whole command (waits, retries, the write); its context goes
+    // into the outbox entries, so the relay and the audit consumer join this trace.
+    return inSpan(
+      `execute ${command.type}`,
+      { attributes: { 'qf.command_id': command.metadata.commandId, 'qf.player_id': playerId } },
+      () => {
+        const { traceparent } = injectTraceContext<Record<string, string>>({});
+        return this.serializer.run(playerId, () =>
+          this.executeWithRetries(command, requestHash, traceparent),
+        );
+      },
     );
   }
 
   private async executeWithRetries(
     command: PlayerCommand,
     requestHash: string,
+    traceparent?: string,
   ): Promise<CommandResult> {
     const limit = this.options.transientAttempts ?? 3;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.decideAndWrite(command, requestHash);
+        return await this.decideAndWrite(command, requestHash, traceparent);
       } catch (error) {
         // A failed write may or may not have been applied: the copy is no longer known good.
         this.cache.delete(command.data.playerId);
@@ -154,6 +167,7 @@ export class CrudCommandExecutor {
   private async decideAndWrite(
     command: PlayerCommand,
     requestHash: string,
+    traceparent: string | undefined,
   ): Promise<CommandResult> {
     const playerId = command.data.playerId;
     let cacheTried = false;
@@ -192,10 +206,13 @@ export class CrudCommandExecutor {
               recent,
               this.options.mode,
               this.recentLimit,
+              traceparent,
             ),
             { version: next.version, commandId: command.metadata.commandId },
           )
-        : await this.players.insert(insertDocumentFor(next, events, recent, this.options.mode));
+        : await this.players.insert(
+            insertDocumentFor(next, events, recent, this.options.mode, traceparent),
+          );
       if (written) {
         this.cache.set(this.afterWrite(doc, next, recent));
         crudMetrics.attempts.observe(attempt);

@@ -1,9 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
-
-const repoRoot = path.resolve(__dirname, '../../../../..');
+import { repoRoot } from '@qf/shared-config';
 
 /** A free TCP port on 127.0.0.1 (bound then released: good enough for tests and benches). */
 export const freePort = (): Promise<number> =>

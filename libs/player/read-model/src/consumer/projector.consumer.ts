@@ -1,7 +1,8 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { HEADERS } from '@qf/contracts';
 import type { PlayerEvent } from '@qf/player-domain';
 import { consumerGroupLag, DEFAULT_STUCK_AFTER_MS, PartitionRetries } from '@qf/shared-kafka';
-import { createLogger, type Logger } from '@qf/shared-observability';
+import { ConsumerSpans, createLogger, headerText, type Logger } from '@qf/shared-observability';
 import type { BatchOutcome, ReadModelWriter } from '../store/read-model.writer';
 import { describeError, type DeadLetter, type DeadLetterPublisher } from './dead-letter.publisher';
 import { connectDeadLetters, createEventConsumer } from './event-consumer.factory';
@@ -302,7 +303,21 @@ export class Projector {
     if (refused !== undefined) throw new RebalanceDuringChunk(refused);
   }
 
-  private async applyChunk(
+  /** applyChunkUntraced inside a view-write span per traced record (tracing on; off: one boolean test). */
+  private applyChunk(
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+  ): Promise<void> {
+    const spans = ConsumerSpans.open(
+      { groupId: this.options.groupId, topic, partition },
+      messages,
+      (headers) => `project ${headerText(headers, HEADERS.type) ?? 'event'}`,
+    );
+    return ConsumerSpans.around(spans, () => this.applyChunkUntraced(topic, partition, messages));
+  }
+
+  private async applyChunkUntraced(
     topic: string,
     partition: number,
     messages: readonly KafkaMessage[],

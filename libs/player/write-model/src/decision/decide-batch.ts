@@ -12,6 +12,7 @@ import {
   type ReplyAddress,
 } from '@qf/contracts';
 import { initialState, tryDecide, type PlayerEvent, type PlayerState } from '@qf/player-domain';
+import type { TraceCarrier } from '@qf/shared-observability';
 import type { IndexedCommand } from '../ledger/idempotency-index';
 import { decodeLedgerLine, encodeLedgerLine, hashKey } from '../ledger/ledger-line';
 
@@ -23,6 +24,8 @@ export interface InboundCommand {
   readonly timestamp?: number;
   readonly key: string | null;
   readonly value: Buffer | string | null;
+  /** The record's headers, kept only when tracing is on (for its `traceparent`). */
+  readonly headers?: TraceCarrier;
 }
 
 /** A player as a slot holds it: the folded state and its registering command (kept for good). */

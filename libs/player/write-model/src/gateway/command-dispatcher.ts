@@ -10,6 +10,7 @@ import {
   type ReplyView,
 } from '@qf/contracts';
 import type { PlayerCommand } from '@qf/player-domain';
+import { traceMessage } from '@qf/shared-observability';
 import { gatewaySeries as series } from './gateway.metrics';
 import { ReplyWaiters, type Waiter } from './reply-waiters';
 import { WindowBatcher, type BatcherTimers } from './window-batcher';
@@ -123,7 +124,7 @@ export class CommandDispatcher {
   private submitAsync(command: PlayerCommand, requestHash: string): Promise<AcceptedCommand> {
     const record: CommandRecord = { command, requestHash };
     return new Promise((resolve, reject) => {
-      const queued = this.batcher.add(encodeCommandRecord(record), (error) => {
+      const queued = this.batcher.add(traceMessage(encodeCommandRecord(record)), (error) => {
         if (error !== undefined) return reject(error);
         series.produced.async.inc();
         resolve({
@@ -162,7 +163,7 @@ export class CommandDispatcher {
           reject(error);
         }
       });
-      const queued = this.batcher.add(encodeCommandRecord(record), (error) => {
+      const queued = this.batcher.add(traceMessage(encodeCommandRecord(record)), (error) => {
         if (error !== undefined) this.waiters.fail(waiter, error);
         else series.produced.wait.inc();
       });

@@ -6,7 +6,7 @@ import {
   transactionalLogCreator,
   useFastRecordEncoder,
 } from '@qf/shared-kafka';
-import { createLogger, type Logger } from '@qf/shared-observability';
+import { createLogger, tracing, type Logger } from '@qf/shared-observability';
 import type { ProcessorConfig } from '../config/write-path.config';
 import type { InboundCommand, RoutedReply } from '../decision/decide-batch';
 import { ensureWritePathTopics } from '../topics/write-path.topics';
@@ -291,13 +291,18 @@ export class CommandProcessor {
     if (this.stopping || batch.messages.length === 0) return;
     const worker = this.worker;
     if (worker && this.owned.has(slotOf(batch.partition, this.slots))) {
-      const commands: InboundCommand[] = batch.messages.map((message) => ({
-        partition: batch.partition,
-        offset: Number(message.offset),
-        timestamp: Number(message.timestamp),
-        key: message.key === null ? null : message.key.toString('utf8'),
-        value: message.value,
-      }));
+      const traced = tracing().enabled;
+      const commands: InboundCommand[] = batch.messages.map((message) => {
+        const command: InboundCommand = {
+          partition: batch.partition,
+          offset: Number(message.offset),
+          timestamp: Number(message.timestamp),
+          key: message.key === null ? null : message.key.toString('utf8'),
+          value: message.value,
+        };
+        // Headers are kept only for the decision spans: off, one object per command as before.
+        return traced && message.headers ? { ...command, headers: message.headers } : command;
+      });
       worker.enqueue(commands);
       this.applyBackpressure(batch.partition, worker);
     }

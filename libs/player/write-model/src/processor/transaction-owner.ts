@@ -8,6 +8,7 @@ import {
   type RoutedReply,
 } from '../decision/decide-batch';
 import { IdempotencyIndex } from '../ledger/idempotency-index';
+import { DecisionSpans } from './decision-spans';
 import { processorMetrics as metrics } from './processor.metrics';
 import { encodeOffsetsMetadata, restoreSlot } from './slot-restore';
 import type { CheckpointPolicy, SlotState } from './slot-state';
@@ -192,6 +193,23 @@ export class TransactionOwner {
     commands: readonly InboundCommand[],
     options: { flush?: boolean; everyPartition?: boolean } = {},
   ): Promise<RoutedReply[]> {
+    const spans = DecisionSpans.open(commands, this.context.topics.commands);
+    if (!spans) return this.decideAndCommit(commands, options);
+    try {
+      const replies = await this.decideAndCommit(commands, options, spans);
+      spans.end();
+      return replies;
+    } catch (error) {
+      spans.end(error);
+      throw error;
+    }
+  }
+
+  private async decideAndCommit(
+    commands: readonly InboundCommand[],
+    options: { flush?: boolean; everyPartition?: boolean },
+    spans?: DecisionSpans,
+  ): Promise<RoutedReply[]> {
     const producer = this.producer;
     if (!producer) throw new Error('transaction owner is not open');
     const started = process.hrtime.bigint();
@@ -209,7 +227,7 @@ export class TransactionOwner {
       return decided.flatMap(({ decision }) => decision.replies);
     }
     const messages = decided.flatMap(({ state, decision, plan }) =>
-      recordsOf(this.context.topics, state, decision, plan, now),
+      recordsOf(this.context.topics, state, decision, plan, now, spans),
     );
     let mark = metrics.phase('decide', started);
     const commitOffsets = now - this.offsetsCommittedAt >= this.context.offsetsIntervalMs;

@@ -1,6 +1,7 @@
 import type { Message } from 'kafkajs';
 import { encodeEvent, HEADERS, type TopicNames } from '@qf/contracts';
 import type { BatchDecision } from '../decision/decide-batch';
+import type { DecisionSpans } from './decision-spans';
 import { encodeLedgerRecord } from '../ledger/ledger-record';
 import { encodeSnapshot } from '../ledger/player-snapshot';
 import type { CheckpointPlan, SlotState } from './slot-state';
@@ -20,12 +21,19 @@ export const recordsOf = (
   decision: BatchDecision,
   plan: CheckpointPlan,
   now: number,
+  /** With tracing on: each event record carries the span of the command that caused it. */
+  spans?: DecisionSpans,
 ): Outgoing[] => {
   const out: Outgoing[] = [];
   // Explicit partitions: the same number as the command's, whatever partitioner a producer uses.
   for (const [partition, decided] of decision.partitions)
-    for (const event of decided.events)
-      out.push({ topic: topics.events, message: { ...encodeEvent(event), partition } });
+    for (const event of decided.events) {
+      const message = { ...encodeEvent(event), partition };
+      out.push({
+        topic: topics.events,
+        message: spans ? spans.traceEvent(event.metadata.causationId, message) : message,
+      });
+    }
   for (const { partition, snapshot } of plan.snapshots)
     out.push({ topic: topics.snapshots, message: encodeSnapshot(snapshot, partition) });
   for (const { partition, record } of plan.ledger)
