@@ -43,7 +43,6 @@ export const transactionsAcrossBrokerKill = async (
     await admin.connect();
     const topic = `tx-kill-${suffix}`;
     await admin.createTopics({
-      waitForLeaders: true,
       topics: [
         {
           topic,
@@ -53,6 +52,16 @@ export const transactionsAcrossBrokerKill = async (
         },
       ],
     });
+    // A fresh cluster on a loaded machine can take longer than kafkajs' waitForLeaders.
+    for (let attempt = 1; ; attempt += 1) {
+      const leaders = await admin
+        .fetchTopicMetadata({ topics: [topic] })
+        .then((metadata) => metadata.topics[0]?.partitions.filter((p) => p.leader >= 0).length)
+        .catch(() => 0);
+      if (leaders === PARTITIONS) break;
+      if (attempt >= 120) throw new Error(`${topic}: partitions without a leader after 60 s`);
+      await sleep(500);
+    }
     const committed: string[] = [];
     let failed = 0;
     const open = async (client: Kafka): Promise<Producer> => {
