@@ -43,6 +43,8 @@ export const transactionsAcrossBrokerKill = async (
     await admin.connect();
     const topic = `tx-kill-${suffix}`;
     await admin.createTopics({
+      // kafkajs' wait (on by default) gives up on a fresh cluster under load: waited for below.
+      waitForLeaders: false,
       topics: [
         {
           topic,
@@ -121,10 +123,22 @@ export const transactionsAcrossBrokerKill = async (
 
     const seen = new Map<string, number>();
     for (let partition = 0; partition < PARTITIONS; partition += 1)
-      await readPartitionToEnd(kafka, admin, topic, partition, (message) => {
-        const id = message.value?.toString('utf8') ?? '';
-        seen.set(id, (seen.get(id) ?? 0) + 1);
-      });
+      // Group coordinators of the dead broker may still be loading elsewhere: read again.
+      for (let attempt = 1; ; attempt += 1) {
+        // By offset: a consumer that rejoins may hand a record over again (same offset).
+        const ids = new Map<string, string>();
+        try {
+          await readPartitionToEnd(kafka, admin, topic, partition, (message) => {
+            ids.set(message.offset, message.value?.toString('utf8') ?? '');
+          });
+        } catch (error) {
+          if (attempt >= 15) throw error;
+          await sleep(2000);
+          continue;
+        }
+        for (const id of ids.values()) seen.set(id, (seen.get(id) ?? 0) + 1);
+        break;
+      }
     await admin.disconnect();
     return {
       killed,
