@@ -1,6 +1,7 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import {
   cacheCoordinatorLookups,
+  guardTransactionalProduce,
   createKafka,
   retryConcurrentTransactions,
   transactionalLogCreator,
@@ -79,6 +80,8 @@ export class CommandProcessor {
       logCreator: transactionalLogCreator,
     });
     cacheCoordinatorLookups({ ttlMs: 30_000 });
+    // A transaction whose produce failed once is given up, never retried by kafkajs (see the guard).
+    guardTransactionalProduce();
     retryConcurrentTransactions({
       onRetry: (request) => metrics.concurrentTransactionRetries.inc({ request }),
     });

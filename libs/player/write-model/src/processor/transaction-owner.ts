@@ -233,6 +233,7 @@ export class TransactionOwner {
     const commitOffsets = now - this.offsetsCommittedAt >= this.context.offsetsIntervalMs;
     const ends = { events: new Map<number, number>(), ledger: new Map<number, number>() };
     const transaction = await producer.transaction();
+    let producing = true;
     try {
       for (const request of produceRequests(messages)) {
         const results = await transaction.sendBatch({ topicMessages: request.topics, acks: -1 });
@@ -246,6 +247,7 @@ export class TransactionOwner {
         }
       }
       mark = metrics.phase('produce', mark);
+      producing = false;
       if (commitOffsets) {
         await transaction.sendOffsets({
           consumerGroupId: this.context.groupId,
@@ -257,8 +259,12 @@ export class TransactionOwner {
       metrics.phase('commit', mark);
     } catch (error) {
       // A commit may have failed after the broker applied it: abort if still possible, and
-      // let the caller replace the owner (fence, restore what really committed).
-      if (transaction.isActive()) await transaction.abort().catch(() => undefined);
+      // let the caller replace the owner (fence, restore what really committed). After a
+      // failed produce, requests of this transaction may still be in flight (kafkajs sends
+      // to every leader at once): an abort now could reach a partition before them and leave
+      // them a transaction of their own. The next owner's InitProducerId aborts it instead,
+      // with a bumped epoch that refuses them.
+      if (!producing && transaction.isActive()) await transaction.abort().catch(() => undefined);
       throw error;
     }
     if (commitOffsets) this.offsetsCommittedAt = now;

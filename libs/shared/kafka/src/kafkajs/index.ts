@@ -19,3 +19,7 @@ export {
 } from './fleet.log-creator';
 export { encodeRecord, useFastRecordEncoder, type RecordFields } from './fast-record-encoder';
 export { fixedPartitionAssigner } from './fixed-partition.assigner';
+export {
+  guardTransactionalProduce,
+  TransactionalProduceFailedError,
+} from './transactional-produce.guard';
