@@ -2,7 +2,14 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Admin, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Db, MongoClient } from 'mongodb';
-import { encodeEvent, HEADERS, topicNames, type TopicNames } from '@qf/contracts';
+import {
+  encodeEvent,
+  HEADERS,
+  topicLayoutFor,
+  topicNames,
+  topicSpecsFor,
+  type TopicNames,
+} from '@qf/contracts';
 import { historyOf, registeredPlayer } from '@qf/player-domain/testing';
 import {
   createProjector,
@@ -67,8 +74,10 @@ describe('qf dlq on the real Kafka, with a real projector dead-lettering', () =>
     topics = topicNames(prefix);
     db = mongo.db(uniqueName('qf_dlq').replace(/[-.]/g, '_'));
     // One DLQ partition, so the letters' order (and what truncation removes) is known.
+    // The event store as the topic specification has it (the projector refuses one that
+    // could lose history).
     await ensureTopics(admin, [
-      { topic: topics.events, numPartitions: 2 },
+      ...topicSpecsFor(['events'], topicLayoutFor(1, 2), topics),
       { topic: topics.eventsDeadLetter, numPartitions: 1 },
     ]);
     const wiring = {
