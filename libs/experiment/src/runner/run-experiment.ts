@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { createInfraContext, type InfraContext } from '@qf/local-infra';
+import type { BudgetSupport } from '../budget/cgroup-support';
 import { loadExperimentConfig } from '../config/load-experiment-config';
 import { loadPriceBook } from '../config/price-file';
 import { estimateRunSeconds } from '../config/run-budget';
@@ -35,6 +36,8 @@ export interface RunExperimentOptions {
   readonly log?: (line: string) => void;
   /** Keep each cell's topics and database, and the run's own infrastructure data. */
   readonly keepData?: boolean;
+  /** Where a CPU budget can be set (default: this machine's cgroups, detected). */
+  readonly detectBudget?: () => BudgetSupport;
 }
 
 export interface ExperimentRun {
@@ -112,7 +115,12 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Expe
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const signal = options.signal ?? new AbortController().signal;
   const config = loadExperimentConfig(options.configFile);
-  const support = preflight(config, options.configFile, collectMachineInfo().cores);
+  const support = preflight(
+    config,
+    options.configFile,
+    collectMachineInfo().cores,
+    options.detectBudget,
+  );
   const prices = loadPriceBook(config.pricesPath);
   const baseCtx: InfraContext = createInfraContext(undefined, (line) => log(`  ${line}`));
   const startedAt = new Date();
