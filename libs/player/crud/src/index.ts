@@ -35,9 +35,18 @@ export {
 export {
   DEFAULT_RECENT_COMMANDS,
   findRecent,
+  keepRecent,
   outcomeOf,
   recentCommandFor,
 } from './document/recent-commands';
+export {
+  appendSeen,
+  DEFAULT_IDEMPOTENCY_HORIZON_MS,
+  DEFAULT_SEEN_LIMIT,
+  findSeen,
+  SEEN_ENTRY_BYTES,
+  seenEntryOf,
+} from './document/seen-commands';
 export { CrudCommandHandler } from './nest/crud-command.handler';
 export { crudQueryHandlers } from './nest/crud-query.handlers';
 export { backoffDelay, DEFAULT_RETRY_POLICY, mayRetry, type RetryPolicy } from './occ/retry-policy';
@@ -69,6 +78,7 @@ export {
   CrudCommandExecutor,
   DEFAULT_STATE_CACHE,
   type CrudExecutorOptions,
+  type OutcomeSource,
 } from './service/crud-command-executor';
 export { KeyedSerializer } from './service/keyed-serializer';
 export { PlayerDocumentCache, type CachedPlayer } from './service/player-document-cache';

@@ -63,7 +63,9 @@ export const insertDocumentFor = (
 
 /**
  * The write of an accepted command against a document read at `expectedVersion`: the new
- * state, the recent-commands entry (kept to the last `recentLimit`) and, in outbox mode,
+ * state, the recent-commands entry (kept to the last `recentLimit`; the version guard makes
+ * the caller's copy of `recent` exact, so it knows which entries the slice drops and packs
+ * them into `seen` in the same write) and, in outbox mode,
  * the events, all in one update guarded by the version. It matches nothing when another
  * writer got there first, which is the optimistic-concurrency conflict.
  */
@@ -76,17 +78,20 @@ export const guardedUpdateFor = (
   recentLimit: number,
   /** With tracing on: the command span's trace context, stored with each entry. */
   traceparent?: string,
+  /** The packed older ids (seen-commands.ts) when they change with this write. */
+  seen?: Buffer,
 ): GuardedWrite => {
   const recentPush = { $each: [recent], $slice: -Math.max(1, recentLimit) };
+  const set = seen === undefined ? toStoredPlayer(state) : { ...toStoredPlayer(state), seen };
   const update: UpdateFilter<PlayerDocument> =
     mode === 'outbox'
       ? {
-          $set: toStoredPlayer(state),
+          $set: set,
           $push: { recent: recentPush, outbox: { $each: outboxEntriesFor(events, traceparent) } },
           $inc: { outboxPending: events.length },
           $min: { outboxSince: oldestOccurredAt(events) },
         }
-      : { $set: toStoredPlayer(state), $push: { recent: recentPush } };
+      : { $set: set, $push: { recent: recentPush } };
   return {
     filter: { _id: state.id, version: expectedVersion },
     update: update as UpdateFilter<PlayerDocument>,
