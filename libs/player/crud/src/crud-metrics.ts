@@ -77,13 +77,13 @@ export const relayMetrics = {
     help: 'Relay rounds by result (work, idle, error)',
     labelNames: ['result'],
   }),
-  claimsLost: counter({
-    name: 'qf_relay_claims_lost_total',
-    help: 'Candidate documents another relay claimed first',
+  shardsHeld: gauge({
+    name: 'qf_relay_shards_held',
+    help: 'Shards of the players whose outboxes this relay holds a lease on (of 16)',
   }),
   leasesLost: counter({
     name: 'qf_relay_leases_lost_total',
-    help: 'Claims whose lease was taken over before release (their entries may be published again)',
+    help: 'Outboxes another relay released first (this relay had lost the shard lease; their entries were published twice)',
   }),
   publishFailures: counter({
     name: 'qf_relay_publish_failures_total',

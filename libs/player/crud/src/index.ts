@@ -22,7 +22,6 @@ export {
   VIEW_PROJECTION,
   type InventoryEntry,
   type OutboxEntry,
-  type OutboxLease,
   type PlayerDocument,
   type RecentCommand,
 } from './document/player-document';
@@ -57,21 +56,20 @@ export {
   type OutboxRelayOptions,
 } from './outbox/outbox-relay';
 export {
-  abandonWrite,
   AUDIT_MODES,
-  claimableFilter,
-  claimWrite,
   guardedUpdateFor,
   insertDocumentFor,
   OUTBOX_EPOCH,
   outboxEntriesFor,
   PENDING_OUTBOX_PROJECTION,
+  pendingFilter,
   releaseWrites,
   type AuditMode,
-  type ClaimedOutbox,
+  type ReadOutbox,
   type GuardedWrite,
   type PendingOutboxDocument,
 } from './outbox/outbox-writes';
+export { RelayShards, SHARD_COUNT, shardFilter, shardOfPlayer } from './outbox/relay-shards';
 export { CrudQueries } from './queries/crud-queries';
 export { KafkaAuditPublisher, type AuditPublisher } from './service/audit-publisher';
 export {

@@ -29,14 +29,6 @@ export interface RecentCommand {
   readonly events: string;
 }
 
-/** A relay's claim on the outbox of one document. */
-export interface OutboxLease {
-  readonly owner: string;
-  /** Unique per claim, so a relay whose lease expired and was taken over cannot release it. */
-  readonly token: string;
-  readonly until: Date;
-}
-
 /** The `players` document: the live state, written in place with the version as guard. */
 export interface PlayerDocument extends StoredPlayerFields {
   readonly _id: string;
@@ -53,7 +45,11 @@ export interface PlayerDocument extends StoredPlayerFields {
   readonly outboxPending?: number;
   /** occurredAt of the oldest pending entry (a lower bound); absent when nothing is pending. */
   readonly outboxSince?: Date;
-  readonly outboxLease?: OutboxLease;
+  /**
+   * A per-document claim left by relays before shard leases (relay-shards.ts): ignored,
+   * and removed by the next release.
+   */
+  readonly outboxLease?: unknown;
 }
 
 /** The state fields of a document, as they are $set on every write (toStoredPlayer writes them). */
