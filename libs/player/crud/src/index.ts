@@ -50,6 +50,7 @@ export { CrudCommandHandler } from './nest/crud-command.handler';
 export { crudQueryHandlers } from './nest/crud-query.handlers';
 export { backoffDelay, DEFAULT_RETRY_POLICY, mayRetry, type RetryPolicy } from './occ/retry-policy';
 export {
+  DEFAULT_RELAY_LEASE_MS,
   DEFAULT_RELAY_LINGER_MS,
   eventOfEntry,
   OutboxRelay,

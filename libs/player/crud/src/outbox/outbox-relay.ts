@@ -58,6 +58,14 @@ export interface OutboxRelayOptions {
  */
 export const DEFAULT_RELAY_LINGER_MS = 15;
 
+/**
+ * The default shard lease term: how long the shards of a relay that died stay unpublished
+ * (a relay that stops gives them back at once). Renewals (a third of it: one heartbeat, a
+ * read of 16 lease documents and one bulk) cost nothing next to the rounds; a publish
+ * outliving the lease is harmless (published twice, stored once).
+ */
+export const DEFAULT_RELAY_LEASE_MS = 10_000;
+
 const log = createLogger(process.env['QF_SERVICE'] ?? 'outbox-relay', 'relay');
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -117,7 +125,7 @@ export class OutboxRelay {
   ) {
     this.owner = options.owner ?? `relay-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.batchSize = options.batchSize ?? 200;
-    this.leaseMs = options.leaseMs ?? 30_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_RELAY_LEASE_MS;
     this.idleMinMs = options.idleMinMs ?? 5;
     this.idleMaxMs = options.idleMaxMs ?? 50;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 5000;
