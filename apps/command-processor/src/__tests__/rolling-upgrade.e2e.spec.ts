@@ -5,11 +5,16 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { Db, MongoClient } from 'mongodb';
 import { HEADERS, headerString, topicNames } from '@qf/contracts';
 import { DeadLetterQueue } from '@qf/dead-letters';
-import { freePort, startServiceProcess, type ServiceProcess } from '@qf/local-infra';
+import {
+  freePort,
+  startServiceProcess,
+  type ServiceProcess,
+  eventually,
+  uniqueName,
+} from '@qf/shared-testing';
 import { sendUntilDecided } from '@qf/player-write-model/testing';
 import { createKafka, readPartitionToEnd } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
-import { eventually, uniqueName } from '@qf/shared-testing';
 import { previousReleaseTree } from './previous-release';
 
 // Builds start, rebalance and take over for real, twice over: far beyond Jest's default.

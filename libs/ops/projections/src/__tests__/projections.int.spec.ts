@@ -3,12 +3,17 @@ import path from 'node:path';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { MongoClient } from 'mongodb';
 import { topicLayoutFor, topicNames, topicSpecsFor } from '@qf/contracts';
-import { freePort, startServiceProcess, type ServiceProcess } from '@qf/local-infra';
+import {
+  freePort,
+  startServiceProcess,
+  type ServiceProcess,
+  eventually,
+  uniqueName,
+} from '@qf/shared-testing';
 import { registeredPlayer } from '@qf/player-domain/testing';
 import { produceEvents } from '@qf/player-read-model/testing';
 import { createKafka, ensureTopics } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
-import { eventually, uniqueName } from '@qf/shared-testing';
 import type { ProjectionStatus } from '../projection-status';
 
 jest.setTimeout(180_000);
