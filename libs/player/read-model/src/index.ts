@@ -37,7 +37,7 @@ export { MongoReadModelStore } from './mongo/mongo-read-model.store';
 export { ensureReadModelIndexes } from './mongo/read-model.indexes';
 export { ReadModelRepository } from './mongo/read-model.repository';
 export { setActiveView, VIEW_ALIASES_COLLECTION, ViewAliases, type ViewAliasDocument } from './mongo/view-aliases';
-export { DeadLetterPublisher, describeError, type PoisonRecord } from './consumer/dead-letter.publisher';
+export { DeadLetterPublisher, describeError, type PoisonEvent } from './consumer/dead-letter.publisher';
 export { connectDeadLetters, createEventConsumer, type EventConsumerSettings } from './consumer/event-consumer.factory';
 export { cacheKeyPrefix, createProjector, ensureProjectorTopics, prepareProjection, type ProjectorWiring } from './consumer/projector.factory';
 export { DEFAULT_PROJECTOR_SETTINGS, Projector, type ProjectorOptions, type ProjectorSettings } from './consumer/projector.consumer';
