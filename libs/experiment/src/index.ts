@@ -1,6 +1,6 @@
 // The experiment: config, metrics, USL fit, /proc sampler, rate search, results format and
 // report rendering, and the runner that drives the fleets with them (it needs the fleet,
-// Kafka and Mongo, hence type:infra).
+// Kafka and Mongo, hence type:ops).
 export {
   ARCHITECTURES,
   DEFAULT_SCALABLE_SERVICES,
