@@ -7,8 +7,8 @@ import {
   type PlayerState,
   quantityOf,
   UnreadableEvent,
-} from '../index';
-import { historyOf, HISTORY_TIME, PLAYER_ID, registeredPlayer, registration } from '../testing';
+} from './index';
+import { historyOf, HISTORY_TIME, PLAYER_ID, registeredPlayer, registration } from './testing';
 
 const registered = (): PlayerState =>
   fold(

@@ -1,5 +1,5 @@
 import type { PlayerEvent, PlayerEventBody } from '../index';
-import { PLAYER_ID, registeredPlayer, START_ROOM } from '../testing';
+import { PLAYER_ID, registeredPlayer, START_ROOM } from './';
 
 /** A player killed in the start room, then the extra bodies. */
 export const dead = (...bodies: PlayerEventBody[]): PlayerEvent[] =>

@@ -1,6 +1,6 @@
 import { START_LEVEL, START_MAX_HEALTH, START_XP } from '../index';
 import { aCommand, given, registeredPlayer, registration, START_ROOM } from '../testing';
-import { dead } from './histories.fixture';
+import { dead } from '../testing/histories.fixture';
 
 describe('RegisterPlayer', () => {
   it('registers a new player with the start stats in the start room', () => {

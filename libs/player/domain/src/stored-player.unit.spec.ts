@@ -4,10 +4,10 @@ import {
   fromStoredPlayer,
   toInventoryEntries,
   toStoredPlayer,
-} from '../stored-player';
-import { initialState } from '../player.state';
-import { aCommand, PLAYER_ID } from '../testing';
-import { tryDecide } from '../try-decide';
+} from './stored-player';
+import { initialState } from './player.state';
+import { aCommand, PLAYER_ID } from './testing';
+import { tryDecide } from './try-decide';
 
 describe('stored player fields <-> state', () => {
   const registered = () => {

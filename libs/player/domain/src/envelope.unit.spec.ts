@@ -1,5 +1,5 @@
-import { decide, EVENT_SCHEMA_VERSIONS, eventTypes, fold } from '../index';
-import { aCommand, given, PLAYER_ID, registeredPlayer } from '../testing';
+import { decide, EVENT_SCHEMA_VERSIONS, eventTypes, fold } from './index';
+import { aCommand, given, PLAYER_ID, registeredPlayer } from './testing';
 
 const threeEventsIn = () =>
   registeredPlayer(

@@ -1,5 +1,5 @@
 import { aCommand, given, registeredPlayer, START_ROOM } from '../testing';
-import { dead } from './histories.fixture';
+import { dead } from '../testing/histories.fixture';
 
 describe('MovePlayer', () => {
   it('moves the player from the current room', () => {

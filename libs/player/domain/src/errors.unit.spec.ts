@@ -5,7 +5,7 @@ import {
   PlayerRejected,
   UnknownCommand,
   UnreadableEvent,
-} from '../index';
+} from './index';
 
 describe('ERROR_CODES', () => {
   it('lists every code with its kind', () => {

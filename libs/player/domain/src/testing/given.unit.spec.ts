@@ -1,4 +1,4 @@
-import { aCommand, given, registeredPlayer } from '../testing';
+import { aCommand, given, registeredPlayer } from './';
 
 // The helper is only worth having if it fails when it should.
 describe('given/when/then', () => {

@@ -1,6 +1,6 @@
 import { levelForXp, MAX_AMOUNT, START_MAX_HEALTH, xpToReachLevel } from '../index';
 import { aCommand, given, registeredPlayer } from '../testing';
-import { dead } from './histories.fixture';
+import { dead } from '../testing/histories.fixture';
 
 describe('GainExperience', () => {
   it('adds experience below the next threshold without a level-up', () => {

@@ -1,6 +1,6 @@
 import { MAX_AMOUNT } from '../index';
 import { aCommand, given } from '../testing';
-import { dead, holding } from './histories.fixture';
+import { dead, holding } from '../testing/histories.fixture';
 
 describe('DropItem', () => {
   it('removes part of a stack', () => {

@@ -8,8 +8,8 @@ import {
   upcastPlayerEvent,
   type PlayerEvent,
   type RawPlayerEvent,
-} from '../index';
-import { aCommand, PLAYER_ID, registeredPlayer, START_ROOM } from '../testing';
+} from './index';
+import { aCommand, PLAYER_ID, registeredPlayer, START_ROOM } from './testing';
 
 /** PlayerRegistered exactly as a v1 build wrote it. */
 const storedV1: RawPlayerEvent = {

@@ -1,6 +1,6 @@
 import { INVENTORY_CAPACITY, MAX_AMOUNT } from '../index';
 import { aCommand, given, registeredPlayer } from '../testing';
-import { dead, holding } from './histories.fixture';
+import { dead, holding } from '../testing/histories.fixture';
 
 describe('PickUpItem', () => {
   it('adds the item to the inventory', () => {

@@ -1,5 +1,5 @@
 import { aCommand, given, registeredPlayer, START_ROOM } from '../testing';
-import { dead } from './histories.fixture';
+import { dead } from '../testing/histories.fixture';
 
 describe('TakeDamage', () => {
   it('lowers health', () => {

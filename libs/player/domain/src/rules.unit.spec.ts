@@ -10,7 +10,7 @@ import {
   START_MAX_HEALTH,
   START_XP,
   xpToReachLevel,
-} from '../index';
+} from './index';
 
 describe('rules', () => {
   it('fixes the start stats and the capacity', () => {

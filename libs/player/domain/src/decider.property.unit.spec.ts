@@ -13,8 +13,8 @@ import {
   START_MAX_HEALTH,
   tryDecide,
   xpToReachLevel,
-} from '../index';
-import { aCommand, PLAYER_ID } from '../testing';
+} from './index';
+import { aCommand, PLAYER_ID } from './testing';
 
 // Mostly valid values so sequences get deep into the game, with a share of invalid
 // ones so every rejection path is walked too.

@@ -4,8 +4,8 @@ import {
   type RawPlayerEvent,
   type UpcasterMap,
   upcastPlayerEvent,
-} from '../index';
-import { PLAYER_ID, registeredPlayer } from '../testing';
+} from './index';
+import { PLAYER_ID, registeredPlayer } from './testing';
 
 const metadata = (schemaVersion: number): EventMetadata => ({
   eventId: 'cmd-1:0',

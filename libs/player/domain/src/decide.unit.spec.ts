@@ -8,9 +8,9 @@ import {
   PlayerRejected,
   tryDecide,
   UnknownCommand,
-} from '../index';
-import { aCommand, given, PLAYER_ID, registeredPlayer } from '../testing';
-import { dead, holding } from './histories.fixture';
+} from './index';
+import { aCommand, given, PLAYER_ID, registeredPlayer } from './testing';
+import { dead, holding } from './testing/histories.fixture';
 
 const everyCommand: [string, () => PlayerCommand][] = [
   ['RegisterPlayer', () => aCommand.register()],

@@ -1,5 +1,5 @@
 import { aCommand, given, registeredPlayer } from '../testing';
-import { dead } from './histories.fixture';
+import { dead } from '../testing/histories.fixture';
 
 const wounded = (health: number) =>
   registeredPlayer(undefined, { type: 'DamageTaken', data: { amount: 100 - health, health } });
