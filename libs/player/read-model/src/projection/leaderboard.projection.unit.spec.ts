@@ -1,6 +1,6 @@
 import { PLAYER_ID, registeredPlayer } from '@qf/player-domain/testing';
-import { given } from '../../testing';
-import { leaderboardDocument } from '../leaderboard.projection';
+import { given } from '../testing';
+import { leaderboardDocument } from './leaderboard.projection';
 
 const leaderboard = given(leaderboardDocument, 'leaderboard');
 

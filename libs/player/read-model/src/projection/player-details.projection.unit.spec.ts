@@ -1,6 +1,6 @@
 import { HISTORY_TIME, PLAYER_ID, historyOf, registeredPlayer, START_ROOM } from '@qf/player-domain/testing';
-import { given } from '../../testing';
-import { playerDetailsDocument } from '../player-details.projection';
+import { given } from '../testing';
+import { playerDetailsDocument } from './player-details.projection';
 
 const playerDetails = given(playerDetailsDocument, 'playerDetails');
 

@@ -1,6 +1,6 @@
 import { upcastPlayerEvent } from '@qf/player-domain';
 import { PLAYER_ID, registeredPlayer } from '@qf/player-domain/testing';
-import { playerEventDocument, rawEventFromDocument } from '../player-events.projection';
+import { playerEventDocument, rawEventFromDocument } from './player-events.projection';
 
 describe('player_events projection', () => {
   const [registered, moved] = registeredPlayer(PLAYER_ID, { type: 'PlayerMoved', data: { fromRoom: 'a', toRoom: 'b' } });

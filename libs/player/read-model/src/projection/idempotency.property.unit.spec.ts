@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import type { PlayerEvent } from '@qf/player-domain';
-import { expectedReadModels, InMemoryReadModelStore, randomHistories } from '../../testing';
-import { PlayerStateCache } from '../../store/player-state.cache';
-import { ReadModelWriter } from '../../store/read-model.writer';
+import { expectedReadModels, InMemoryReadModelStore, randomHistories } from '../testing';
+import { PlayerStateCache } from '../store/player-state.cache';
+import { ReadModelWriter } from '../store/read-model.writer';
 
 /** Cuts the log into consecutive chunks at the given points. */
 const chunks = (log: readonly PlayerEvent[], cuts: number[]): PlayerEvent[][] => {

@@ -1,6 +1,6 @@
 import { PLAYER_ID, registeredPlayer, START_ROOM } from '@qf/player-domain/testing';
-import { given } from '../../testing';
-import { roomOccupancyDocument } from '../room-occupancy.projection';
+import { given } from '../testing';
+import { roomOccupancyDocument } from './room-occupancy.projection';
 
 const roomOccupancy = given(roomOccupancyDocument, 'roomOccupancy');
 

@@ -1,11 +1,11 @@
 import type { PlayerView } from '@qf/contracts';
 import type { PlayerEvent } from '@qf/player-domain';
 import { PLAYER_ID, registeredPlayer } from '@qf/player-domain/testing';
-import { expectedReadModels, InMemoryReadModelStore, randomHistories } from '../../testing';
-import { PlayerStateCache } from '../player-state.cache';
-import { ConcurrentWriterError, ReadModelWriter } from '../read-model.writer';
-import type { DerivedViewWrites } from '../read-model.store.port';
-import type { PendingVersion, ViewCacheWriter } from '../view-cache.port';
+import { expectedReadModels, InMemoryReadModelStore, randomHistories } from '../testing';
+import { PlayerStateCache } from './player-state.cache';
+import { ConcurrentWriterError, ReadModelWriter } from './read-model.writer';
+import type { DerivedViewWrites } from './read-model.store.port';
+import type { PendingVersion, ViewCacheWriter } from './view-cache.port';
 
 const xp = (n: number) => ({ type: 'ExperienceGained', data: { amount: 10, xp: 10 * n } }) as const;
 const log = registeredPlayer(PLAYER_ID, ...Array.from({ length: 9 }, (_, i) => xp(i + 1)));
