@@ -1,13 +1,13 @@
 import { encodeEvent } from '@qf/contracts';
 import { fold, initialState, tryDecide } from '@qf/player-domain';
 import { aCommand, PLAYER_ID } from '@qf/player-domain/testing';
-import { auditEventFromRecord } from '../audit/audit-consumer';
+import { auditEventFromRecord } from './audit-consumer';
 import {
   auditDocumentFor,
   eventFromAuditDocument,
   gaplessPrefix,
   onlyDuplicateKeyErrors,
-} from '../audit/audit-log';
+} from './audit-log';
 
 const history = () => {
   let state = initialState(PLAYER_ID);

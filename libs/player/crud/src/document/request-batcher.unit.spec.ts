@@ -1,4 +1,4 @@
-import { RequestBatcher } from '../document/request-batcher';
+import { RequestBatcher } from './request-batcher';
 import { KeyedSerializer } from '../service/keyed-serializer';
 
 /** A send whose requests the test releases one by one. */

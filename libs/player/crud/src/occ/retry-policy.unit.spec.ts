@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { backoffDelay, DEFAULT_RETRY_POLICY, mayRetry } from '../occ/retry-policy';
+import { backoffDelay, DEFAULT_RETRY_POLICY, mayRetry } from './retry-policy';
 
 describe('OCC retry policy', () => {
   const policy = { maxAttempts: 5, baseDelayMs: 2, maxDelayMs: 20 };

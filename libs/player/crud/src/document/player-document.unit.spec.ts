@@ -1,6 +1,6 @@
 import { fold, initialState, tryDecide } from '@qf/player-domain';
 import { aCommand, PLAYER_ID } from '@qf/player-domain/testing';
-import { stateToView } from '../document/player-document';
+import { stateToView } from './player-document';
 
 describe('player document views', () => {
   const registered = () => {

@@ -1,7 +1,7 @@
 import { initialState, tryDecide } from '@qf/player-domain';
 import { aCommand, PLAYER_ID } from '@qf/player-domain/testing';
 import { toCommandResult } from '@qf/contracts';
-import { findRecent, outcomeOf, recentCommandFor } from '../document/recent-commands';
+import { findRecent, outcomeOf, recentCommandFor } from './recent-commands';
 
 describe('recent commands (idempotency bookkeeping)', () => {
   it('rebuilds exactly the first answer of a command, ids and versions included', () => {

@@ -1,7 +1,7 @@
 import { initialState, tryDecide } from '@qf/player-domain';
 import { aCommand, PLAYER_ID } from '@qf/player-domain/testing';
 import { recentCommandFor } from '../document/recent-commands';
-import { eventOfEntry } from '../outbox/outbox-relay';
+import { eventOfEntry } from './outbox-relay';
 import {
   abandonWrite,
   claimableFilter,
@@ -10,7 +10,7 @@ import {
   insertDocumentFor,
   OUTBOX_EPOCH,
   releaseWrites,
-} from '../outbox/outbox-writes';
+} from './outbox-writes';
 
 const registered = () => {
   const decision = tryDecide(

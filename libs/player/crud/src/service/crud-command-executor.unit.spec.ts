@@ -3,7 +3,7 @@ import { aCommand, PLAYER_ID } from '@qf/player-domain/testing';
 import type { PlayerDocument } from '../document/player-document';
 import type { PlayerRepository } from '../document/player-repository';
 import type { GuardedWrite } from '../outbox/outbox-writes';
-import { CrudCommandExecutor } from '../service/crud-command-executor';
+import { CrudCommandExecutor } from './crud-command-executor';
 
 /** The repository contract the executor relies on, in memory: guarded writes match on version. */
 class InMemoryPlayers {
