@@ -1,7 +1,7 @@
 import { HEADERS } from '@qf/contracts';
-import { ReplyWaiters } from '../gateway/reply-waiters';
-import { isReplyFor, replyPartitionFor } from '../gateway/reply-routing';
-import { WindowBatcher, type BatcherTimers } from '../gateway/window-batcher';
+import { ReplyWaiters } from './reply-waiters';
+import { isReplyFor, replyPartitionFor } from './reply-routing';
+import { WindowBatcher, type BatcherTimers } from './window-batcher';
 
 /** Timers driven by the test: nothing fires until run() is called. */
 const manualTimers = () => {
