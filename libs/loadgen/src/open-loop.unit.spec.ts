@@ -1,4 +1,4 @@
-import { runOpenLoop, type Operation } from '../open-loop';
+import { runOpenLoop, type Operation } from './open-loop';
 
 const instant = (status: number, label = 'op'): Operation => ({ label, run: async () => status });
 

@@ -1,6 +1,6 @@
-import type { RequestTarget, TargetResponse } from '../http-target';
-import { seededRandom } from '../sampling';
-import { ScenarioDriver } from '../scenario';
+import type { RequestTarget, TargetResponse } from './http-target';
+import { seededRandom } from './sampling';
+import { ScenarioDriver } from './scenario';
 
 /** Records every request and answers 201 to registrations, 200 to the rest. */
 const recorder = (): RequestTarget & { readonly paths: string[] } => {

@@ -1,5 +1,5 @@
-import { indexSampler, seededRandom, weightedChoice } from '../sampling';
-import { parseMix } from '../scenario';
+import { indexSampler, seededRandom, weightedChoice } from './sampling';
+import { parseMix } from './scenario';
 
 const count = (draw: () => number, n: number, samples: number): number[] => {
   const counts = new Array<number>(n).fill(0);
