@@ -10,8 +10,8 @@ import { registeredPlayer } from '@qf/player-domain/testing';
 import { encodeSnapshot } from '@qf/player-write-model';
 import { createKafka, ensureTopics } from '@qf/shared-kafka';
 import { uniqueName } from '@qf/shared-testing';
-import { readManifest, type ArchiveManifest } from '../archive-manifest';
-import { openColdStore } from '../store/cold-store';
+import { readManifest, type ArchiveManifest } from './archive-manifest';
+import { openColdStore } from './store/cold-store';
 
 // s3rver has no types; it is a real S3-compatible HTTP server (in process, files on disk).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -22,7 +22,7 @@ const S3rver = require('s3rver') as new (options: Record<string, unknown>) => {
 
 jest.setTimeout(180_000);
 
-const root = path.resolve(__dirname, '../../../../..');
+const root = path.resolve(__dirname, '../../../..');
 const A = '00000000-0000-4000-8000-0000000000a1';
 const B = '00000000-0000-4000-8000-0000000000b1';
 const C = '00000000-0000-4000-8000-0000000000c1';
