@@ -21,7 +21,7 @@ import { createKafka, ensureTopics, readPartitionToEnd } from '@qf/shared-kafka'
 import { createMongoClient } from '@qf/shared-mongo';
 import { metricsRegistry } from '@qf/shared-observability';
 import { eventually, uniqueName } from '@qf/shared-testing';
-import { DeadLetterQueue } from '../kafka/dead-letter-queue';
+import { DeadLetterQueue } from './dead-letter-queue';
 import { exportDeadLetterDepth } from '../metrics/dead-letter-depth.gauge';
 
 jest.setTimeout(180_000);
