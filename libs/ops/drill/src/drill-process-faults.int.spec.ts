@@ -1,5 +1,5 @@
 import { uniqueName } from '@qf/shared-testing';
-import { DEFAULT_DRILL_OPTIONS, runDrill, type DrillOptions, type DrillReport } from '../run-drill';
+import { DEFAULT_DRILL_OPTIONS, runDrill, type DrillOptions, type DrillReport } from './run-drill';
 
 /**
  * Each fault drill that kills or freezes a service, at a small scale, on the shared

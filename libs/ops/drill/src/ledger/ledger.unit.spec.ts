@@ -1,6 +1,6 @@
-import type { CommandRecord } from '../ledger/command-record';
-import { buildLedger, ledgerPasses, type StoredEventRef } from '../ledger/ledger';
-import { measureRecovery } from '../ledger/recovery';
+import type { CommandRecord } from './command-record';
+import { buildLedger, ledgerPasses, type StoredEventRef } from './ledger';
+import { measureRecovery } from './recovery';
 
 const acked = (
   commandId: string,
