@@ -14,11 +14,11 @@ import { registeredPlayer } from '@qf/player-domain/testing';
 import { produceEvents } from '@qf/player-read-model/testing';
 import { createKafka, ensureTopics } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
-import type { ProjectionStatus } from '../projection-status';
+import type { ProjectionStatus } from './projection-status';
 
 jest.setTimeout(180_000);
 
-const root = path.resolve(__dirname, '../../../../..');
+const root = path.resolve(__dirname, '../../../..');
 const PLAYERS = Array.from(
   { length: 6 },
   (_, index) => `00000000-0000-4000-8000-00000000010${index}`,
