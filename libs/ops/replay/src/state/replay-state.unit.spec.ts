@@ -8,7 +8,7 @@ import {
   type ReplayMode,
   type ReplayStateDocument,
   type ReplayStatus,
-} from '../state/replay-state';
+} from './replay-state';
 
 const stateOf = (
   target: string,

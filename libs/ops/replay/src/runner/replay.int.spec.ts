@@ -36,13 +36,13 @@ import {
   LiveGroupActiveError,
   ReplayConflictError,
   ReplayInterruptedError,
-} from '../runner/replay-errors';
+} from './replay-errors';
 import {
   abandonReplay,
   runInPlaceReplay,
   runReplay,
   type ReplayOptions,
-} from '../runner/run-replay';
+} from './run-replay';
 
 jest.setTimeout(240_000);
 process.env['QF_LOG_LEVEL'] ??= 'error';

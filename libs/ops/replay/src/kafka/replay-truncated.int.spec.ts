@@ -11,7 +11,7 @@ import { readModelCollections } from '@qf/player-read-model';
 import { createKafka, ensureFleetTopics } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 import { uniqueName } from '@qf/shared-testing';
-import { TruncatedSourceError } from '../kafka/source-history';
+import { TruncatedSourceError } from './source-history';
 import { parseReplayTarget } from '../plan/replay-target';
 import { runReplay, type ReplayOptions } from '../runner/run-replay';
 

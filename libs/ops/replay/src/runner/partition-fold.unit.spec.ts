@@ -10,8 +10,8 @@ import {
   InMemoryReadModelStore,
   randomHistories,
 } from '@qf/player-read-model/testing';
-import { PartitionFold } from '../runner/partition-fold';
-import { storeFoldRound } from '../runner/store-fold-round';
+import { PartitionFold } from './partition-fold';
+import { storeFoldRound } from './store-fold-round';
 
 /** Counts the player_details reads that reach the store. */
 class CountingStore extends InMemoryReadModelStore {

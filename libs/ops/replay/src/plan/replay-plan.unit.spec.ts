@@ -1,11 +1,11 @@
 import { topicNames } from '@qf/contracts';
-import { liveGroupOf, planReplay, rebuildGroupOf } from '../plan/replay-plan';
+import { liveGroupOf, planReplay, rebuildGroupOf } from './replay-plan';
 import {
   parseReplayTarget,
   REPLAY_TARGET_NAMES,
   UnknownReplayTargetError,
-} from '../plan/replay-target';
-import { nextVersion, versionedCollection, versionOfCollection } from '../plan/versioned-names';
+} from './replay-target';
+import { nextVersion, versionedCollection, versionOfCollection } from './versioned-names';
 
 describe('replay targets', () => {
   it('accepts each view, all (the four ES read models) and audit_log', () => {

@@ -1,5 +1,5 @@
 import { hasReached } from '../kafka/partition-positions';
-import { ProgressReporter } from '../progress/progress-reporter';
+import { ProgressReporter } from './progress-reporter';
 import {
   etaSeconds,
   formatDuration,
@@ -12,7 +12,7 @@ import {
   reachedTarget,
   snapshotOf,
   type PartitionPosition,
-} from '../progress/replay-progress';
+} from './replay-progress';
 
 const at = (
   partition: number,
