@@ -15,12 +15,12 @@ import {
 import { sendUntilDecided } from '@qf/player-write-model/testing';
 import { createKafka, readPartitionToEnd } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
-import { previousReleaseTree } from './previous-release';
+import { previousReleaseTree } from './testing/previous-release';
 
 // Builds start, rebalance and take over for real, twice over: far beyond Jest's default.
 jest.setTimeout(600_000);
 
-const repoRoot = path.resolve(__dirname, '../../../..');
+const repoRoot = path.resolve(__dirname, '../../..');
 const PARTITIONS = 4;
 const PIN_V1 = { QF_EVENT_WRITE_SCHEMAS: 'PlayerRegistered@1' };
 
