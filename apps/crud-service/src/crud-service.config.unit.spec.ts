@@ -1,4 +1,4 @@
-import { auditModeFrom, crudServiceConfig } from '../crud-service.config';
+import { auditModeFrom, crudServiceConfig } from './crud-service.config';
 
 describe('crud-service config', () => {
   it('takes the audit mode from --audit, then QF_AUDIT_MODE, else outbox', () => {
