@@ -21,7 +21,7 @@ import { eventually, uniqueName } from '@qf/shared-testing';
 jest.setTimeout(180_000);
 process.env['QF_LOG_LEVEL'] ??= 'error';
 
-const root = path.resolve(__dirname, '../../../..');
+const root = path.resolve(__dirname, '../../..');
 const PARTITIONS = 4;
 
 /** One isolated world per test: its own topics, consumer group and database. */
