@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { registerBenchReplayCommand } from '../bench-replay.command';
-import { registerReplayCommand } from '../replay.command';
+import { registerBenchReplayCommand } from './bench-replay.command';
+import { registerReplayCommand } from './replay.command';
 
 /** Parses argv with the replay commands registered; bad input must fail in commander, before any connection. */
 const parse = async (...argv: string[]): Promise<{ error: CommanderError; stderr: string }> => {

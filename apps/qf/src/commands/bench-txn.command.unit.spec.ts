@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { registerBenchTxnCommand } from '../bench-txn.command';
+import { registerBenchTxnCommand } from './bench-txn.command';
 
 const refusal = async (...argv: string[]): Promise<string> => {
   let stderr = '';
