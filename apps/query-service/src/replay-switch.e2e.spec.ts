@@ -15,8 +15,8 @@ import { parseReplayTarget, runReplay } from '@qf/replay';
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 import { eventually, uniqueName } from '@qf/shared-testing';
-import { queryServiceConfig } from '../query-service.config';
-import { startQueryService, type RunningQueryService } from '../query-service';
+import { queryServiceConfig } from './query-service.config';
+import { startQueryService, type RunningQueryService } from './query-service';
 
 jest.setTimeout(240_000);
 process.env['QF_LOG_LEVEL'] ??= 'error';

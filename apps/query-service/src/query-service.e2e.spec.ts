@@ -19,8 +19,8 @@ import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 import { createRedis } from '@qf/shared-redis';
 import { eventually, uniqueName } from '@qf/shared-testing';
-import { queryServiceConfig } from '../query-service.config';
-import { startQueryService, type RunningQueryService } from '../query-service';
+import { queryServiceConfig } from './query-service.config';
+import { startQueryService, type RunningQueryService } from './query-service';
 
 jest.setTimeout(180_000);
 process.env['QF_LOG_LEVEL'] ??= 'error';

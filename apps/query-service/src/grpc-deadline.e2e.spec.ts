@@ -4,8 +4,8 @@ import { MongoClient } from 'mongodb';
 import { decodeRichStatus, grpcClients, HealthClient } from '@qf/player-api';
 import { metricsRegistry } from '@qf/shared-observability';
 import { eventually, uniqueName } from '@qf/shared-testing';
-import { queryServiceConfig } from '../query-service.config';
-import { startQueryService, type RunningQueryService } from '../query-service';
+import { queryServiceConfig } from './query-service.config';
+import { startQueryService, type RunningQueryService } from './query-service';
 
 jest.setTimeout(60_000);
 process.env['QF_LOG_LEVEL'] ??= 'error';

@@ -14,8 +14,8 @@ import { registeredPlayer } from '@qf/player-domain/testing';
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 import { eventually, uniqueName } from '@qf/shared-testing';
-import { queryServiceConfig } from '../query-service.config';
-import { startQueryService, type RunningQueryService } from '../query-service';
+import { queryServiceConfig } from './query-service.config';
+import { startQueryService, type RunningQueryService } from './query-service';
 
 jest.setTimeout(120_000);
 process.env['QF_LOG_LEVEL'] ??= 'error';
