@@ -1,12 +1,12 @@
 import path from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const build = require('../build') as {
+const build = require('./build') as {
   distPathOf: (source: string) => string;
   rewriteAliases: (code: string, outFile: string, aliases: unknown) => string;
   DIST: string;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { readAliases } = require('../paths') as { readAliases: () => unknown };
+const { readAliases } = require('./paths') as { readAliases: () => unknown };
 
 describe('tools/build', () => {
   it('mirrors a source path under dist/ as .js', () => {

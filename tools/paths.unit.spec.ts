@@ -1,6 +1,6 @@
 import path from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { resolveAlias, root } = require('../paths') as { resolveAlias: (s: string) => string | undefined; root: string };
+const { resolveAlias, root } = require('./paths') as { resolveAlias: (s: string) => string | undefined; root: string };
 
 describe('tools/paths resolveAlias', () => {
   it('maps exact and wildcard @qf aliases to library entry points', () => {
