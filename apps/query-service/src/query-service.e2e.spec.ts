@@ -25,7 +25,9 @@ import { startQueryService, type RunningQueryService } from './query-service';
 jest.setTimeout(180_000);
 process.env['QF_LOG_LEVEL'] ??= 'error';
 
-const http = fetch as (...args: Parameters<typeof fetch>) => Promise<Omit<Response, 'json'> & { json(): Promise<any> }>;
+const http = fetch as (
+  ...args: Parameters<typeof fetch>
+) => Promise<Omit<Response, 'json'> & { json(): Promise<any> }>;
 
 // The query service in process over a projector in process, both on the real Kafka,
 // Mongo-wire server and Redis; events are produced onto player.events directly.
@@ -46,7 +48,11 @@ describe('query-service (REST + gRPC over the read models)', () => {
 
   const get = async (path: string) => {
     const response = await http(`${service.url}${path}`);
-    return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.json() };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      body: await response.json(),
+    };
   };
 
   beforeAll(async () => {
@@ -71,11 +77,18 @@ describe('query-service (REST + gRPC over the read models)', () => {
     projector = createProjector(wiring);
     await projector.start();
     service = await startQueryService(
-      queryServiceConfig({ ...process.env, QF_HTTP_PORT: '0', QF_GRPC_PORT: '0', QF_MIN_VERSION_WAIT_MS: '3000', QF_MIN_VERSION_POLL_MS: '20' }),
+      queryServiceConfig({
+        ...process.env,
+        QF_HTTP_PORT: '0',
+        QF_GRPC_PORT: '0',
+        QF_MIN_VERSION_WAIT_MS: '3000',
+        QF_MIN_VERSION_POLL_MS: '20',
+      }),
     );
     await produceEvents(producer, topics.events, log);
     await eventually(async () => {
-      for (const [id, state] of states) expect((await get(`/players/${id}`)).body.version).toBe(state.version);
+      for (const [id, state] of states)
+        expect((await get(`/players/${id}`)).body.version).toBe(state.version);
     });
   });
 
@@ -100,7 +113,8 @@ describe('query-service (REST + gRPC over the read models)', () => {
 
   it('GET /rooms/{roomId}/players lists the players in the room with their inventories', async () => {
     const byRoom = new Map<string, PlayerState[]>();
-    for (const state of states.values()) byRoom.set(state.roomId, [...(byRoom.get(state.roomId) ?? []), state]);
+    for (const state of states.values())
+      byRoom.set(state.roomId, [...(byRoom.get(state.roomId) ?? []), state]);
     for (const [roomId, inRoom] of byRoom) {
       const { status, body } = await get(`/rooms/${roomId}/players`);
       expect(status).toBe(200);
@@ -109,23 +123,49 @@ describe('query-service (REST + gRPC over the read models)', () => {
         next: null,
         players: inRoom
           .sort((a, b) => (a.id < b.id ? -1 : 1))
-          .map(({ id, name, level, health, alive, inventory, version }) => ({ playerId: id, name, level, health, alive, inventory, version })),
+          .map(({ id, name, level, health, alive, inventory, version }) => ({
+            playerId: id,
+            name,
+            level,
+            health,
+            alive,
+            inventory,
+            version,
+          })),
       });
     }
-    expect(await get('/rooms/room.nobody-here/players')).toMatchObject({ status: 200, body: { roomId: 'room.nobody-here', players: [] } });
+    expect(await get('/rooms/room.nobody-here/players')).toMatchObject({
+      status: 200,
+      body: { roomId: 'room.nobody-here', players: [] },
+    });
   });
 
   it('GET /leaderboard?limit= ranks by level, then xp', async () => {
-    const ranked = [...states.values()].sort((a, b) => b.level - a.level || b.xp - a.xp || (a.id < b.id ? -1 : 1));
+    const ranked = [...states.values()].sort(
+      (a, b) => b.level - a.level || b.xp - a.xp || (a.id < b.id ? -1 : 1),
+    );
     const { status, body } = await get('/leaderboard?limit=5');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ entries: ranked.slice(0, 5).map(({ id, name, level, xp }, index) => ({ rank: index + 1, playerId: id, name, level, xp })) });
+    expect(body).toMatchObject({
+      entries: ranked
+        .slice(0, 5)
+        .map(({ id, name, level, xp }, index) => ({
+          rank: index + 1,
+          playerId: id,
+          name,
+          level,
+          xp,
+        })),
+    });
   });
 
   it('GET /players/{id}/history answers the events in version order, and pages', async () => {
     const id = ids[0]!;
     const events = log.filter((event) => event.metadata.aggregateId === id);
-    expect(await get(`/players/${id}/history`)).toMatchObject({ status: 200, body: { playerId: id, events: events.map(toEventView) } });
+    expect(await get(`/players/${id}/history`)).toMatchObject({
+      status: 200,
+      body: { playerId: id, events: events.map(toEventView) },
+    });
     const page = await get(`/players/${id}/history?fromVersion=3&limit=2`);
     expect(page.body.events.map((event: { version: number }) => event.version)).toEqual([3, 4]);
   });
@@ -135,7 +175,11 @@ describe('query-service (REST + gRPC over the read models)', () => {
     const events = log.filter((event) => event.metadata.aggregateId === id);
     expect(await get(`/players/${id}/state?version=3`)).toMatchObject({
       status: 200,
-      body: { playerId: id, asOf: { version: 3 }, state: playerViewFromState(fold(id, events.slice(0, 3))) },
+      body: {
+        playerId: id,
+        asOf: { version: 3 },
+        state: playerViewFromState(fold(id, events.slice(0, 3))),
+      },
     });
     const at = events[3]!.metadata.occurredAt;
     const upTo = events.filter((event) => Date.parse(event.metadata.occurredAt) <= Date.parse(at));
@@ -155,10 +199,17 @@ describe('query-service (REST + gRPC over the read models)', () => {
   });
 
   it('serves the same view over gRPC (questfleet.v1 PlayerQueries/GetPlayer)', async () => {
-    const client = new grpcClients.PlayerQueries(`127.0.0.1:${service.grpcPort}`, grpc.credentials.createInsecure()) as any;
+    const client = new grpcClients.PlayerQueries(
+      `127.0.0.1:${service.grpcPort}`,
+      grpc.credentials.createInsecure(),
+    ) as any;
     try {
       const id = ids[2]!;
-      const reply = await new Promise<any>((resolve, reject) => client.GetPlayer({ playerId: id }, (error: unknown, value: unknown) => (error ? reject(error) : resolve(value))));
+      const reply = await new Promise<any>((resolve, reject) =>
+        client.GetPlayer({ playerId: id }, (error: unknown, value: unknown) =>
+          error ? reject(error) : resolve(value),
+        ),
+      );
       expect(reply).toEqual(playerViewFromState(states.get(id)!));
     } finally {
       client.close();
@@ -180,7 +231,9 @@ describe('query-service (REST + gRPC over the read models)', () => {
 
   it('minVersion beyond what arrives answers, after the bounded wait, with the version it has', async () => {
     const id = ids[3]!;
-    const { status, body } = await get(`/players/${id}?minVersion=${states.get(id)!.version + 100}`);
+    const { status, body } = await get(
+      `/players/${id}?minVersion=${states.get(id)!.version + 100}`,
+    );
     expect(status).toBe(200);
     expect(body.version).toBe(states.get(id)!.version);
   });

@@ -6,7 +6,7 @@ import {
   PlayerViewReader,
   ReadModelRepository,
   ViewAliases,
-} from '@qf/player-read-model';
+} from '@qf/player-read-model/queries';
 import {
   connectInBackground,
   createMongoClient,

@@ -8,3 +8,4 @@ export {
   type ServiceProcess,
   type ServiceProcessSpec,
 } from './service-process';
+export { loadedModules, loadedPackages } from './loaded-modules';

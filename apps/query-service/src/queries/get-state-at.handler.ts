@@ -2,9 +2,11 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { playerNotFound, type StateAtView } from '@qf/contracts';
 import { fold, type PlayerEvent } from '@qf/player-domain';
 import { GetStateAtQuery } from '@qf/player-api';
-import { ReadModelRepository } from '../mongo/read-model.repository';
-import { playerViewFromState } from '../projection/player-view.mapper';
-import { eventsFromDocuments } from './stored-events';
+import {
+  ReadModelRepository,
+  playerViewFromState,
+  eventsFromDocuments,
+} from '@qf/player-read-model/queries';
 
 /**
  * GET /players/{id}/state?version=N|at=ISO: the player folded from the event index with
@@ -17,7 +19,10 @@ export class GetStateAtHandler implements IQueryHandler<GetStateAtQuery, StateAt
   constructor(private readonly repository: ReadModelRepository) {}
 
   async execute({ playerId, asOf }: GetStateAtQuery): Promise<StateAtView> {
-    const events = 'version' in asOf ? await this.upToVersion(playerId, asOf.version) : await this.upToTime(playerId, Date.parse(asOf.at));
+    const events =
+      'version' in asOf
+        ? await this.upToVersion(playerId, asOf.version)
+        : await this.upToTime(playerId, Date.parse(asOf.at));
     const state = fold(playerId, events);
     if (!state.registered) throw playerNotFound(playerId);
     return { playerId, asOf, state: playerViewFromState(state) };

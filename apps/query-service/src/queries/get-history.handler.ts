@@ -1,8 +1,13 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { historyNextLink, pageOf, playerNotFound, toEventView, type HistoryView } from '@qf/contracts';
+import {
+  historyNextLink,
+  pageOf,
+  playerNotFound,
+  toEventView,
+  type HistoryView,
+} from '@qf/contracts';
 import { GetHistoryQuery } from '@qf/player-api';
-import { ReadModelRepository } from '../mongo/read-model.repository';
-import { eventsFromDocuments } from './stored-events';
+import { ReadModelRepository, eventsFromDocuments } from '@qf/player-read-model/queries';
 
 /** GET /players/{id}/history: the event index in version order, a page at a time; 404 when the player has no events at all. */
 @QueryHandler(GetHistoryQuery)

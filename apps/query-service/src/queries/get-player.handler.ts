@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { playerNotFound, type PlayerView } from '@qf/contracts';
 import { GetPlayerQuery } from '@qf/player-api';
-import { PLAYER_VIEW_READER, type PlayerViewReader } from './player-view.reader';
+import { PLAYER_VIEW_READER, type PlayerViewReader } from '@qf/player-read-model/queries';
 
 /** GET /players/{id}[?minVersion=N]: the cached or stored view, waiting (bounded) for minVersion. */
 @QueryHandler(GetPlayerQuery)
