@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { AcceptedCommand, CommandResult } from '@qf/contracts';
 import { ExecutePlayerCommand } from '@qf/player-api';
-import { CrudCommandExecutor } from '../service/crud-command-executor';
+import { CrudCommandExecutor } from '@qf/player-crud';
 
 /**
  * Every REST/gRPC command of the CRUD service. `async` mode (Prefer: respond-async) is

@@ -13,7 +13,7 @@ import {
   GetRoomPlayersQuery,
   GetStateAtQuery,
 } from '@qf/player-api';
-import { CrudQueries } from '../queries/crud-queries';
+import { CrudQueries } from '@qf/player-crud';
 
 /** GET /players/{id}: the live document is the current state, so minVersion never waits. */
 @QueryHandler(GetPlayerQuery)
