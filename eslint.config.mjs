@@ -8,6 +8,7 @@ import tseslint from 'typescript-eslint';
 // Dependencies point inwards: app -> application -> infrastructure -> util -> domain, the
 // API lib (Nest/Fastify edge) is for apps only, and ops/bench tooling sits above everything
 // but the apps. No lib may import an app (Nx refuses that on its own).
+const FRAMEWORK = ['@nestjs/*', 'fastify', '@fastify/*', '@grpc/*'];
 const FRAMEWORK_AND_IO = [
   '@nestjs/*',
   'fastify',
@@ -40,15 +41,16 @@ const layering = ({ e2e = false } = {}) => {
       onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:infrastructure', ...ops],
     },
     {
+      // Player libs are framework-free: Nest, Fastify and gRPC glue lives in the apps.
       sourceTag: 'type:application',
       onlyDependOnLibsWithTags: [
         'type:domain',
         'type:util',
         'type:infrastructure',
         'type:application',
-        'type:api',
         ...ops,
       ],
+      bannedExternalImports: FRAMEWORK,
     },
     {
       sourceTag: 'type:ops',
