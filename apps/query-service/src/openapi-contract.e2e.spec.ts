@@ -1,7 +1,6 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { Db, MongoClient } from 'mongodb';
 import { topicNames } from '@qf/contracts';
-import { registeredRoutes } from '@qf/player-api';
 import { exerciseQueries, OpenApiContract, pagedReadsMatch } from '@qf/player-api/testing';
 import {
   createProjector,
@@ -14,6 +13,7 @@ import { registeredPlayer } from '@qf/player-domain/testing';
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 import { eventually, uniqueName } from '@qf/shared-testing';
+import { registeredRoutes } from '@qf/shared-observability/http';
 import { queryServiceConfig } from './query-service.config';
 import { startQueryService, type RunningQueryService } from './query-service';
 

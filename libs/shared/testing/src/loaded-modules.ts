@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '@qf/shared-config';
 
@@ -8,13 +9,22 @@ const MARKER = '--qf-loaded-modules--';
  * The files a fresh Node process loads when it requires `entry` (a TypeScript file, run
  * through tools/register.js), relative to the repository root: what a process started from
  * that entry carries, for tests that keep a role's process free of code it does not run.
- * A separate process, because Jest's module registry is not Node's require cache.
+ * With `importsOnly`, the process requires what the entry imports but not the entry itself
+ * (a main.ts that would start the service). A separate process, because Jest's module
+ * registry is not Node's require cache.
  */
-export const loadedModules = (entry: string): string[] => {
+export const loadedModules = (entry: string, options: { importsOnly?: boolean } = {}): string[] => {
+  const file = path.resolve(repoRoot, entry);
+  const targets = options.importsOnly
+    ? [...fs.readFileSync(file, 'utf8').matchAll(/^import (?:[^;]*? from )?'([^']+)';/gm)].map(
+        ([, specifier]) =>
+          specifier?.startsWith('.') ? path.resolve(path.dirname(file), specifier) : specifier,
+      )
+    : [file];
   const script = [
     "require('./tools/register');",
     "require('reflect-metadata');",
-    `require(${JSON.stringify(path.resolve(repoRoot, entry))});`,
+    ...targets.map((target) => `require(${JSON.stringify(target)});`),
     `process.stdout.write(${JSON.stringify(MARKER)} + JSON.stringify(Object.keys(require.cache)));`,
   ].join('\n');
   const output = execFileSync(process.execPath, ['-e', script], {
@@ -23,7 +33,7 @@ export const loadedModules = (entry: string): string[] => {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const files = JSON.parse(output.slice(output.lastIndexOf(MARKER) + MARKER.length)) as string[];
-  return files.map((file) => path.relative(repoRoot, file));
+  return files.map((loaded) => path.relative(repoRoot, loaded));
 };
 
 /** The npm packages among loaded modules (`kafkajs`, `@nestjs/core` …). */

@@ -4,19 +4,16 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { docsPage, openApiDocument, type ApiServiceName } from '@qf/contracts';
 import { intFromEnv } from '@qf/shared-config';
-import {
-  apiTokenFromEnv,
-  instrumentHttp,
-  JsonNestLogger,
-  requireBearerToken,
-  traceHttp,
-} from '@qf/shared-observability';
+import { apiTokenFromEnv, requireBearerToken } from '../api-token';
+import { instrumentHttp } from '../http-metrics';
+import { traceHttp } from '../http-tracing';
+import { JsonNestLogger } from '../json-logger';
 import { listenHost } from './listen-host';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   RequestTimeoutInterceptor,
 } from './request-timeout.interceptor';
-import { sendProblem } from './rest/problem.filter';
+import { sendProblem } from './problem.filter';
 
 /** Request bodies above this are refused with 413 (QF_BODY_LIMIT overrides). */
 export const DEFAULT_BODY_LIMIT = 16 * 1024;

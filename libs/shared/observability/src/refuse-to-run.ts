@@ -1,4 +1,4 @@
-import type { Logger } from '@qf/shared-observability';
+import type { Logger } from './json-logger';
 
 /**
  * Ends a service that must not run as configured (topics that could lose history, a bad
