@@ -100,7 +100,10 @@ export const createHttpApp = async (
     logger: new JsonNestLogger(options.service),
     abortOnError: false,
   });
-  fastify.setErrorHandler((error, _request, reply) => sendProblem(reply, error));
+  // No fastify.setErrorHandler here: Nest installs its exception layer as Fastify's error
+  // handler when the app initialises (in listen), so one set now was replaced then (and
+  // Fastify warned, FSTWRN004). Errors outside a handler (the body parser's) reach the app's
+  // exception filters through that layer: ProblemFilter answers them where it is registered.
   app.useGlobalInterceptors(new RequestTimeoutInterceptor(requestTimeoutMs));
   // Unknown routes: Nest's own not-found handler throws, and ProblemFilter answers.
   app.enableShutdownHooks();
