@@ -6,7 +6,7 @@ export {
   infraStatus,
   infraUp,
   readInfraAddresses,
-  type InfraAddresses,
+  type RecordedInfraAddresses,
 } from './infra';
 export { INFRA_PREFIX } from './process/names';
 export {
