@@ -23,72 +23,40 @@ const FRAMEWORK_AND_IO = [
   'undici',
   'pm2',
 ];
-const layering = ({ e2e = false } = {}) => {
-  const ops = e2e ? ['type:ops'] : [];
-  return [
-    {
-      sourceTag: 'type:domain',
-      onlyDependOnLibsWithTags: ['type:domain'],
-      bannedExternalImports: FRAMEWORK_AND_IO,
-    },
-    { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:domain', 'type:util', ...ops] },
-    {
-      sourceTag: 'type:infrastructure',
-      onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:infrastructure', ...ops],
-    },
-    {
-      sourceTag: 'type:api',
-      onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:infrastructure', ...ops],
-    },
-    {
-      // Player libs are framework-free: Nest, Fastify and gRPC glue lives in the apps.
-      sourceTag: 'type:application',
-      onlyDependOnLibsWithTags: [
-        'type:domain',
-        'type:util',
-        'type:infrastructure',
-        'type:application',
-        ...ops,
-      ],
-      bannedExternalImports: FRAMEWORK,
-    },
-    {
-      sourceTag: 'type:ops',
-      onlyDependOnLibsWithTags: [
-        'type:domain',
-        'type:util',
-        'type:infrastructure',
-        'type:application',
-        'type:api',
-        'type:ops',
-      ],
-    },
-    {
-      sourceTag: 'type:app',
-      onlyDependOnLibsWithTags: [
-        'type:domain',
-        'type:util',
-        'type:infrastructure',
-        'type:application',
-        'type:api',
-        'type:ops',
-      ],
-    },
-    // The two architectures under test share only the shared libs (and ops tooling drives both).
-    {
-      sourceTag: 'scope:shared',
-      onlyDependOnLibsWithTags: ['scope:shared', ...(e2e ? ['scope:ops', 'scope:bench'] : [])],
-    },
-    {
-      sourceTag: 'scope:es',
-      onlyDependOnLibsWithTags: ['scope:es', 'scope:shared', 'scope:ops', 'scope:bench'],
-    },
-    {
-      sourceTag: 'scope:crud',
-      onlyDependOnLibsWithTags: ['scope:crud', 'scope:shared', 'scope:ops', 'scope:bench'],
-    },
-  ];
+// What each layer may import. Player libs (application) are framework-free: Nest, Fastify
+// and gRPC glue lives in the apps.
+const MAY_IMPORT = {
+  domain: ['domain'],
+  util: ['domain', 'util'],
+  infrastructure: ['domain', 'util', 'infrastructure'],
+  api: ['domain', 'util', 'infrastructure'],
+  application: ['domain', 'util', 'infrastructure', 'application'],
+  ops: ['domain', 'util', 'infrastructure', 'application', 'api', 'ops'],
+  app: ['domain', 'util', 'infrastructure', 'application', 'api', 'ops'],
 };
+const BANNED_PACKAGES = { domain: FRAMEWORK_AND_IO, application: FRAMEWORK };
+const layering = ({ e2e = false } = {}) => [
+  ...Object.entries(MAY_IMPORT).map(([type, layers]) => ({
+    sourceTag: `type:${type}`,
+    onlyDependOnLibsWithTags: [
+      ...new Set([...layers, ...(e2e && type !== 'domain' ? ['ops'] : [])]),
+    ].map((layer) => `type:${layer}`),
+    ...(BANNED_PACKAGES[type] ? { bannedExternalImports: BANNED_PACKAGES[type] } : {}),
+  })),
+  // The two architectures under test share only the shared libs (and ops tooling drives both).
+  {
+    sourceTag: 'scope:shared',
+    onlyDependOnLibsWithTags: ['scope:shared', ...(e2e ? ['scope:ops', 'scope:bench'] : [])],
+  },
+  {
+    sourceTag: 'scope:es',
+    onlyDependOnLibsWithTags: ['scope:es', 'scope:shared', 'scope:ops', 'scope:bench'],
+  },
+  {
+    sourceTag: 'scope:crud',
+    onlyDependOnLibsWithTags: ['scope:crud', 'scope:shared', 'scope:ops', 'scope:bench'],
+  },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.local/**', 'dist/**', 'reports/**', 'coverage/**', '.nx/**'] },
