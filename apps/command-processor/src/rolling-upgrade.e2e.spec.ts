@@ -11,6 +11,7 @@ import {
   type ServiceProcess,
   eventually,
   uniqueName,
+  untilEachOwnsPartitions,
 } from '@qf/shared-testing';
 import { sendUntilDecided } from '@qf/player-write-model/testing';
 import { createKafka, readPartitionToEnd } from '@qf/shared-kafka';
@@ -79,26 +80,6 @@ describe('rolling upgrade from the previous release: PlayerRegistered v1 -> v2',
     running.push(service);
     return service;
   };
-
-  const health = async (service: ServiceProcess): Promise<Json> =>
-    (await (await fetch(`${service.baseUrl}/health`)).json()) as Json;
-  /** Waits until every service owns at least one partition (so both builds really take part). */
-  const allOwnPartitions = (services: ServiceProcess[]) =>
-    eventually(
-      async () => {
-        for (const service of services) {
-          const { details } = await health(service);
-          const owned = Object.values(
-            (details?.partitions ?? {}) as Record<string, number[]>,
-          ).flat();
-          expect({ service: service.name, owns: owned.length > 0 }).toEqual({
-            service: service.name,
-            owns: true,
-          });
-        }
-      },
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
 
   const command = async (route: string, body: Json) => {
     const answer = await sendUntilDecided(gateway.baseUrl, route, body);
@@ -189,7 +170,7 @@ describe('rolling upgrade from the previous release: PlayerRegistered v1 -> v2',
     const newProjector = await start('new', 'projector');
     gateway = await start('new', 'command-gateway');
     query = await start('new', 'query-service');
-    await allOwnPartitions([oldProcessor, newProcessor, oldProjector, newProjector]);
+    await untilEachOwnsPartitions([oldProcessor, newProcessor, oldProjector, newProjector]);
 
     await register(firstWave);
     await move(firstWave, 'hall');
@@ -274,7 +255,7 @@ describe('rolling upgrade from the previous release: PlayerRegistered v1 -> v2',
       (service) => service.name.includes('new-projector') && service.running(),
     )!;
     const oldProjector = await start('old', 'projector');
-    await allOwnPartitions([oldProjector, newProjector]);
+    await untilEachOwnsPartitions([oldProjector, newProjector]);
     const late = Array.from({ length: 16 }, () => randomUUID());
     await register(late);
 

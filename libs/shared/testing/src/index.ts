@@ -9,3 +9,4 @@ export {
   type ServiceProcessSpec,
 } from './service-process';
 export { loadedModules, loadedPackages } from './loaded-modules';
+export { untilEachOwnsPartitions, type ConsumingService } from './partition-owners';
