@@ -361,7 +361,8 @@ export class Projector {
         letters.push({ topic, partition, message, error: decoded.error });
       }
     }
-    const failed = events.length > 0 ? await this.rounds.apply(events) : [];
+    const failed =
+      events.length > 0 ? await this.rounds.apply(events, `${topic}/${partition}`) : [];
     for (const { event, error } of failed) {
       const message = sources.get(event);
       if (message) letters.push({ topic, partition, message, error });

@@ -4,6 +4,10 @@ import type { BatchOutcome, ReadModelWriter } from '../store/read-model.writer';
 
 interface Submission {
   readonly events: readonly PlayerEvent[];
+  /** Who submitted it (a partition): a source whose round failed goes alone until it succeeds. */
+  readonly source: string;
+  /** Written in a round of its own (its source is suspect, or its shared round failed). */
+  solo: boolean;
   readonly resolve: (failed: readonly UnappliableEvent[]) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -23,11 +27,16 @@ export interface RoundCoalescerOptions {
  * costs one set of bulk writes (and cache pipelines) per round instead of one per
  * partition batch. Idle, a chunk starts its round at once (after the current tick, so
  * chunks handed over together share it): no wait is added. Each chunk learns which of
- * its own events the fold threw on; a failed round fails every chunk in it, and each
- * retries on its own.
+ * its own events the fold threw on.
+ *
+ * A failure stays with the chunk that causes it: when a shared round fails, each of its
+ * chunks is written again in a round of its own, and a chunk that fails alone marks its
+ * source (partition) suspect, so its retries go alone until one succeeds. One partition
+ * stuck on a failing write never holds the others back.
  */
 export class RoundCoalescer {
   private readonly queue: Submission[] = [];
+  private readonly suspects = new Set<string>();
   private running = 0;
   private scheduled = false;
 
@@ -37,9 +46,9 @@ export class RoundCoalescer {
   ) {}
 
   /** Applies the events in the next round; resolves to those of them the fold threw on. */
-  apply(events: readonly PlayerEvent[]): Promise<readonly UnappliableEvent[]> {
+  apply(events: readonly PlayerEvent[], source = ''): Promise<readonly UnappliableEvent[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ events, resolve, reject });
+      this.queue.push({ events, source, solo: this.suspects.has(source), resolve, reject });
       this.schedule();
     });
   }
@@ -58,11 +67,14 @@ export class RoundCoalescer {
     const taken: Submission[] = [];
     let events = 0;
     while (this.queue.length > 0) {
-      const next = this.queue[0] as Submission;
+      const index = taken.length === 0 ? 0 : this.queue.findIndex((next) => !next.solo);
+      const next = this.queue[index];
+      if (next === undefined) break;
       if (taken.length > 0 && events + next.events.length > this.options.maxEvents) break;
       taken.push(next);
       events += next.events.length;
-      this.queue.shift();
+      this.queue.splice(index, 1);
+      if (next.solo) break;
     }
     return taken;
   }
@@ -87,8 +99,17 @@ export class RoundCoalescer {
                 }),
           );
       }
+      if (taken.length === 1) this.suspects.delete((taken[0] as Submission).source);
     } catch (error) {
-      for (const submission of taken) submission.reject(error);
+      if (taken.length === 1) {
+        const [submission] = taken as [Submission];
+        this.suspects.add(submission.source);
+        submission.reject(error);
+      } else {
+        // Which chunk failed is unknown: each goes again alone, first in line.
+        for (const submission of taken) submission.solo = true;
+        this.queue.unshift(...taken);
+      }
     } finally {
       this.running -= 1;
       if (this.queue.length > 0) this.schedule();

@@ -82,4 +82,43 @@ describe('RoundCoalescer (group commit of the projector)', () => {
     await Promise.all(chunks.map((part) => coalescer.apply(part)));
     expect(store.snapshot()).toEqual(expectedReadModels(log));
   });
+
+  it('a chunk whose write keeps failing fails alone: the chunks it shared a round with are written', async () => {
+    const store = new InMemoryReadModelStore();
+    const chunks = parts(log, 3);
+    const poisoned = chunks[1]![0]!.metadata.aggregateId;
+    const failing = Object.assign(Object.create(store) as InMemoryReadModelStore, {
+      writePlayerDetails: async (
+        ...args: Parameters<InMemoryReadModelStore['writePlayerDetails']>
+      ) => {
+        if (args[0].some(({ doc }) => doc._id === poisoned)) throw new Error('document too large');
+        return store.writePlayerDetails(...args);
+      },
+    });
+    const coalescer = new RoundCoalescer(new ReadModelWriter(failing, new PlayerStateCache(100)), {
+      maxEvents: 10_000,
+      concurrentRounds: 1,
+    });
+    const results = await Promise.allSettled(
+      chunks.map((part, i) => coalescer.apply(part, `p${i}`)),
+    );
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const expected = expectedReadModels([...chunks[0]!, ...chunks[2]!]);
+    expect(store.snapshot().playerDetails).toEqual(expected.playerDetails);
+    // Its next attempt goes alone too, while the others share rounds again.
+    const rounds: number[] = [];
+    const watched = new RoundCoalescer(new ReadModelWriter(failing), {
+      maxEvents: 10_000,
+      concurrentRounds: 1,
+      onRound: (_outcome, count) => rounds.push(count),
+    });
+    await expect(watched.apply(chunks[1]!, 'p1')).rejects.toThrow('document too large');
+    const again = await Promise.allSettled([
+      watched.apply(chunks[1]!, 'p1'),
+      watched.apply(chunks[0]!, 'p0'),
+      watched.apply(chunks[2]!, 'p2'),
+    ]);
+    expect(again.map((result) => result.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect(rounds).toEqual([2]);
+  });
 });

@@ -51,6 +51,22 @@ export class ReadModelWriter {
   ) {}
 
   async apply(events: readonly PlayerEvent[]): Promise<BatchOutcome> {
+    try {
+      return await this.applyOnce(events);
+    } catch (error) {
+      // Memory may now be ahead of the store (folded, not written): the retry starts
+      // from what is stored, or it would skip the unwritten events as already folded.
+      this.fold.forget();
+      throw error;
+    }
+  }
+
+  /** Forgets every remembered state (on rebalance, or after a failed batch). */
+  forgetStates(): void {
+    this.fold.forget();
+  }
+
+  private async applyOnce(events: readonly PlayerEvent[]): Promise<BatchOutcome> {
     const fold = this.fold;
     const groups = fold.group(events);
     const needed = fold.basesNeeded(groups);
@@ -83,11 +99,6 @@ export class ReadModelWriter {
       failed,
       states: new Map(settled.map((state) => [state.id, state])),
     };
-  }
-
-  /** Forgets every remembered state (on rebalance, or after a failed batch). */
-  forgetStates(): void {
-    this.fold.forget();
   }
 }
 
