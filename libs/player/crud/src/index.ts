@@ -40,7 +40,6 @@ export {
 } from './document/recent-commands';
 export {
   appendSeen,
-  DEFAULT_IDEMPOTENCY_HORIZON_MS,
   DEFAULT_SEEN_LIMIT,
   findSeen,
   SEEN_ENTRY_BYTES,
