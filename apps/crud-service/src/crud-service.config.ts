@@ -1,6 +1,5 @@
 import {
   AUDIT_MODES,
-  DEFAULT_IDEMPOTENCY_HORIZON_MS,
   DEFAULT_RECENT_COMMANDS,
   DEFAULT_RETRY_POLICY,
   DEFAULT_SEEN_LIMIT,
@@ -8,7 +7,7 @@ import {
   type AuditMode,
   type RetryPolicy,
 } from '@qf/player-crud';
-import { DEFAULT_PARTITIONS } from '@qf/contracts';
+import { DEFAULT_IDEMPOTENCY_HORIZON_MS, DEFAULT_PARTITIONS } from '@qf/contracts';
 import { intFromEnv, InvalidEnvironmentError } from '@qf/shared-config';
 
 /** Everything crud-service reads from its command line and environment. */

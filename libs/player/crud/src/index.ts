@@ -40,14 +40,11 @@ export {
 } from './document/recent-commands';
 export {
   appendSeen,
-  DEFAULT_IDEMPOTENCY_HORIZON_MS,
   DEFAULT_SEEN_LIMIT,
   findSeen,
   SEEN_ENTRY_BYTES,
   seenEntryOf,
 } from './document/seen-commands';
-export { CrudCommandHandler } from './nest/crud-command.handler';
-export { crudQueryHandlers } from './nest/crud-query.handlers';
 export { backoffDelay, DEFAULT_RETRY_POLICY, mayRetry, type RetryPolicy } from './occ/retry-policy';
 export {
   DEFAULT_RELAY_LEASE_MS,

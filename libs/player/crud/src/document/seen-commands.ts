@@ -18,9 +18,6 @@ import type { RecentCommand } from './player-document';
  */
 export const SEEN_ENTRY_BYTES = 16;
 
-/** The default horizon (QF_IDEMPOTENCY_HORIZON_MS, the same variable and default as the ES side). */
-export const DEFAULT_IDEMPOTENCY_HORIZON_MS = 15 * 60_000;
-
 /**
  * The default bound of remembered ids per player (QF_IDEMPOTENCY_MAX_PER_PLAYER): 32 KiB.
  * A player past 2,048 commands in the horizon (2.3/s for 15 minutes) keeps a shorter one.

@@ -8,6 +8,7 @@ import {
   type PlayerState,
 } from '@qf/player-domain';
 import {
+  DEFAULT_IDEMPOTENCY_HORIZON_MS,
   idempotencyKeyReused,
   serviceUnavailable,
   toCommandResult,
@@ -28,7 +29,6 @@ import {
 } from '../document/recent-commands';
 import {
   appendSeen,
-  DEFAULT_IDEMPOTENCY_HORIZON_MS,
   DEFAULT_SEEN_LIMIT,
   findSeen,
   type SeenMatch,
