@@ -234,6 +234,7 @@ export class CommandProcessor {
     const { config } = this;
     const checkpoint = {
       intervalMs: config.checkpointIntervalMs,
+      batchMs: config.checkpointBatchMs,
       maxPerTransaction: config.maxSnapshotsPerTransaction,
     };
     return new TransactionWorker({
