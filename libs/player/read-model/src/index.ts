@@ -24,25 +24,27 @@ export type {
 export { roomOccupancyDocument } from './projection/room-occupancy.projection';
 
 // Applying batches: version-guarded writes through a store port.
+export { PlayerFold, type FoldCounts, type FoldLetter, type FoldRound } from './fold/player-fold';
+export { ALL_VIEWS, storeFoldRound, type StoreFoldRoundOptions, type StoredRound } from './fold/store-fold-round';
 export { PlayerStateCache } from './store/player-state.cache';
 export { READ_MODEL_STORE, type DerivedViewWrites, type PlayerDetailsWrite, type ReadModelStore } from './store/read-model.store.port';
 export { ConcurrentWriterError, ReadModelWriter, type BatchOutcome } from './store/read-model.writer';
 export type { PendingVersion, ViewCacheWriter } from './store/view-cache.port';
 
 // Adapters: Mongo, Redis, Kafka.
-export { PlayerViewCache, type CacheRead, type PlayerViewCacheOptions } from './cache/player-view.cache';
+export { cacheKeyPrefix, PlayerViewCache, type CacheRead, type PlayerViewCacheOptions } from './cache/player-view.cache';
 export { AliasFollowingReadModelStore } from './mongo/alias-following.store';
 export { idempotentBulkWrite } from './mongo/idempotent-bulk-write';
 export { MongoReadModelStore } from './mongo/mongo-read-model.store';
 export { ensureReadModelIndexes } from './mongo/read-model.indexes';
 export { ReadModelRepository } from './mongo/read-model.repository';
 export { setActiveView, VIEW_ALIASES_COLLECTION, ViewAliases, type ViewAliasDocument } from './mongo/view-aliases';
-export { DeadLetterPublisher, describeError, type DeadLetter } from './consumer/dead-letter.publisher';
+export { DeadLetterPublisher, describeError, type PoisonEvent } from './consumer/dead-letter.publisher';
 export { connectDeadLetters, createEventConsumer, type EventConsumerSettings } from './consumer/event-consumer.factory';
-export { cacheKeyPrefix, createProjector, ensureProjectorTopics, prepareProjection, type ProjectorWiring } from './consumer/projector.factory';
+export { createProjector, ensureProjectorTopics, prepareProjection, type ProjectorWiring } from './consumer/projector.factory';
 export { DEFAULT_PROJECTOR_SETTINGS, Projector, type ProjectorOptions, type ProjectorSettings } from './consumer/projector.consumer';
 export { decodeRecord, type DecodedRecord } from './consumer/record-decoder';
 export { retryWithBackoff, type Backoff } from './consumer/retry-backoff';
 
-// Query side.
+// Query side (also its own entry, @qf/player-read-model/queries, which loads no Kafka code).
 export * from './queries';
