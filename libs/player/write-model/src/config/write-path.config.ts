@@ -97,6 +97,8 @@ export interface ProcessorConfig extends WritePathConfig {
   readonly transactionRatePerMs: number;
   /** A player's snapshot is written once its first unsnapshotted event is this old (QF_PROCESSOR_CHECKPOINT_INTERVAL_MS). */
   readonly checkpointIntervalMs: number;
+  /** After a transaction wrote every due snapshot, the next due wait this long and go together (QF_PROCESSOR_CHECKPOINT_BATCH_MS). */
+  readonly checkpointBatchMs: number;
   /** Snapshots one transaction writes at most (a burst of due players is spread). */
   readonly maxSnapshotsPerTransaction: number;
   /** A dead member is noticed after this long (QF_SESSION_TIMEOUT_MS; broker minimum here 6 s). */
@@ -149,6 +151,12 @@ export const processorConfig = (
       { min: 0, max: 3_600_000 },
       env,
     ),
+    checkpointBatchMs: intFromEnv(
+      'QF_PROCESSOR_CHECKPOINT_BATCH_MS',
+      DEFAULT_CHECKPOINT_BATCH_MS,
+      { min: 0, max: 3_600_000 },
+      env,
+    ),
     maxSnapshotsPerTransaction: 256,
     sessionTimeoutMs: intFromEnv('QF_SESSION_TIMEOUT_MS', 10_000, { min: 1000 }, env),
     heartbeatIntervalMs: intFromEnv('QF_HEARTBEAT_INTERVAL_MS', 1000, { min: 100 }, env),
@@ -166,8 +174,15 @@ export const processorConfig = (
 export const DEFAULT_SLOTS = 4;
 /** Default QF_PROCESSOR_TXN_INTERVAL_MS and QF_PROCESSOR_TXN_RATE_PER_MS (same ADR). */
 export const DEFAULT_TXN_INTERVAL_MS = 25;
-export const DEFAULT_TXN_RATE_PER_MS = 100;
+export const DEFAULT_TXN_RATE_PER_MS = 40;
+/** Default QF_PROCESSOR_CHECKPOINT_BATCH_MS (ADR 0015). */
+export const DEFAULT_CHECKPOINT_BATCH_MS = 1000;
 
 /** QF_IDEMPOTENCY_HORIZON_MS (default 15 minutes): read by the processor and by whoever creates player.ledger. */
 export const idempotencyHorizonMs = (env: NodeJS.ProcessEnv = process.env): number =>
-  intFromEnv('QF_IDEMPOTENCY_HORIZON_MS', DEFAULT_IDEMPOTENCY_HORIZON_MS, { min: 1000, max: 7 * 24 * 3_600_000 }, env);
+  intFromEnv(
+    'QF_IDEMPOTENCY_HORIZON_MS',
+    DEFAULT_IDEMPOTENCY_HORIZON_MS,
+    { min: 1000, max: 7 * 24 * 3_600_000 },
+    env,
+  );

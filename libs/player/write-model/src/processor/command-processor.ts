@@ -234,6 +234,8 @@ export class CommandProcessor {
     const { config } = this;
     const checkpoint = {
       intervalMs: config.checkpointIntervalMs,
+      // Never longer than the interval itself (interval 0: a snapshot at every change).
+      batchMs: Math.min(config.checkpointBatchMs, config.checkpointIntervalMs),
       maxPerTransaction: config.maxSnapshotsPerTransaction,
     };
     return new TransactionWorker({

@@ -1,3 +1,4 @@
+import { DEFAULT_TXN_INTERVAL_MS, DEFAULT_TXN_RATE_PER_MS } from '../config/write-path.config';
 import { GroupCommitPacer } from './group-commit.pacer';
 
 /** Feeds `rate` commands/s in 10 ms steps for `ms`, from `start`; returns the end time. */
@@ -31,5 +32,17 @@ describe('GroupCommitPacer', () => {
     expect(pacer.interval(end)).toBe(25);
     pacer.arrived(1, end + 5000);
     expect(pacer.interval(end + 5000)).toBeLessThan(1);
+  });
+
+  it('by default reaches the longest interval at 1,000 commands/s: about 25 commands a transaction', () => {
+    const pacer = new GroupCommitPacer({
+      maxIntervalMs: DEFAULT_TXN_INTERVAL_MS,
+      ratePerMs: DEFAULT_TXN_RATE_PER_MS,
+    });
+    let end = feed(pacer, 500, 3000, 1_000_000);
+    expect(pacer.interval(end)).toBeGreaterThan(11);
+    expect(pacer.interval(end)).toBeLessThan(14);
+    end = feed(pacer, 1000, 3000, end);
+    expect(pacer.interval(end)).toBeGreaterThan(24);
   });
 });

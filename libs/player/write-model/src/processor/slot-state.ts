@@ -43,6 +43,8 @@ export interface CheckpointPlan {
   readonly ledger: Array<{ readonly partition: number; readonly record: LedgerRecord }>;
   /** Players whose snapshot this transaction writes, by partition. */
   readonly snapshotted: Map<number, string[]>;
+  /** Set when it writes snapshots: true when they are every one then due (the batch window starts at its commit). */
+  readonly checkpointed?: boolean;
 }
 
 export interface CheckpointPolicy {
@@ -50,6 +52,16 @@ export interface CheckpointPolicy {
   readonly intervalMs: number;
   /** At most this many snapshots per transaction (spreads a burst over several). */
   readonly maxPerTransaction: number;
+  /**
+   * After a transaction that wrote every due snapshot of the slot, the next due ones wait
+   * until this much later (ms; default 0: none wait), then go together. Each transaction
+   * that writes a snapshot touches that snapshots partition and, when no command moved
+   * it, a ledger partition: a marker on each and an AddPartitionsToTxn entry. At low load
+   * every command makes one player due a little later than the last, so without a batch
+   * nearly every transaction carried one snapshot on a partition of its own, or woke an
+   * idle processor for a transaction of its own.
+   */
+  readonly batchMs?: number;
 }
 
 /**
@@ -62,6 +74,8 @@ export class SlotState implements DecisionView {
   readonly partitions = new Map<number, PartitionProgress>();
   /** Unreadable snapshots the next transaction dead-letters (their players were rebuilt from events). */
   poison: PoisonRecord[] = [];
+  /** When a committed transaction last wrote every snapshot then due (ms; the batch window starts there). */
+  private checkpointedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     partitions: readonly number[],
@@ -102,7 +116,7 @@ export class SlotState implements DecisionView {
     if (!dirty.has(playerId)) dirty.set(playerId, { since, from });
   }
 
-  /** When the oldest dirty player falls due (undefined: none is dirty). */
+  /** When the oldest dirty player falls due, batch window included (undefined: none is dirty). */
   nextCheckpointDue(policy: CheckpointPolicy): number | undefined {
     let due: number | undefined;
     for (const { dirty } of this.partitions.values()) {
@@ -110,7 +124,9 @@ export class SlotState implements DecisionView {
       if (first && (due === undefined || first.since + policy.intervalMs < due))
         due = first.since + policy.intervalMs;
     }
-    return due;
+    // A player marked to be snapshotted at once (-Infinity) does not wait for the window.
+    if (due === undefined || due === Number.NEGATIVE_INFINITY) return due;
+    return Math.max(due, this.checkpointedAt + (policy.batchMs ?? 0));
   }
 
   /**
@@ -128,7 +144,10 @@ export class SlotState implements DecisionView {
     const snapshots: CheckpointPlan['snapshots'] = [];
     const ledger: CheckpointPlan['ledger'] = [];
     const snapshotted = new Map<number, string[]>();
+    // Inside the batch window nothing is due yet (but what is marked for at once).
+    const window = (this.nextCheckpointDue(policy) ?? Number.POSITIVE_INFINITY) > now;
     let budget = policy.maxPerTransaction;
+    let cut = false;
     for (const progress of this.partitions.values()) {
       const { partition, dirty } = progress;
       const chosen: string[] = [];
@@ -136,7 +155,12 @@ export class SlotState implements DecisionView {
       for (const [playerId, mark] of dirty) {
         // Marks are in the order players became dirty, so `since` never decreases: the
         // first one not due (or past the budget) ends the choice and fixes the restore point.
-        if (budget <= 0 || mark.since + policy.intervalMs > now) {
+        if (
+          budget <= 0 ||
+          mark.since + policy.intervalMs > now ||
+          (window && mark.since !== Number.NEGATIVE_INFINITY)
+        ) {
+          if (budget <= 0 && mark.since + policy.intervalMs <= now) cut = true;
           firstKept = mark;
           break;
         }
@@ -179,7 +203,8 @@ export class SlotState implements DecisionView {
         },
       });
     }
-    return { snapshots, ledger, snapshotted };
+    if (snapshotted.size === 0) return { snapshots, ledger, snapshotted };
+    return { snapshots, ledger, snapshotted, checkpointed: !cut && !window };
   }
 
   /**
@@ -197,6 +222,9 @@ export class SlotState implements DecisionView {
       const { dirty } = this.progress(partition);
       for (const playerId of chosen) dirty.delete(playerId);
     }
+    // The window opens only after a transaction that left nothing due behind (a burst cut
+    // by maxPerTransaction goes on in the next transaction).
+    if (plan?.checkpointed) this.checkpointedAt = now;
     for (const [playerId, record] of decision.players) {
       const previous = this.players.get(playerId);
       this.players.set(playerId, record);

@@ -74,6 +74,48 @@ describe('SlotState: snapshot cadence and restore point', () => {
     expect(sizes).toEqual([2, 2, 1, 0]);
   });
 
+  it('batches snapshots falling due one after another: after a checkpoint the next due wait for the window', () => {
+    const policy = { intervalMs: 1000, maxPerTransaction: 100, batchMs: 1000 };
+    const slot = committingSlot({ policy });
+    const ids = Array.from({ length: 4 }, (_, i) => `0b7c6f7e-1d2a-4c3b-9e8f-00000000002${i}`);
+    // One registration every 100 ms: each player falls due 100 ms after the one before.
+    for (const [i, id] of ids.entries()) {
+      slot.decide([inbound(register(id, `r-${i}`))]);
+      slot.clock.now += 100;
+    }
+    const start = 1_000_000;
+    slot.clock.now = start + 1000;
+    slot.decide([]);
+    const snapshotIds = () =>
+      (slot.plans.at(-1)?.snapshots ?? []).map(({ snapshot }) => snapshot.state.id);
+    // The first due one goes at once (no checkpoint before it)…
+    expect(snapshotIds()).toEqual([ids[0]]);
+    // … the next ones, due 100, 200 and 300 ms later, wait until the window is over …
+    expect(slot.state.nextCheckpointDue(policy)).toBe(start + 2000);
+    slot.clock.now = start + 1350;
+    slot.decide([inbound(move(ids[0] as string, 'm-1', 'room.a'))]);
+    expect(snapshotIds()).toEqual([]);
+    // The restore point stays where the second player became dirty (after the first
+    // registration's event and its commit marker).
+    expect(slot.plans.at(-1)?.ledger.map(({ record }) => record.restoreFrom)).toEqual([2]);
+    // … and then go in one transaction.
+    slot.clock.now = start + 2000;
+    slot.decide([]);
+    expect(snapshotIds()).toEqual([ids[1], ids[2], ids[3]]);
+  });
+
+  it('does not open the window after a checkpoint cut short by maxPerTransaction', () => {
+    const policy = { intervalMs: 1000, maxPerTransaction: 2, batchMs: 60_000 };
+    const slot = committingSlot({ policy });
+    const ids = Array.from({ length: 3 }, (_, i) => `0b7c6f7e-1d2a-4c3b-9e8f-00000000003${i}`);
+    slot.decide(ids.map((id, i) => inbound(register(id, `r-${i}`))));
+    slot.clock.now += 1000;
+    slot.decide([]);
+    slot.decide([]);
+    expect(slot.plans.slice(-2).map((plan) => plan.snapshots.length)).toEqual([2, 1]);
+    expect(slot.state.nextCheckpointDue(policy)).toBeUndefined();
+  });
+
   it('needs no transaction for a batch that only answers again', () => {
     const slot = committingSlot();
     slot.decide([inbound(register(PLAYER_ID, 'c-1'))]);
