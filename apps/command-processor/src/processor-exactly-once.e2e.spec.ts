@@ -12,8 +12,7 @@ import {
   type FinalAnswer,
   type Sent,
 } from '@qf/player-write-model/testing';
-import type { ServiceProcess } from '@qf/local-infra';
-import { eventually, untilEachOwnsPartitions } from '@qf/shared-testing';
+import { type ServiceProcess, eventually, untilEachOwnsPartitions } from '@qf/shared-testing';
 
 // Processes are paused, killed and replaced for real: far beyond Jest's 5 s default.
 jest.setTimeout(600_000);
