@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ThroughputResult } from './mongo-wire.types';
-import { describeError } from './wire-errors';
+import { describeMongoError } from './wire-errors';
 
 export const percentile = (sorted: number[], p: number): number => {
   if (sorted.length === 0) return 0;
@@ -79,7 +79,7 @@ export const runLoop = async (
         }
       } catch (error) {
         errors++;
-        firstError ??= describeError(error);
+        firstError ??= describeMongoError(error);
         if (error instanceof Error && error.message.includes('(server hung)')) {
           hung = true;
           stop();

@@ -6,7 +6,7 @@ import { QUERY_CHECKS } from './checks/query.checks';
 import { UPDATE_CHECKS } from './checks/update.checks';
 import { WRITE_CHECKS } from './checks/write.checks';
 import type { CompatibilityCheck } from './mongo-wire.types';
-import { describeError } from './wire-errors';
+import { describeMongoError } from './wire-errors';
 
 /** Every check, in the order of their ids (the matrix lists them so). */
 const CHECKS: CheckSpec[] = [
@@ -31,7 +31,7 @@ export const runChecks = async (db: Db): Promise<CompatibilityCheck[]> => {
         kind: check.kind,
         status: check.kind === 'avoid' ? 'info' : 'fail',
         detail: 'threw',
-        error: describeError(error),
+        error: describeMongoError(error),
       });
     }
   }

@@ -13,7 +13,7 @@ import { runChecks } from './compatibility';
 import type { MongoWireBenchOptions, MongoWireBenchResult } from './mongo-wire.types';
 import { identifyServer } from './server-identity';
 import { runThroughput } from './throughput';
-import { describeError } from './wire-errors';
+import { describeMongoError } from './wire-errors';
 
 export { COMPATIBILITY_CHECK_IDS } from './compatibility';
 export { formatMongoWireBench } from './mongo-wire.format';
@@ -58,7 +58,7 @@ const dropDatabaseWithin15s = async (
     .db(database)
     .dropDatabase()
     .then(() => undefined)
-    .catch((error: unknown) => log(`could not drop ${database}: ${describeError(error)}`));
+    .catch((error: unknown) => log(`could not drop ${database}: ${describeMongoError(error)}`));
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     drop,

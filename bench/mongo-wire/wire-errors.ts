@@ -1,7 +1,7 @@
 import { MongoBulkWriteError, MongoServerError } from 'mongodb';
 
 /** A driver error in words, with the server's code and every bulk write error. */
-export const describeError = (error: unknown): string => {
+export const describeMongoError = (error: unknown): string => {
   if (error instanceof MongoBulkWriteError) {
     const writeErrors = (
       Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]

@@ -1,5 +1,5 @@
 import type { MongoClient } from 'mongodb';
-import { describeError } from '../wire-errors';
+import { describeMongoError } from '../wire-errors';
 import type { AnyDoc } from '../player-docs';
 import type { CheckSpec } from './check-spec';
 
@@ -18,7 +18,7 @@ export const AVOID_CHECKS: CheckSpec[] = [
           detail: `accepted and read back ${JSON.stringify(doc?.['grid'])}`,
         };
       } catch (error) {
-        return { status: 'info', detail: 'rejected', error: describeError(error) };
+        return { status: 'info', detail: 'rejected', error: describeMongoError(error) };
       }
     },
   },
@@ -37,7 +37,7 @@ export const AVOID_CHECKS: CheckSpec[] = [
           .toArray();
         return { status: 'info', detail: `supported: ${JSON.stringify(rows)}` };
       } catch (error) {
-        return { status: 'info', detail: 'not supported', error: describeError(error) };
+        return { status: 'info', detail: 'not supported', error: describeMongoError(error) };
       }
     },
   },
@@ -57,7 +57,7 @@ export const AVOID_CHECKS: CheckSpec[] = [
           detail: `transaction committed (count=${n}); atomicity NOT verified`,
         };
       } catch (error) {
-        return { status: 'info', detail: 'not supported', error: describeError(error) };
+        return { status: 'info', detail: 'not supported', error: describeMongoError(error) };
       } finally {
         await session.endSession().catch(() => undefined);
       }
@@ -77,7 +77,7 @@ export const AVOID_CHECKS: CheckSpec[] = [
         ]);
         return { status: 'info', detail: `watch() opened (first=${JSON.stringify(first)})` };
       } catch (error) {
-        return { status: 'info', detail: 'not supported', error: describeError(error) };
+        return { status: 'info', detail: 'not supported', error: describeMongoError(error) };
       } finally {
         await stream.close().catch(() => undefined);
       }

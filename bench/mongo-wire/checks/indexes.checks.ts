@@ -1,4 +1,4 @@
-import { describeError, codeOf } from '../wire-errors';
+import { describeMongoError, codeOf } from '../wire-errors';
 import { seedDoc, type PlayerDoc, type AnyDoc } from '../player-docs';
 import type { CheckSpec } from './check-spec';
 
@@ -21,7 +21,7 @@ export const INDEX_CHECKS: CheckSpec[] = [
         return {
           status: codeOf(error) === 11000 ? 'pass' : 'fail',
           detail: `createIndex -> ${name}; duplicate insert raised code ${String(codeOf(error))}`,
-          error: describeError(error),
+          error: describeMongoError(error),
         };
       }
     },
@@ -40,7 +40,7 @@ export const INDEX_CHECKS: CheckSpec[] = [
         return {
           status: codeOf(error) === 11000 ? 'pass' : 'fail',
           detail: 'upsert violating a secondary unique index',
-          error: describeError(error),
+          error: describeMongoError(error),
         };
       }
     },
@@ -74,7 +74,7 @@ export const INDEX_CHECKS: CheckSpec[] = [
         return {
           status: codeOf(error) === 11000 ? 'pass' : 'fail',
           detail: 'duplicate (roomId,name) rejected',
-          error: describeError(error),
+          error: describeMongoError(error),
         };
       }
     },
@@ -95,14 +95,14 @@ export const INDEX_CHECKS: CheckSpec[] = [
           return {
             status: codeOf(error) === 11000 ? 'pass' : 'fail',
             detail: 'missing fields allowed twice, duplicate value rejected',
-            error: describeError(error),
+            error: describeMongoError(error),
           };
         }
       } catch (error) {
         return {
           status: 'fail',
           detail: 'sparse unique index not usable',
-          error: describeError(error),
+          error: describeMongoError(error),
         };
       }
     },
@@ -121,7 +121,7 @@ export const INDEX_CHECKS: CheckSpec[] = [
         return {
           status: 'fail',
           detail: 'createIndex with partialFilterExpression rejected',
-          error: describeError(error),
+          error: describeMongoError(error),
         };
       }
       try {
@@ -131,7 +131,7 @@ export const INDEX_CHECKS: CheckSpec[] = [
           status: 'fail',
           detail:
             'index created, but the filter is ignored: two documents without the field collide (null duplicate)',
-          error: describeError(error),
+          error: describeMongoError(error),
         };
       }
       await col.insertOne({ _id: 'c', email: 'x' });
@@ -142,7 +142,7 @@ export const INDEX_CHECKS: CheckSpec[] = [
         return {
           status: codeOf(error) === 11000 ? 'pass' : 'fail',
           detail: 'partial unique index enforced',
-          error: describeError(error),
+          error: describeMongoError(error),
         };
       }
     },

@@ -1,4 +1,4 @@
-import { describeError } from '../wire-errors';
+import { describeMongoError } from '../wire-errors';
 import { seedDoc, type PlayerDoc } from '../player-docs';
 import { type CheckSpec, sameJson } from './check-spec';
 
@@ -106,7 +106,7 @@ export const QUERY_CHECKS: CheckSpec[] = [
         return {
           status: 'fail',
           detail: `${acc} in $group not supported`,
-          error: describeError(error),
+          error: describeMongoError(error),
         };
       }
     },
@@ -136,7 +136,11 @@ export const QUERY_CHECKS: CheckSpec[] = [
           detail: `$count=${JSON.stringify(counted)} $sort/$limit/$project=${JSON.stringify(projected)}`,
         };
       } catch (error) {
-        return { status: 'fail', detail: '$count/$project failed', error: describeError(error) };
+        return {
+          status: 'fail',
+          detail: '$count/$project failed',
+          error: describeMongoError(error),
+        };
       }
     },
   },

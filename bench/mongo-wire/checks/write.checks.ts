@@ -1,5 +1,5 @@
 import { type AnyBulkWriteOperation, MongoBulkWriteError, type MongoServerError } from 'mongodb';
-import { describeError, codeOf } from '../wire-errors';
+import { describeMongoError, codeOf } from '../wire-errors';
 import { guardedUpsert, type PlayerDoc } from '../player-docs';
 import { type CheckSpec, sameJson } from './check-spec';
 
@@ -45,7 +45,7 @@ export const WRITE_CHECKS: CheckSpec[] = [
             return {
               status: 'fail',
               detail: `stale upsert raised a non-11000 error`,
-              error: describeError(error),
+              error: describeMongoError(error),
             };
           }
         }
@@ -72,7 +72,7 @@ export const WRITE_CHECKS: CheckSpec[] = [
         return {
           status: e.code === 11000 ? 'pass' : 'fail',
           detail: `class=${e.constructor.name} code=${String(e.code)} codeName=${String(e.codeName)} keyPattern=${JSON.stringify(e['keyPattern'])} keyValue=${JSON.stringify(e['keyValue'])}`,
-          error: describeError(error),
+          error: describeMongoError(error),
         };
       }
     },
@@ -105,7 +105,7 @@ export const WRITE_CHECKS: CheckSpec[] = [
         const r = await col.bulkWrite(ops, { ordered: false });
         outcome = `no error: upserted=${r.upsertedCount} matched=${r.matchedCount} modified=${r.modifiedCount}`;
       } catch (error) {
-        errorText = describeError(error);
+        errorText = describeMongoError(error);
         if (error instanceof MongoBulkWriteError) {
           const list = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
           errorIndexes = list.map((e) => e.index);
@@ -153,7 +153,7 @@ export const WRITE_CHECKS: CheckSpec[] = [
         return {
           status: ok ? 'pass' : 'fail',
           detail: `ordered:true -> ids present afterwards ${JSON.stringify(ids)} (MongoDB: ["a","b"], c never attempted)`,
-          error: describeError(error),
+          error: describeMongoError(error),
         };
       }
     },
