@@ -2,12 +2,14 @@ import { performance } from 'node:perf_hooks';
 import type { ThroughputResult } from './mongo-wire.types';
 import { describeMongoError } from './wire-errors';
 
+/** Nearest-rank percentile p (0–100) of ascending samples, to the microsecond; 0 when empty. */
 export const percentile = (sorted: number[], p: number): number => {
   if (sorted.length === 0) return 0;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return Math.round((sorted[index] ?? 0) * 1000) / 1000;
 };
 
+/** value rounded to `digits` decimals. */
 export const round = (value: number, digits = 1): number => {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
