@@ -137,20 +137,6 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // Size limits (conventions.md, "Shape"): a file past ~400 lines holds more than one idea, a
-    // function past ~120 lines is several steps that want names. Warnings until the current
-    // offenders are split; tests and generated code are exempt.
-    files: ['**/*.ts'],
-    ignores: ['**/*.spec.ts'],
-    rules: {
-      'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
-      'max-lines-per-function': [
-        'warn',
-        { max: 120, skipBlankLines: true, skipComments: true, IIFEs: true },
-      ],
-    },
-  },
-  {
     // End-to-end tests start the fleet (ops tooling) to drive the services they test.
     files: ['**/*.e2e.spec.ts'],
     rules: {
@@ -165,6 +151,29 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    // Size guard rails (conventions.md, "Shape"): a function past ~120 lines is several steps
+    // that want names, a file past ~400 lines holds more than one idea. Blank lines and
+    // comments do not count. Tests are exempt: a spec reads as a list of cases, not as steps.
+    // (The repository holds no generated code; exempt it here when some arrives.)
+    files: ['**/*.ts', '**/*.js', '**/*.cjs', '**/*.mjs'],
+    ignores: [
+      '**/*.spec.ts',
+      // split pending: libs/ops/replay/src/runner/run-replay.ts
+      'libs/ops/replay/src/runner/run-replay.ts',
+      // split pending: libs/player/write-model/src/decision/decide-batch.ts
+      'libs/player/write-model/src/decision/decide-batch.ts',
+      // split pending: libs/player/write-model/src/processor/transaction-owner.ts
+      'libs/player/write-model/src/processor/transaction-owner.ts',
+    ],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': [
+        'error',
+        { max: 120, skipBlankLines: true, skipComments: true, IIFEs: true },
+      ],
     },
   },
 );

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { registerBenchCommands } from './commands/bench.command';
 import { registerDeployCommands } from './commands/deploy.command';
 import { registerDrillCommand } from './commands/drill.command';
@@ -38,7 +38,9 @@ registerCompareCommand(program);
 registerDeployCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof CommanderError) {
+  // Commander prints the errors of its own parsing; a flag an action refuses
+  // (InvalidArgumentError, e.g. `--target mongo`) reaches here unprinted.
+  if (error instanceof CommanderError && !(error instanceof InvalidArgumentError)) {
     process.exit(error.exitCode);
   }
   process.stderr.write(`qf: ${error instanceof Error ? error.message : String(error)}\n`);

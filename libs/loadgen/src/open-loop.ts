@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { LatencyRecorder, type LatencySummary } from './latency-recorder';
+import type { LatencySummary } from './latency-recorder';
+import { OpenLoopTally } from './open-loop-tally';
 
 /** One request of a load run; resolves with the HTTP status (0: no response). */
 export interface Operation {
@@ -69,6 +70,151 @@ export interface OpenLoopResult {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** One run's schedule, requests in flight and progress lines; the counting is the tally's. */
+class OpenLoopRun {
+  private readonly tally = new OpenLoopTally();
+  private readonly warmupMs: number;
+  private readonly maxInFlight: number;
+  private readonly progressEveryMs: number;
+  private readonly intervalMs: number;
+  private readonly warmupCount: number;
+  private readonly total: number;
+  /** Requests not answered yet, with their label when they count (measurement phase). */
+  private readonly pending = new Map<Promise<void>, string | undefined>();
+  private sent = 0;
+  private completed = 0;
+  private inFlight = 0;
+  private errorsSinceStart = 0;
+  /** Requests scheduled so far (warm-up included). */
+  private index = 0;
+  private finished = false;
+  private lastProgressAt: number;
+  private completedAtLastProgress = 0;
+  private readonly start: number;
+  private readonly measureStart: number;
+
+  constructor(private readonly options: OpenLoopOptions) {
+    const { rate, durationMs } = options;
+    this.warmupMs = options.warmupMs ?? 0;
+    this.maxInFlight = options.maxInFlight ?? 50_000;
+    this.progressEveryMs = options.progressEveryMs ?? 5000;
+    this.intervalMs = 1000 / rate;
+    this.warmupCount = Math.floor((this.warmupMs / 1000) * rate);
+    this.total = this.warmupCount + Math.floor((durationMs / 1000) * rate);
+    this.start = performance.now();
+    this.measureStart = this.start + this.warmupCount * this.intervalMs;
+    this.lastProgressAt = this.start;
+  }
+
+  /** Sends every request at its intended time until the schedule ends or the run is aborted. */
+  async schedule(): Promise<void> {
+    const { start, intervalMs, total, warmupCount } = this;
+    let measureStarted = false;
+    while (this.index < total && !this.options.signal?.aborted) {
+      const now = performance.now();
+      const due = Math.min(total, Math.floor((now - start) / intervalMs) + 1);
+      while (this.index < due) {
+        if (this.index === warmupCount && !measureStarted) {
+          measureStarted = true;
+          this.options.onMeasureStart?.();
+        }
+        this.launch(this.index, start + this.index * intervalMs);
+        this.index += 1;
+      }
+      this.progress(this.index < warmupCount ? 'warmup' : 'measure', now);
+      if (this.index >= total) break;
+      // Timers fire late by a millisecond or so; whatever fell due meanwhile is sent on waking.
+      await sleep(Math.max(0, start + this.index * intervalMs - performance.now()));
+    }
+  }
+
+  /** Waits for the answers still due, up to the drain timeout; what stays unanswered timed out. */
+  async drain(): Promise<void> {
+    const drainDeadline = performance.now() + (this.options.drainTimeoutMs ?? 30_000);
+    while (this.pending.size > 0 && performance.now() < drainDeadline) {
+      await Promise.race([
+        Promise.all([...this.pending.keys()]),
+        sleep(Math.min(this.progressEveryMs, 1000)),
+      ]);
+      this.progress('drain', performance.now());
+    }
+    // Answers that come after the drain no longer change the result.
+    this.finished = true;
+    this.tally.timeOut(
+      [...this.pending.values()].filter((label): label is string => label !== undefined),
+    );
+  }
+
+  result(): OpenLoopResult {
+    const { tally } = this;
+    // An aborted run counts only what it scheduled.
+    const scheduled = Math.max(0, this.index - this.warmupCount);
+    const measuredSeconds =
+      Math.max((tally.lastCompletion || performance.now()) - this.measureStart, 1) / 1000;
+    return {
+      intendedRate: this.options.rate,
+      measuredSeconds,
+      scheduled,
+      completed: tally.completed,
+      ok: tally.ok,
+      decided: tally.decided,
+      failed: tally.failed,
+      dropped: tally.dropped,
+      timedOut: tally.timedOut,
+      achievedRate: tally.completed / measuredSeconds,
+      decidedRate: tally.decided / measuredSeconds,
+      statuses: tally.statuses,
+      byLabel: tally.byLabel,
+      latency: tally.recorder.overall(),
+      latencyByLabel: tally.recorder.perLabel(),
+    };
+  }
+
+  private launch(index: number, intended: number): void {
+    const measured = index >= this.warmupCount;
+    const operation = this.options.next();
+    if (this.inFlight >= this.maxInFlight) {
+      if (measured) this.tally.drop(operation.label);
+      return;
+    }
+    this.inFlight += 1;
+    this.sent += 1;
+    const done = operation
+      .run()
+      .catch(() => 0)
+      .then((status) => {
+        if (this.finished) return;
+        this.inFlight -= 1;
+        this.completed += 1;
+        if (status === 0 || status >= 500) this.errorsSinceStart += 1;
+        if (measured) this.tally.answer(operation.label, status, intended, performance.now());
+      });
+    this.pending.set(done, measured ? operation.label : undefined);
+    void done.finally(() => this.pending.delete(done));
+  }
+
+  private progress(phase: Progress['phase'], now: number): void {
+    const { onProgress } = this.options;
+    if (!onProgress || now - this.lastProgressAt < this.progressEveryMs) return;
+    const elapsedSec = (now - this.start) / 1000;
+    const totalSec = (this.warmupMs + this.options.durationMs) / 1000;
+    onProgress({
+      phase,
+      elapsedSec,
+      totalSec,
+      etaSec: Math.max(0, totalSec - elapsedSec),
+      sent: this.sent,
+      completed: this.completed,
+      inFlight: this.inFlight,
+      rate: ((this.completed - this.completedAtLastProgress) * 1000) / (now - this.lastProgressAt),
+      window: this.tally.recorder.takeWindow(),
+      errors: this.errorsSinceStart,
+    });
+    this.lastProgressAt = now;
+    this.completedAtLastProgress = this.completed;
+  }
+}
+
 /**
  * Runs operations open loop: request i is due at start + i / rate and is sent then, however
  * many earlier ones are still waiting, and its latency is measured from that intended
@@ -76,150 +222,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * reduced request rate (coordinated omission).
  */
 export const runOpenLoop = async (options: OpenLoopOptions): Promise<OpenLoopResult> => {
-  const { rate, durationMs, next } = options;
-  if (!(rate > 0)) throw new Error('rate must be positive');
-  const warmupMs = options.warmupMs ?? 0;
-  const maxInFlight = options.maxInFlight ?? 50_000;
-  const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
-  const progressEveryMs = options.progressEveryMs ?? 5000;
-  const intervalMs = 1000 / rate;
-  const warmupCount = Math.floor((warmupMs / 1000) * rate);
-  const total = warmupCount + Math.floor((durationMs / 1000) * rate);
-
-  const recorder = new LatencyRecorder();
-  const statuses: Record<string, number> = {};
-  const byLabel: Record<string, { count: number; statuses: Record<string, number> }> = {};
-  let sent = 0;
-  let completed = 0;
-  let measuredCompleted = 0;
-  let ok = 0;
-  let decided = 0;
-  let failed = 0;
-  let dropped = 0;
-  let errorsSinceStart = 0;
-  let inFlight = 0;
-  let lastMeasuredCompletion = 0;
-  /** Requests not answered yet, with their label when they count (measurement phase). */
-  const pending = new Map<Promise<void>, string | undefined>();
-  let finished = false;
-
-  const start = performance.now();
-  const measureStart = start + warmupCount * intervalMs;
-  const count = (label: string, status: string) => {
-    statuses[status] = (statuses[status] ?? 0) + 1;
-    const entry = (byLabel[label] ??= { count: 0, statuses: {} });
-    entry.count += 1;
-    entry.statuses[status] = (entry.statuses[status] ?? 0) + 1;
-  };
-  const classify = (status: number) => (status === 0 ? 'error' : String(status));
-
-  const launch = (index: number, intended: number) => {
-    const measured = index >= warmupCount;
-    const operation = next();
-    if (inFlight >= maxInFlight) {
-      if (measured) {
-        dropped += 1;
-        failed += 1;
-        count(operation.label, 'dropped');
-      }
-      return;
-    }
-    inFlight += 1;
-    sent += 1;
-    const done = operation
-      .run()
-      .catch(() => 0)
-      .then((status) => {
-        if (finished) return;
-        inFlight -= 1;
-        completed += 1;
-        const answeredAt = performance.now();
-        if (status === 0 || status >= 500) errorsSinceStart += 1;
-        if (!measured) return;
-        measuredCompleted += 1;
-        lastMeasuredCompletion = answeredAt;
-        recorder.record(operation.label, answeredAt - intended);
-        count(operation.label, classify(status));
-        if (status >= 200 && status < 300) ok += 1;
-        if (status > 0 && status < 500) decided += 1;
-        else failed += 1;
-      });
-    pending.set(done, measured ? operation.label : undefined);
-    void done.finally(() => pending.delete(done));
-  };
-
-  let lastProgressAt = start;
-  let completedAtLastProgress = 0;
-  const progress = (phase: Progress['phase'], now: number) => {
-    if (!options.onProgress || now - lastProgressAt < progressEveryMs) return;
-    const elapsedSec = (now - start) / 1000;
-    const totalSec = (warmupMs + durationMs) / 1000;
-    options.onProgress({
-      phase,
-      elapsedSec,
-      totalSec,
-      etaSec: Math.max(0, totalSec - elapsedSec),
-      sent,
-      completed,
-      inFlight,
-      rate: ((completed - completedAtLastProgress) * 1000) / (now - lastProgressAt),
-      window: recorder.takeWindow(),
-      errors: errorsSinceStart,
-    });
-    lastProgressAt = now;
-    completedAtLastProgress = completed;
-  };
-
-  let index = 0;
-  let measureStarted = false;
-  while (index < total && !options.signal?.aborted) {
-    const now = performance.now();
-    const due = Math.min(total, Math.floor((now - start) / intervalMs) + 1);
-    while (index < due) {
-      if (index === warmupCount && !measureStarted) {
-        measureStarted = true;
-        options.onMeasureStart?.();
-      }
-      launch(index, start + index * intervalMs);
-      index += 1;
-    }
-    progress(index < warmupCount ? 'warmup' : 'measure', now);
-    if (index >= total) break;
-    // Timers fire late by a millisecond or so; whatever fell due meanwhile is sent on waking.
-    await sleep(Math.max(0, start + index * intervalMs - performance.now()));
-  }
-
-  const drainDeadline = performance.now() + drainTimeoutMs;
-  while (pending.size > 0 && performance.now() < drainDeadline) {
-    await Promise.race([Promise.all([...pending.keys()]), sleep(Math.min(progressEveryMs, 1000))]);
-    progress('drain', performance.now());
-  }
-  // Answers that come after the drain no longer change the result.
-  finished = true;
-  const unanswered = [...pending.values()].filter((label): label is string => label !== undefined);
-  for (const label of unanswered) count(label, 'timeout');
-  const timedOut = unanswered.length;
-  failed += timedOut;
-
-  // An aborted run counts only what it scheduled.
-  const scheduled = Math.max(0, index - warmupCount);
-  const measuredSeconds =
-    Math.max((lastMeasuredCompletion || performance.now()) - measureStart, 1) / 1000;
-  return {
-    intendedRate: rate,
-    measuredSeconds,
-    scheduled,
-    completed: measuredCompleted,
-    ok,
-    decided,
-    failed,
-    dropped,
-    timedOut,
-    achievedRate: measuredCompleted / measuredSeconds,
-    decidedRate: decided / measuredSeconds,
-    statuses,
-    byLabel,
-    latency: recorder.overall(),
-    latencyByLabel: recorder.perLabel(),
-  };
+  if (!(options.rate > 0)) throw new Error('rate must be positive');
+  const run = new OpenLoopRun(options);
+  await run.schedule();
+  await run.drain();
+  return run.result();
 };

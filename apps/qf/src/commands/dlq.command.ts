@@ -15,7 +15,7 @@ import {
 } from '@qf/dead-letters';
 import { createKafka } from '@qf/shared-kafka';
 import { letterCounts, letterDetail, letterJson, letterTable } from './dlq-format';
-import { intInRange } from './parse-options';
+import { collect, intInRange } from './parse-options';
 
 interface FilterOptions {
   prefix?: string;
@@ -28,8 +28,6 @@ interface FilterOptions {
   status?: string;
   json?: boolean;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 const SHORT_NAMES = ['events', 'commands', 'audit'] as const;
 
@@ -139,6 +137,104 @@ const truncateAndReport = async (
     );
 };
 
+type ListOptions = FilterOptions & { limit: number };
+type RedriveOptions = FilterOptions & { to?: string; dryRun?: boolean };
+type PurgeOptions = FilterOptions & { all?: boolean; dryRun?: boolean };
+
+/** `qf dlq list`: the matching letters, oldest first, then the counts by status. */
+const listLetters = async (name: string, options: ListOptions): Promise<void> => {
+  const filter = filterOf(options, 'open');
+  await withQueue(name, options, async (queue) => {
+    const snapshot = await queue.read();
+    const letters = selected(snapshot, filter);
+    const shown = letters.slice(0, options.limit);
+    if (options.json) {
+      process.stdout.write(
+        `${JSON.stringify({ topic: snapshot.topic, matched: letters.length, letters: shown.map((letter) => letterJson(letter)) }, null, 2)}\n`,
+      );
+      return;
+    }
+    if (shown.length > 0) process.stdout.write(`${letterTable(shown)}\n\n`);
+    const more =
+      letters.length > shown.length ? ` (first ${shown.length} shown; --limit for more)` : '';
+    process.stdout.write(`${letters.length} letters match${more}\n${letterCounts(snapshot)}\n`);
+  });
+};
+
+/** `qf dlq show`: one letter in full, with what was done with it. */
+const showLetter = async (name: string, id: string, options: FilterOptions): Promise<void> => {
+  let letterKey: string;
+  try {
+    letterKey = parseLetterId(id);
+  } catch (error) {
+    throw new Error((error as Error).message);
+  }
+  await withQueue(
+    name,
+    { ...options, type: [], player: [], code: [], letter: [] },
+    async (queue) => {
+      const snapshot = await queue.read();
+      const letter = snapshot.letters.find(
+        (entry) => `${entry.partition}:${entry.offset}` === letterKey,
+      );
+      if (!letter)
+        throw new Error(
+          `${queue.topic} retains no letter ${letterKey} (qf dlq list ${name} --status all lists them)`,
+        );
+      const action = snapshot.actions.get(letterKey);
+      process.stdout.write(
+        `${options.json ? JSON.stringify(letterJson(letter, action), null, 2) : letterDetail(letter, action)}\n`,
+      );
+    },
+  );
+};
+
+/** `qf dlq redrive`: the matching letters back to their source (or --to), then truncation. */
+const redriveLetters = async (name: string, options: RedriveOptions): Promise<void> => {
+  const filter = filterOf(options, 'open');
+  await withQueue(name, options, async (queue) => {
+    const letters = selected(await queue.read(), filter);
+    if (options.dryRun || letters.length === 0) {
+      process.stdout.write(
+        `${letters.length} letters would be redriven${letters.length > 0 ? `:\n${letterTable(letters)}` : ''}\n`,
+      );
+      return;
+    }
+    const sent = await redrive(queue, letters, {
+      ...(options.to !== undefined && { to: options.to }),
+      ...(letters.length > 500 && { onProgress: progress('redrove') }),
+    });
+    if (!options.json) {
+      const targets = [...new Set(sent.map((entry) => entry.topic))].join(', ');
+      process.stdout.write(`redrove ${sent.length} letters to ${targets}\n`);
+    }
+    await truncateAndReport(queue, options.json, { redriven: sent });
+  });
+};
+
+/** `qf dlq purge`: give up on the matching letters (a filter or --all is required). */
+const purgeLetters = async (name: string, options: PurgeOptions): Promise<void> => {
+  const filter = filterOf(options, 'open');
+  if (!options.all && !isNarrowing(filter))
+    throw new Error(
+      'purge needs a filter (--type, --player, --code, --letter, --since, --until) or --all',
+    );
+  await withQueue(name, options, async (queue) => {
+    const letters = selected(await queue.read(), filter);
+    if (options.dryRun || letters.length === 0) {
+      process.stdout.write(
+        `${letters.length} letters would be purged${letters.length > 0 ? `:\n${letterTable(letters)}` : ''}\n`,
+      );
+      return;
+    }
+    const count = await purge(queue, letters);
+    if (!options.json) process.stdout.write(`purged ${count} letters\n`);
+    await truncateAndReport(queue, options.json, {
+      purged: letters.map((letter) => `${letter.partition}:${letter.offset}`),
+    });
+  });
+};
+
 /**
  * `qf dlq list|show|redrive|purge <topic>`: the dead letters of the projector
  * (`events`), the command processor (`commands`) or the audit consumer (`audit`), with
@@ -161,24 +257,7 @@ export const registerDlqCommands = (program: Command): void => {
       100,
     )
     .option('--json', 'print JSON')
-    .action(async (name: string, options: FilterOptions & { limit: number }) => {
-      const filter = filterOf(options, 'open');
-      await withQueue(name, options, async (queue) => {
-        const snapshot = await queue.read();
-        const letters = selected(snapshot, filter);
-        const shown = letters.slice(0, options.limit);
-        if (options.json) {
-          process.stdout.write(
-            `${JSON.stringify({ topic: snapshot.topic, matched: letters.length, letters: shown.map((letter) => letterJson(letter)) }, null, 2)}\n`,
-          );
-          return;
-        }
-        if (shown.length > 0) process.stdout.write(`${letterTable(shown)}\n\n`);
-        const more =
-          letters.length > shown.length ? ` (first ${shown.length} shown; --limit for more)` : '';
-        process.stdout.write(`${letters.length} letters match${more}\n${letterCounts(snapshot)}\n`);
-      });
-    });
+    .action(listLetters);
 
   dlq
     .command('show')
@@ -189,32 +268,7 @@ export const registerDlqCommands = (program: Command): void => {
     .argument('<letter>', 'partition:offset, as list prints it')
     .option('--prefix <prefix>', 'topic prefix of the run (default $QF_TOPIC_PREFIX)')
     .option('--json', 'print JSON')
-    .action(async (name: string, id: string, options: FilterOptions) => {
-      let letterKey: string;
-      try {
-        letterKey = parseLetterId(id);
-      } catch (error) {
-        throw new Error((error as Error).message);
-      }
-      await withQueue(
-        name,
-        { ...options, type: [], player: [], code: [], letter: [] },
-        async (queue) => {
-          const snapshot = await queue.read();
-          const letter = snapshot.letters.find(
-            (entry) => `${entry.partition}:${entry.offset}` === letterKey,
-          );
-          if (!letter)
-            throw new Error(
-              `${queue.topic} retains no letter ${letterKey} (qf dlq list ${name} --status all lists them)`,
-            );
-          const action = snapshot.actions.get(letterKey);
-          process.stdout.write(
-            `${options.json ? JSON.stringify(letterJson(letter, action), null, 2) : letterDetail(letter, action)}\n`,
-          );
-        },
-      );
-    });
+    .action(showLetter);
 
   withFilters(dlq.command('redrive'), 'which letters to send again (default open)')
     .description(
@@ -223,27 +277,7 @@ export const registerDlqCommands = (program: Command): void => {
     .option('--to <topic>', 'send them to this topic instead (partition by key)')
     .option('--dry-run', 'only say what would be redriven')
     .option('--json', 'print JSON')
-    .action(async (name: string, options: FilterOptions & { to?: string; dryRun?: boolean }) => {
-      const filter = filterOf(options, 'open');
-      await withQueue(name, options, async (queue) => {
-        const letters = selected(await queue.read(), filter);
-        if (options.dryRun || letters.length === 0) {
-          process.stdout.write(
-            `${letters.length} letters would be redriven${letters.length > 0 ? `:\n${letterTable(letters)}` : ''}\n`,
-          );
-          return;
-        }
-        const sent = await redrive(queue, letters, {
-          ...(options.to !== undefined && { to: options.to }),
-          ...(letters.length > 500 && { onProgress: progress('redrove') }),
-        });
-        if (!options.json) {
-          const targets = [...new Set(sent.map((entry) => entry.topic))].join(', ');
-          process.stdout.write(`redrove ${sent.length} letters to ${targets}\n`);
-        }
-        await truncateAndReport(queue, options.json, { redriven: sent });
-      });
-    });
+    .action(redriveLetters);
 
   withFilters(dlq.command('purge'), 'which letters to purge (default open)')
     .description(
@@ -255,25 +289,5 @@ export const registerDlqCommands = (program: Command): void => {
     )
     .option('--dry-run', 'only say what would be purged')
     .option('--json', 'print JSON')
-    .action(async (name: string, options: FilterOptions & { all?: boolean; dryRun?: boolean }) => {
-      const filter = filterOf(options, 'open');
-      if (!options.all && !isNarrowing(filter))
-        throw new Error(
-          'purge needs a filter (--type, --player, --code, --letter, --since, --until) or --all',
-        );
-      await withQueue(name, options, async (queue) => {
-        const letters = selected(await queue.read(), filter);
-        if (options.dryRun || letters.length === 0) {
-          process.stdout.write(
-            `${letters.length} letters would be purged${letters.length > 0 ? `:\n${letterTable(letters)}` : ''}\n`,
-          );
-          return;
-        }
-        const count = await purge(queue, letters);
-        if (!options.json) process.stdout.write(`purged ${count} letters\n`);
-        await truncateAndReport(queue, options.json, {
-          purged: letters.map((letter) => `${letter.partition}:${letter.offset}`),
-        });
-      });
-    });
+    .action(purgeLetters);
 };

@@ -11,7 +11,7 @@ import {
   type DrillReport,
   type FaultName,
 } from '@qf/drill';
-import { intInRange } from './parse-options';
+import { collect, intInRange, serviceEnvOf } from './parse-options';
 
 interface DrillCommandOptions {
   arch?: 'es' | 'crud';
@@ -37,17 +37,6 @@ const faultArgument = (value: string): FaultName => {
   return value;
 };
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-const serviceEnvOf = (pairs: readonly string[]): Record<string, string> =>
-  Object.fromEntries(
-    pairs.map((pair) => {
-      const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(pair);
-      if (!match) throw new InvalidArgumentError(`--env takes NAME=VALUE, got "${pair}"`);
-      return [match[1] as string, match[2] as string];
-    }),
-  );
-
 const summary = (report: DrillReport): string => {
   const lines = [
     ledgerTable(
@@ -71,24 +60,56 @@ const summary = (report: DrillReport): string => {
   return lines.join('\n');
 };
 
-/**
- * `qf drill <fault>`: a fault drill with a nothing-lost ledger. Runs a fleet of its own
- * under an open-loop load of keyed commands, injects the fault, retries what got no
- * decision with the same key, audits the stores and prints the table; exit code 1 when
- * anything was lost or applied twice.
- */
-export const registerDrillCommand = (program: Command): void => {
+/** Runs the drill, writes the JSON report, prints the table; exit code 1 unless it passed. */
+const runDrillCommand = async (fault: FaultName, options: DrillCommandOptions): Promise<void> => {
+  process.env['QF_LOG_LEVEL'] ??= 'warn';
+  // The drill's own clients stay quiet; its services log kafkajs as a fleet does (warn, or what was asked).
+  const servicesKafkaLevel = process.env['QF_KAFKA_LOG_LEVEL'] ?? 'warn';
+  process.env['QF_KAFKA_LOG_LEVEL'] ??= 'nothing';
+  process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
+  const arch = options.arch ?? (FAULTS[fault].arches[0] as 'es' | 'crud');
+  const faultAt = options.faultAt ?? Math.max(1, Math.round(options.seconds / 4));
+  if (faultAt >= options.seconds)
+    throw new InvalidArgumentError(
+      `--fault-at (${faultAt}) must come before the end of --seconds (${options.seconds})`,
+    );
+  const report = await runDrill({
+    fault,
+    arch,
+    rate: options.rate,
+    seconds: options.seconds,
+    faultAtSeconds: faultAt,
+    players: options.players,
+    brokers: options.brokers,
+    signal: options.signal,
+    pauseSeconds: options.pause,
+    outageSeconds: options.outage,
+    settleSeconds: options.settle,
+    sloMs: options.sloMs,
+    partitions: options.partitions,
+    keepData: options.keepData === true,
+    serviceEnv: { QF_KAFKA_LOG_LEVEL: servicesKafkaLevel, ...serviceEnvOf(options.env) },
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  const file =
+    options.out ??
+    path.join(
+      'reports',
+      'drill',
+      `${report.startedAt.replace(/[:.]/g, '-')}-${fault}-${arch}.json`,
+    );
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(
+    options.json ? `${JSON.stringify(report, null, 2)}\n` : `${summary(report)}\nreport: ${file}\n`,
+  );
+  if (!report.passed) process.exitCode = 1;
+};
+
+/** The load and when the fault comes. */
+const withLoadOptions = (command: Command): Command => {
   const d = DEFAULT_DRILL_OPTIONS;
-  program
-    .command('drill')
-    .description(
-      'inject a fault under load, then audit that nothing acknowledged was lost or applied twice',
-    )
-    .argument(
-      '<fault>',
-      FAULT_NAMES.map((name) => `${name}: ${FAULTS[name].summary}`).join('\n'),
-      faultArgument,
-    )
+  return command
     .addOption(
       new Option(
         '--arch <arch>',
@@ -107,7 +128,13 @@ export const registerDrillCommand = (program: Command): void => {
       'players registered before the load',
       intInRange('--players', 1, 100_000),
       d.players,
-    )
+    );
+};
+
+/** How each fault is shaped: brokers, signal, pause and outage length. */
+const withFaultOptions = (command: Command): Command => {
+  const d = DEFAULT_DRILL_OPTIONS;
+  return command
     .option(
       '--brokers <n>',
       'Kafka nodes of the private cluster for kafka-outage (broker-kill always runs 3)',
@@ -133,7 +160,13 @@ export const registerDrillCommand = (program: Command): void => {
       'kafka-outage: how long every broker is down',
       intInRange('--outage', 1, 600),
       d.outageSeconds,
-    )
+    );
+};
+
+/** The audit afterwards, the drill fleet, and where the report goes. */
+const withAuditOptions = (command: Command): Command => {
+  const d = DEFAULT_DRILL_OPTIONS;
+  return command
     .option(
       '--settle <seconds>',
       'how long unanswered commands are retried after the load (the stores then get twice as long to catch up)',
@@ -163,51 +196,25 @@ export const registerDrillCommand = (program: Command): void => {
     .option(
       '--out <file>',
       'where to write the JSON report (default reports/drill/<time>-<fault>-<arch>.json)',
+    );
+};
+
+/**
+ * `qf drill <fault>`: a fault drill with a nothing-lost ledger. Runs a fleet of its own
+ * under an open-loop load of keyed commands, injects the fault, retries what got no
+ * decision with the same key, audits the stores and prints the table; exit code 1 when
+ * anything was lost or applied twice.
+ */
+export const registerDrillCommand = (program: Command): void => {
+  const drill = program
+    .command('drill')
+    .description(
+      'inject a fault under load, then audit that nothing acknowledged was lost or applied twice',
     )
-    .action(async (fault: FaultName, options: DrillCommandOptions) => {
-      process.env['QF_LOG_LEVEL'] ??= 'warn';
-      // The drill's own clients stay quiet; its services log kafkajs as a fleet does (warn, or what was asked).
-      const servicesKafkaLevel = process.env['QF_KAFKA_LOG_LEVEL'] ?? 'warn';
-      process.env['QF_KAFKA_LOG_LEVEL'] ??= 'nothing';
-      process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
-      const arch = options.arch ?? (FAULTS[fault].arches[0] as 'es' | 'crud');
-      const faultAt = options.faultAt ?? Math.max(1, Math.round(options.seconds / 4));
-      if (faultAt >= options.seconds)
-        throw new InvalidArgumentError(
-          `--fault-at (${faultAt}) must come before the end of --seconds (${options.seconds})`,
-        );
-      const report = await runDrill({
-        fault,
-        arch,
-        rate: options.rate,
-        seconds: options.seconds,
-        faultAtSeconds: faultAt,
-        players: options.players,
-        brokers: options.brokers,
-        signal: options.signal,
-        pauseSeconds: options.pause,
-        outageSeconds: options.outage,
-        settleSeconds: options.settle,
-        sloMs: options.sloMs,
-        partitions: options.partitions,
-        keepData: options.keepData === true,
-        serviceEnv: { QF_KAFKA_LOG_LEVEL: servicesKafkaLevel, ...serviceEnvOf(options.env) },
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
-      const file =
-        options.out ??
-        path.join(
-          'reports',
-          'drill',
-          `${report.startedAt.replace(/[:.]/g, '-')}-${fault}-${arch}.json`,
-        );
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-      process.stdout.write(
-        options.json
-          ? `${JSON.stringify(report, null, 2)}\n`
-          : `${summary(report)}\nreport: ${file}\n`,
-      );
-      if (!report.passed) process.exitCode = 1;
-    });
+    .argument(
+      '<fault>',
+      FAULT_NAMES.map((name) => `${name}: ${FAULTS[name].summary}`).join('\n'),
+      faultArgument,
+    );
+  withAuditOptions(withFaultOptions(withLoadOptions(drill))).action(runDrillCommand);
 };

@@ -6,7 +6,22 @@ export const intInRange =
   (value: string): number => {
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-      throw new InvalidArgumentError(`${flag} takes a whole number from ${min} to ${max}, got "${value}"`);
+      throw new InvalidArgumentError(
+        `${flag} takes a whole number from ${min} to ${max}, got "${value}"`,
+      );
     }
     return parsed;
   };
+
+/** A commander accumulator for a repeatable flag: every occurrence, in order. */
+export const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** `--env NAME=VALUE` pairs as an environment; a malformed pair names the flag. */
+export const serviceEnvOf = (pairs: readonly string[]): Record<string, string> =>
+  Object.fromEntries(
+    pairs.map((pair) => {
+      const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(pair);
+      if (!match) throw new InvalidArgumentError(`--env takes NAME=VALUE, got "${pair}"`);
+      return [match[1] as string, match[2] as string];
+    }),
+  );

@@ -6,11 +6,9 @@ import type {
 } from '../results/experiment-results';
 
 const MIB = 1024 * 1024;
+const CHANGES = 24000;
 
-/** The parts of a SYNTHETIC result that do not depend on the cells: machine, budget, end state. */
-export const syntheticExtras = (
-  config: ExperimentConfig,
-): Omit<
+type Extras = Omit<
   ExperimentResults,
   | 'schemaVersion'
   | 'synthetic'
@@ -23,112 +21,122 @@ export const syntheticExtras = (
   | 'pricesFile'
   | 'orderSeed'
   | 'cells'
-> => {
-  const changes = 24000;
-  return {
-    machine: {
-      hostname: 'synthetic-host',
-      os: 'Linux 6.1.0 (x64)',
-      cpuModel: 'Synthetic CPU @ 2.20GHz',
-      cores: 2,
-      memoryBytes: 8 * 1024 * MIB,
-      node: process.version,
-      clockTicksPerSecond: 100,
-    },
-    backends: [
-      { role: 'kafka', name: 'Apache Kafka (KRaft)', version: '3.9.1', detail: 'synthetic' },
-      { role: 'database', name: 'MongoDB-wire server', version: 'synthetic' },
-      { role: 'redis', name: 'Redis', version: '7.0.15' },
+>;
+
+/** A two-core host with the backends and budget mechanism of a real run. */
+const syntheticSetting = (
+  config: ExperimentConfig,
+): Pick<Extras, 'machine' | 'backends' | 'tools' | 'budget' | 'sut'> => ({
+  machine: {
+    hostname: 'synthetic-host',
+    os: 'Linux 6.1.0 (x64)',
+    cpuModel: 'Synthetic CPU @ 2.20GHz',
+    cores: 2,
+    memoryBytes: 8 * 1024 * MIB,
+    node: process.version,
+    clockTicksPerSecond: 100,
+  },
+  backends: [
+    { role: 'kafka', name: 'Apache Kafka (KRaft)', version: '3.9.1', detail: 'synthetic' },
+    { role: 'database', name: 'MongoDB-wire server', version: 'synthetic' },
+    { role: 'redis', name: 'Redis', version: '7.0.15' },
+  ],
+  tools: { '@qf/experiment': 'synthetic fixture' },
+  budget: {
+    applied: true,
+    mechanism: 'cgroup v1 cpu (synthetic)',
+    unitCores: config.budget.unitCores,
+    periodUs: config.budget.periodMs * 1000,
+    members: [
+      'every service replica',
+      'their supervisor (pm2)',
+      'Kafka',
+      'the Mongo-wire server',
+      'Redis',
     ],
-    tools: { '@qf/experiment': 'synthetic fixture' },
-    budget: {
-      applied: true,
-      mechanism: 'cgroup v1 cpu (synthetic)',
-      unitCores: config.budget.unitCores,
-      periodUs: config.budget.periodMs * 1000,
-      members: [
-        'every service replica',
-        'their supervisor (pm2)',
-        'Kafka',
-        'the Mongo-wire server',
-        'Redis',
-      ],
-    },
-    sut: {
-      ports: { kafka: 39000, mongo: 39002, redis: 39003 },
-      starts: [
-        {
-          at: '2025-01-01T12:00:00Z',
-          seconds: 5.1,
-          processors: 1,
-          warmupSeconds: config.durations.infraWarmupSeconds,
+  },
+  sut: {
+    ports: { kafka: 39000, mongo: 39002, redis: 39003 },
+    starts: [
+      {
+        at: '2025-01-01T12:00:00Z',
+        seconds: 5.1,
+        processors: 1,
+        warmupSeconds: config.durations.infraWarmupSeconds,
+      },
+    ],
+  },
+});
+
+/** ES rebuilds every read model from its log; CRUD rebuilds the audit log. */
+const syntheticReplay = (arch: ExperimentConfig['architectures'][number]): ReplayResult =>
+  arch === 'es'
+    ? {
+        arch,
+        view: 'every read model',
+        events: 48000,
+        seconds: 21.5,
+        eventsPerSecond: 48000 / 21.5,
+        status: 'ok',
+      }
+    : {
+        arch,
+        view: 'the audit log',
+        events: 24000,
+        seconds: 9.4,
+        eventsPerSecond: 24000 / 9.4,
+        status: 'ok',
+      };
+
+const syntheticStorage = (arch: ExperimentConfig['architectures'][number]): StoragePerChange =>
+  arch === 'es'
+    ? {
+        arch,
+        changes: CHANGES,
+        bytesByComponent: {
+          'event log': 9.6 * MIB,
+          snapshots: 1.9 * MIB,
+          'read models': 3.1 * MIB,
         },
-      ],
-    },
-    replay: config.architectures.flatMap((arch): ReplayResult[] =>
-      arch === 'es'
-        ? [
-            {
-              arch,
-              view: 'every read model',
-              events: 48000,
-              seconds: 21.5,
-              eventsPerSecond: 48000 / 21.5,
-              status: 'ok',
-            },
-          ]
-        : [
-            {
-              arch,
-              view: 'the audit log',
-              events: 24000,
-              seconds: 9.4,
-              eventsPerSecond: 24000 / 9.4,
-              status: 'ok',
-            },
-          ],
-    ),
-    storagePerChange: config.architectures.map((arch): StoragePerChange =>
-      arch === 'es'
-        ? {
-            arch,
-            changes,
-            bytesByComponent: {
-              'event log': 9.6 * MIB,
-              snapshots: 1.9 * MIB,
-              'read models': 3.1 * MIB,
-            },
-            bytesPerChange: (14.6 * MIB) / changes,
-          }
-        : {
-            arch,
-            changes,
-            bytesByComponent: {
-              documents: 1.2 * MIB,
-              'audit log': 7.7 * MIB,
-              'audit topic': 3.4 * MIB,
-            },
-            bytesPerChange: (12.3 * MIB) / changes,
-          },
-    ),
-    history: config.architectures.flatMap((arch) =>
-      (['history', 'state-at-version', 'state-at-time'] as const).map((query) => {
-        const base = arch === 'es' ? (query === 'history' ? 6 : 9) : query === 'history' ? 4 : 7;
-        return {
-          arch,
-          query,
-          requests: 200,
-          latencyMs: { p50: base, p95: base * 2.6, p99: base * 4.1, max: base * 7 },
-          offeredRate: arch === 'es' ? 30 : 110,
-          byLength: [40, 60, 90].map((meanEvents, group) => ({
-            meanEvents,
-            maxEvents: meanEvents + 12,
-            requests: 66,
-            p95: base * (2 + 0.4 * group),
-          })),
-        };
-      }),
-    ),
-    notes: ['SYNTHETIC fixture: generated by libs/experiment/src/testing/synthetic-results.ts.'],
-  };
-};
+        bytesPerChange: (14.6 * MIB) / CHANGES,
+      }
+    : {
+        arch,
+        changes: CHANGES,
+        bytesByComponent: {
+          documents: 1.2 * MIB,
+          'audit log': 7.7 * MIB,
+          'audit topic': 3.4 * MIB,
+        },
+        bytesPerChange: (12.3 * MIB) / CHANGES,
+      };
+
+/** The three history queries per architecture, slower as histories grow. */
+const syntheticHistory = (config: ExperimentConfig): Extras['history'] =>
+  config.architectures.flatMap((arch) =>
+    (['history', 'state-at-version', 'state-at-time'] as const).map((query) => {
+      const base = arch === 'es' ? (query === 'history' ? 6 : 9) : query === 'history' ? 4 : 7;
+      return {
+        arch,
+        query,
+        requests: 200,
+        latencyMs: { p50: base, p95: base * 2.6, p99: base * 4.1, max: base * 7 },
+        offeredRate: arch === 'es' ? 30 : 110,
+        byLength: [40, 60, 90].map((meanEvents, group) => ({
+          meanEvents,
+          maxEvents: meanEvents + 12,
+          requests: 66,
+          p95: base * (2 + 0.4 * group),
+        })),
+      };
+    }),
+  );
+
+/** The parts of a SYNTHETIC result that do not depend on the cells: machine, budget, end state. */
+export const syntheticExtras = (config: ExperimentConfig): Extras => ({
+  ...syntheticSetting(config),
+  replay: config.architectures.map(syntheticReplay),
+  storagePerChange: config.architectures.map(syntheticStorage),
+  history: syntheticHistory(config),
+  notes: ['SYNTHETIC fixture: generated by libs/experiment/src/testing/synthetic-results.ts.'],
+});

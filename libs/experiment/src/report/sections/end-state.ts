@@ -8,18 +8,23 @@ import { chartBlock } from './chart-block';
 const R = 'right' as const;
 const L = 'left' as const;
 
-/** Time to consistency with the lag after the λ step; replay, storage per change, history latency. */
-export const endStateBlocks = (
-  results: ExperimentResults,
-  charts: readonly ChartSpec[],
-): Block[] => {
-  const blocks: Block[] = [];
-  blocks.push({ kind: 'heading', level: 2, text: 'Time to consistency and consumer lag' });
-  const ttcRows = results.cells.flatMap((cell) => {
+/** The consumer groups' lag after the chosen step, as `group: records (time)`. */
+const lagText = (lag: NonNullable<ReturnType<typeof chooseStep>>['consumerLag']): string =>
+  lag && lag.length > 0
+    ? lag
+        .map(
+          (entry) =>
+            `${entry.group}: ${entry.totalLag}${entry.timeLagMs !== undefined ? ` (${fmtMs(entry.timeLagMs)})` : ''}`,
+        )
+        .join(', ')
+    : '–';
+
+/** One row per cell with a chosen step: probes of time to consistency, and the lag at its end. */
+const consistencyTable = (results: ExperimentResults): Block => {
+  const rows = results.cells.flatMap((cell) => {
     const step = chooseStep(cell);
     if (!step) return [];
     const ttc = consistencyOf(cell);
-    const lag = step.consumerLag ?? [];
     return [
       [
         ARCH_LABEL[cell.arch],
@@ -31,106 +36,110 @@ export const endStateBlocks = (
         fmtMs(ttc?.p95),
         fmtMs(ttc?.p99),
         ttc ? String(ttc.timeouts) : '–',
-        lag.length > 0
-          ? lag
-              .map(
-                (entry) =>
-                  `${entry.group}: ${entry.totalLag}${entry.timeLagMs !== undefined ? ` (${fmtMs(entry.timeLagMs)})` : ''}`,
-              )
-              .join(', ')
-          : '–',
+        lagText(step.consumerLag),
       ],
     ];
   });
-  blocks.push(
-    ttcRows.length > 0
-      ? {
-          kind: 'table',
-          header: [
-            'architecture',
-            'workload',
-            'k #',
-            'offered req/s',
-            'probes',
-            'p50',
-            'p95',
-            'p99',
-            'not visible',
-            'lag at end (records)',
-          ],
-          align: [L, L, R, R, R, R, R, R, R, L],
-          rows: ttcRows,
-        }
-      : { kind: 'paragraph', text: 'Not measured.' },
-    ...chartBlock(charts, 'time-to-consistency'),
-    { kind: 'heading', level: 2, text: 'Replay, storage and history' },
-  );
-  blocks.push(
-    results.replay.length > 0
-      ? {
-          kind: 'table',
-          header: ['architecture', 'view', 'events', 'seconds', 'events/s', 'status'],
-          align: [L, L, R, R, R, L],
-          rows: results.replay.map((entry) => [
-            ARCH_LABEL[entry.arch],
-            entry.view,
-            String(entry.events),
-            fmt(entry.seconds),
-            fmt(entry.eventsPerSecond),
-            entry.status === 'ok' ? 'ok' : `**failed**: ${entry.reason ?? ''}`,
-          ]),
-        }
-      : { kind: 'paragraph', text: 'Replay was not measured.' },
-    ...chartBlock(charts, 'replay-time'),
-    results.storagePerChange.length > 0
-      ? {
-          kind: 'table',
-          header: ['architecture', 'state changes', 'components', 'bytes per change'],
-          align: [L, R, L, R],
-          rows: results.storagePerChange.map((entry) => [
-            ARCH_LABEL[entry.arch],
-            String(entry.changes),
-            Object.entries(entry.bytesByComponent)
-              .map(([component, bytes]) => `${component} ${fmtBytes(bytes)}`)
-              .join(', '),
-            fmt(entry.bytesPerChange),
-          ]),
-        }
-      : { kind: 'paragraph', text: 'Storage per change was not measured.' },
-    ...chartBlock(charts, 'storage-per-change'),
-    results.history.length > 0
-      ? {
-          kind: 'table',
-          header: [
-            'architecture',
-            'query',
-            'load',
-            'requests',
-            'p50',
-            'p95',
-            'p99',
-            'max',
-            'p95 by history length (mean events per player)',
-          ],
-          align: [L, L, R, R, R, R, R, R, L],
-          rows: results.history.map((entry) => [
-            ARCH_LABEL[entry.arch],
-            entry.query,
-            entry.offeredRate === undefined ? 'none' : `${Math.round(entry.offeredRate)} req/s`,
-            String(entry.requests),
-            fmtMs(entry.latencyMs.p50),
-            fmtMs(entry.latencyMs.p95),
-            fmtMs(entry.latencyMs.p99),
-            fmtMs(entry.latencyMs.max),
-            (entry.byLength ?? [])
-              .map((group) => `${group.meanEvents} ev: ${fmtMs(group.p95)}`)
-              .join(' · ') || '–',
-          ]),
-        }
-      : { kind: 'paragraph', text: 'History latency was not measured.' },
-    ...chartBlock(charts, 'history-latency'),
-    ...chartBlock(charts, 'history-length'),
-  );
-
-  return blocks;
+  if (rows.length === 0) return { kind: 'paragraph', text: 'Not measured.' };
+  return {
+    kind: 'table',
+    header: [
+      'architecture',
+      'workload',
+      'k #',
+      'offered req/s',
+      'probes',
+      'p50',
+      'p95',
+      'p99',
+      'not visible',
+      'lag at end (records)',
+    ],
+    align: [L, L, R, R, R, R, R, R, R, L],
+    rows,
+  };
 };
+
+const replayTable = (results: ExperimentResults): Block =>
+  results.replay.length > 0
+    ? {
+        kind: 'table',
+        header: ['architecture', 'view', 'events', 'seconds', 'events/s', 'status'],
+        align: [L, L, R, R, R, L],
+        rows: results.replay.map((entry) => [
+          ARCH_LABEL[entry.arch],
+          entry.view,
+          String(entry.events),
+          fmt(entry.seconds),
+          fmt(entry.eventsPerSecond),
+          entry.status === 'ok' ? 'ok' : `**failed**: ${entry.reason ?? ''}`,
+        ]),
+      }
+    : { kind: 'paragraph', text: 'Replay was not measured.' };
+
+const storageTable = (results: ExperimentResults): Block =>
+  results.storagePerChange.length > 0
+    ? {
+        kind: 'table',
+        header: ['architecture', 'state changes', 'components', 'bytes per change'],
+        align: [L, R, L, R],
+        rows: results.storagePerChange.map((entry) => [
+          ARCH_LABEL[entry.arch],
+          String(entry.changes),
+          Object.entries(entry.bytesByComponent)
+            .map(([component, bytes]) => `${component} ${fmtBytes(bytes)}`)
+            .join(', '),
+          fmt(entry.bytesPerChange),
+        ]),
+      }
+    : { kind: 'paragraph', text: 'Storage per change was not measured.' };
+
+const historyTable = (results: ExperimentResults): Block =>
+  results.history.length > 0
+    ? {
+        kind: 'table',
+        header: [
+          'architecture',
+          'query',
+          'load',
+          'requests',
+          'p50',
+          'p95',
+          'p99',
+          'max',
+          'p95 by history length (mean events per player)',
+        ],
+        align: [L, L, R, R, R, R, R, R, L],
+        rows: results.history.map((entry) => [
+          ARCH_LABEL[entry.arch],
+          entry.query,
+          entry.offeredRate === undefined ? 'none' : `${Math.round(entry.offeredRate)} req/s`,
+          String(entry.requests),
+          fmtMs(entry.latencyMs.p50),
+          fmtMs(entry.latencyMs.p95),
+          fmtMs(entry.latencyMs.p99),
+          fmtMs(entry.latencyMs.max),
+          (entry.byLength ?? [])
+            .map((group) => `${group.meanEvents} ev: ${fmtMs(group.p95)}`)
+            .join(' · ') || '–',
+        ]),
+      }
+    : { kind: 'paragraph', text: 'History latency was not measured.' };
+
+/** Time to consistency with the lag after the λ step; replay, storage per change, history latency. */
+export const endStateBlocks = (
+  results: ExperimentResults,
+  charts: readonly ChartSpec[],
+): Block[] => [
+  { kind: 'heading', level: 2, text: 'Time to consistency and consumer lag' },
+  consistencyTable(results),
+  ...chartBlock(charts, 'time-to-consistency'),
+  { kind: 'heading', level: 2, text: 'Replay, storage and history' },
+  replayTable(results),
+  ...chartBlock(charts, 'replay-time'),
+  storageTable(results),
+  ...chartBlock(charts, 'storage-per-change'),
+  historyTable(results),
+  ...chartBlock(charts, 'history-latency'),
+  ...chartBlock(charts, 'history-length'),
+];
