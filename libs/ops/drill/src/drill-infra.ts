@@ -5,7 +5,7 @@ import {
   infraDown,
   infraUp,
   readInfraAddresses,
-  type InfraAddresses,
+  type RecordedInfraAddresses,
   type InfraContext,
 } from '@qf/local-infra';
 import type { PrivateInfra } from './faults/fault-catalog';
@@ -48,7 +48,7 @@ export const drillContext = (
 
 export interface DrillInfra {
   readonly ctx: InfraContext;
-  readonly addresses: InfraAddresses;
+  readonly addresses: RecordedInfraAddresses;
   readonly privateInfra: PrivateInfra;
   /** Starts whatever of the private servers is not running (after a fault stopped it). */
   restart(): Promise<void>;
