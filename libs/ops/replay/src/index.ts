@@ -68,7 +68,7 @@ export {
   type RebuildConsumerOptions,
   type RebuildSettings,
   type RebuildStats,
-} from './runner/rebuild.consumer';
+} from '@qf/player-read-model';
 export {
   LiveGroupActiveError,
   ReplayAbandonError,

@@ -31,6 +31,15 @@ export { READ_MODEL_STORE, type DerivedViewWrites, type PlayerDetailsWrite, type
 export { ConcurrentWriterError, ReadModelWriter, type BatchOutcome } from './store/read-model.writer';
 export type { PendingVersion, ViewCacheWriter } from './store/view-cache.port';
 
+// Rebuilding a generation (`qf replay`): the same fold, written in rounds of many batches.
+export {
+  DEFAULT_REBUILD_SETTINGS,
+  RebuildConsumer,
+  type RebuildConsumerOptions,
+  type RebuildSettings,
+  type RebuildStats,
+} from './rebuild/rebuild.consumer';
+
 // Adapters: Mongo, Redis, Kafka.
 export { cacheKeyPrefix, PlayerViewCache, type CacheRead, type PlayerViewCacheOptions } from './cache/player-view.cache';
 export { AliasFollowingReadModelStore } from './mongo/alias-following.store';

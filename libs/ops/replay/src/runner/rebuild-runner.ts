@@ -3,11 +3,13 @@ import type { Db } from 'mongodb';
 import { AuditConsumer, AuditLog } from '@qf/player-crud';
 import {
   MongoReadModelStore,
+  RebuildConsumer,
   type ReadModelCollections,
+  type RebuildSettings,
+  type RebuildStats,
   type ViewName,
 } from '@qf/player-read-model';
 import type { Logger } from '@qf/shared-observability';
-import { RebuildConsumer, type RebuildSettings, type RebuildStats } from './rebuild.consumer';
 
 /** The consumers of a rebuild, run in this process. */
 export interface RebuildRunner {

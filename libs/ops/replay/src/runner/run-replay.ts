@@ -5,6 +5,8 @@ import { AuditLog } from '@qf/player-crud';
 import {
   ensureReadModelIndexes,
   type ReadModelCollections,
+  type RebuildSettings,
+  type RebuildStats,
   type ViewName,
 } from '@qf/player-read-model';
 import type { Logger } from '@qf/shared-observability';
@@ -42,7 +44,6 @@ import {
   ReplayConflictError,
   ReplayInterruptedError,
 } from './replay-errors';
-import type { RebuildSettings, RebuildStats } from './rebuild.consumer';
 import { auditRebuildRunner, esRebuildRunner, type RebuildRunner } from './rebuild-runner';
 
 /** What a replay talks to. */

@@ -1,21 +1,15 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { PlayerEvent } from '@qf/player-domain';
-import {
-  connectDeadLetters,
-  createEventConsumer,
-  decodeRecord,
-  describeError,
-  retryWithBackoff,
-  type DeadLetterPublisher,
-  PlayerFold,
-  stateFromPlayerDetails,
-  storeFoldRound,
-  type FoldRound,
-  type Backoff,
-  type PlayerEventDocument,
-  type ReadModelStore,
-  type ViewName,
-} from '@qf/player-read-model';
+import { connectDeadLetters, createEventConsumer } from '../consumer/event-consumer.factory';
+import { describeError, type DeadLetterPublisher } from '../consumer/dead-letter.publisher';
+import { decodeRecord } from '../consumer/record-decoder';
+import { retryWithBackoff, type Backoff } from '../consumer/retry-backoff';
+import { PlayerFold, type FoldRound } from '../fold/player-fold';
+import { storeFoldRound } from '../fold/store-fold-round';
+import { stateFromPlayerDetails } from '../projection/player-details.projection';
+import type { ViewName } from '../projection/projection-target';
+import type { PlayerEventDocument } from '../projection/read-model.documents';
+import type { ReadModelStore } from '../store/read-model.store.port';
 import { createLogger, type Logger } from '@qf/shared-observability';
 
 /** How a rebuild consumer reads and writes; every field has a default (DEFAULT_REBUILD_SETTINGS). */
@@ -100,8 +94,9 @@ type Work =
  * after its writes are acknowledged (rounds of a partition in order). So a stop or a
  * crash loses nothing committed, and the redelivery of what was not is harmless (every
  * write is guarded by the aggregate version). The live projector instead writes and
- * commits each fetched batch before the next fetch: right for freshness, slow for a
- * replay, where Kafka would wait for Mongo and Mongo for Kafka.
+ * commits each fetched chunk (in a round with the chunks waiting with it) before it
+ * fetches on: right for freshness, slow for a replay, where Kafka would wait for Mongo
+ * and Mongo for Kafka.
  */
 export class RebuildConsumer {
   private readonly settings: RebuildSettings;
