@@ -112,29 +112,59 @@ const runSearch = async (bench: WriteBenchOptions, options: WriteOptions) => {
   }
 };
 
-/** `qf bench …`: benchmarks against the real local infrastructure (not tests: they print figures). */
-export const registerBenchCommands = (program: Command): void => {
-  const bench = program
-    .command('bench')
-    .description('benchmarks: open-loop load, HdrHistogram latencies, JSON + table');
-  registerBenchProjectCommand(bench);
+/** The write bench's settings from the command line. */
+const writeBenchOptionsOf = (options: WriteOptions): WriteBenchOptions => {
+  if (options.target !== 'es' && options.target !== 'crud')
+    throw new InvalidArgumentError(`--target takes es or crud, got "${options.target}"`);
+  if (options.fleet && options.baseUrl)
+    throw new InvalidArgumentError('--fleet and --base-url name two targets: give one');
+  return {
+    target: options.target,
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+    ...(options.fleet ? { fleet: true } : {}),
+    ...(options.topicPrefix !== undefined ? { topicPrefix: options.topicPrefix } : {}),
+    rate: options.rate,
+    durationSec: options.duration,
+    warmupSec: options.warmup,
+    players: options.players ?? (options.search ? 2000 : 10_000),
+    scenario: options.scenario,
+    ...(options.mix ? { mix: parseMix(options.mix) } : {}),
+    distribution: distributionOf(options),
+    connections: options.connections,
+    processors: options.processors,
+    partitions: options.partitions,
+    seed: options.seed,
+    keepTopics: options.keepTopics === true,
+    serviceEnv: serviceEnvOf(options.env),
+    ...(options.profile ? { profileDir: options.profile } : {}),
+    // The CRUD fleet (relay and audit consumer included) and its probes.
+    startCrud: startCrudTarget,
+  };
+};
 
-  bench
-    .command('write')
-    .description(
-      'drive the command API open loop at a constant rate; print commands/s achieved and p50/p95/p99 decision latency',
-    )
-    .option(
-      '--target <es|crud>',
-      'es: command gateway + processors (started here unless --base-url); crud: the CRUD service',
-      'es',
-    )
-    .option('--base-url <url>', 'drive an already running service instead of starting one')
-    .option(
-      '--fleet',
-      'drive the fleet started with `qf fleet up` (same QF_FLEET_ID): every replica of the command front, CPU of every replica, projector time lag (es)',
-    )
-    .option('--topic-prefix <prefix>', 'topic prefix of that fleet (default: QF_TOPIC_PREFIX)')
+/** Runs the write bench (or its rate search), writes the JSON and prints the table. */
+const runWriteCommand = async (options: WriteOptions): Promise<void> => {
+  const bench = writeBenchOptionsOf(options);
+  const report = options.search ? await runSearch(bench, options) : await runWriteBench(bench);
+  const kind = options.search ? 'write-search' : 'write';
+  const out =
+    options.out ??
+    path.join(
+      'reports',
+      'bench',
+      `${kind}-${options.target}-${report.startedAt.replace(/[:.]/g, '-')}.json`,
+    );
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  const text = 'steps' in report ? formatWriteSearch(report) : formatWriteBench(report);
+  process.stdout.write(
+    options.json ? `${JSON.stringify(report, null, 2)}\n` : `${text}\nJSON: ${out}\n`,
+  );
+};
+
+/** The options of `qf bench write --search` (the rate search). */
+const addSearchOptions = (write: Command): Command =>
+  write
     .option(
       '--search',
       'find the highest rate whose p95 stays within --slo-p95: double from --start-rate until a step fails, then bisect to 5 %',
@@ -180,7 +210,28 @@ export const registerBenchCommands = (program: Command): void => {
       'search: seconds at --start-rate before the first step, not judged (a target just started is slower for its first minute)',
       intInRange('--search-warmup', 0, 3600),
       DEFAULT_SEARCH.initialWarmupSec,
+    );
+
+/** `qf bench write`: the command API driven open loop, or a search for its highest rate. */
+const registerBenchWriteCommand = (bench: Command): void => {
+  const write = bench
+    .command('write')
+    .description(
+      'drive the command API open loop at a constant rate; print commands/s achieved and p50/p95/p99 decision latency',
     )
+    .option(
+      '--target <es|crud>',
+      'es: command gateway + processors (started here unless --base-url); crud: the CRUD service',
+      'es',
+    )
+    .option('--base-url <url>', 'drive an already running service instead of starting one')
+    .option(
+      '--fleet',
+      'drive the fleet started with `qf fleet up` (same QF_FLEET_ID): every replica of the command front, CPU of every replica, projector time lag (es)',
+    )
+    .option('--topic-prefix <prefix>', 'topic prefix of that fleet (default: QF_TOPIC_PREFIX)');
+  addSearchOptions(write);
+  write
     .option(
       '--rate <n>',
       'intended commands per second (constant arrival rate)',
@@ -243,49 +294,16 @@ export const registerBenchCommands = (program: Command): void => {
       'write the JSON here (default reports/bench/write-<target>-<time>.json)',
     )
     .option('--json', 'print the JSON on stdout instead of the table')
-    .action(async (options: WriteOptions) => {
-      if (options.target !== 'es' && options.target !== 'crud')
-        throw new InvalidArgumentError(`--target takes es or crud, got "${options.target}"`);
-      if (options.fleet && options.baseUrl)
-        throw new InvalidArgumentError('--fleet and --base-url name two targets: give one');
-      const bench: WriteBenchOptions = {
-        target: options.target,
-        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-        ...(options.fleet ? { fleet: true } : {}),
-        ...(options.topicPrefix !== undefined ? { topicPrefix: options.topicPrefix } : {}),
-        rate: options.rate,
-        durationSec: options.duration,
-        warmupSec: options.warmup,
-        players: options.players ?? (options.search ? 2000 : 10_000),
-        scenario: options.scenario,
-        ...(options.mix ? { mix: parseMix(options.mix) } : {}),
-        distribution: distributionOf(options),
-        connections: options.connections,
-        processors: options.processors,
-        partitions: options.partitions,
-        seed: options.seed,
-        keepTopics: options.keepTopics === true,
-        serviceEnv: serviceEnvOf(options.env),
-        ...(options.profile ? { profileDir: options.profile } : {}),
-        // The CRUD fleet (relay and audit consumer included) and its probes.
-        startCrud: startCrudTarget,
-      };
-      const report = options.search ? await runSearch(bench, options) : await runWriteBench(bench);
-      const kind = options.search ? 'write-search' : 'write';
-      const out =
-        options.out ??
-        path.join(
-          'reports',
-          'bench',
-          `${kind}-${options.target}-${report.startedAt.replace(/[:.]/g, '-')}.json`,
-        );
-      fs.mkdirSync(path.dirname(out), { recursive: true });
-      fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-      const text = 'steps' in report ? formatWriteSearch(report) : formatWriteBench(report);
-      process.stdout.write(
-        options.json ? `${JSON.stringify(report, null, 2)}\n` : `${text}\nJSON: ${out}\n`,
-      );
-    });
+    .action(runWriteCommand);
+};
+
+/** `qf bench …`: benchmarks against the real local infrastructure (not tests: they print figures). */
+export const registerBenchCommands = (program: Command): void => {
+  const bench = program
+    .command('bench')
+    .description('benchmarks: open-loop load, HdrHistogram latencies, JSON + table');
+  registerBenchProjectCommand(bench);
+  registerBenchWriteCommand(bench);
   registerBenchReplayCommand(bench);
   registerBenchTxnCommand(bench);
 };
