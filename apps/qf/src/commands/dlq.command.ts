@@ -139,19 +139,8 @@ const truncateAndReport = async (
     );
 };
 
-/**
- * `qf dlq list|show|redrive|purge <topic>`: the dead letters of the projector
- * (`events`), the command processor (`commands`) or the audit consumer (`audit`), with
- * filters by type, player, error code and time. What was done with each letter is kept
- * in `<dlq>.actions`; the DLQ is truncated past every handled letter at its head.
- */
-export const registerDlqCommands = (program: Command): void => {
-  const dlq = program
-    .command('dlq')
-    .description(
-      'dead letters: list, show, redrive (back to their source topic) or purge, with filters',
-    );
-
+/** `qf dlq list`: the letters of a DLQ, oldest first, with filters. */
+const registerDlqList = (dlq: Command): void => {
   withFilters(dlq.command('list'), 'open, redriven, purged or all (default open)')
     .description('list the letters of a dead-letter topic, oldest first')
     .option(
@@ -179,7 +168,10 @@ export const registerDlqCommands = (program: Command): void => {
         process.stdout.write(`${letters.length} letters match${more}\n${letterCounts(snapshot)}\n`);
       });
     });
+};
 
+/** `qf dlq show`: one letter in full. */
+const registerDlqShow = (dlq: Command): void => {
   dlq
     .command('show')
     .description(
@@ -215,7 +207,10 @@ export const registerDlqCommands = (program: Command): void => {
         },
       );
     });
+};
 
+/** `qf dlq redrive`: matching letters back to their source topic. */
+const registerDlqRedrive = (dlq: Command): void => {
   withFilters(dlq.command('redrive'), 'which letters to send again (default open)')
     .description(
       'send matching letters back to their source topic and partition (same key, value and headers), recorded as redriven',
@@ -244,7 +239,10 @@ export const registerDlqCommands = (program: Command): void => {
         await truncateAndReport(queue, options.json, { redriven: sent });
       });
     });
+};
 
+/** `qf dlq purge`: giving up on matching letters. */
+const registerDlqPurge = (dlq: Command): void => {
   withFilters(dlq.command('purge'), 'which letters to purge (default open)')
     .description(
       'give up on matching letters: recorded as purged, and deleted once no open letter precedes them',
@@ -276,4 +274,22 @@ export const registerDlqCommands = (program: Command): void => {
         });
       });
     });
+};
+
+/**
+ * `qf dlq list|show|redrive|purge <topic>`: the dead letters of the projector
+ * (`events`), the command processor (`commands`) or the audit consumer (`audit`), with
+ * filters by type, player, error code and time. What was done with each letter is kept
+ * in `<dlq>.actions`; the DLQ is truncated past every handled letter at its head.
+ */
+export const registerDlqCommands = (program: Command): void => {
+  const dlq = program
+    .command('dlq')
+    .description(
+      'dead letters: list, show, redrive (back to their source topic) or purge, with filters',
+    );
+  registerDlqList(dlq);
+  registerDlqShow(dlq);
+  registerDlqRedrive(dlq);
+  registerDlqPurge(dlq);
 };
