@@ -2,11 +2,12 @@ import {
   AUDIT_MODES,
   DEFAULT_RECENT_COMMANDS,
   DEFAULT_RETRY_POLICY,
+  DEFAULT_SEEN_LIMIT,
   DEFAULT_STATE_CACHE,
   type AuditMode,
   type RetryPolicy,
 } from '@qf/player-crud';
-import { DEFAULT_PARTITIONS } from '@qf/contracts';
+import { DEFAULT_IDEMPOTENCY_HORIZON_MS, DEFAULT_PARTITIONS } from '@qf/contracts';
 import { intFromEnv, InvalidEnvironmentError } from '@qf/shared-config';
 
 /** Everything crud-service reads from its command line and environment. */
@@ -15,7 +16,12 @@ export interface CrudServiceConfig {
   readonly grpcPort: number;
   readonly auditMode: AuditMode;
   readonly retry: RetryPolicy;
+  /** Accepted commands each document keeps with their outcome. */
   readonly recentLimit: number;
+  /** How long an accepted command id is deduplicated. */
+  readonly idempotencyHorizonMs: number;
+  /** Ids remembered per player within the horizon at most (16 bytes each). */
+  readonly idempotencyMaxPerPlayer: number;
   /** Player documents kept after writing them, to decide the next command without a read (0: off). */
   readonly stateCache: number;
   /** Partitions of the audit topic when dual-write mode creates it. */
@@ -68,6 +74,18 @@ export const crudServiceConfig = (
     'QF_RECENT_COMMANDS',
     DEFAULT_RECENT_COMMANDS,
     { min: 1, max: 1000 },
+    env,
+  ),
+  idempotencyHorizonMs: intFromEnv(
+    'QF_IDEMPOTENCY_HORIZON_MS',
+    DEFAULT_IDEMPOTENCY_HORIZON_MS,
+    { min: 1000, max: 7 * 24 * 3_600_000 },
+    env,
+  ),
+  idempotencyMaxPerPlayer: intFromEnv(
+    'QF_IDEMPOTENCY_MAX_PER_PLAYER',
+    DEFAULT_SEEN_LIMIT,
+    { min: 0, max: 1_000_000 },
     env,
   ),
   stateCache: intFromEnv(

@@ -15,7 +15,9 @@ describe('crud-service config', () => {
       httpPort: 3100,
       grpcPort: 50061,
       auditMode: 'outbox',
-      recentLimit: 50,
+      recentLimit: 8,
+      idempotencyHorizonMs: 900_000,
+      idempotencyMaxPerPlayer: 2048,
     });
     expect(crudServiceConfig([], { QF_HTTP_PORT: '0', QF_OCC_MAX_ATTEMPTS: '3' })).toMatchObject({
       httpPort: 0,

@@ -78,6 +78,9 @@ export const startCrudService = async (config: CrudServiceConfig): Promise<Runni
     mode: config.auditMode,
     retry: config.retry,
     recentLimit: config.recentLimit,
+    horizonMs: config.idempotencyHorizonMs,
+    seenLimit: config.idempotencyMaxPerPlayer,
+    outcomes: auditLog,
     stateCache: config.stateCache,
     ...(publisher ? { publisher } : {}),
   });

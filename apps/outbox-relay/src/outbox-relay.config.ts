@@ -1,5 +1,5 @@
 import { DEFAULT_PARTITIONS } from '@qf/contracts';
-import { DEFAULT_RELAY_LINGER_MS } from '@qf/player-crud';
+import { DEFAULT_RELAY_LEASE_MS, DEFAULT_RELAY_LINGER_MS } from '@qf/player-crud';
 import { intFromEnv, stringFromEnv } from '@qf/shared-config';
 
 /** Everything outbox-relay reads from its environment. */
@@ -21,7 +21,12 @@ export const outboxRelayConfig = (env: NodeJS.ProcessEnv = process.env): OutboxR
     httpPort: intFromEnv('QF_HTTP_PORT', 3110, { max: 65535 }, env),
     ...(owner ? { owner } : {}),
     batchSize: intFromEnv('QF_RELAY_BATCH', 200, { min: 1, max: 10_000 }, env),
-    leaseMs: intFromEnv('QF_RELAY_LEASE_MS', 30_000, { min: 100, max: 3_600_000 }, env),
+    leaseMs: intFromEnv(
+      'QF_RELAY_LEASE_MS',
+      DEFAULT_RELAY_LEASE_MS,
+      { min: 300, max: 3_600_000 },
+      env,
+    ),
     idleMinMs: intFromEnv('QF_RELAY_IDLE_MIN_MS', 5, { min: 1, max: 60_000 }, env),
     idleMaxMs: intFromEnv('QF_RELAY_IDLE_MAX_MS', 50, { min: 1, max: 60_000 }, env),
     lingerMs: intFromEnv(

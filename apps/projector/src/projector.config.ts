@@ -39,7 +39,12 @@ export const projectorConfig = (env: NodeJS.ProcessEnv = process.env): Projector
     partitions: intFromEnv('QF_PARTITIONS', DEFAULT_PARTITIONS, { min: 1, max: 1000 }, env),
     cacheEnabled: boolFromEnv('QF_PROJECTOR_CACHE', true, env),
     cacheTtlMs: intFromEnv('QF_CACHE_TTL_SECONDS', 300, { min: 1, max: 86_400 * 30 }, env) * 1000,
-    controlRefreshMs: intFromEnv('QF_PROJECTION_CONTROL_REFRESH_MS', 2000, { min: 50, max: 600_000 }, env),
+    controlRefreshMs: intFromEnv(
+      'QF_PROJECTION_CONTROL_REFRESH_MS',
+      2000,
+      { min: 50, max: 600_000 },
+      env,
+    ),
     stateCacheSize: intFromEnv('QF_PROJECTOR_STATE_CACHE', 200_000, { max: 10_000_000 }, env),
     settings: {
       partitionsConsumedConcurrently: intFromEnv(
@@ -49,6 +54,12 @@ export const projectorConfig = (env: NodeJS.ProcessEnv = process.env): Projector
         env,
       ),
       chunkSize: intFromEnv('QF_PROJECTOR_CHUNK', d.chunkSize, { min: 1, max: 1_000_000 }, env),
+      concurrentRounds: intFromEnv(
+        'QF_PROJECTOR_ROUNDS',
+        d.concurrentRounds,
+        { min: 1, max: 64 },
+        env,
+      ),
       maxBytesPerPartition: intFromEnv(
         'QF_PROJECTOR_MAX_BYTES_PER_PARTITION',
         d.maxBytesPerPartition,

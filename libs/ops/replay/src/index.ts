@@ -61,8 +61,6 @@ export {
   TruncatedSourceError,
   type SourceHistory,
 } from './kafka/source-history';
-export { PartitionFold, type FoldLetter, type FoldRound } from './runner/partition-fold';
-export { ConcurrentRebuildWriterError, storeFoldRound } from './runner/store-fold-round';
 export { auditRebuildRunner, esRebuildRunner, type RebuildRunner } from './runner/rebuild-runner';
 export {
   DEFAULT_REBUILD_SETTINGS,

@@ -4,4 +4,6 @@ export const COLLECTIONS = {
   players: 'players',
   /** One document per audit event (_id = eventId), written by the audit consumer. */
   auditLog: 'audit_log',
+  /** Outbox relays' leases on shards of the players (outbox/relay-shards.ts) and their heartbeats. */
+  relayLeases: 'outbox_relay_leases',
 } as const;

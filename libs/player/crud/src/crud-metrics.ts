@@ -39,6 +39,11 @@ export const crudMetrics = {
     help: 'Commands by where their first decision came from: hit (the document this process last wrote), miss (read), recheck (a rejection read again), stale (the copy lost the version guard)',
     labelNames: ['result'],
   }),
+  idempotencyForgotten: counter({
+    name: 'qf_crud_idempotency_forgotten_total',
+    help: 'Accepted command ids dropped from player documents: horizon (older than QF_IDEMPOTENCY_HORIZON_MS) or bound (QF_IDEMPOTENCY_MAX_PER_PLAYER reached first: a retry of such an id is decided again)',
+    labelNames: ['reason'],
+  }),
   dualWriteLost: counter({
     name: 'qf_crud_dual_write_lost_total',
     help: 'Audit events lost: the document changed but the direct publish failed (dual-write mode)',
@@ -72,13 +77,13 @@ export const relayMetrics = {
     help: 'Relay rounds by result (work, idle, error)',
     labelNames: ['result'],
   }),
-  claimsLost: counter({
-    name: 'qf_relay_claims_lost_total',
-    help: 'Candidate documents another relay claimed first',
+  shardsHeld: gauge({
+    name: 'qf_relay_shards_held',
+    help: 'Shards of the players whose outboxes this relay holds a lease on (of 16)',
   }),
   leasesLost: counter({
     name: 'qf_relay_leases_lost_total',
-    help: 'Claims whose lease was taken over before release (their entries may be published again)',
+    help: 'Outboxes another relay released first (this relay had lost the shard lease; their entries were published twice)',
   }),
   publishFailures: counter({
     name: 'qf_relay_publish_failures_total',

@@ -22,7 +22,6 @@ export {
   VIEW_PROJECTION,
   type InventoryEntry,
   type OutboxEntry,
-  type OutboxLease,
   type PlayerDocument,
   type RecentCommand,
 } from './document/player-document';
@@ -35,38 +34,47 @@ export {
 export {
   DEFAULT_RECENT_COMMANDS,
   findRecent,
+  keepRecent,
   outcomeOf,
   recentCommandFor,
 } from './document/recent-commands';
+export {
+  appendSeen,
+  DEFAULT_SEEN_LIMIT,
+  findSeen,
+  SEEN_ENTRY_BYTES,
+  seenEntryOf,
+} from './document/seen-commands';
 export { backoffDelay, DEFAULT_RETRY_POLICY, mayRetry, type RetryPolicy } from './occ/retry-policy';
 export {
+  DEFAULT_RELAY_LEASE_MS,
   DEFAULT_RELAY_LINGER_MS,
   eventOfEntry,
   OutboxRelay,
   type OutboxRelayOptions,
 } from './outbox/outbox-relay';
 export {
-  abandonWrite,
   AUDIT_MODES,
-  claimableFilter,
-  claimWrite,
   guardedUpdateFor,
   insertDocumentFor,
   OUTBOX_EPOCH,
   outboxEntriesFor,
   PENDING_OUTBOX_PROJECTION,
+  pendingFilter,
   releaseWrites,
   type AuditMode,
-  type ClaimedOutbox,
+  type ReadOutbox,
   type GuardedWrite,
   type PendingOutboxDocument,
 } from './outbox/outbox-writes';
+export { RelayShards, SHARD_COUNT, shardFilter, shardOfPlayer } from './outbox/relay-shards';
 export { CrudQueries } from './queries/crud-queries';
 export { KafkaAuditPublisher, type AuditPublisher } from './service/audit-publisher';
 export {
   CrudCommandExecutor,
   DEFAULT_STATE_CACHE,
   type CrudExecutorOptions,
+  type OutcomeSource,
 } from './service/crud-command-executor';
 export { KeyedSerializer } from './service/keyed-serializer';
 export { PlayerDocumentCache, type CachedPlayer } from './service/player-document-cache';

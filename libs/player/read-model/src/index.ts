@@ -24,6 +24,8 @@ export type {
 export { roomOccupancyDocument } from './projection/room-occupancy.projection';
 
 // Applying batches: version-guarded writes through a store port.
+export { PlayerFold, type FoldCounts, type FoldLetter, type FoldRound } from './fold/player-fold';
+export { ALL_VIEWS, storeFoldRound, type StoreFoldRoundOptions, type StoredRound } from './fold/store-fold-round';
 export { PlayerStateCache } from './store/player-state.cache';
 export { READ_MODEL_STORE, type DerivedViewWrites, type PlayerDetailsWrite, type ReadModelStore } from './store/read-model.store.port';
 export { ConcurrentWriterError, ReadModelWriter, type BatchOutcome } from './store/read-model.writer';

@@ -7,15 +7,16 @@ import {
   describeError,
   retryWithBackoff,
   type DeadLetterPublisher,
+  PlayerFold,
   stateFromPlayerDetails,
+  storeFoldRound,
+  type FoldRound,
   type Backoff,
   type PlayerEventDocument,
   type ReadModelStore,
   type ViewName,
 } from '@qf/player-read-model';
 import { createLogger, type Logger } from '@qf/shared-observability';
-import { PartitionFold, type FoldRound } from './partition-fold';
-import { storeFoldRound } from './store-fold-round';
 
 /** How a rebuild consumer reads and writes; every field has a default (DEFAULT_REBUILD_SETTINGS). */
 export interface RebuildSettings {
@@ -86,14 +87,14 @@ export interface RebuildStats {
 type Work =
   | {
       readonly kind: 'round';
-      readonly fold: PartitionFold<KafkaMessage>;
+      readonly fold: PlayerFold<KafkaMessage>;
       readonly round: FoldRound<KafkaMessage>;
     }
   | { readonly kind: 'docs'; readonly docs: readonly PlayerEventDocument[] };
 
 /**
  * A projector replica built for replays. Each partition's events are folded in memory as
- * they are fetched (PartitionFold), and written in rounds in the background while the
+ * they are fetched (PlayerFold, the live projector's fold), and written in rounds in the background while the
  * next batches are fetched: one player_details write (a compare-and-set) per changed
  * player per round, then the derived views, and the round's offset is committed only
  * after its writes are acknowledged (rounds of a partition in order). So a stop or a
@@ -108,7 +109,7 @@ export class RebuildConsumer {
   private consumer?: Consumer;
   private producer?: Producer;
   private deadLetters?: DeadLetterPublisher;
-  private folds = new Map<number, PartitionFold<KafkaMessage>>();
+  private folds = new Map<number, PlayerFold<KafkaMessage>>();
   private readonly lastRoundAt = new Map<number, number>();
   /** Each partition's writes, chained so its rounds commit in order. */
   private readonly chains = new Map<number, Promise<void>>();
@@ -194,10 +195,10 @@ export class RebuildConsumer {
     };
   }
 
-  private foldOf(partition: number): PartitionFold<KafkaMessage> {
+  private foldOf(partition: number): PlayerFold<KafkaMessage> {
     let fold = this.folds.get(partition);
     if (!fold) {
-      fold = new PartitionFold<KafkaMessage>({
+      fold = new PlayerFold<KafkaMessage>({
         playerEvents: this.options.views.has('player_events'),
       });
       this.folds.set(partition, fold);
@@ -274,7 +275,7 @@ export class RebuildConsumer {
   /** Hands documents and rounds to the partition's write chain when they are due. */
   private afterFold(
     partition: number,
-    fold: PartitionFold<KafkaMessage>,
+    fold: PlayerFold<KafkaMessage>,
     nextOffset: string,
     atHead: boolean,
   ): void {
@@ -294,7 +295,7 @@ export class RebuildConsumer {
   }
 
   private flushFullest(): void {
-    let fullest: [number, PartitionFold<KafkaMessage>] | undefined;
+    let fullest: [number, PlayerFold<KafkaMessage>] | undefined;
     for (const entry of this.folds)
       if (!fullest || entry[1].pendingDocs > fullest[1].pendingDocs) fullest = entry;
     if (fullest && fullest[1].pendingDocs > 0)
@@ -379,15 +380,12 @@ export class RebuildConsumer {
 
   private async storeRound(
     partition: number,
-    fold: PartitionFold<KafkaMessage>,
+    fold: PlayerFold<KafkaMessage>,
     round: FoldRound<KafkaMessage>,
   ): Promise<void> {
-    const { playerWrites } = await storeFoldRound(
-      this.options.store,
-      fold,
-      round,
-      this.options.views,
-    );
+    const { playerWrites } = await storeFoldRound(this.options.store, fold, round, {
+      views: this.options.views,
+    });
     this.counters.playerWrites += playerWrites;
     if (round.letters.length > 0) {
       await this.deadLetters?.publish(

@@ -205,6 +205,14 @@ export class AuditLog {
     return { duplicates };
   }
 
+  /** Stored events by event id (any order; missing ones left out): a retried command's first outcome. */
+  async eventsByIds(ids: readonly string[]): Promise<PlayerEvent[]> {
+    if (ids.length === 0) return [];
+    const collection = await this.current();
+    const docs = await collection.find({ _id: { $in: [...ids] } }).toArray();
+    return docs.map((doc) => eventFromAuditDocument(doc));
+  }
+
   /** The entries of these versions of playerId, by key (any order; missing ones left out). */
   private async byVersions(
     collection: Collection<AuditLogDocument>,

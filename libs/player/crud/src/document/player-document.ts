@@ -20,6 +20,8 @@ export interface RecentCommand {
   /** How many events it caused: ids are `${commandId}:${i}`, versions end at `version`. */
   readonly count: number;
   readonly occurredAt: string;
+  /** When it was decided (ms since the epoch): the idempotency horizon counts from here. Absent in older documents (occurredAt then). */
+  readonly decidedAt?: number;
   /**
    * The event bodies `[{type, data}]` as JSON text: an array inside an array element
    * would be a nested array, which the design rules out for the Mongo-wire stand-in.
@@ -27,26 +29,27 @@ export interface RecentCommand {
   readonly events: string;
 }
 
-/** A relay's claim on the outbox of one document. */
-export interface OutboxLease {
-  readonly owner: string;
-  /** Unique per claim, so a relay whose lease expired and was taken over cannot release it. */
-  readonly token: string;
-  readonly until: Date;
-}
-
 /** The `players` document: the live state, written in place with the version as guard. */
 export interface PlayerDocument extends StoredPlayerFields {
   readonly _id: string;
-  /** The last N accepted commands (N = QF_RECENT_COMMANDS), oldest first. */
+  /** The last N accepted commands (N = QF_RECENT_COMMANDS), oldest first, outcomes included. */
   readonly recent: readonly RecentCommand[];
+  /**
+   * Older accepted command ids still within the idempotency horizon, packed 16 bytes each
+   * (seen-commands.ts); a BSON Binary as read, a Buffer as written.
+   */
+  readonly seen?: unknown;
   /** Audit events not yet published (outbox mode only). */
   readonly outbox?: readonly OutboxEntry[];
   /** Number of entries in outbox, maintained by $inc in the same writes as the array. */
   readonly outboxPending?: number;
   /** occurredAt of the oldest pending entry (a lower bound); absent when nothing is pending. */
   readonly outboxSince?: Date;
-  readonly outboxLease?: OutboxLease;
+  /**
+   * A per-document claim left by relays before shard leases (relay-shards.ts): ignored,
+   * and removed by the next release.
+   */
+  readonly outboxLease?: unknown;
 }
 
 /** The state fields of a document, as they are $set on every write (toStoredPlayer writes them). */

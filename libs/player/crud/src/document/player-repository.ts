@@ -1,10 +1,10 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import { isDuplicateKeyError } from '@qf/shared-mongo';
 import { COLLECTIONS } from '../collections';
 import {
-  claimableFilter,
   OUTBOX_EPOCH,
   PENDING_OUTBOX_PROJECTION,
+  pendingFilter,
   type GuardedWrite,
   type PendingOutboxDocument,
 } from '../outbox/outbox-writes';
@@ -60,7 +60,7 @@ export class PlayerRepository {
   private readonly loads: RequestBatcher<string, PlayerDocument | null>;
   private readonly writes: RequestBatcher<MarkedWrite, boolean>;
 
-  constructor(db: Db) {
+  constructor(readonly db: Db) {
     this.collection = db.collection<PlayerDocument>(COLLECTIONS.players);
     this.loads = new RequestBatcher((ids) => this.loadMany(ids));
     this.writes = new RequestBatcher((writes) => this.writeMany(writes));
@@ -150,10 +150,19 @@ export class PlayerRepository {
     });
   }
 
-  /** The oldest outboxes with pending entries and no live lease, entries included (the relay's round). */
-  claimableOutboxes(now: Date, limit: number): Promise<PendingOutboxDocument[]> {
+  /**
+   * The oldest outboxes with pending entries among the players `shards` selects (a filter
+   * on _id, relay-shards.ts), entries included (the relay's round).
+   */
+  pendingOutboxesOf(
+    shards: Filter<PlayerDocument>,
+    limit: number,
+  ): Promise<PendingOutboxDocument[]> {
     return this.collection
-      .find<PendingOutboxDocument>(claimableFilter(now), { projection: PENDING_OUTBOX_PROJECTION })
+      .find<PendingOutboxDocument>(
+        { ...pendingFilter(), ...shards },
+        { projection: PENDING_OUTBOX_PROJECTION },
+      )
       .sort({ outboxSince: 1 })
       .limit(limit)
       .toArray();

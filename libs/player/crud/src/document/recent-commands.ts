@@ -2,14 +2,19 @@ import type { PlayerEvent } from '@qf/player-domain';
 import type { CommandResult, EventView } from '@qf/contracts';
 import type { RecentCommand } from './player-document';
 
-/** How many accepted command ids a document remembers by default (QF_RECENT_COMMANDS). */
-export const DEFAULT_RECENT_COMMANDS = 50;
+/**
+ * How many accepted commands a document keeps with their whole outcome by default
+ * (QF_RECENT_COMMANDS): a quick retry is answered from the document alone. Older ids
+ * within the idempotency horizon are kept packed (seen-commands.ts).
+ */
+export const DEFAULT_RECENT_COMMANDS = 8;
 
 /** The bookkeeping entry of an accepted command (events are non-empty: every accepted command has one). */
 export const recentCommandFor = (
   commandId: string,
   requestHash: string,
   events: readonly PlayerEvent[],
+  decidedAt: number = Date.now(),
 ): RecentCommand => {
   const last = events[events.length - 1];
   if (last === undefined) throw new TypeError(`command ${commandId} was accepted without events`);
@@ -19,15 +24,34 @@ export const recentCommandFor = (
     version: last.metadata.version,
     count: events.length,
     occurredAt: last.metadata.occurredAt,
+    decidedAt,
     events: JSON.stringify(events.map(({ type, data }) => ({ type, data }))),
   };
 };
 
-/** The remembered entry of commandId, if it is among the recent ones. */
+/** The remembered entry of commandId, if it is among the recent ones and decided at or after notBeforeMs. */
 export const findRecent = (
   recent: readonly RecentCommand[] | undefined,
   commandId: string,
-): RecentCommand | undefined => recent?.find((entry) => entry.commandId === commandId);
+  notBeforeMs = -Infinity,
+): RecentCommand | undefined =>
+  recent?.find(
+    (entry) =>
+      entry.commandId === commandId &&
+      // An entry without a readable time counts as recent: forgetting it could apply a retry twice.
+      !((entry.decidedAt ?? Date.parse(entry.occurredAt)) < notBeforeMs),
+  );
+
+/** `recent` after adding entries: the last `limit` are kept, the others leave (oldest first). */
+export const keepRecent = (
+  recent: readonly RecentCommand[] | undefined,
+  added: readonly RecentCommand[],
+  limit: number,
+): { kept: RecentCommand[]; evicted: RecentCommand[] } => {
+  const all = [...(recent ?? []), ...added];
+  const cut = Math.max(0, all.length - Math.max(1, limit));
+  return { kept: all.slice(cut), evicted: all.slice(0, cut) };
+};
 
 /** The first outcome of a remembered command, rebuilt exactly as it was answered. */
 export const outcomeOf = (playerId: string, entry: RecentCommand): CommandResult => {

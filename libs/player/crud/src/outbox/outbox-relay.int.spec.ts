@@ -7,11 +7,12 @@ import { eventually, uniqueName } from '@qf/shared-testing';
 import { PlayerRepository } from '../document/player-repository';
 import { registrationDocument } from '../testing/registration-document';
 import { OutboxRelay } from './outbox-relay';
+import { shardOfPlayer } from './relay-shards';
 
 jest.setTimeout(120_000);
 
-// The relay finds pending outboxes through the sparse outboxSince index and claims them
-// guarded by what it read. Real Kafka and Mongo-wire server, own database and topic.
+// The relay finds pending outboxes of the shards it holds through the sparse outboxSince
+// index and releases them guarded by what it read. Real Kafka and Mongo-wire server, own database and topic.
 describe('outbox relay', () => {
   const kafka = createKafka('test-outbox-relay');
   const topic = `${uniqueName('relay')}.crud.audit`;
@@ -59,8 +60,12 @@ describe('outbox relay', () => {
     return { playerId, eventIds: events.map((event) => event.metadata.eventId) };
   };
 
-  const startRelay = (sweepIntervalMs: number) => {
-    const relay = new OutboxRelay(players, kafka, { topic, sweepIntervalMs });
+  const startRelay = (sweepIntervalMs: number, leaseMs?: number) => {
+    const relay = new OutboxRelay(players, kafka, {
+      topic,
+      sweepIntervalMs,
+      ...(leaseMs === undefined ? {} : { leaseMs }),
+    });
     relays.push(relay);
     relay.start();
     return relay;
@@ -84,14 +89,18 @@ describe('outbox relay', () => {
     });
   });
 
-  it('leaves an outbox leased by another relay alone until its lease runs out', async () => {
+  it('leaves the shard another relay holds alone until its lease runs out', async () => {
+    // Relays of the first test give their shards back.
+    await Promise.all(relays.splice(0).map((relay) => relay.stop()));
     const leased = await register('0103');
     const until = new Date(Date.now() + 1500);
-    await players.collection.updateOne(
-      { _id: leased.playerId },
-      { $set: { outboxLease: { owner: 'other', token: 'other-token', until } } },
+    const leases = db.collection<{ _id: string; owner?: string; until: Date }>(
+      'outbox_relay_leases',
     );
-    startRelay(500);
+    const shard = `shard:${shardOfPlayer(leased.playerId).toString().padStart(2, '0')}`;
+    await leases.updateOne({ _id: shard }, { $set: { owner: 'other', until } }, { upsert: true });
+    await leases.updateOne({ _id: 'relay:other' }, { $set: { until } }, { upsert: true });
+    startRelay(500, 3000);
     await eventually(() => expect(published).toEqual(expect.arrayContaining(leased.eventIds)));
     // Published only once the other relay's lease had expired.
     expect(Date.now()).toBeGreaterThanOrEqual(until.getTime());

@@ -16,29 +16,27 @@ import {
 import { relayMetrics } from '../crud-metrics';
 import type { OutboxEntry } from '../document/player-document';
 import { summarizeBacklog, type PlayerRepository } from '../document/player-repository';
-import {
-  abandonWrite,
-  claimWrite,
-  releaseWrites,
-  type ClaimedOutbox,
-  type PendingOutboxDocument,
-} from './outbox-writes';
+import { releaseWrites, type PendingOutboxDocument, type ReadOutbox } from './outbox-writes';
+import { RelayShards, shardFilter } from './relay-shards';
 
 export interface OutboxRelayOptions {
   /** The audit topic (crud.audit with the prefix). */
   readonly topic: string;
   /** This replica's name in leases. */
   readonly owner?: string;
-  /** Players claimed per round. */
+  /** Player outboxes read per round. */
   readonly batchSize?: number;
-  /** How long a claim stays exclusive; longer than the worst publish, shorter than the patience for a dead relay. */
+  /**
+   * How long a shard lease lasts (renewed every third of it); longer than the worst
+   * publish, shorter than the patience for a dead relay.
+   */
   readonly leaseMs?: number;
   /** Idle polling backs off from min to max while rounds find nothing. */
   readonly idleMinMs?: number;
   readonly idleMaxMs?: number;
   /**
    * Pause after a round that was not full, so the next one gathers more documents: each
-   * round costs three database requests and a produce request (and the audit consumer a
+   * round costs two database requests and a produce request (and the audit consumer a
    * fetch and an insert) whatever its size. Default DEFAULT_RELAY_LINGER_MS.
    */
   readonly lingerMs?: number;
@@ -60,8 +58,27 @@ export interface OutboxRelayOptions {
  */
 export const DEFAULT_RELAY_LINGER_MS = 15;
 
+/**
+ * The default shard lease term: how long the shards of a relay that died stay unpublished
+ * (a relay that stops gives them back at once). Renewals (a third of it: one heartbeat, a
+ * read of 16 lease documents and one bulk) cost nothing next to the rounds; a publish
+ * outliving the lease is harmless (published twice, stored once).
+ */
+export const DEFAULT_RELAY_LEASE_MS = 10_000;
+
 const log = createLogger(process.env['QF_SERVICE'] ?? 'outbox-relay', 'relay');
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const readOutboxOf = (doc: PendingOutboxDocument, readAt: Date): ReadOutbox => {
+  const entries = doc.outbox ?? [];
+  return {
+    playerId: doc._id,
+    version: doc.version,
+    entries,
+    pending: doc.outboxPending ?? entries.length,
+    readAt,
+  };
+};
 
 /** The event an outbox entry holds, without the bookkeeping copy of its id. */
 export const eventOfEntry = (entry: OutboxEntry): PlayerEvent => {
@@ -70,19 +87,19 @@ export const eventOfEntry = (entry: OutboxEntry): PlayerEvent => {
 };
 
 /**
- * Moves pending outbox entries to the audit topic. Each round is three database requests
- * whatever the number of players in it:
+ * Moves pending outbox entries to the audit topic. A relay publishes the outboxes of the
+ * shards of players it holds a lease on (relay-shards.ts: a fair share of 16 ranges of
+ * player ids; one relay alone holds them all), so relays do not claim documents one by
+ * one. Each round is two database requests whatever the number of players in it:
  *
- * 1. read the oldest claimable outboxes (`outboxSince` exists only while entries are
- *    pending, and its index answers the range), with their entries;
- * 2. claim them in one unordered bulk of conditional updates by _id, each guarded by the
- *    version and entry count read, so a claimed outbox holds exactly the entries read
- *    (only when another relay took some of them is the batch read back to see which);
- * 3. publish all claimed entries in one idempotent send, keyed by player id and in outbox
- *    order, then $pull exactly those entries in one bulk.
+ * 1. read the oldest pending outboxes of its shards (`outboxSince` exists only while
+ *    entries are pending, and its index answers the range), with their entries;
+ * 2. publish them in one idempotent send, keyed by player id and in outbox order, then
+ *    $pull exactly those entries in one bulk, each guarded by the first entry read still
+ *    being there (outbox-writes.ts: only then are all the entries read still there).
  *
- * A relay that dies between publish and pull leaves the entries to be published again once
- * the lease expires: at least once, and the audit consumer keeps one copy.
+ * A relay that dies between publish and pull leaves the entries to be published again by
+ * whoever holds the shard next: at least once, and the audit consumer keeps one copy.
  */
 export class OutboxRelay {
   private readonly owner: string;
@@ -98,6 +115,8 @@ export class OutboxRelay {
   private sweepTimer?: NodeJS.Timeout;
   private lastError?: string;
   private sweeping = false;
+  private readonly shards: RelayShards;
+  private nextRefresh = 0;
 
   constructor(
     private readonly players: PlayerRepository,
@@ -106,11 +125,12 @@ export class OutboxRelay {
   ) {
     this.owner = options.owner ?? `relay-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.batchSize = options.batchSize ?? 200;
-    this.leaseMs = options.leaseMs ?? 30_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_RELAY_LEASE_MS;
     this.idleMinMs = options.idleMinMs ?? 5;
     this.idleMaxMs = options.idleMaxMs ?? 50;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 5000;
     this.lingerMs = options.lingerMs ?? DEFAULT_RELAY_LINGER_MS;
+    this.shards = new RelayShards(players.db, this.owner, this.leaseMs);
   }
 
   start(): void {
@@ -121,11 +141,16 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** Finishes the round in progress (so no claim is left to expire), then disconnects. */
+  /** Finishes the round in progress, gives its shards back (others take over at once), then disconnects. */
   async stop(): Promise<void> {
     this.running = false;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.loop;
+    await this.shards.release().catch((error: unknown) =>
+      log.warn('could not give shards back; they expire with their lease', {
+        error: (error as Error).message,
+      }),
+    );
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
   }
@@ -204,17 +229,27 @@ export class OutboxRelay {
     return producer;
   }
 
-  /** One round: claim, publish, release. Returns the number of entries published. */
+  /** One round: read, publish, release. Returns the number of entries published. */
   async runOnce(producer: Producer): Promise<number> {
     return (await this.round(producer)).published;
   }
 
+  /** The shards this relay holds, renewed every third of the lease term. */
+  private async ownedShards(now: Date): Promise<number[]> {
+    if (now.getTime() < this.nextRefresh) return this.shards.owned(now);
+    const owned = await this.shards.refresh(now);
+    this.nextRefresh = now.getTime() + this.leaseMs / 3;
+    relayMetrics.shardsHeld.set(owned.length);
+    return owned;
+  }
+
   private async round(producer: Producer): Promise<{ claimed: number; published: number }> {
     const now = new Date();
-    const pending = await this.players.claimableOutboxes(now, this.batchSize);
+    const shards = shardFilter(await this.ownedShards(now));
+    if (shards === null) return { claimed: 0, published: 0 };
+    const pending = await this.players.pendingOutboxesOf(shards, this.batchSize);
     if (pending.length === 0) return { claimed: 0, published: 0 };
-    const claims = await this.claim(pending, now);
-    if (claims.length === 0) return { claimed: 0, published: 0 };
+    const claims = pending.map((doc) => readOutboxOf(doc, now));
     const spans: StartedSpan[] = [];
     const messages = claims.flatMap((claim) =>
       claim.entries.map((entry) => this.messageOf(entry, spans)),
@@ -226,7 +261,6 @@ export class OutboxRelay {
       } catch (error) {
         endSpans(spans, error);
         relayMetrics.publishFailures.inc();
-        await this.abandon(claims);
         throw error;
       } finally {
         timer();
@@ -261,69 +295,13 @@ export class OutboxRelay {
   }
 
   /**
-   * Claims the outboxes read, in one unordered bulk (each document is claimed or not
-   * atomically, so concurrent relays split the batch). The guard on version and entry
-   * count makes a claimed outbox hold exactly the entries read. When every claim matched,
-   * that is all; otherwise the batch is read back by _id and what carries this round's
-   * token is claimed.
+   * Usually one request: per document, pull the published entries, guarded by the first
+   * entry read and the entry count (nothing added since, so the document leaves the
+   * pending set). Documents that got entries meanwhile are released in a second request
+   * that keeps them pending. A document where neither matched was released by another
+   * relay (this one's shard lease had run out), which published the entries too.
    */
-  private async claim(
-    pending: readonly PendingOutboxDocument[],
-    now: Date,
-  ): Promise<ClaimedOutbox[]> {
-    const token = randomUUID();
-    const lease = { owner: this.owner, token, until: new Date(now.getTime() + this.leaseMs) };
-    const result = await this.players.collection.bulkWrite(
-      pending.map((doc) => ({ updateOne: claimWrite(doc, lease, now) })),
-      { ordered: false },
-    );
-    const toClaim = (doc: PendingOutboxDocument): ClaimedOutbox => {
-      const entries = doc.outbox ?? [];
-      return {
-        playerId: doc._id,
-        token,
-        entries,
-        pending: doc.outboxPending ?? entries.length,
-        claimedAt: now,
-      };
-    };
-    if (result.matchedCount === pending.length) return pending.map(toClaim);
-    const mine = new Set(
-      (
-        await this.players.collection
-          .find(
-            { _id: { $in: pending.map((doc) => doc._id) }, 'outboxLease.token': token },
-            { projection: { _id: 1 } },
-          )
-          .toArray()
-      ).map((doc) => doc._id),
-    );
-    relayMetrics.claimsLost.inc(pending.length - mine.size);
-    // Published in the order read (oldest outbox first).
-    return pending.filter((doc) => mine.has(doc._id)).map(toClaim);
-  }
-
-  private async abandon(claims: readonly ClaimedOutbox[]): Promise<void> {
-    await this.players.collection
-      .bulkWrite(
-        claims.map((claim) => ({ updateOne: abandonWrite(claim) })),
-        { ordered: false },
-      )
-      .catch((error: unknown) =>
-        log.warn('could not give claims back; they expire with their lease', {
-          error: (error as Error).message,
-        }),
-      );
-  }
-
-  /**
-   * Usually one request: per document, pull the published entries and drop the lease,
-   * guarded by the token and the entry count claimed (nothing added since, so the document
-   * leaves the pending set). Documents that got entries meanwhile are released in a second
-   * request that keeps them pending. A document where neither matched lost its lease to
-   * another relay, which will publish its entries again (the consumer keeps one copy).
-   */
-  private async release(claims: readonly ClaimedOutbox[]): Promise<void> {
+  private async release(claims: readonly ReadOutbox[]): Promise<void> {
     const writes = claims.map(releaseWrites);
     const drained = await this.players.collection.bulkWrite(
       writes.map(({ drained }) => ({ updateOne: drained })),
@@ -337,7 +315,9 @@ export class OutboxRelay {
     const lost = claims.length - drained.matchedCount - remainder.matchedCount;
     if (lost > 0) {
       relayMetrics.leasesLost.inc(lost);
-      log.warn('leases lost before release; their entries may be published twice', { lost });
+      log.warn('outboxes released by another relay; their entries were published twice', {
+        lost,
+      });
     }
   }
 

@@ -1,11 +1,6 @@
 import type { Filter, UpdateFilter } from 'mongodb';
 import { toStoredPlayer, type PlayerEvent, type PlayerState } from '@qf/player-domain';
-import type {
-  OutboxEntry,
-  OutboxLease,
-  PlayerDocument,
-  RecentCommand,
-} from '../document/player-document';
+import type { OutboxEntry, PlayerDocument, RecentCommand } from '../document/player-document';
 
 /**
  * Where the audit event goes. `outbox`: into the document, in the same atomic write as
@@ -63,7 +58,9 @@ export const insertDocumentFor = (
 
 /**
  * The write of an accepted command against a document read at `expectedVersion`: the new
- * state, the recent-commands entry (kept to the last `recentLimit`) and, in outbox mode,
+ * state, the recent-commands entry (kept to the last `recentLimit`; the version guard makes
+ * the caller's copy of `recent` exact, so it knows which entries the slice drops and packs
+ * them into `seen` in the same write) and, in outbox mode,
  * the events, all in one update guarded by the version. It matches nothing when another
  * writer got there first, which is the optimistic-concurrency conflict.
  */
@@ -76,30 +73,27 @@ export const guardedUpdateFor = (
   recentLimit: number,
   /** With tracing on: the command span's trace context, stored with each entry. */
   traceparent?: string,
+  /** The packed older ids (seen-commands.ts) when they change with this write. */
+  seen?: Buffer,
 ): GuardedWrite => {
   const recentPush = { $each: [recent], $slice: -Math.max(1, recentLimit) };
+  const set = seen === undefined ? toStoredPlayer(state) : { ...toStoredPlayer(state), seen };
   const update: UpdateFilter<PlayerDocument> =
     mode === 'outbox'
       ? {
-          $set: toStoredPlayer(state),
+          $set: set,
           $push: { recent: recentPush, outbox: { $each: outboxEntriesFor(events, traceparent) } },
           $inc: { outboxPending: events.length },
           $min: { outboxSince: oldestOccurredAt(events) },
         }
-      : { $set: toStoredPlayer(state), $push: { recent: recentPush } };
+      : { $set: set, $push: { recent: recentPush } };
   return {
     filter: { _id: state.id, version: expectedVersion },
     update: update as UpdateFilter<PlayerDocument>,
   };
 };
 
-/** Documents with pending entries whose outbox nobody holds (or whose lease ran out). */
-export const claimableFilter = (now: Date): Filter<PlayerDocument> => ({
-  outboxSince: { $gte: OUTBOX_EPOCH },
-  $or: [{ outboxLease: { $exists: false } }, { 'outboxLease.until': { $lt: now } }],
-});
-
-/** A document with pending entries as the relay reads it: enough to claim and publish its outbox. */
+/** A document with pending entries as the relay reads it: enough to publish and release its outbox. */
 export type PendingOutboxDocument = Pick<
   PlayerDocument,
   '_id' | 'version' | 'outbox' | 'outboxPending' | 'outboxSince'
@@ -114,76 +108,69 @@ export const PENDING_OUTBOX_PROJECTION = {
   outboxSince: 1,
 } as const;
 
-/**
- * Claims one document's outbox as read: a conditional update by _id that also names the
- * version and entry count read. Entries are only added by a command (which moves the
- * version) and only removed by a lease holder (which changes the count), so a match means
- * the outbox holds exactly the entries read.
- */
-export const claimWrite = (
-  doc: Pick<PendingOutboxDocument, '_id' | 'version' | 'outboxPending'>,
-  lease: OutboxLease,
-  now: Date,
-): GuardedWrite => ({
-  filter: {
-    _id: doc._id,
-    version: doc.version,
-    ...(doc.outboxPending === undefined
-      ? { outboxPending: { $exists: false } }
-      : { outboxPending: doc.outboxPending }),
-    ...claimableFilter(now),
-  },
-  update: { $set: { outboxLease: lease } },
+/** Documents with pending entries (a range over the sparse `outboxSince` index). */
+export const pendingFilter = (): Filter<PlayerDocument> => ({
+  outboxSince: { $gte: OUTBOX_EPOCH },
 });
 
-/** What a relay saw when it claimed a document. */
-export interface ClaimedOutbox {
+/** What a relay read of one outbox and published. */
+export interface ReadOutbox {
   readonly playerId: string;
-  readonly token: string;
+  /** The document's version as read: with no entries, it tells that none were added since. */
+  readonly version: number;
   readonly entries: readonly OutboxEntry[];
-  /** outboxPending as claimed; equals entries.length unless the document predates outbox mode. */
+  /** outboxPending as read; equals entries.length unless the document predates outbox mode. */
   readonly pending: number;
-  readonly claimedAt: Date;
+  readonly readAt: Date;
 }
 
-const pullEntries = (claim: ClaimedOutbox) =>
-  claim.entries.length === 0
+const pullEntries = (read: ReadOutbox) =>
+  read.entries.length === 0
     ? {}
     : {
-        $pull: { outbox: { eventId: { $in: claim.entries.map((entry) => entry.eventId) } } },
-        $inc: { outboxPending: -claim.entries.length },
+        $pull: { outbox: { eventId: { $in: read.entries.map((entry) => entry.eventId) } } },
+        $inc: { outboxPending: -read.entries.length },
       };
 
 /**
- * After publishing: remove exactly the published entries and drop the lease. Only the
- * lease holder removes entries, so while the token matches they are all still there.
- * `drained`: nothing was added since the claim (outboxPending unchanged), so the
- * document leaves the pending set. Otherwise use `remainder`.
+ * The guard of a release: the first entry read is still in the outbox. Entries are added
+ * at the end (by commands) and removed only by releases, each removing the whole run it
+ * read, which starts at the then-first entry. So while the first entry read is there, no
+ * release has happened since the read and every entry read is still there: the $pull and
+ * the $inc below remove exactly them. A relay whose shard lease ran out while it published
+ * (paused, slow) can publish entries the new holder publishes too (the audit consumer keeps
+ * one copy), but only one of the two releases matches.
+ */
+const firstEntryGuard = (read: ReadOutbox): Filter<PlayerDocument> => {
+  const first = read.entries[0];
+  return first === undefined
+    ? { version: read.version }
+    : ({ 'outbox.eventId': first.eventId } as Filter<PlayerDocument>);
+};
+
+/**
+ * After publishing: remove exactly the published entries. `drained`: nothing was added
+ * since the read (outboxPending unchanged), so the document leaves the pending set.
+ * Otherwise use `remainder`.
  */
 export const releaseWrites = (
-  claim: ClaimedOutbox,
+  read: ReadOutbox,
 ): { drained: GuardedWrite; remainder: GuardedWrite } => ({
   drained: {
-    filter: { _id: claim.playerId, 'outboxLease.token': claim.token, outboxPending: claim.pending },
+    filter: { _id: read.playerId, ...firstEntryGuard(read), outboxPending: read.pending },
     update: {
-      ...pullEntries(claim),
-      $unset: { outboxLease: '', outboxSince: '' },
+      ...pullEntries(read),
+      $unset: { outboxSince: '', outboxLease: '' },
     } as UpdateFilter<PlayerDocument>,
   },
-  // Entries pushed after the claim occurred no earlier than (about) the claim, so the
-  // claim time is a lower bound for the oldest one left: the age gauge errs on the old side.
+  // Entries pushed after the read occurred no earlier than (about) the read, so the read
+  // time is a lower bound for the oldest one left: the age gauge errs on the old side.
   remainder: {
-    filter: { _id: claim.playerId, 'outboxLease.token': claim.token },
+    filter: { _id: read.playerId, ...firstEntryGuard(read) },
     update: {
-      ...pullEntries(claim),
+      ...pullEntries(read),
       $unset: { outboxLease: '' },
-      $set: { outboxSince: claim.claimedAt },
+      $set: { outboxSince: read.readAt },
     } as UpdateFilter<PlayerDocument>,
   },
-});
-
-/** Gives a claim back untouched (publishing failed): the entries stay for the next round. */
-export const abandonWrite = (claim: Pick<ClaimedOutbox, 'playerId' | 'token'>): GuardedWrite => ({
-  filter: { _id: claim.playerId, 'outboxLease.token': claim.token },
-  update: { $unset: { outboxLease: '' } },
 });

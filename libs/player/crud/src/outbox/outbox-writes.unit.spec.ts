@@ -3,12 +3,10 @@ import { aCommand, PLAYER_ID } from '@qf/player-domain/testing';
 import { recentCommandFor } from '../document/recent-commands';
 import { eventOfEntry } from './outbox-relay';
 import {
-  abandonWrite,
-  claimableFilter,
-  claimWrite,
   guardedUpdateFor,
   insertDocumentFor,
   OUTBOX_EPOCH,
+  pendingFilter,
   releaseWrites,
 } from './outbox-writes';
 
@@ -100,61 +98,43 @@ describe('outbox bookkeeping', () => {
     expect(Object.keys((dual as any).$push)).toEqual(['recent']);
   });
 
-  it('claims only documents with pending entries, no live lease and the outbox as read', () => {
-    const now = new Date('2025-01-01T00:00:10.000Z');
-    expect(claimableFilter(now)).toEqual({
-      outboxSince: { $gte: OUTBOX_EPOCH },
-      $or: [{ outboxLease: { $exists: false } }, { 'outboxLease.until': { $lt: now } }],
-    });
-    const lease = { owner: 'r1', token: 't1', until: new Date(now.getTime() + 1000) };
-    expect(claimWrite({ _id: 'p', version: 4, outboxPending: 2 }, lease, now)).toEqual({
-      filter: { _id: 'p', version: 4, outboxPending: 2, ...claimableFilter(now) },
-      update: { $set: { outboxLease: lease } },
-    });
-    // A document from before outbox mode has no count: the claim names its absence.
-    expect(claimWrite({ _id: 'p', version: 4 }, lease, now).filter).toEqual({
-      _id: 'p',
-      version: 4,
-      outboxPending: { $exists: false },
-      ...claimableFilter(now),
-    });
+  it('reads only documents with pending entries', () => {
+    expect(pendingFilter()).toEqual({ outboxSince: { $gte: OUTBOX_EPOCH } });
   });
 
-  it('releases exactly the published entries, under the claim token only', () => {
-    const claimedAt = new Date('2025-01-01T00:00:10.000Z');
+  it('releases exactly the published entries, guarded by the first entry read', () => {
+    const readAt = new Date('2025-01-01T00:00:10.000Z');
     const { events } = registered();
-    const claim = {
+    const read = {
       playerId: 'p',
-      token: 't1',
+      version: 1,
       entries: events.map((e) => ({ ...e, eventId: e.metadata.eventId })),
       pending: 1,
-      claimedAt,
+      readAt,
     };
-    const { drained, remainder } = releaseWrites(claim);
+    const { drained, remainder } = releaseWrites(read);
     expect(drained).toEqual({
-      filter: { _id: 'p', 'outboxLease.token': 't1', outboxPending: 1 },
+      filter: { _id: 'p', 'outbox.eventId': 'reg-1:0', outboxPending: 1 },
       update: {
         $pull: { outbox: { eventId: { $in: ['reg-1:0'] } } },
         $inc: { outboxPending: -1 },
-        $unset: { outboxLease: '', outboxSince: '' },
+        $unset: { outboxSince: '', outboxLease: '' },
       },
     });
     expect(remainder).toEqual({
-      filter: { _id: 'p', 'outboxLease.token': 't1' },
+      filter: { _id: 'p', 'outbox.eventId': 'reg-1:0' },
       update: {
         $pull: { outbox: { eventId: { $in: ['reg-1:0'] } } },
         $inc: { outboxPending: -1 },
         $unset: { outboxLease: '' },
-        $set: { outboxSince: claimedAt },
+        $set: { outboxSince: readAt },
       },
     });
-    // A stale marker (nothing pending) is cleared without touching the array.
-    expect(releaseWrites({ ...claim, entries: [], pending: 0 }).drained.update).toEqual({
-      $unset: { outboxLease: '', outboxSince: '' },
-    });
-    expect(abandonWrite(claim)).toEqual({
-      filter: { _id: 'p', 'outboxLease.token': 't1' },
-      update: { $unset: { outboxLease: '' } },
+    // A stale marker (nothing pending) is cleared without touching the array, unless a
+    // command wrote since (the version moved).
+    expect(releaseWrites({ ...read, entries: [], pending: 0 }).drained).toEqual({
+      filter: { _id: 'p', version: 1, outboxPending: 0 },
+      update: { $unset: { outboxSince: '', outboxLease: '' } },
     });
   });
 });

@@ -4,9 +4,11 @@ import {
   toStoredPlayer,
   tryDecide,
   type PlayerCommand,
+  type PlayerEvent,
   type PlayerState,
 } from '@qf/player-domain';
 import {
+  DEFAULT_IDEMPOTENCY_HORIZON_MS,
   idempotencyKeyReused,
   serviceUnavailable,
   toCommandResult,
@@ -15,14 +17,23 @@ import {
 } from '@qf/contracts';
 import { createLogger, injectTraceContext, inSpan, tracing } from '@qf/shared-observability';
 import { crudMetrics } from '../crud-metrics';
+import type { PlayerDocument } from '../document/player-document';
 import type { PlayerRepository } from '../document/player-repository';
 import { isTransientDatabaseError } from '../document/transient-errors';
 import {
   DEFAULT_RECENT_COMMANDS,
   findRecent,
+  keepRecent,
   outcomeOf,
   recentCommandFor,
 } from '../document/recent-commands';
+import {
+  appendSeen,
+  DEFAULT_SEEN_LIMIT,
+  findSeen,
+  type SeenMatch,
+} from '../document/seen-commands';
+import { eventOfEntry } from '../outbox/outbox-relay';
 import {
   backoffDelay,
   DEFAULT_RETRY_POLICY,
@@ -37,8 +48,19 @@ import { PlayerDocumentCache, type CachedPlayer } from './player-document-cache'
 export interface CrudExecutorOptions {
   readonly mode: AuditMode;
   readonly retry?: RetryPolicy;
-  /** How many accepted command ids each document remembers for idempotency. */
+  /** How many accepted commands each document keeps with their outcome (QF_RECENT_COMMANDS). */
   readonly recentLimit?: number;
+  /** How long an accepted command id is remembered (QF_IDEMPOTENCY_HORIZON_MS). */
+  readonly horizonMs?: number;
+  /** At most this many ids per player within the horizon (QF_IDEMPOTENCY_MAX_PER_PLAYER). */
+  readonly seenLimit?: number;
+  /**
+   * Where the events of an accepted command that left `recent` are read back (the audit
+   * log, by event id); without it such a retry is answered 503 until its events can be read.
+   */
+  readonly outcomes?: OutcomeSource;
+  /** The clock of decisions (ms since the epoch); tests move it. */
+  readonly now?: () => number;
   /** Attempts in all when the database connection fails (not counted as OCC conflicts). */
   readonly transientAttempts?: number;
   /** Required in dual-write mode. */
@@ -52,12 +74,18 @@ export interface CrudExecutorOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** Reads stored audit events by event id (AuditLog.eventsByIds); missing ones are left out. */
+export interface OutcomeSource {
+  eventsByIds(ids: readonly string[]): Promise<PlayerEvent[]>;
+}
+
 /** Player documents crud-service keeps by default (QF_CRUD_STATE_CACHE): about 2 KiB each. */
 export const DEFAULT_STATE_CACHE = 100_000;
 
 /** What deciding a command on one copy of the document came to. */
 type Decided =
   | { readonly kind: 'duplicate'; readonly result: CommandResult }
+  | { readonly kind: 'seen'; readonly match: SeenMatch }
   | { readonly kind: 'rejected'; readonly error: Error }
   | {
       readonly kind: 'accepted';
@@ -92,6 +120,9 @@ const stampedAfter = (command: PlayerCommand, state: PlayerState): PlayerCommand
 export class CrudCommandExecutor {
   private readonly retry: RetryPolicy;
   private readonly recentLimit: number;
+  private readonly horizonMs: number;
+  private readonly seenLimit: number;
+  private readonly now: () => number;
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly cache: PlayerDocumentCache;
@@ -105,6 +136,9 @@ export class CrudCommandExecutor {
       throw new TypeError('dual-write mode needs an AuditPublisher');
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.recentLimit = options.recentLimit ?? DEFAULT_RECENT_COMMANDS;
+    this.horizonMs = options.horizonMs ?? DEFAULT_IDEMPOTENCY_HORIZON_MS;
+    this.seenLimit = options.seenLimit ?? DEFAULT_SEEN_LIMIT;
+    this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? defaultSleep;
     this.cache = new PlayerDocumentCache(options.stateCache ?? DEFAULT_STATE_CACHE);
@@ -188,6 +222,10 @@ export class CrudCommandExecutor {
       } else if (attempt === 1) {
         crudMetrics.stateCache.inc({ result: cached ? 'hit' : 'miss' });
       }
+      if (decided.kind === 'seen') {
+        crudMetrics.commands.inc({ type: command.type, outcome: 'duplicate' });
+        return this.seenOutcome(command, decided.match, onCopy ? null : doc);
+      }
       if (decided.kind === 'duplicate') {
         crudMetrics.commands.inc({ type: command.type, outcome: 'duplicate' });
         return decided.result;
@@ -197,6 +235,7 @@ export class CrudCommandExecutor {
         throw decided.error;
       }
       const { state, next, events, recent } = decided;
+      const seen = doc ? this.seenAfter(doc, recent) : undefined;
       const written = doc
         ? await this.players.write(
             guardedUpdateFor(
@@ -207,6 +246,7 @@ export class CrudCommandExecutor {
               this.options.mode,
               this.recentLimit,
               traceparent,
+              seen,
             ),
             { version: next.version, commandId: command.metadata.commandId },
           )
@@ -214,7 +254,7 @@ export class CrudCommandExecutor {
             insertDocumentFor(next, events, recent, this.options.mode, traceparent),
           );
       if (written) {
-        this.cache.set(this.afterWrite(doc, next, recent));
+        this.cache.set(this.afterWrite(doc, next, recent, seen));
         crudMetrics.attempts.observe(attempt);
         crudMetrics.commands.inc({ type: command.type, outcome: 'accepted' });
         if (this.options.mode === 'dual-write') await this.publishAfterWrite(playerId, events);
@@ -243,12 +283,18 @@ export class CrudCommandExecutor {
   private decide(command: PlayerCommand, requestHash: string, doc: CachedPlayer | null): Decided {
     const playerId = command.data.playerId;
     const { commandId } = command.metadata;
-    const seen = findRecent(doc?.recent, commandId);
-    if (seen) {
+    const notBefore = this.now() - this.horizonMs;
+    const recent = findRecent(doc?.recent, commandId, notBefore);
+    if (recent) {
       // The first outcome, and nothing written: the key was already consumed here.
-      if (seen.requestHash !== requestHash)
+      if (recent.requestHash !== requestHash)
         return { kind: 'rejected', error: idempotencyKeyReused(commandId) };
-      return { kind: 'duplicate', result: outcomeOf(playerId, seen) };
+      return { kind: 'duplicate', result: outcomeOf(playerId, recent) };
+    }
+    const seen = findSeen(doc?.seen, commandId, requestHash, notBefore);
+    if (seen) {
+      if (!seen.sameRequest) return { kind: 'rejected', error: idempotencyKeyReused(commandId) };
+      return { kind: 'seen', match: seen };
     }
     const state = doc ? fromStoredPlayer(doc._id, doc) : initialState(playerId);
     const decision = tryDecide(stampedAfter(command, state), state);
@@ -259,8 +305,59 @@ export class CrudCommandExecutor {
       state,
       next,
       events,
-      recent: recentCommandFor(commandId, requestHash, events),
+      recent: recentCommandFor(commandId, requestHash, events, this.now()),
     };
+  }
+
+  /**
+   * The packed ids after this write (undefined: unchanged): the entries the write pushes
+   * out of `recent`, added to those still within the horizon. The version guard makes the
+   * copy's `recent` the stored one, so these are exactly the entries the $slice drops.
+   */
+  private seenAfter(
+    doc: CachedPlayer,
+    recent: ReturnType<typeof recentCommandFor>,
+  ): Buffer | undefined {
+    const { evicted } = keepRecent(doc.recent, [recent], this.recentLimit);
+    const update = appendSeen(doc.seen, evicted, this.now() - this.horizonMs, this.seenLimit);
+    if (update.expired > 0)
+      crudMetrics.idempotencyForgotten.inc({ reason: 'horizon' }, update.expired);
+    if (update.bounded > 0)
+      crudMetrics.idempotencyForgotten.inc({ reason: 'bound' }, update.bounded);
+    return update.bytes;
+  }
+
+  /**
+   * The first outcome of a command found among the packed ids: its events are in the
+   * document's outbox until the relay publishes them, then in the audit log. Between the
+   * two (published, not yet stored) or when the audit log lost them (dual-write mode) the
+   * retry is answered 503: nothing is decided again, and a later retry gets the outcome.
+   */
+  private async seenOutcome(
+    command: PlayerCommand,
+    match: SeenMatch,
+    doc: CachedPlayer | null,
+  ): Promise<CommandResult> {
+    const playerId = command.data.playerId;
+    const ids = Array.from({ length: match.count }, (_, i) => `${command.metadata.commandId}:${i}`);
+    const stored = doc ?? (await this.players.load(playerId));
+    const pending = ((stored as PlayerDocument | null)?.outbox ?? []).filter((entry) =>
+      ids.includes(entry.eventId),
+    );
+    let events: PlayerEvent[] = pending.map(eventOfEntry);
+    if (events.length < ids.length && this.options.outcomes) {
+      const found = await this.options.outcomes.eventsByIds(ids);
+      const byId = new Map([...found, ...events].map((event) => [event.metadata.eventId, event]));
+      events = ids.flatMap((id) => byId.get(id) ?? []);
+    }
+    const last = events[events.length - 1];
+    if (events.length < ids.length || last === undefined)
+      throw serviceUnavailable(
+        'audit log',
+        `command ${command.metadata.commandId} was accepted earlier; its outcome is not readable yet`,
+        1,
+      );
+    return toCommandResult(playerId, last.metadata.version, events);
   }
 
   /** The document as this write left it (state and recent commands; the outbox is the relay's). */
@@ -268,9 +365,16 @@ export class CrudCommandExecutor {
     before: CachedPlayer | null,
     next: PlayerState,
     recent: ReturnType<typeof recentCommandFor>,
+    seen: Buffer | undefined,
   ): CachedPlayer {
-    const kept = [...(before?.recent ?? []), recent].slice(-Math.max(1, this.recentLimit));
-    return { _id: next.id, ...toStoredPlayer(next), recent: kept };
+    const { kept } = keepRecent(before?.recent, [recent], this.recentLimit);
+    const packed = seen ?? before?.seen;
+    return {
+      _id: next.id,
+      ...toStoredPlayer(next),
+      recent: kept,
+      ...(packed === undefined ? {} : { seen: packed }),
+    };
   }
 
   // The document already changed and cannot be taken back: a failed publish is answered

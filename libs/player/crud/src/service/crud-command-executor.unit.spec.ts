@@ -206,3 +206,69 @@ describe('CrudCommandExecutor (OCC loop, idempotency) over an in-memory reposito
     expect(players.doc?.version).toBe(5);
   });
 });
+
+describe('CrudCommandExecutor idempotency horizon (simulated clock)', () => {
+  const MINUTE = 60_000;
+  const clocked = () => {
+    const players = new InMemoryPlayers();
+    let now = Date.parse('2026-12-05T12:00:00.000Z');
+    const executor = new CrudCommandExecutor(players as unknown as PlayerRepository, {
+      mode: 'outbox',
+      recentLimit: 4,
+      stateCache: 0,
+      now: () => now,
+    });
+    return { players, executor, advance: (ms: number) => (now += ms) };
+  };
+
+  it('answers a keyed retry 10 minutes and 1,000 commands later with the first outcome, applying nothing', async () => {
+    const { players, executor, advance } = clocked();
+    await executor.execute(aCommand.register({}, { commandId: 'r1' }), 'h');
+    const first = await executor.execute(
+      aCommand.gainExperience({ amount: 350 }, { commandId: 'xp-1' }),
+      'hx',
+    );
+    for (let i = 0; i < 1000; i += 1) {
+      advance(600);
+      await executor.execute(aCommand.heal({ amount: 1 }, { commandId: `h${i}` }), 'h');
+    }
+    const { version, outbox } = players.doc!;
+    // Not among the last four, so answered from the packed ids and the pending outbox.
+    expect(players.doc!.recent.map((entry) => entry.commandId)).not.toContain('xp-1');
+    await expect(
+      executor.execute(aCommand.gainExperience({ amount: 350 }, { commandId: 'xp-1' }), 'hx'),
+    ).resolves.toEqual(first);
+    expect(players.doc!.version).toBe(version);
+    expect(players.doc!.outbox).toHaveLength(outbox!.length);
+    await expect(
+      executor.execute(aCommand.gainExperience({ amount: 1 }, { commandId: 'xp-1' }), 'other'),
+    ).rejects.toMatchObject({ code: 'IDEMPOTENCY.KEY_REUSED' });
+  });
+
+  it('decides a retry again once the horizon has passed', async () => {
+    const { players, executor, advance } = clocked();
+    await executor.execute(aCommand.register({}, { commandId: 'r1' }), 'h');
+    await executor.execute(aCommand.heal({ amount: 1 }, { commandId: 'h1' }), 'h');
+    for (let i = 0; i < 5; i += 1)
+      await executor.execute(aCommand.heal({ amount: 1 }, { commandId: `x${i}` }), 'h');
+    advance(16 * MINUTE);
+    await expect(
+      executor.execute(aCommand.heal({ amount: 1 }, { commandId: 'h1' }), 'h'),
+    ).resolves.toMatchObject({ version: 8 });
+    expect(players.doc!.version).toBe(8);
+  });
+
+  it('answers 503 when an old outcome is neither pending nor in the audit log yet', async () => {
+    const { players, executor } = clocked();
+    await executor.execute(aCommand.register({}, { commandId: 'r1' }), 'h');
+    await executor.execute(aCommand.heal({ amount: 1 }, { commandId: 'h1' }), 'h');
+    for (let i = 0; i < 5; i += 1)
+      await executor.execute(aCommand.heal({ amount: 1 }, { commandId: `x${i}` }), 'h');
+    // The relay published everything; the audit consumer has not stored it.
+    players.doc = { ...players.doc!, outbox: [], outboxPending: 0 };
+    await expect(
+      executor.execute(aCommand.heal({ amount: 1 }, { commandId: 'h1' }), 'h'),
+    ).rejects.toMatchObject({ code: 'SERVICE.UNAVAILABLE', status: 503 });
+    expect(players.doc!.version).toBe(7);
+  });
+});

@@ -39,7 +39,10 @@ describe('PlayerViewCache on the real Redis', () => {
 
   beforeAll(() => {
     redis = createRedis();
-    cache = new PlayerViewCache(redis, { keyPrefix: `${uniqueName('qf-cache-test')}:`, ttlMs: 60_000 });
+    cache = new PlayerViewCache(redis, {
+      keyPrefix: `${uniqueName('qf-cache-test')}:`,
+      ttlMs: 60_000,
+    });
   });
 
   afterAll(() => redis.disconnect());
@@ -54,6 +57,23 @@ describe('PlayerViewCache on the real Redis', () => {
     const ttl = await redis.pttl(cache.key(id));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it('marks and publishes many players per script call with the same guards as one by one', async () => {
+    const ids = Array.from({ length: 1200 }, () => uniqueName('p'));
+    await cache.publish(ids.map((id) => view(id, 2)));
+    await cache.markPending(ids.map((id, i) => ({ playerId: id, version: i % 2 === 0 ? 4 : 1 })));
+    // Even players: v4 pending hides v2; odd players: a pending v1 is below the cached v2, not marked.
+    expect((await cache.read(ids[0]!)).hit).toBe(false);
+    expect(await cache.read(ids[1]!)).toEqual({ hit: true, view: view(ids[1]!, 2) });
+    await cache.publish(ids.map((id, i) => view(id, i % 2 === 0 ? 4 : 1)));
+    const reads = await Promise.all(ids.map((id) => cache.read(id)));
+    expect(reads.filter((read) => read.hit)).toHaveLength(ids.length);
+    expect(reads.map((read) => (read.hit ? read.view.version : 0))).toEqual(
+      ids.map((_id, i) => (i % 2 === 0 ? 4 : 2)),
+    );
+    expect(await redis.hget(cache.key(ids[0]!), 'p')).toBeNull();
+    expect(await redis.pttl(cache.key(ids[ids.length - 1]!))).toBeGreaterThan(0);
   });
 
   it('a pending version hides the older cached view until a view at least that new arrives', async () => {
@@ -91,9 +111,20 @@ describe('cache + Mongo under concurrent writes and reads', () => {
 
   it('never serves a version older than the one Mongo had when the read began', async () => {
     const collections = readModelCollections();
-    const cache = new PlayerViewCache(redis, { keyPrefix: `qf:${db.databaseName}:player:`, ttlMs: 60_000 });
-    const writer = new ReadModelWriter(new MongoReadModelStore(db, collections), new PlayerStateCache(100), cache);
-    const reader = new PlayerViewReader(new ReadModelRepository(db, new ViewAliases(db, 60_000)), cache, { maxWaitMs: 0, pollMs: 1 });
+    const cache = new PlayerViewCache(redis, {
+      keyPrefix: `qf:${db.databaseName}:player:`,
+      ttlMs: 60_000,
+    });
+    const writer = new ReadModelWriter(
+      new MongoReadModelStore(db, collections),
+      new PlayerStateCache(100),
+      cache,
+    );
+    const reader = new PlayerViewReader(
+      new ReadModelRepository(db, new ViewAliases(db, 60_000)),
+      cache,
+      { maxWaitMs: 0, pollMs: 1 },
+    );
     const details = db.collection<PlayerDetailsDocument>(collections.playerDetails);
     const log = randomHistories({ players: 3, commandsPerPlayer: 60, seed: 5 });
     const players = [...new Set(log.map((event) => event.metadata.aggregateId))];
@@ -104,7 +135,8 @@ describe('cache + Mongo under concurrent writes and reads', () => {
     const write = async () => {
       // One small batch at a time, so versions move while the readers read.
       try {
-        for (let start = 0; start < log.length; start += 3) await writer.apply(log.slice(start, start + 3) as PlayerEvent[]);
+        for (let start = 0; start < log.length; start += 3)
+          await writer.apply(log.slice(start, start + 3) as PlayerEvent[]);
       } finally {
         writing = false;
       }
@@ -118,7 +150,8 @@ describe('cache + Mongo under concurrent writes and reads', () => {
         const before = (await details.findOne({ _id: playerId }))?.version ?? 0;
         const got = await reader.get(playerId);
         reads += 1;
-        if ((got?.version ?? 0) < before) violations.push(`${playerId}: Mongo had v${before}, read gave v${got?.version}`);
+        if ((got?.version ?? 0) < before)
+          violations.push(`${playerId}: Mongo had v${before}, read gave v${got?.version}`);
       }
     };
     await Promise.all([write(), ...Array.from({ length: 6 }, (_, worker) => read(worker))]);
@@ -129,14 +162,28 @@ describe('cache + Mongo under concurrent writes and reads', () => {
   it('falls back to Mongo when Redis is down, and counts it in qf_cache_fallback_total', async () => {
     const collections = readModelCollections();
     // Nothing listens on port 1: every command fails at once, as with Redis down.
-    const down = new IORedis({ port: 1, host: '127.0.0.1', enableOfflineQueue: false, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const down = new IORedis({
+      port: 1,
+      host: '127.0.0.1',
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
     down.on('error', () => undefined);
     const cache = new PlayerViewCache(down, { keyPrefix: 'unused:', ttlMs: 1000 });
     const log = randomHistories({ players: 1, commandsPerPlayer: 5, seed: 9 });
-    await new ReadModelWriter(new MongoReadModelStore(db, collections), undefined, cache).apply(log);
-    const reader = new PlayerViewReader(new ReadModelRepository(db, new ViewAliases(db)), cache, { maxWaitMs: 0, pollMs: 1 });
+    await new ReadModelWriter(new MongoReadModelStore(db, collections), undefined, cache).apply(
+      log,
+    );
+    const reader = new PlayerViewReader(new ReadModelRepository(db, new ViewAliases(db)), cache, {
+      maxWaitMs: 0,
+      pollMs: 1,
+    });
     const { metricsRegistry } = await import('@qf/shared-observability');
-    const fallbacks = async () => (await metricsRegistry.getSingleMetric('qf_cache_fallback_total')?.get())?.values.find((v) => v.labels['reason'] === 'read')?.value ?? 0;
+    const fallbacks = async () =>
+      (await metricsRegistry.getSingleMetric('qf_cache_fallback_total')?.get())?.values.find(
+        (v) => v.labels['reason'] === 'read',
+      )?.value ?? 0;
     const before = await fallbacks();
     const got = await reader.get(log[0]!.metadata.aggregateId);
     expect(got?.version).toBe(log.length);

@@ -3,7 +3,12 @@ import type Redis from 'ioredis';
 import type { Result } from 'ioredis';
 import { counter } from '@qf/shared-observability';
 import type { PendingVersion, ViewCacheWriter } from '../store/view-cache.port';
-import { MARK_PENDING_SCRIPT, SET_IF_NEWER_SCRIPT } from './cache-scripts';
+import {
+  MARK_PENDING_MANY_SCRIPT,
+  MARK_PENDING_SCRIPT,
+  SET_IF_NEWER_MANY_SCRIPT,
+  SET_IF_NEWER_SCRIPT,
+} from './cache-scripts';
 
 /** The player-view cache namespace of a database: one per database, so test runs never share keys. */
 export const cacheKeyPrefix = (databaseName: string): string => `qf:${databaseName}:player:`;
@@ -11,7 +16,16 @@ export const cacheKeyPrefix = (databaseName: string): string => `qf:${databaseNa
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     qfMarkPending(key: string, version: string, ttlMs: string): Result<number, Context>;
-    qfSetIfNewer(key: string, version: string, body: string, ttlMs: string): Result<number, Context>;
+    qfSetIfNewer(
+      key: string,
+      version: string,
+      body: string,
+      ttlMs: string,
+    ): Result<number, Context>;
+    /** numberOfKeys, then the keys, then ttlMs and one version per key. */
+    qfMarkPendingMany(...args: (string | number)[]): Result<number, Context>;
+    /** numberOfKeys, then the keys, then ttlMs and a version and a body per key. */
+    qfSetIfNewerMany(...args: (string | number)[]): Result<number, Context>;
   }
 }
 
@@ -30,6 +44,9 @@ const writeFailures = counter({
   labelNames: ['operation'],
 });
 
+/** Players per multi-key script call (bounds one call's arguments and the time Redis spends in it). */
+const KEYS_PER_CALL = 500;
+
 /** What a cache read found. */
 export type CacheRead = { readonly hit: true; readonly view: PlayerView } | { readonly hit: false };
 
@@ -44,8 +61,15 @@ export class PlayerViewCache implements ViewCacheWriter {
     private readonly redis: Redis,
     private readonly options: PlayerViewCacheOptions,
   ) {
-    if (!redis.qfMarkPending) redis.defineCommand('qfMarkPending', { numberOfKeys: 1, lua: MARK_PENDING_SCRIPT });
-    if (!redis.qfSetIfNewer) redis.defineCommand('qfSetIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER_SCRIPT });
+    if (!redis.qfMarkPending)
+      redis.defineCommand('qfMarkPending', { numberOfKeys: 1, lua: MARK_PENDING_SCRIPT });
+    if (!redis.qfSetIfNewer)
+      redis.defineCommand('qfSetIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER_SCRIPT });
+    // No numberOfKeys: the first argument of each call says how many keys follow.
+    if (!redis.qfMarkPendingMany)
+      redis.defineCommand('qfMarkPendingMany', { lua: MARK_PENDING_MANY_SCRIPT });
+    if (!redis.qfSetIfNewerMany)
+      redis.defineCommand('qfSetIfNewerMany', { lua: SET_IF_NEWER_MANY_SCRIPT });
   }
 
   key(playerId: string): string {
@@ -62,14 +86,31 @@ export class PlayerViewCache implements ViewCacheWriter {
 
   /** Stores a view read from Mongo unless the cache holds a newer one. Rejects when Redis fails. */
   async fill(view: PlayerView): Promise<boolean> {
-    return (await this.redis.qfSetIfNewer(this.key(view.playerId), String(view.version), JSON.stringify(view), String(this.options.ttlMs))) === 1;
+    return (
+      (await this.redis.qfSetIfNewer(
+        this.key(view.playerId),
+        String(view.version),
+        JSON.stringify(view),
+        String(this.options.ttlMs),
+      )) === 1
+    );
   }
 
   async markPending(entries: readonly PendingVersion[]): Promise<void> {
     if (entries.length === 0) return;
+    // One script call per KEYS_PER_CALL players: the projector's round costs a command or
+    // two, not one per player.
     const pipeline = this.redis.pipeline();
     const ttl = String(this.options.ttlMs);
-    for (const { playerId, version } of entries) pipeline.qfMarkPending(this.key(playerId), String(version), ttl);
+    for (let start = 0; start < entries.length; start += KEYS_PER_CALL) {
+      const slice = entries.slice(start, start + KEYS_PER_CALL);
+      pipeline.qfMarkPendingMany(
+        slice.length,
+        ...slice.map(({ playerId }) => this.key(playerId)),
+        ttl,
+        ...slice.map(({ version }) => String(version)),
+      );
+    }
     await this.run(pipeline, 'mark-pending');
   }
 
@@ -80,13 +121,23 @@ export class PlayerViewCache implements ViewCacheWriter {
     if (all.size === 0) return;
     const pipeline = this.redis.pipeline();
     const ttl = String(this.options.ttlMs);
-    for (const view of all.values()) pipeline.qfSetIfNewer(this.key(view.playerId), String(view.version), JSON.stringify(view), ttl);
+    const pending = [...all.values()];
+    for (let start = 0; start < pending.length; start += KEYS_PER_CALL) {
+      const slice = pending.slice(start, start + KEYS_PER_CALL);
+      pipeline.qfSetIfNewerMany(
+        slice.length,
+        ...slice.map((view) => this.key(view.playerId)),
+        ttl,
+        ...slice.flatMap((view) => [String(view.version), JSON.stringify(view)]),
+      );
+    }
     if (await this.run(pipeline, 'publish')) {
       this.retained.clear();
       return;
     }
     this.retained.clear();
-    for (const view of [...all.values()].slice(-(this.options.maxRetained ?? 100_000))) this.retained.set(view.playerId, view);
+    for (const view of [...all.values()].slice(-(this.options.maxRetained ?? 100_000)))
+      this.retained.set(view.playerId, view);
   }
 
   private async run(pipeline: ReturnType<Redis['pipeline']>, operation: string): Promise<boolean> {

@@ -3,19 +3,25 @@ import { HEADERS } from '@qf/contracts';
 import type { PlayerEvent } from '@qf/player-domain';
 import { consumerGroupLag, DEFAULT_STUCK_AFTER_MS, PartitionRetries } from '@qf/shared-kafka';
 import { ConsumerSpans, createLogger, headerText, type Logger } from '@qf/shared-observability';
-import type { BatchOutcome, ReadModelWriter } from '../store/read-model.writer';
+import type { ReadModelWriter } from '../store/read-model.writer';
 import { describeError, type PoisonEvent, type DeadLetterPublisher } from './dead-letter.publisher';
 import { connectDeadLetters, createEventConsumer } from './event-consumer.factory';
 import { projectorMetrics as metrics } from './projector.metrics';
 import { decodeRecord } from './record-decoder';
 import { retryWithBackoff, type Backoff } from './retry-backoff';
+import { RoundCoalescer } from './round-coalescer';
 
 /** How the projector consumes; every field has a default (see DEFAULT_PROJECTOR_SETTINGS). */
 export interface ProjectorSettings {
   /** Partitions whose batches are applied at the same time (they never share a player). */
   readonly partitionsConsumedConcurrently: number;
-  /** Most events written per round of bulkWrites; a larger fetched batch is applied in chunks, each committed. */
+  /**
+   * Most events per chunk of a fetched batch, and per write round: the chunks of several
+   * partitions that wait while a round is written share the next round (group commit).
+   */
   readonly chunkSize: number;
+  /** Write rounds at the same time. */
+  readonly concurrentRounds: number;
   readonly maxBytesPerPartition: number;
   readonly maxBytes: number;
   /** Deliberately short: a dead projector's partitions move within 10 s; heartbeats go out between chunks. */
@@ -31,8 +37,9 @@ export interface ProjectorSettings {
 }
 
 export const DEFAULT_PROJECTOR_SETTINGS: ProjectorSettings = {
-  partitionsConsumedConcurrently: 4,
+  partitionsConsumedConcurrently: 12,
   chunkSize: 5000,
+  concurrentRounds: 2,
   maxBytesPerPartition: 2 * 1024 * 1024,
   maxBytes: 16 * 1024 * 1024,
   sessionTimeoutMs: 10_000,
@@ -64,8 +71,6 @@ class RebalanceDuringChunk extends Error {
   }
 }
 
-const emptyOutcome: BatchOutcome = { applied: 0, skipped: 0, failed: [], states: new Map() };
-
 /**
  * A projector replica: a member of the consumer group on player.events that folds each
  * fetched batch into the read models (ReadModelWriter) and commits the offsets only
@@ -90,12 +95,23 @@ export class Projector {
   /** Set when kafkajs gave the consumer up for good: only a restart brings it back. */
   private deadReason?: string;
   private readonly retries: PartitionRetries;
+  private readonly rounds: RoundCoalescer;
+  /** The offset commit the next finished chunks share (sent once they have all resolved). */
+  private nextCommit?: Promise<void>;
 
   constructor(private readonly options: ProjectorOptions) {
     this.settings = { ...DEFAULT_PROJECTOR_SETTINGS, ...options.settings };
     this.log = options.logger ?? createLogger('projector', 'consumer');
     this.labels = { group: options.groupId };
     this.retries = new PartitionRetries(options.groupId, this.settings.stuckAfterMs);
+    this.rounds = new RoundCoalescer(options.writer, {
+      maxEvents: this.settings.chunkSize,
+      concurrentRounds: this.settings.concurrentRounds,
+      onRound: (outcome) => {
+        metrics.eventsApplied.inc(this.labels, outcome.applied);
+        metrics.eventsSkipped.inc(this.labels, outcome.skipped);
+      },
+    });
   }
 
   /** Joins the group and starts consuming; resolves once the consumer runs (not once it has caught up). */
@@ -263,21 +279,32 @@ export class Projector {
       if (!done) return; // abandoned uncommitted: whoever owns the partition next applies it again
       this.lastFailure = undefined;
       resolveOffset(last.offset);
-      await commitOffsetsIfNecessary(uncommittedOffsets());
+      await this.commitSoon(() => commitOffsetsIfNecessary(uncommittedOffsets()));
       const appliedAt = Date.now();
       metrics.batchDuration.observe(this.labels, (appliedAt - began) / 1000);
       metrics.batchSize.observe(this.labels, chunk.length);
+      const visible = metrics.appendToVisible.labels(this.labels);
       for (const message of chunk)
-        metrics.appendToVisible.observe(
-          this.labels,
-          Math.max(0, appliedAt - Number(message.timestamp)) / 1000,
-        );
+        visible.observe(Math.max(0, appliedAt - Number(message.timestamp)) / 1000);
       metrics.lastAppliedAppendTime.set(
         { ...this.labels, topic, partition: String(partition) },
         Number(last.timestamp) / 1000,
       );
       await heartbeat();
     }
+  }
+
+  /**
+   * One offset commit for the chunks that finish together (a round holds several
+   * partitions' chunks): it is sent after the current tick, when they have all resolved
+   * their offsets, and carries every resolved offset not committed yet.
+   */
+  private commitSoon(commit: () => Promise<void>): Promise<void> {
+    this.nextCommit ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.nextCommit = undefined;
+      return commit();
+    });
+    return this.nextCommit;
   }
 
   /**
@@ -334,8 +361,9 @@ export class Projector {
         letters.push({ topic, partition, message, error: decoded.error });
       }
     }
-    const outcome = events.length > 0 ? await this.options.writer.apply(events) : emptyOutcome;
-    for (const { event, error } of outcome.failed) {
+    const failed =
+      events.length > 0 ? await this.rounds.apply(events, `${topic}/${partition}`) : [];
+    for (const { event, error } of failed) {
       const message = sources.get(event);
       if (message) letters.push({ topic, partition, message, error });
     }
@@ -357,8 +385,6 @@ export class Projector {
         error: describeError(letter.error),
       });
     }
-    metrics.eventsApplied.inc(this.labels, outcome.applied);
-    metrics.eventsSkipped.inc(this.labels, outcome.skipped);
   }
 
   private async refreshLag(): Promise<void> {

@@ -9,7 +9,7 @@ import type { PlayerState } from '@qf/player-domain';
 export class PlayerStateCache {
   private readonly states = new Map<string, PlayerState>();
 
-  constructor(private readonly capacity: number) {}
+  constructor(readonly capacity: number) {}
 
   get(playerId: string): PlayerState | undefined {
     const state = this.states.get(playerId);

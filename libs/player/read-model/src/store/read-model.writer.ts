@@ -1,19 +1,15 @@
 import type { PlayerView } from '@qf/contracts';
-import { initialState, type PlayerEvent, type PlayerState } from '@qf/player-domain';
-import { leaderboardDocument } from '../projection/leaderboard.projection';
-import { groupByPlayer, projectPlayer, type PlayerChange, type UnappliableEvent } from '../projection/player-change';
-import { playerDetailsDocument, stateFromPlayerDetails } from '../projection/player-details.projection';
-import { playerEventDocument } from '../projection/player-events.projection';
+import type { PlayerEvent, PlayerState } from '@qf/player-domain';
+import { PlayerFold } from '../fold/player-fold';
+import { storeFoldRound } from '../fold/store-fold-round';
+import type { UnappliableEvent } from '../projection/player-change';
+import { stateFromPlayerDetails } from '../projection/player-details.projection';
 import { playerViewFromState } from '../projection/player-view.mapper';
-import type {
-  LeaderboardDocument,
-  PlayerEventDocument,
-  RoomOccupancyDocument,
-} from '../projection/read-model.documents';
-import { roomOccupancyDocument } from '../projection/room-occupancy.projection';
 import { PlayerStateCache } from './player-state.cache';
-import type { PlayerDetailsWrite, ReadModelStore } from './read-model.store.port';
+import type { ReadModelStore } from './read-model.store.port';
 import type { ViewCacheWriter } from './view-cache.port';
+
+export { ConcurrentWriterError } from '../fold/store-fold-round';
 
 /** What applying one batch did. */
 export interface BatchOutcome {
@@ -23,32 +19,30 @@ export interface BatchOutcome {
   readonly skipped: number;
   /** Events the fold threw on: to be dead-lettered. */
   readonly failed: readonly UnappliableEvent[];
-  /** The players touched, with the state their read models now reflect. */
+  /** The players written, with the state their read models now reflect. */
   readonly states: ReadonlyMap<string, PlayerState>;
 }
 
-/** Another writer kept moving the same players (an ownership overlap during a rebalance); retriable. */
-export class ConcurrentWriterError extends Error {
-  readonly retriable = true;
-  constructor(readonly playerIds: readonly string[]) {
-    super(`player_details of ${playerIds.length} player(s) kept changing under this projector`);
-  }
-}
-
 /**
- * Applies batches of events to the read models, idempotently.
+ * Applies batches of events to the read models, idempotently: the live projector's
+ * round. The fold (PlayerFold, shared with the rebuild) remembers the states this
+ * instance wrote, so a steady stream reads nothing; a player met for the first time
+ * starts from nothing when the batch holds its version 1, else from its stored
+ * player_details. Each batch is then one round (storeFoldRound):
  *
- * 1. Per player, the fold starts from the state player_details reflects (from this
- *    instance's cache, else read) and skips events at or below its version.
- * 2. player_details is written first, as a compare-and-set on that version. A refused
- *    write means the cache was stale or another projector got there first: reload,
- *    fold again. So player_details always equals the fold of the log up to its version.
- * 3. Only then are the derived views written from the verified states, each guarded by
- *    "stored version < mine" (events: "absent"). They are written for every player of the
- *    batch, not only the changed ones, so a crash between step 2 and 3 is repaired by
- *    the redelivery that follows it.
+ * 1. player_details, as a compare-and-set on the version the store is known to hold. A
+ *    refused write (a stale memory, another projector first, a document of an earlier
+ *    run) is settled against the stored document, so player_details always equals the
+ *    fold of the log up to its version.
+ * 2. Only then the derived views from the settled states, each guarded by "stored
+ *    version < mine" (events: "absent"), for every changed player and every player
+ *    started from the store, so a crash between 1 and 2 is repaired by the redelivery.
+ *
+ * The `states` argument only sets how many player states are remembered (0 = none).
  */
 export class ReadModelWriter {
+  private readonly fold = new PlayerFold<PlayerEvent>({ playerEvents: true });
+
   constructor(
     private readonly store: ReadModelStore,
     private readonly states: PlayerStateCache = new PlayerStateCache(0),
@@ -57,86 +51,76 @@ export class ReadModelWriter {
   ) {}
 
   async apply(events: readonly PlayerEvent[]): Promise<BatchOutcome> {
-    const groups = groupByPlayer(events);
-    const finals = new Map<string, PlayerChange>();
-    let pending = [...groups.keys()];
-    for (let attempt = 1; pending.length > 0; attempt += 1) {
-      if (attempt > this.maxAttempts) throw new ConcurrentWriterError(pending);
-      const bases = await this.loadBases(pending, attempt > 1);
-      const changes = pending.map((id) => projectPlayer(bases.get(id) ?? initialState(id), groups.get(id) ?? []));
-      const conflicts = await this.writeDetails(changes);
-      for (const change of changes) {
-        if (conflicts.has(change.playerId)) {
-          this.states.delete(change.playerId);
-          continue;
-        }
-        finals.set(change.playerId, change);
-        if (change.state.registered) this.states.set(change.state);
-      }
-      pending = [...conflicts];
+    try {
+      return await this.applyOnce(events);
+    } catch (error) {
+      // Memory may now be ahead of the store (folded, not written): the retry starts
+      // from what is stored, or it would skip the unwritten events as already folded.
+      this.fold.forget();
+      throw error;
     }
-    const changes = [...finals.values()];
-    await this.store.writeDerivedViews(derivedWrites(changes, events));
-    await this.cache?.publish(
-      changes.filter((change) => change.state.registered).map((change): PlayerView => playerViewFromState(change.state)),
-    );
-    return {
-      applied: changes.reduce((sum, change) => sum + change.applied.length, 0),
-      skipped: changes.reduce((sum, change) => sum + change.skipped, 0),
-      failed: changes.flatMap((change) => change.failed),
-      states: new Map(changes.map((change) => [change.playerId, change.state])),
-    };
   }
 
-  /** Forgets every cached state (on rebalance, or after a failed batch). */
+  /** Forgets every remembered state (on rebalance, or after a failed batch). */
   forgetStates(): void {
-    this.states.clear();
+    this.fold.forget();
   }
 
-  private async loadBases(playerIds: readonly string[], reload: boolean): Promise<Map<string, PlayerState>> {
-    const bases = new Map<string, PlayerState>();
-    const missing: string[] = [];
-    for (const id of playerIds) {
-      const cached = reload ? undefined : this.states.get(id);
-      if (cached) bases.set(id, cached);
-      else missing.push(id);
-    }
-    if (missing.length > 0) {
-      for (const doc of await this.store.loadPlayerDetails(missing)) bases.set(doc._id, stateFromPlayerDetails(doc));
-    }
-    return bases;
-  }
-
-  private async writeDetails(changes: readonly PlayerChange[]): Promise<Set<string>> {
-    const writes: PlayerDetailsWrite[] = [];
-    for (const change of changes) {
-      if (change.state.version <= change.base.version) continue;
-      const doc = playerDetailsDocument(change.state);
-      if (doc) writes.push({ expectedVersion: change.base.version, doc });
-    }
-    if (writes.length === 0) return new Set();
-    await this.cache?.markPending(writes.map(({ doc }) => ({ playerId: doc._id, version: doc.version })));
-    return this.store.writePlayerDetails(writes);
+  private async applyOnce(events: readonly PlayerEvent[]): Promise<BatchOutcome> {
+    const fold = this.fold;
+    const groups = fold.group(events);
+    const needed = fold.basesNeeded(groups);
+    if (needed.length > 0)
+      fold.seed((await this.store.loadPlayerDetails(needed)).map(stateFromPlayerDetails));
+    // Folding and taking the round are one synchronous step: batches of other partitions
+    // applied meanwhile (other players) never mix into this round.
+    const before = new Map<string, number>();
+    for (const id of groups.keys()) before.set(id, fold.versionOf(id));
+    fold.fold(groups, (event) => event);
+    const round = fold.takeRound();
+    const { settled, overtaken } = await storeFoldRound(this.store, fold, round, {
+      maxAttempts: this.maxAttempts,
+      ...(this.cache && {
+        beforeDetails: (writes) =>
+          this.cache?.markPending(
+            writes.map(({ doc }) => ({ playerId: doc._id, version: doc.version })),
+          ) ?? Promise.resolve(),
+      }),
+    });
+    await this.cache?.publish(
+      settled
+        .filter((state) => state.registered)
+        .map((state): PlayerView => playerViewFromState(state)),
+    );
+    fold.trim(this.states.capacity);
+    const failed = round.letters.map(({ record, error }) => ({ event: record, error }));
+    return {
+      ...countApplied(groups, before, overtaken, new Set(failed.map(({ event }) => event))),
+      failed,
+      states: new Map(settled.map((state) => [state.id, state])),
+    };
   }
 }
 
-const derivedWrites = (changes: readonly PlayerChange[], events: readonly PlayerEvent[]) => {
-  const roomOccupancy: RoomOccupancyDocument[] = [];
-  const leaderboard: LeaderboardDocument[] = [];
-  for (const { state } of changes) {
-    const room = roomOccupancyDocument(state);
-    const rank = leaderboardDocument(state);
-    if (room) roomOccupancy.push(room);
-    if (rank) leaderboard.push(rank);
+/**
+ * Events above the version the store held before this batch (what the fold started
+ * from, or what a refused write found there) count as applied; the others as skipped.
+ */
+const countApplied = (
+  groups: ReadonlyMap<string, readonly PlayerEvent[]>,
+  before: ReadonlyMap<string, number>,
+  overtaken: ReadonlyMap<string, number>,
+  failed: ReadonlySet<PlayerEvent>,
+): { applied: number; skipped: number } => {
+  let applied = 0;
+  let skipped = 0;
+  for (const [id, events] of groups) {
+    const floor = Math.max(overtaken.get(id) ?? 0, before.get(id) ?? 0);
+    for (const event of events) {
+      if (failed.has(event)) continue;
+      if (event.metadata.version > floor) applied += 1;
+      else skipped += 1;
+    }
   }
-  // Every event of the batch the fold accepted (or had already folded), once each: an
-  // index entry missed by a crash is filled by the redelivery.
-  const failed = new Set(changes.flatMap((change) => change.failed.map(({ event }) => event)));
-  const playerEvents = new Map<string, PlayerEventDocument>();
-  for (const event of events) {
-    if (failed.has(event)) continue;
-    const doc = playerEventDocument(event);
-    if (!playerEvents.has(doc._id)) playerEvents.set(doc._id, doc);
-  }
-  return { roomOccupancy, leaderboard, playerEvents: [...playerEvents.values()] };
+  return { applied, skipped };
 };

@@ -1,10 +1,7 @@
 import { initialState, type PlayerEvent, type PlayerState } from '@qf/player-domain';
-import {
-  groupByPlayer,
-  playerEventDocument,
-  projectPlayer,
-  type PlayerEventDocument,
-} from '@qf/player-read-model';
+import { groupByPlayer, projectPlayer } from '../projection/player-change';
+import { playerEventDocument } from '../projection/player-events.projection';
+import type { PlayerEventDocument } from '../projection/read-model.documents';
 
 /** An event the fold cannot use (not decodable, or the fold threw on it), with the record it came from. */
 export interface FoldLetter<R> {
@@ -12,36 +9,44 @@ export interface FoldLetter<R> {
   readonly error: unknown;
 }
 
-/** What one write round of a partition must store before its offset may be committed. */
+/** What one write round must store before the offsets it covers may be committed. */
 export interface FoldRound<R> {
-  /** The players changed since the last round, at the state they reached. */
+  /** The players to write: changed since the last round, or started from the store (their derived views may lag it). */
   readonly states: readonly PlayerState[];
   /** player_events documents not handed to an earlier write. */
   readonly eventDocs: readonly PlayerEventDocument[];
   readonly letters: readonly FoldLetter<R>[];
-  /** Commit this after the round is stored. */
+  /** Commit this after the round is stored ('' when the caller tracks offsets itself). */
   readonly nextOffset: string;
   /** Events folded into this round. */
   readonly events: number;
 }
 
-interface Player {
+/** What folding one batch did, by the versions this fold knew (a refused write may move them). */
+export interface FoldCounts {
+  readonly applied: number;
+  readonly skipped: number;
+}
+
+interface FoldedPlayer {
   state: PlayerState;
   /** The version the store is known to hold for this player (0: none). */
   stored: number;
 }
 
 /**
- * The fold of one partition during a rebuild, kept in memory: every event is folded as
- * it is fetched (so memory is one state per player, not the events), and a write round
- * takes only the players changed since the last one. The fold starts a player from "no
- * state" when its events here begin at version 1 (a rebuild from offset 0); any other
- * player needs its stored state first (basesNeeded / seed). The compare-and-set of the
- * writes catches a wrong start (a document written by an earlier run or another
- * replica): see settle().
+ * The fold of a stream of player events into read-model states, kept in memory between
+ * writes: the one fold of the projector, live (ReadModelWriter: a round per fetched
+ * chunk) and rebuild (RebuildConsumer: a round per many batches). Memory is one state per
+ * player, not the events; a round takes only the players to write since the last one.
+ *
+ * A player whose events here begin at version 1 starts from nothing, without a read;
+ * any other player not in memory needs its stored state first (basesNeeded / seed). The
+ * compare-and-set of the writes (storeFoldRound) catches a wrong start, such as a
+ * document written by an earlier run or another replica: see settle().
  */
-export class PartitionFold<R> {
-  private readonly players = new Map<string, Player>();
+export class PlayerFold<R> {
+  private readonly players = new Map<string, FoldedPlayer>();
   private dirty = new Set<string>();
   private eventDocs: PlayerEventDocument[] = [];
   private letters: FoldLetter<R>[] = [];
@@ -54,7 +59,7 @@ export class PartitionFold<R> {
     return groupByPlayer(events);
   }
 
-  /** Players of a batch this fold cannot start without their stored state (met after their version 1). */
+  /** Players of a batch this fold cannot start without their stored state (not in memory, met after their version 1). */
   basesNeeded(groups: ReadonlyMap<string, readonly PlayerEvent[]>): string[] {
     const needed: string[] = [];
     for (const [id, events] of groups) {
@@ -64,10 +69,18 @@ export class PartitionFold<R> {
     return needed;
   }
 
-  /** Stored states read for basesNeeded (players without one start from nothing). */
+  /**
+   * Stored states read for basesNeeded (players without one start from nothing). A
+   * seeded player is written in the next round even if no event changes it: a run
+   * stopped between its player_details write and its derived views leaves those views
+   * behind the stored state, and the redelivered events are all at or below it.
+   */
   seed(states: readonly PlayerState[]): void {
-    for (const state of states)
-      if (!this.players.has(state.id)) this.players.set(state.id, { state, stored: state.version });
+    for (const state of states) {
+      if (this.players.has(state.id)) continue;
+      this.players.set(state.id, { state, stored: state.version });
+      if (state.registered) this.dirty.add(state.id);
+    }
   }
 
   /**
@@ -77,20 +90,27 @@ export class PartitionFold<R> {
   fold(
     groups: ReadonlyMap<string, readonly PlayerEvent[]>,
     recordOf: (event: PlayerEvent) => R,
-  ): void {
+  ): FoldCounts {
     let count = 0;
+    let applied = 0;
+    let skipped = 0;
     for (const [id, events] of groups) {
       count += events.length;
-      const player = this.players.get(id) ?? { state: initialState(id), stored: 0 };
+      const known = this.players.get(id);
+      const player = known ?? { state: initialState(id), stored: 0 };
       const change = projectPlayer(player.state, events);
+      applied += change.applied.length;
+      skipped += change.skipped;
       if (change.state !== player.state) {
         player.state = change.state;
         this.dirty.add(id);
       }
+      // Most recently folded last: trim() forgets from the front.
+      if (known) this.players.delete(id);
       this.players.set(id, player);
-      const failed = change.failed.length > 0 ? new Set<PlayerEvent>() : undefined;
+      let failed: Set<PlayerEvent> | undefined;
       for (const { event, error } of change.failed) {
-        failed?.add(event);
+        (failed ??= new Set()).add(event);
         this.letters.push({ record: recordOf(event), error });
       }
       // Every event the fold accepted or had already folded gets its index entry (insert
@@ -100,6 +120,7 @@ export class PartitionFold<R> {
           if (!failed?.has(event)) this.eventDocs.push(playerEventDocument(event));
     }
     this.folded += count;
+    return { applied, skipped };
   }
 
   /** A record that is not an event at all. */
@@ -121,6 +142,11 @@ export class PartitionFold<R> {
     return this.players.size;
   }
 
+  /** The version of the player's state in memory (0: unknown or new). */
+  versionOf(id: string): number {
+    return this.players.get(id)?.state.version ?? 0;
+  }
+
   /** Hands the waiting player_events documents to an early write (they need no order). */
   takeEventDocs(): PlayerEventDocument[] {
     const docs = this.eventDocs;
@@ -129,8 +155,12 @@ export class PartitionFold<R> {
   }
 
   /** Everything to store before nextOffset may be committed; the fold goes on from here. */
-  takeRound(nextOffset: string): FoldRound<R> {
-    const states = [...this.dirty].map((id) => (this.players.get(id) as Player).state);
+  takeRound(nextOffset = ''): FoldRound<R> {
+    const states: PlayerState[] = [];
+    for (const id of this.dirty) {
+      const player = this.players.get(id);
+      if (player) states.push(player.state);
+    }
     const round = {
       states,
       eventDocs: this.eventDocs,
@@ -161,6 +191,10 @@ export class PartitionFold<R> {
    * store is at or past what we wrote (`ours`), it wins: the fold continues from it
    * unless it is itself further already. Otherwise ours wins, to be written again over
    * the stored version. Returns whether ours must be written again.
+   *
+   * Ours is a whole fold of the log up to its version (events of a partition arrive in
+   * order, and memory is forgotten whenever that could break: a rebalance, a failed
+   * write), so writing it over an older stored version is right.
    */
   settle(ours: PlayerState, stored: PlayerState | null): boolean {
     const player = this.players.get(ours.id);
@@ -177,5 +211,23 @@ export class PartitionFold<R> {
   evictClean(): void {
     for (const [id, player] of this.players)
       if (!this.dirty.has(id) && player.stored === player.state.version) this.players.delete(id);
+  }
+
+  /** Forgets the least recently folded players with nothing unwritten until at most max remain. */
+  trim(max: number): void {
+    if (this.players.size <= max) return;
+    let excess = this.players.size - max;
+    for (const [id, player] of this.players) {
+      if (excess <= 0) break;
+      if (this.dirty.has(id) || player.stored !== player.state.version) continue;
+      this.players.delete(id);
+      excess -= 1;
+    }
+  }
+
+  /** Forgets every player (another writer may have moved them: a rebalance, a failed write). */
+  forget(): void {
+    this.players.clear();
+    this.dirty = new Set();
   }
 }
