@@ -8,11 +8,6 @@ import path from 'node:path';
 const KNOWN: Readonly<Record<string, string>> = {
   given: 'the decider and the projection given/when/then helpers (conventions.md, "Tests")',
   CommandRecord: 'the drill ledger line vs the command record on the commands topic',
-  StepResult: 'the experiment step vs the write bench step (bench/write)',
-  measureStep: 'the experiment step vs the write bench step (bench/write)',
-  ReplayOptions: 'ops/replay run options vs the experiment replay probe',
-  cpuSecondsOf: 'bench/write-crud and bench/write: one home still to pick',
-  describeIssues: 'request validation (contracts) vs config files (experiment)',
   outcomeOf: 'drill ledger outcome vs CRUD recent-command outcome',
   seededRandom: 'loadgen vs read-model test histories (a player lib may not import loadgen)',
 };

@@ -1,4 +1,5 @@
-import { cpuSecondsOf, pidListeningOn } from '@qf/bench-write-crud';
+import { cpuSecondsOf } from '@qf/bench-write';
+import { pidListeningOn } from '@qf/bench-write-crud';
 import { infraAddresses } from '@qf/shared-config';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';

@@ -1,18 +1,7 @@
 import fs from 'node:fs';
 import { formatTable } from '@qf/loadgen';
 import { scrape } from '@qf/player-crud/testing';
-
-/** CPU time (user + system) of a process so far, from /proc; undefined when unreadable. */
-export const cpuSecondsOf = (pid: number | undefined): number | undefined => {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-};
+import { cpuSecondsOf } from '@qf/bench-write';
 
 /**
  * The process listening on a local TCP port (from /proc/net/tcp{,6} and the processes'

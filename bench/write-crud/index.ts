@@ -13,7 +13,6 @@ export {
 } from './crud-extras';
 export {
   commandCost,
-  cpuSecondsOf,
   formatCommandCost,
   pidListeningOn,
   readMongoCounts,

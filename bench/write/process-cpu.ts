@@ -19,7 +19,8 @@ export const cpuTimesOf = (pid: number): CpuTimes | undefined => {
 };
 
 /** CPU time (user + system) of a process so far, from /proc; undefined when unreadable. */
-export const cpuSecondsOf = (pid: number): number | undefined => {
+export const cpuSecondsOf = (pid: number | undefined): number | undefined => {
+  if (pid === undefined) return undefined;
   const times = cpuTimesOf(pid);
   return times === undefined ? undefined : times.user + times.system;
 };

@@ -1,5 +1,5 @@
 import { formatResultTable, formatTable, type MachineInfo } from '@qf/loadgen';
-import type { StepResult } from './write-step';
+import type { WriteStepResult } from './write-step';
 import type { WriteBenchReport } from './write.bench';
 import type { WriteSearchReport } from './write-search';
 
@@ -25,24 +25,24 @@ const ms = (value: number | undefined, digits = 2) =>
 const machineLine = (machine: MachineInfo) =>
   `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, load ${machine.loadAverage.join(' ')}`;
 
-const roles = (step: StepResult) =>
+const roles = (step: WriteStepResult) =>
   Object.keys(step.cpuMsPerCommand).sort(
     (a, b) =>
       (ROLE_ORDER.indexOf(a) + 1 || 99) - (ROLE_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b),
   );
 
-const writePathCpu = (step: StepResult): number | undefined => {
+const writePathCpu = (step: WriteStepResult): number | undefined => {
   const present = WRITE_PATH_ROLES.filter((role) => step.cpuMsPerCommand[role] !== undefined);
   return present.length === 0
     ? undefined
     : present.reduce((sum, role) => sum + (step.cpuMsPerCommand[role] ?? 0), 0);
 };
 
-const allCpu = (step: StepResult): number =>
+const allCpu = (step: WriteStepResult): number =>
   Object.values(step.cpuMsPerCommand).reduce((sum, value) => sum + value, 0);
 
 /** CPU per command by role, and what the target's probes measured, as lines. */
-const stepFigures = (step: StepResult): string[] => {
+const stepFigures = (step: WriteStepResult): string[] => {
   const cpu = roles(step)
     .map((role) => `${role} ${ms(step.cpuMsPerCommand[role], 3)}`)
     .join(', ');
@@ -144,7 +144,7 @@ const p95Chart = (report: WriteSearchReport, slo: number): string => {
     .join('\n');
 };
 
-type Column = readonly [string, (step: StepResult) => string];
+type Column = readonly [string, (step: WriteStepResult) => string];
 
 /** The search table's columns that depend on the target: what its probes measure. */
 const targetColumns = (report: WriteSearchReport): readonly Column[] =>

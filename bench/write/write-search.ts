@@ -1,6 +1,6 @@
 import { RateSearch, type RateSearchSettings } from '@qf/experiment';
 import { machineInfo, type MachineInfo } from '@qf/loadgen';
-import { measureStep, type StepResult } from './write-step';
+import { measureWriteStep, type WriteStepResult } from './write-step';
 import { prepareRun, type LoadOptions } from './write-run';
 import type { TargetOptions } from './write-target';
 
@@ -41,7 +41,7 @@ export const DEFAULT_SEARCH: SearchOptions = {
 };
 
 /** One measured step of the search and whether it held the SLO. */
-export interface SearchStep extends StepResult {
+export interface SearchStep extends WriteStepResult {
   readonly passed: boolean;
   /** Why it failed (p95 above the SLO, errors), empty when it passed. */
   readonly reasons: readonly string[];
@@ -63,7 +63,7 @@ export interface WriteSearchReport {
 
 /** Whether a step held the SLO, and why not. */
 export const judgeStep = (
-  step: StepResult,
+  step: WriteStepResult,
   options: Pick<SearchOptions, 'sloP95Ms' | 'maxErrorRate'>,
 ): { passed: boolean; reasons: string[] } => {
   const { result } = step;
@@ -134,7 +134,7 @@ export const runWriteSearch = async (
       log(
         `warming the target up: ${options.initialWarmupSec}s at ${options.startRate}/s, not judged`,
       );
-      await measureStep({
+      await measureWriteStep({
         rate: options.startRate,
         durationSec: options.initialWarmupSec,
         warmupSec: 0,
@@ -159,7 +159,7 @@ export const runWriteSearch = async (
       log(
         `step ${steps.length + 1} at ${rate}/s (about ${left} more after it, ETA ${Math.round(((left + 1) * perStep) / 60)} min; ${Math.round((Date.now() - started) / 1000)}s so far)`,
       );
-      const step = await measureStep({
+      const step = await measureWriteStep({
         rate,
         durationSec: options.stepDurationSec,
         warmupSec: options.stepWarmupSec,

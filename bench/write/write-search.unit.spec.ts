@@ -1,10 +1,10 @@
 import type { OpenLoopResult } from '@qf/loadgen';
 import { sumSeries } from './step-probe';
 import { judgeStep } from './write-search';
-import type { StepResult } from './write-step';
+import type { WriteStepResult } from './write-step';
 import { roleOf } from './write-target';
 
-const step = (p95: number, failed: number, scheduled = 1000): StepResult => ({
+const step = (p95: number, failed: number, scheduled = 1000): WriteStepResult => ({
   rate: 1000,
   result: { scheduled, failed, latency: { p95 } } as unknown as OpenLoopResult,
   windowSeconds: 1,

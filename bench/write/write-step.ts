@@ -4,7 +4,7 @@ import type { StepProbe } from './step-probe';
 import type { MeasuredProcess } from './write-target';
 
 /** One open-loop step at a fixed rate, with what the processes and probes measured during it. */
-export interface StepResult {
+export interface WriteStepResult {
   readonly rate: number;
   readonly result: OpenLoopResult;
   /** Seconds from the first measured request to the last answer (the CPU window). */
@@ -39,7 +39,7 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
  * Runs one step: a warm-up at the rate (not recorded), then the measured phase, between
  * whose start and end the CPU of every process is read from /proc and the probes run.
  */
-export const measureStep = async (options: StepOptions): Promise<StepResult> => {
+export const measureWriteStep = async (options: StepOptions): Promise<WriteStepResult> => {
   const { processes, probes, log } = options;
   let cpuBefore = new Map<string, CpuTimes | undefined>();
   let measureStartedAt = 0;

@@ -4,7 +4,7 @@ import {
   type MachineInfo,
   type OperationMix,
 } from '@qf/loadgen';
-import { measureStep, type StepResult } from './write-step';
+import { measureWriteStep, type WriteStepResult } from './write-step';
 import { prepareRun } from './write-run';
 import type { TargetOptions } from './write-target';
 
@@ -50,7 +50,7 @@ export interface WriteBenchReport {
   readonly machine: MachineInfo;
   readonly backend: Readonly<Record<string, string>>;
   readonly settings: Record<string, unknown>;
-  readonly result: StepResult['result'];
+  readonly result: WriteStepResult['result'];
   /** CPU seconds each process used during the measured phase. */
   readonly cpuSeconds: Readonly<Record<string, number>>;
   /** CPU milliseconds per completed command, by role. */
@@ -58,7 +58,7 @@ export interface WriteBenchReport {
   /** The share of each role's CPU spent in the kernel. */
   readonly systemShare: Readonly<Record<string, number>>;
   /** The target's probes (records per command, commands per transaction, lag …). */
-  readonly figures: StepResult['figures'];
+  readonly figures: WriteStepResult['figures'];
 }
 
 export const targetOptionsOf = (options: WriteBenchOptions) => ({
@@ -99,7 +99,7 @@ export const runWriteBench = async (
     log(
       `open loop at ${options.rate}/s for ${options.warmupSec}s warm-up + ${options.durationSec}s`,
     );
-    const step = await measureStep({
+    const step = await measureWriteStep({
       rate: options.rate,
       durationSec: options.durationSec,
       warmupSec: options.warmupSec,
@@ -160,3 +160,4 @@ export {
   DEFAULT_TXN_CEILING,
   type TxnCeilingReport,
 } from './txn-ceiling.bench';
+export { cpuSecondsOf } from './process-cpu';

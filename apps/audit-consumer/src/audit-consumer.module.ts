@@ -1,21 +1,12 @@
-import {
-  type BeforeApplicationShutdown,
-  type DynamicModule,
-  Inject,
-  Injectable,
-  Module,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import type { Db, MongoClient } from 'mongodb';
 import type { AuditConsumer } from '@qf/player-crud';
 import { startUntilJoined } from '@qf/shared-kafka';
 import {
   createLogger,
-  HealthChecks,
   ObservabilityModule,
-  refuseToRun,
+  serviceRuntimeProviders,
+  type ServiceRuntime,
 } from '@qf/shared-observability';
 
 export interface AuditRuntime {
@@ -26,62 +17,37 @@ export interface AuditRuntime {
   readonly prepare: () => Promise<void>;
 }
 
-const RUNTIME = Symbol('AuditRuntime');
 const log = createLogger('audit-consumer');
 
 /** Joins the group once Kafka answers (retrying meanwhile); on SIGTERM leaves it, then closes Mongo. */
-@Injectable()
-class AuditLifecycle
-  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
-  private stopping = false;
-  private starting?: Promise<void>;
-
-  constructor(
-    @Inject(RUNTIME) private readonly runtime: AuditRuntime,
-    private readonly health: HealthChecks,
-  ) {}
-
-  onModuleInit(): void {
-    this.health.register('mongo', async () => {
-      await this.runtime.db.command({ ping: 1 });
+const service = (runtime: AuditRuntime): ServiceRuntime => ({
+  service: 'audit-consumer',
+  health: (checks) => {
+    checks.register('mongo', async () => {
+      await runtime.db.command({ ping: 1 });
       return true;
     });
-    this.health.register('kafka', async () => this.runtime.consumer.health());
-    this.health.registerLive('consumer', async () => this.runtime.consumer.liveness());
-    this.health.registerDegradation('partitions', () => this.runtime.consumer.stuckPartitions());
-  }
-
-  onApplicationBootstrap(): void {
-    this.starting = this.startWhenKafkaAnswers().catch((error: unknown) => refuseToRun(log, error));
-  }
-
-  private async startWhenKafkaAnswers(): Promise<void> {
-    await startUntilJoined({
+    checks.register('kafka', async () => runtime.consumer.health());
+    checks.registerLive('consumer', async () => runtime.consumer.liveness());
+    checks.registerDegradation('partitions', () => runtime.consumer.stuckPartitions());
+  },
+  start: (stopping) =>
+    startUntilJoined({
       start: async () => {
-        await this.runtime.prepare();
-        await this.runtime.consumer.start();
+        await runtime.prepare();
+        await runtime.consumer.start();
       },
-      undo: () => this.runtime.consumer.stop(),
-      stopping: () => this.stopping,
+      undo: () => runtime.consumer.stop(),
+      stopping,
       onRetry: (attempt, error) =>
         log.warn('could not join the audit consumer group; retrying', {
           attempt,
           error: error.message,
         }),
-    });
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    await this.starting;
-    await this.runtime.consumer.stop();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.runtime.client.close();
-  }
-}
+    }),
+  stop: () => runtime.consumer.stop(),
+  close: () => runtime.client.close(),
+});
 
 /** audit-consumer: only /metrics and /health over HTTP; the work is the consumer group. */
 @Module({})
@@ -90,7 +56,7 @@ export class AuditConsumerModule {
     return {
       module: AuditConsumerModule,
       imports: [ObservabilityModule],
-      providers: [{ provide: RUNTIME, useValue: runtime }, AuditLifecycle],
+      providers: serviceRuntimeProviders(service(runtime)),
     };
   }
 }

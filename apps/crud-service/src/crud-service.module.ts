@@ -1,15 +1,12 @@
-import {
-  type DynamicModule,
-  Inject,
-  Injectable,
-  Module,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import type { Db, MongoClient } from 'mongodb';
 import { PlayerApiModule } from '@qf/player-api';
 import { CrudCommandExecutor, CrudQueries, type AuditPublisher } from '@qf/player-crud';
-import { HealthChecks, ObservabilityModule } from '@qf/shared-observability';
+import {
+  ObservabilityModule,
+  serviceRuntimeProviders,
+  type ServiceRuntime,
+} from '@qf/shared-observability';
 import { CrudCommandHandler } from './handlers/crud-command.handler';
 import { crudQueryHandlers } from './handlers/crud-query.handlers';
 
@@ -23,29 +20,21 @@ export interface CrudRuntime {
   readonly grpcPort: number;
 }
 
-const RUNTIME = Symbol('CrudRuntime');
-
-@Injectable()
-class CrudLifecycle implements OnModuleInit, OnApplicationShutdown {
-  constructor(
-    @Inject(RUNTIME) private readonly runtime: CrudRuntime,
-    private readonly health: HealthChecks,
-  ) {}
-
-  onModuleInit(): void {
-    this.health.register('mongo', async () => {
-      await this.runtime.db.command({ ping: 1 });
+const service = (runtime: CrudRuntime): ServiceRuntime => ({
+  service: 'crud-service',
+  health: (checks) => {
+    checks.register('mongo', async () => {
+      await runtime.db.command({ ping: 1 });
       return true;
     });
-    this.health.describe('auditMode', () => this.runtime.executor.mode);
-  }
-
-  // Runs after the HTTP server stopped taking requests.
-  async onApplicationShutdown(): Promise<void> {
-    await this.runtime.publisher?.close().catch(() => undefined);
-    await this.runtime.client.close();
-  }
-}
+    checks.describe('auditMode', () => runtime.executor.mode);
+  },
+  // After the HTTP server stopped taking requests.
+  close: async () => {
+    await runtime.publisher?.close().catch(() => undefined);
+    await runtime.client.close();
+  },
+});
 
 /** crud-service: the shared REST + gRPC API over the CRUD executor and queries. */
 @Module({})
@@ -58,10 +47,9 @@ export class CrudServiceModule {
         PlayerApiModule.forRoot({ commands: true, queries: true, grpcPort: runtime.grpcPort }),
       ],
       providers: [
-        { provide: RUNTIME, useValue: runtime },
         { provide: CrudCommandExecutor, useValue: runtime.executor },
         { provide: CrudQueries, useValue: runtime.queries },
-        CrudLifecycle,
+        ...serviceRuntimeProviders(service(runtime)),
         CrudCommandHandler,
         ...crudQueryHandlers,
       ],

@@ -1,16 +1,11 @@
-import {
-  type BeforeApplicationShutdown,
-  type DynamicModule,
-  Inject,
-  Injectable,
-  Module,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import type { Db, MongoClient } from 'mongodb';
 import type { OutboxRelay } from '@qf/player-crud';
-import { HealthChecks, ObservabilityModule } from '@qf/shared-observability';
+import {
+  ObservabilityModule,
+  serviceRuntimeProviders,
+  type ServiceRuntime,
+} from '@qf/shared-observability';
 
 export interface RelayRuntime {
   readonly client: MongoClient;
@@ -18,39 +13,21 @@ export interface RelayRuntime {
   readonly relay: OutboxRelay;
 }
 
-const RUNTIME = Symbol('RelayRuntime');
-
 /** Starts the relay loop with the app; on SIGTERM finishes the round in progress, then closes Mongo. */
-@Injectable()
-class RelayLifecycle
-  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
-  constructor(
-    @Inject(RUNTIME) private readonly runtime: RelayRuntime,
-    private readonly health: HealthChecks,
-  ) {}
-
-  onModuleInit(): void {
-    this.health.register('mongo', async () => {
-      await this.runtime.db.command({ ping: 1 });
+const service = (runtime: RelayRuntime): ServiceRuntime => ({
+  service: 'outbox-relay',
+  health: (checks) => {
+    checks.register('mongo', async () => {
+      await runtime.db.command({ ping: 1 });
       return true;
     });
-    this.health.register('kafka', async () => this.runtime.relay.health());
-    this.health.describe('relay', () => ({ owner: this.runtime.relay.id }));
-  }
-
-  onApplicationBootstrap(): void {
-    this.runtime.relay.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.runtime.relay.stop();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.runtime.client.close();
-  }
-}
+    checks.register('kafka', async () => runtime.relay.health());
+    checks.describe('relay', () => ({ owner: runtime.relay.id }));
+  },
+  start: async () => runtime.relay.start(),
+  stop: () => runtime.relay.stop(),
+  close: () => runtime.client.close(),
+});
 
 /** outbox-relay: only /metrics and /health over HTTP; the work is the relay loop. */
 @Module({})
@@ -59,7 +36,7 @@ export class OutboxRelayModule {
     return {
       module: OutboxRelayModule,
       imports: [ObservabilityModule],
-      providers: [{ provide: RUNTIME, useValue: runtime }, RelayLifecycle],
+      providers: serviceRuntimeProviders(service(runtime)),
     };
   }
 }

@@ -1,21 +1,12 @@
-import {
-  type BeforeApplicationShutdown,
-  type DynamicModule,
-  Inject,
-  Injectable,
-  Module,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import type { Projector } from '@qf/player-read-model';
 import type { ProjectionControlLoop, ProjectionStatus } from '@qf/projections';
 import { startUntilJoined } from '@qf/shared-kafka';
 import {
   createLogger,
-  HealthChecks,
   ObservabilityModule,
-  refuseToRun,
+  serviceRuntimeProviders,
+  type ServiceRuntime,
 } from '@qf/shared-observability';
 import { PROJECTION_STATUS, ProjectionsController } from './projections.controller';
 
@@ -33,62 +24,40 @@ export interface ProjectorRuntime {
   readonly close: () => Promise<void>;
 }
 
-const RUNTIME = Symbol('ProjectorRuntime');
 const log = createLogger('projector');
 
-/** Joins the group once Kafka and Mongo answer (retrying meanwhile); on SIGTERM leaves it cleanly. */
-@Injectable()
-class ProjectorLifecycle
-  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
-  private stopping = false;
-  private starting?: Promise<void>;
-
-  constructor(
-    @Inject(RUNTIME) private readonly runtime: ProjectorRuntime,
-    private readonly health: HealthChecks,
-  ) {}
-
-  onModuleInit(): void {
-    this.health.register('mongo', async () => {
-      await this.runtime.ping();
+const service = (runtime: ProjectorRuntime): ServiceRuntime => ({
+  service: 'projector',
+  health: (checks) => {
+    checks.register('mongo', async () => {
+      await runtime.ping();
       return true;
     });
-    this.health.register('kafka', async () => this.runtime.projector.health());
-    this.health.registerLive('consumer', async () => this.runtime.projector.liveness());
-    this.health.registerDegradation('partitions', () => this.runtime.projector.stuckPartitions());
-    this.health.describe('partitions', () => this.runtime.projector.partitions());
-  }
-
-  onApplicationBootstrap(): void {
-    this.runtime.control.start();
-    this.starting = this.startWhenReady().catch((error: unknown) => refuseToRun(log, error));
-  }
-
-  private async startWhenReady(): Promise<void> {
-    await startUntilJoined({
+    checks.register('kafka', async () => runtime.projector.health());
+    checks.registerLive('consumer', async () => runtime.projector.liveness());
+    checks.registerDegradation('partitions', () => runtime.projector.stuckPartitions());
+    checks.describe('partitions', () => runtime.projector.partitions());
+  },
+  // Joins the group once Kafka and Mongo answer (retrying meanwhile); on SIGTERM leaves it cleanly.
+  start: (stopping) => {
+    runtime.control.start();
+    return startUntilJoined({
       start: async () => {
-        await this.runtime.prepare();
-        await this.runtime.projector.start();
+        await runtime.prepare();
+        await runtime.projector.start();
       },
-      undo: () => this.runtime.projector.stop(),
-      stopping: () => this.stopping,
+      undo: () => runtime.projector.stop(),
+      stopping,
       onRetry: (attempt, error) =>
         log.warn('projector could not start; retrying', { attempt, error: error.message }),
     });
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    await this.starting;
-    await this.runtime.control.stop();
-    await this.runtime.projector.stop();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.runtime.close();
-  }
-}
+  },
+  stop: async () => {
+    await runtime.control.stop();
+    await runtime.projector.stop();
+  },
+  close: runtime.close,
+});
 
 /** projector: /metrics, /health and /projections over HTTP; the work is the consumer group. */
 @Module({})
@@ -99,9 +68,8 @@ export class ProjectorModule {
       imports: [ObservabilityModule],
       controllers: [ProjectionsController],
       providers: [
-        { provide: RUNTIME, useValue: runtime },
         { provide: PROJECTION_STATUS, useValue: runtime.status },
-        ProjectorLifecycle,
+        ...serviceRuntimeProviders(service(runtime)),
       ],
     };
   }

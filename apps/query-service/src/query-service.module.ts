@@ -1,18 +1,15 @@
-import {
-  type DynamicModule,
-  Inject,
-  Injectable,
-  Module,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { PlayerApiModule } from '@qf/player-api';
 import {
   PLAYER_VIEW_READER,
   type PlayerViewReader,
   ReadModelRepository,
 } from '@qf/player-read-model/queries';
-import { HealthChecks, ObservabilityModule } from '@qf/shared-observability';
+import {
+  ObservabilityModule,
+  serviceRuntimeProviders,
+  type ServiceRuntime,
+} from '@qf/shared-observability';
 import { QUERY_HANDLERS, QUERY_LIMITS, type QueryLimits } from './queries';
 
 /** What main.ts built before Nest starts; the module closes it on shutdown. */
@@ -27,35 +24,25 @@ export interface QueryRuntime {
   readonly close: () => Promise<void>;
 }
 
-const RUNTIME = Symbol('QueryRuntime');
-
-@Injectable()
-class QueryLifecycle implements OnModuleInit, OnApplicationShutdown {
-  constructor(
-    @Inject(RUNTIME) private readonly runtime: QueryRuntime,
-    private readonly health: HealthChecks,
-  ) {}
-
-  onModuleInit(): void {
-    this.health.register('mongo', async () => {
-      await this.runtime.pingMongo();
+const service = (runtime: QueryRuntime): ServiceRuntime => ({
+  service: 'query-service',
+  health: (checks) => {
+    checks.register('mongo', async () => {
+      await runtime.pingMongo();
       return true;
     });
-    this.health.describe('cache', () => this.runtime.cacheStatus());
+    checks.describe('cache', () => runtime.cacheStatus());
     // Reads go on from Mongo while Redis is away: degraded, not unavailable.
-    this.health.registerDegradation('cache', () => {
-      const status = this.runtime.cacheStatus();
+    checks.registerDegradation('cache', () => {
+      const status = runtime.cacheStatus();
       return status === 'ready' || status === 'disabled'
         ? []
         : [`redis is ${status}; reads are served from Mongo`];
     });
-  }
-
-  // Runs after the HTTP and gRPC servers stopped taking requests.
-  async onApplicationShutdown(): Promise<void> {
-    await this.runtime.close();
-  }
-}
+  },
+  // After the HTTP and gRPC servers stopped taking requests.
+  close: runtime.close,
+});
 
 /** query-service: the shared REST + gRPC query API over the read models. */
 @Module({})
@@ -68,11 +55,10 @@ export class QueryServiceModule {
         PlayerApiModule.forRoot({ commands: false, queries: true, grpcPort: runtime.grpcPort }),
       ],
       providers: [
-        { provide: RUNTIME, useValue: runtime },
         { provide: ReadModelRepository, useValue: runtime.repository },
         { provide: PLAYER_VIEW_READER, useValue: runtime.reader },
         { provide: QUERY_LIMITS, useValue: runtime.limits },
-        QueryLifecycle,
+        ...serviceRuntimeProviders(service(runtime)),
         ...QUERY_HANDLERS,
       ],
     };

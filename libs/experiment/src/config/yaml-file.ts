@@ -105,7 +105,7 @@ export const allowedKeysAt = (
 };
 
 /** Turns zod issues into one readable line each, with the offending value and the YAML line. */
-export const describeIssues = (
+export const describeConfigIssues = (
   issues: readonly z.ZodIssue[],
   raw: unknown,
   schema: z.ZodTypeAny,
@@ -172,7 +172,7 @@ export const parseYamlText = <S extends z.ZodTypeAny>(
   if (!parsed.success) {
     throw new ConfigFileError(
       shownName,
-      describeIssues(parsed.error.issues, raw, schema, doc, lineCounter),
+      describeConfigIssues(parsed.error.issues, raw, schema, doc, lineCounter),
     );
   }
   return parsed.data as z.output<S>;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { experimentConfigSchema } from '../config/experiment-config.schema';
 import { resolveExperimentConfig } from '../config/load-experiment-config';
-import { ConfigFileError, describeIssues, displayPath } from '../config/yaml-file';
+import { ConfigFileError, describeConfigIssues, displayPath } from '../config/yaml-file';
 import type { ExperimentResults } from './experiment-results';
 import { resultsSchema } from './results-schema';
 
@@ -56,14 +56,14 @@ export const readResults = (dirOrFile: string): { results: ExperimentResults; fi
   }
   const parsed = resultsSchema.safeParse(upgradeResults(raw));
   if (!parsed.success)
-    throw new ConfigFileError(shown, describeIssues(parsed.error.issues, raw, resultsSchema));
+    throw new ConfigFileError(shown, describeConfigIssues(parsed.error.issues, raw, resultsSchema));
   // The stored config is the resolved one: validate what it was resolved from, then resolve again.
   const { scale: _scale, pricesPath, ...stored } = parsed.data.config as Record<string, unknown>;
   const config = experimentConfigSchema.safeParse(stored);
   if (!config.success) {
     throw new ConfigFileError(
       shown,
-      describeIssues(
+      describeConfigIssues(
         config.error.issues.map((issue) => ({ ...issue, path: ['config', ...issue.path] })),
         raw,
         z.object({ config: experimentConfigSchema }),

@@ -46,7 +46,7 @@ export const waitForSteadyCount = async (
   return { value, settled: false };
 };
 
-export interface ReplayOptions {
+export interface ReplayProbeOptions {
   readonly kafka: Kafka;
   readonly admin: Admin;
   readonly mongo: MongoClient;
@@ -64,7 +64,7 @@ export interface ReplayOptions {
 /** Polls the rebuilt count until it reaches the expected one; the wall time from the consumer's start. */
 const timeUntil = async (
   count: () => Promise<number>,
-  options: ReplayOptions,
+  options: ReplayProbeOptions,
   started: number,
 ): Promise<{ seconds: number; done: number; reached: boolean }> => {
   const deadline = started + (options.timeoutMs ?? 180_000);
@@ -88,7 +88,7 @@ const timeUntil = async (
 const result = (
   arch: ReplayResult['arch'],
   view: string,
-  options: ReplayOptions,
+  options: ReplayProbeOptions,
   timing: { seconds: number; done: number; reached: boolean },
 ): ReplayResult => {
   const seconds = Math.round(timing.seconds * 1000) / 1000;
@@ -115,7 +115,7 @@ const result = (
  * fresh collections, and times it until the rebuilt event index holds every event (it is
  * written last in each chunk). The fresh collections and the group are removed afterwards.
  */
-export const replayReadModels = async (options: ReplayOptions): Promise<ReplayResult> => {
+export const replayReadModels = async (options: ReplayProbeOptions): Promise<ReplayResult> => {
   const topics = topicNames(options.prefix);
   const suffix = `rebuild_${Date.now().toString(36)}`;
   const groupId = `${options.prefix}projector-${suffix}`;
@@ -152,7 +152,7 @@ export const replayReadModels = async (options: ReplayOptions): Promise<ReplayRe
  * CRUD: rebuilds audit_log from offset 0 of the audit topic with one in-process audit
  * consumer in a new group, into a fresh database, timed until it holds every event.
  */
-export const replayAuditLog = async (options: ReplayOptions): Promise<ReplayResult> => {
+export const replayAuditLog = async (options: ReplayProbeOptions): Promise<ReplayResult> => {
   const topics = topicNames(options.prefix);
   const suffix = `rebuild-${Date.now().toString(36)}`;
   const groupId = `${options.prefix}audit-consumer-${suffix}`;
