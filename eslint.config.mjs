@@ -161,12 +161,8 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.js', '**/*.cjs', '**/*.mjs'],
     ignores: [
       '**/*.spec.ts',
-      // split pending: libs/ops/replay/src/runner/run-replay.ts
-      'libs/ops/replay/src/runner/run-replay.ts',
       // split pending: libs/player/write-model/src/decision/decide-batch.ts
       'libs/player/write-model/src/decision/decide-batch.ts',
-      // split pending: libs/player/write-model/src/processor/transaction-owner.ts
-      'libs/player/write-model/src/processor/transaction-owner.ts',
     ],
     rules: {
       'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],

@@ -32,17 +32,8 @@ import { parseReplayTarget } from '../plan/replay-target';
 import { committedOffsets, partitionPositions } from '../kafka/partition-positions';
 import { progressOf } from '../progress/replay-progress';
 import { ReplayStateStore } from '../state/replay-state.store';
-import {
-  LiveGroupActiveError,
-  ReplayConflictError,
-  ReplayInterruptedError,
-} from './replay-errors';
-import {
-  abandonReplay,
-  runInPlaceReplay,
-  runReplay,
-  type ReplayOptions,
-} from './run-replay';
+import { LiveGroupActiveError, ReplayConflictError, ReplayInterruptedError } from './replay-errors';
+import { abandonReplay, runInPlaceReplay, runReplay, type ReplayOptions } from './run-replay';
 
 jest.setTimeout(240_000);
 process.env['QF_LOG_LEVEL'] ??= 'error';
