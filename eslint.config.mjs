@@ -4,6 +4,60 @@ import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+// Tags live in each project.json. type: is the layer, scope: the side of the experiment.
+// Dependencies point inwards: app -> application -> infrastructure -> util -> domain, the
+// API lib (Nest/Fastify edge) is for apps only, and ops/bench tooling sits above everything
+// but the apps. No lib may import an app (Nx refuses that on its own).
+const FRAMEWORK = ['@nestjs/*', 'fastify', '@fastify/*', '@grpc/*'];
+const FRAMEWORK_AND_IO = [
+  '@nestjs/*',
+  'fastify',
+  '@fastify/*',
+  'kafkajs',
+  'mongodb',
+  'ioredis',
+  '@grpc/*',
+  'prom-client',
+  '@opentelemetry/*',
+  'protobufjs',
+  'undici',
+  'pm2',
+];
+// What each layer may import. Player libs (application) are framework-free: Nest, Fastify
+// and gRPC glue lives in the apps.
+const MAY_IMPORT = {
+  domain: ['domain'],
+  util: ['domain', 'util'],
+  infrastructure: ['domain', 'util', 'infrastructure'],
+  api: ['domain', 'util', 'infrastructure'],
+  application: ['domain', 'util', 'infrastructure', 'application'],
+  ops: ['domain', 'util', 'infrastructure', 'application', 'api', 'ops'],
+  app: ['domain', 'util', 'infrastructure', 'application', 'api', 'ops'],
+};
+const BANNED_PACKAGES = { domain: FRAMEWORK_AND_IO, application: FRAMEWORK };
+const layering = ({ e2e = false } = {}) => [
+  ...Object.entries(MAY_IMPORT).map(([type, layers]) => ({
+    sourceTag: `type:${type}`,
+    onlyDependOnLibsWithTags: [
+      ...new Set([...layers, ...(e2e && type !== 'domain' ? ['ops'] : [])]),
+    ].map((layer) => `type:${layer}`),
+    ...(BANNED_PACKAGES[type] ? { bannedExternalImports: BANNED_PACKAGES[type] } : {}),
+  })),
+  // The two architectures under test share only the shared libs (and ops tooling drives both).
+  {
+    sourceTag: 'scope:shared',
+    onlyDependOnLibsWithTags: ['scope:shared', ...(e2e ? ['scope:ops', 'scope:bench'] : [])],
+  },
+  {
+    sourceTag: 'scope:es',
+    onlyDependOnLibsWithTags: ['scope:es', 'scope:shared', 'scope:ops', 'scope:bench'],
+  },
+  {
+    sourceTag: 'scope:crud',
+    onlyDependOnLibsWithTags: ['scope:crud', 'scope:shared', 'scope:ops', 'scope:bench'],
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.local/**', 'dist/**', 'reports/**', 'coverage/**', '.nx/**'] },
   js.configs.recommended,
@@ -13,23 +67,16 @@ export default tseslint.config(
     plugins: { '@nx': nx },
     // Nest reads constructor parameter types at run time (decorator metadata): imports used
     // there must stay value imports, which consistent-type-imports knows with these flags.
-    languageOptions: { parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true } },
+    languageOptions: {
+      parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true },
+    },
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@nx/enforce-module-boundaries': [
+      '@typescript-eslint/no-unused-vars': [
         'error',
-        {
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
-            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:infra', 'type:application'] },
-            { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:application', 'type:infra'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:infra', 'type:application'] },
-          ],
-        },
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
+      '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints: layering() }],
     },
   },
   {
@@ -40,25 +87,84 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'kafkajs', 'mongodb', 'ioredis', '@grpc/*', 'fastify', 'node:*', 'fs', 'crypto', 'http'], message: 'The domain is pure: no framework or I/O imports.' },
+            {
+              group: [
+                '@nestjs/*',
+                'kafkajs',
+                'mongodb',
+                'ioredis',
+                '@grpc/*',
+                'fastify',
+                'node:*',
+                'fs',
+                'crypto',
+                'http',
+              ],
+              message: 'The domain is pure: no framework or I/O imports.',
+            },
           ],
         },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time enters the domain through command metadata.' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Time enters the domain through command metadata.' },
-        { selector: "CallExpression[callee.name='randomUUID']", message: 'Ids enter the domain through command metadata.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Time enters the domain through command metadata.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Time enters the domain through command metadata.',
+        },
+        {
+          selector: "CallExpression[callee.name='randomUUID']",
+          message: 'Ids enter the domain through command metadata.',
+        },
       ],
     },
   },
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // Size limits (conventions.md, "Shape"): a file past ~400 lines holds more than one idea, a
+    // function past ~120 lines is several steps that want names. Warnings until the current
+    // offenders are split; tests and generated code are exempt.
+    files: ['**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': [
+        'warn',
+        { max: 120, skipBlankLines: true, skipComments: true, IIFEs: true },
+      ],
+    },
+  },
+  {
+    // End-to-end tests start the fleet (ops tooling) to drive the services they test.
+    files: ['**/*.e2e.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { allow: [], depConstraints: layering({ e2e: true }) },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
   },
 );

@@ -6,17 +6,15 @@ import { topicNames } from '@qf/contracts';
 import { fleetStatus } from '@qf/fleet';
 import {
   createInfraContext,
-  freePort,
   INFRA_PREFIX,
   infraUp,
   isRecordedAlive,
   listRecorded,
-  startServiceProcess,
-  type ServiceProcess,
 } from '@qf/local-infra';
 import { DEFAULT_PROJECTOR_GROUP } from '@qf/player-read-model';
 import { repoRoot } from '@qf/shared-config';
 import { createKafka } from '@qf/shared-kafka';
+import { freePort, startServiceProcess, type ServiceProcess } from '@qf/shared-testing';
 import {
   commandsPerTransactionProbe,
   consumerLagProbe,

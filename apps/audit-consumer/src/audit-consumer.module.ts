@@ -11,8 +11,12 @@ import {
 import type { Db, MongoClient } from 'mongodb';
 import type { AuditConsumer } from '@qf/player-crud';
 import { startUntilJoined } from '@qf/shared-kafka';
-import { refuseToRun } from '@qf/player-api';
-import { createLogger, HealthChecks, ObservabilityModule } from '@qf/shared-observability';
+import {
+  createLogger,
+  HealthChecks,
+  ObservabilityModule,
+  refuseToRun,
+} from '@qf/shared-observability';
 
 export interface AuditRuntime {
   readonly client: MongoClient;

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { topicNames } from '@qf/contracts';
 import { exportDeadLetterDepth } from '@qf/dead-letters';
-import { createHttpApp } from '@qf/player-api';
 import { AuditConsumer, AuditLog, countMongoCommands, followAuditLogAlias } from '@qf/player-crud';
 import { createKafka, ensureFleetTopics } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';
 import { createLogger } from '@qf/shared-observability';
+import { createHttpApp } from '@qf/shared-observability/http';
 import { auditConsumerConfig } from './audit-consumer.config';
 import { AuditConsumerModule } from './audit-consumer.module';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { freePort, startServiceProcess } from '@qf/local-infra';
+import { freePort, startServiceProcess, eventually } from '@qf/shared-testing';
 import { grpcClients } from '@qf/player-api';
 import {
   eventLogViolations,
@@ -8,7 +8,6 @@ import {
   startWritePath,
   type WritePath,
 } from '@qf/player-write-model/testing';
-import { eventually } from '@qf/shared-testing';
 
 // Processes start, rebalance and take over for real: far beyond Jest's 5 s default.
 jest.setTimeout(300_000);

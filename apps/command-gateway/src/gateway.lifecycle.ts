@@ -1,8 +1,7 @@
 import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { CommandGateway } from '@qf/player-write-model';
-import { refuseToRun } from '@qf/player-api';
 import { isTopicRefusal } from '@qf/shared-kafka';
-import { createLogger, HealthChecks } from '@qf/shared-observability';
+import { createLogger, HealthChecks, refuseToRun } from '@qf/shared-observability';
 
 const RETRY_START_MS = 2000;
 

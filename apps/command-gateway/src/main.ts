@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { createHttpApp } from '@qf/player-api';
 import { intFromEnv } from '@qf/shared-config';
 import { createLogger } from '@qf/shared-observability';
+import { createHttpApp } from '@qf/shared-observability/http';
 import { CommandGatewayModule } from './command-gateway.module';
 
 // Ports: QF_HTTP_PORT (REST, /metrics, /health; default 3000) and QF_GRPC_PORT (default 50051), as in the fleet catalog.

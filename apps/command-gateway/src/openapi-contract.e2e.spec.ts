@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp, registeredRoutes } from '@qf/player-api';
 import { exerciseCommands, exerciseCommandStatus, OpenApiContract } from '@qf/player-api/testing';
 import { startWritePath, type WritePath } from '@qf/player-write-model/testing';
+import { createHttpApp, registeredRoutes } from '@qf/shared-observability/http';
 import { CommandGatewayModule } from './command-gateway.module';
 
 jest.setTimeout(180_000);

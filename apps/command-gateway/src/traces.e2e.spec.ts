@@ -1,16 +1,18 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { freePort, startServiceProcess, type ServiceProcess } from '@qf/local-infra';
-import { startWritePath, type WritePath } from '@qf/player-write-model/testing';
-import { repoRoot } from '@qf/shared-config';
-import { createMongoClient } from '@qf/shared-mongo';
 import {
+  freePort,
+  startServiceProcess,
+  type ServiceProcess,
   eventually,
   startOtlpCollector,
   uniqueName,
   type CollectedSpan,
   type OtlpCollector,
 } from '@qf/shared-testing';
+import { startWritePath, type WritePath } from '@qf/player-write-model/testing';
+import { repoRoot } from '@qf/shared-config';
+import { createMongoClient } from '@qf/shared-mongo';
 
 jest.setTimeout(300_000);
 

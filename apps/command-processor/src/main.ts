@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { topicNames, writeSchemasFromEnv } from '@qf/contracts';
 import { exportDeadLetterDepth } from '@qf/dead-letters';
-import { createHttpApp } from '@qf/player-api';
 import { intFromEnv } from '@qf/shared-config';
 import { createKafka } from '@qf/shared-kafka';
 import { createLogger } from '@qf/shared-observability';
+import { createHttpApp } from '@qf/shared-observability/http';
 import { CommandProcessorModule } from './command-processor.module';
 
 // QF_HTTP_PORT serves /metrics and /health (default 3010, as in the fleet catalog).

@@ -12,8 +12,7 @@ import {
   type FinalAnswer,
   type Sent,
 } from '@qf/player-write-model/testing';
-import type { ServiceProcess } from '@qf/local-infra';
-import { eventually } from '@qf/shared-testing';
+import { type ServiceProcess, eventually, untilEachOwnsPartitions } from '@qf/shared-testing';
 
 // Processes are paused, killed and replaced for real: far beyond Jest's 5 s default.
 jest.setTimeout(600_000);
@@ -141,6 +140,8 @@ describe('command processors: exactly once through pauses, crashes and retries',
     const path = await startWritePath({ processors: 2, partitions: 12 });
     try {
       const [victim] = path.processors as [ServiceProcess];
+      // Both must own partitions before the kill, or the victim's death leaves nothing undecided.
+      await untilEachOwnsPartitions(path.processors);
       const { playerIds, sent: registrations } = await driveCommands(path, {
         players: 200,
         commands: 0,

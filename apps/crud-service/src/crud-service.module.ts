@@ -8,14 +8,10 @@ import {
 } from '@nestjs/common';
 import type { Db, MongoClient } from 'mongodb';
 import { PlayerApiModule } from '@qf/player-api';
-import {
-  CrudCommandExecutor,
-  CrudCommandHandler,
-  CrudQueries,
-  crudQueryHandlers,
-  type AuditPublisher,
-} from '@qf/player-crud';
+import { CrudCommandExecutor, CrudQueries, type AuditPublisher } from '@qf/player-crud';
 import { HealthChecks, ObservabilityModule } from '@qf/shared-observability';
+import { CrudCommandHandler } from './handlers/crud-command.handler';
+import { crudQueryHandlers } from './handlers/crud-query.handlers';
 
 /** What main.ts connected before Nest starts; the module closes it on shutdown. */
 export interface CrudRuntime {

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { topicNames } from '@qf/contracts';
-import { createHttpApp, GrpcLifecycle } from '@qf/player-api';
+import { GrpcLifecycle } from '@qf/player-api';
 import {
   AuditLog,
   countMongoCommands,
@@ -19,6 +19,7 @@ import {
   servingClientOptions,
 } from '@qf/shared-mongo';
 import { createLogger } from '@qf/shared-observability';
+import { createHttpApp } from '@qf/shared-observability/http';
 import type { CrudServiceConfig } from './crud-service.config';
 import { CrudServiceModule } from './crud-service.module';
 

@@ -1,5 +1,4 @@
 import { MongoClient } from 'mongodb';
-import { registeredRoutes } from '@qf/player-api';
 import {
   exerciseCommands,
   exerciseQueries,
@@ -7,6 +6,7 @@ import {
   pagedReadsMatch,
 } from '@qf/player-api/testing';
 import { uniqueName } from '@qf/shared-testing';
+import { registeredRoutes } from '@qf/shared-observability/http';
 import { startCrudService, type RunningCrudService } from './crud-service';
 import { crudServiceConfig } from './crud-service.config';
 

@@ -1,17 +1,19 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { topicNames } from '@qf/contracts';
-import { freePort, startServiceProcess, type ServiceProcess } from '@qf/local-infra';
-import { repoRoot } from '@qf/shared-config';
-import { createKafka } from '@qf/shared-kafka';
-import { createMongoClient } from '@qf/shared-mongo';
 import {
+  freePort,
+  startServiceProcess,
+  type ServiceProcess,
   eventually,
   startOtlpCollector,
   uniqueName,
   type CollectedSpan,
   type OtlpCollector,
 } from '@qf/shared-testing';
+import { repoRoot } from '@qf/shared-config';
+import { createKafka } from '@qf/shared-kafka';
+import { createMongoClient } from '@qf/shared-mongo';
 
 jest.setTimeout(300_000);
 

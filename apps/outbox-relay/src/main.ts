@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { topicNames, writeSchemasFromEnv } from '@qf/contracts';
-import { createHttpApp } from '@qf/player-api';
 import { countMongoCommands, OutboxRelay, PlayerRepository } from '@qf/player-crud';
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';
 import { createLogger } from '@qf/shared-observability';
+import { createHttpApp } from '@qf/shared-observability/http';
 import { outboxRelayConfig } from './outbox-relay.config';
 import { OutboxRelayModule } from './outbox-relay.module';
 

@@ -3,7 +3,6 @@ import { hostname } from 'node:os';
 import { topicNames } from '@qf/contracts';
 import { exportDeadLetterDepth } from '@qf/dead-letters';
 import { ProjectionControlLoop, projectionStatus } from '@qf/projections';
-import { createHttpApp } from '@qf/player-api';
 import {
   cacheKeyPrefix,
   createProjector,
@@ -14,6 +13,7 @@ import {
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';
 import { createLogger } from '@qf/shared-observability';
+import { createHttpApp } from '@qf/shared-observability/http';
 import { createRedis } from '@qf/shared-redis';
 import { projectorConfig } from './projector.config';
 import { ProjectorModule } from './projector.module';

@@ -11,8 +11,12 @@ import {
 import type { Projector } from '@qf/player-read-model';
 import type { ProjectionControlLoop, ProjectionStatus } from '@qf/projections';
 import { startUntilJoined } from '@qf/shared-kafka';
-import { refuseToRun } from '@qf/player-api';
-import { createLogger, HealthChecks, ObservabilityModule } from '@qf/shared-observability';
+import {
+  createLogger,
+  HealthChecks,
+  ObservabilityModule,
+  refuseToRun,
+} from '@qf/shared-observability';
 import { PROJECTION_STATUS, ProjectionsController } from './projections.controller';
 
 /** The projector's parts, built in main.ts. */

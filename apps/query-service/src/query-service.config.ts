@@ -1,4 +1,5 @@
-import type { MinVersionWait, QueryLimits } from '@qf/player-read-model';
+import type { MinVersionWait } from '@qf/player-read-model/queries';
+import type { QueryLimits } from './queries';
 import { boolFromEnv, intFromEnv } from '@qf/shared-config';
 
 /** Everything the query service reads from its environment. */

@@ -10,12 +10,10 @@ import { PlayerApiModule } from '@qf/player-api';
 import {
   PLAYER_VIEW_READER,
   type PlayerViewReader,
-  QUERY_LIMITS,
-  type QueryLimits,
-  READ_MODEL_QUERY_HANDLERS,
   ReadModelRepository,
-} from '@qf/player-read-model';
+} from '@qf/player-read-model/queries';
 import { HealthChecks, ObservabilityModule } from '@qf/shared-observability';
+import { QUERY_HANDLERS, QUERY_LIMITS, type QueryLimits } from './queries';
 
 /** What main.ts built before Nest starts; the module closes it on shutdown. */
 export interface QueryRuntime {
@@ -75,7 +73,7 @@ export class QueryServiceModule {
         { provide: PLAYER_VIEW_READER, useValue: runtime.reader },
         { provide: QUERY_LIMITS, useValue: runtime.limits },
         QueryLifecycle,
-        ...READ_MODEL_QUERY_HANDLERS,
+        ...QUERY_HANDLERS,
       ],
     };
   }

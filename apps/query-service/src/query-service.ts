@@ -1,12 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp, GrpcLifecycle } from '@qf/player-api';
+import { GrpcLifecycle } from '@qf/player-api';
 import {
   cacheKeyPrefix,
   PlayerViewCache,
   PlayerViewReader,
   ReadModelRepository,
   ViewAliases,
-} from '@qf/player-read-model';
+} from '@qf/player-read-model/queries';
 import {
   connectInBackground,
   createMongoClient,
@@ -15,6 +15,7 @@ import {
   servingClientOptions,
 } from '@qf/shared-mongo';
 import { createLogger } from '@qf/shared-observability';
+import { createHttpApp } from '@qf/shared-observability/http';
 import { createRedis } from '@qf/shared-redis';
 import type { QueryServiceConfig } from './query-service.config';
 import { QueryServiceModule } from './query-service.module';

@@ -1,6 +1,6 @@
 // The experiment: config, metrics, USL fit, /proc sampler, rate search, results format and
 // report rendering, and the runner that drives the fleets with them (it needs the fleet,
-// Kafka and Mongo, hence type:infra).
+// Kafka and Mongo, hence type:ops).
 export {
   ARCHITECTURES,
   DEFAULT_SCALABLE_SERVICES,
@@ -11,9 +11,8 @@ export {
   type Architecture,
   type ExperimentConfig,
   type ExperimentConfigInput,
-  type KeyDistribution,
+  type KeyDistributionConfig,
   type MetricVariant,
-  type Operation,
   type ScalePoint,
   type WorkloadMix,
 } from './config/experiment-config.schema';
@@ -122,5 +121,5 @@ export {
   type RunExperimentOptions,
 } from './runner/run-experiment';
 export { orderSeedOf, planCells, runTag, type CellPlan } from './runner/run-plan';
-export { estimateRemainingSeconds, formatDuration } from './runner/eta';
+export { estimateRemainingSeconds, formatCompactDuration } from './runner/eta';
 export { probeConsistency, type ConsistencyProbeOptions } from './runner/consistency.probe';

@@ -18,8 +18,7 @@ import { workloadSchema } from './workload.schema';
 export {
   OPERATIONS,
   WRITE_OPERATIONS,
-  type KeyDistribution,
-  type Operation,
+  type KeyDistributionConfig,
   type WorkloadMix,
 } from './workload.schema';
 export {

@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import { OPERATION_KINDS } from '@qf/loadgen';
+import { OPERATION_KINDS, type OperationKind } from '@qf/loadgen';
 import { nonNegativeNumber, oneOf, positiveNumber, text, wholeNumber } from './schema-fields';
 
 /** The REST operations a workload mix can weigh: the load generator's (design.md, "Interfaces"). */
 export const OPERATIONS = OPERATION_KINDS;
-export type Operation = (typeof OPERATIONS)[number];
 
 /** Operations that change state (they append an event / write the document). */
-export const WRITE_OPERATIONS: readonly Operation[] = [
+export const WRITE_OPERATIONS: readonly OperationKind[] = [
   'register',
   'move',
   'pick-up',
@@ -35,7 +34,7 @@ const keyDistributionSchema = z.discriminatedUnion(
     }),
   },
 );
-export type KeyDistribution = z.infer<typeof keyDistributionSchema>;
+export type KeyDistributionConfig = z.infer<typeof keyDistributionSchema>;
 
 const operationWeightsSchema = z
   .record(oneOf(OPERATIONS), nonNegativeNumber('a weight >= 0'))

@@ -33,7 +33,7 @@ export interface DiskUsage {
 }
 
 /** Latency percentiles of one step, milliseconds (HdrHistogram, open loop). */
-export interface LatencySummary {
+export interface StepLatency {
   readonly p50: number;
   readonly p95: number;
   readonly p99: number;
@@ -121,7 +121,7 @@ export interface StepResult {
   };
   /** λ: successful responses per second. */
   readonly throughput: number;
-  readonly latencyMs: LatencySummary;
+  readonly latencyMs: StepLatency;
   /** Did p95 stay within T^ and the error ratio within the allowed share? */
   readonly withinSlo: boolean;
   readonly processes: readonly ProcessUsage[];
@@ -139,7 +139,7 @@ export interface StepResult {
   /** Bytes on disk added during the step, by role (event store, database …). */
   readonly storageGrowth?: Readonly<Partial<Record<DiskRole, number>>>;
   /** Latency per operation (each command and query type), milliseconds. */
-  readonly latencyByOperation?: Readonly<Record<string, LatencySummary>>;
+  readonly latencyByOperation?: Readonly<Record<string, StepLatency>>;
   /** Answers per operation and status. */
   readonly operations?: Readonly<
     Record<string, { readonly count: number; readonly statuses: Readonly<Record<string, number>> }>
@@ -248,7 +248,7 @@ export interface HistoryLatency {
   readonly arch: Architecture;
   readonly query: 'history' | 'state-at-version' | 'state-at-time';
   readonly requests: number;
-  readonly latencyMs: LatencySummary;
+  readonly latencyMs: StepLatency;
   /** The workload's arrival rate offered while the probes ran; absent: probed with no other load. */
   readonly offeredRate?: number;
   /** p95 per group of the probed players, grouped by their number of events (shortest first). */
@@ -260,7 +260,7 @@ export interface HistoryLatency {
   }[];
 }
 
-export interface MachineInfo {
+export interface RunMachineInfo {
   readonly hostname: string;
   readonly os: string;
   readonly cpuModel: string;
@@ -317,7 +317,7 @@ export interface ExperimentResults {
   readonly config: ExperimentConfig;
   readonly prices: PriceBook;
   readonly pricesFile: string;
-  readonly machine: MachineInfo;
+  readonly machine: RunMachineInfo;
   readonly backends: readonly BackendInfo[];
   /** Versions of the measuring code: node, the load generator, this library. */
   readonly tools: Readonly<Record<string, string>>;

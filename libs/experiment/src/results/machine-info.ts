@@ -1,9 +1,9 @@
 import os from 'node:os';
 import { clockTicksPerSecond } from '../sampler/resource-sampler';
-import type { MachineInfo } from './experiment-results';
+import type { RunMachineInfo } from './experiment-results';
 
 /** The machine the figures come from, for results.json and the report. */
-export const collectMachineInfo = (): MachineInfo => {
+export const collectMachineInfo = (): RunMachineInfo => {
   const cpus = os.cpus();
   return {
     hostname: os.hostname(),

@@ -14,7 +14,7 @@ import type {
 import { probeConsistency } from './consistency.probe';
 import { historyProbeSeconds, probeHistory } from './history.probe';
 import { describeLoss, ProcessWatch, type WatchedProcess } from './process-watch';
-import type { ProgressReporter } from './progress';
+import type { RunProgressReporter } from './progress';
 import { replayAuditLog, replayReadModels, waitForSteadyCount } from './replay.probe';
 import type { CellPlan } from './run-plan';
 import { shortReason } from './short-reason';
@@ -28,7 +28,7 @@ export interface ProbeContext {
   readonly reads: RequestTarget;
   readonly driver: ScenarioDriver;
   readonly watched: readonly WatchedProcess[];
-  readonly progress: ProgressReporter;
+  readonly progress: RunProgressReporter;
   readonly signal: AbortSignal;
   readonly notes: string[];
 }

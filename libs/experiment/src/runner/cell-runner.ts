@@ -15,7 +15,7 @@ import { INTERRUPTED, type StepContext } from './cell-step';
 import type { CellSystem } from './cell-system';
 import { consumerGroupsOf } from './consumer-lag.probe';
 import { coolDown, groupCores } from './cooldown';
-import type { ProgressReporter } from './progress';
+import type { RunProgressReporter } from './progress';
 import type { CellPlan } from './run-plan';
 import type { RunTracker } from './run-tracker';
 import type { SearchSeeds } from './search-seeds';
@@ -30,7 +30,7 @@ export interface CellDeps {
   readonly config: ExperimentConfig;
   /** The system under test: local inside a CPU budget, or remote. */
   readonly system: CellSystem;
-  readonly progress: ProgressReporter;
+  readonly progress: RunProgressReporter;
   readonly tracker: RunTracker;
   readonly seeds: SearchSeeds;
   readonly signal: AbortSignal;

@@ -9,7 +9,7 @@ import type { DiskUsage, StepResult } from '../results/experiment-results';
 import type { ResourceSampler, SamplingWindow } from '../sampler/resource-sampler';
 import { measureConsumerLag, type GroupOnTopic } from './consumer-lag.probe';
 import { describeLoss, ProcessWatch, type WatchedProcess } from './process-watch';
-import { formatStepProgress, type ProgressReporter } from './progress';
+import { formatStepProgress, type RunProgressReporter } from './progress';
 import type { CellPlan } from './run-plan';
 import { shortReason } from './short-reason';
 import { buildStepResult, diskGrowth, emptyFailedStep, failStep } from './step-result';
@@ -32,7 +32,7 @@ export interface StepContext {
   readonly logDirs: readonly string[];
   readonly admin?: Admin;
   readonly groups: readonly GroupOnTopic[];
-  readonly progress: ProgressReporter;
+  readonly progress: RunProgressReporter;
   readonly signal: AbortSignal;
   readonly notes: string[];
 }

@@ -4,7 +4,7 @@ import { createKafka } from '@qf/shared-kafka';
 import type { ExperimentConfig } from '../config/experiment-config.schema';
 import type { DataVolumePoint } from '../results/experiment-results';
 import type { CellSystem } from './cell-system';
-import type { ProgressReporter } from './progress';
+import type { RunProgressReporter } from './progress';
 import { measureRestore, type RestoreFigures } from './restore.probe';
 import { shortReason } from './short-reason';
 
@@ -17,7 +17,7 @@ import { shortReason } from './short-reason';
 export const measureDataVolume = async (
   config: ExperimentConfig,
   system: CellSystem,
-  progress: ProgressReporter,
+  progress: RunProgressReporter,
   signal: AbortSignal,
   notes: string[],
 ): Promise<DataVolumePoint[]> => {
@@ -82,7 +82,7 @@ export const measureDataVolume = async (
  */
 const restoreOf = async (
   prefix: string,
-  progress: ProgressReporter,
+  progress: RunProgressReporter,
   notes: string[],
 ): Promise<RestoreFigures | undefined> => {
   const topics = topicNames(prefix);

@@ -53,7 +53,7 @@ export const estimateRemainingSeconds = (input: EtaInput): number => {
 };
 
 /** `1h02m`, `4m05s`, `37s`. */
-export const formatDuration = (seconds: number): string => {
+export const formatCompactDuration = (seconds: number): string => {
   const total = Math.max(0, Math.round(seconds));
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);

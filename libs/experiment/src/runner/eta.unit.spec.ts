@@ -1,4 +1,4 @@
-import { estimateRemainingSeconds, formatDuration, RunningMean, type EtaInput } from './eta';
+import { estimateRemainingSeconds, formatCompactDuration, RunningMean, type EtaInput } from './eta';
 
 const base: EtaInput = {
   cellsAfterCurrent: 0,
@@ -57,7 +57,7 @@ describe('formatDuration', () => {
     [3725, '1h02m'],
     [-5, '0s'],
   ])('%d s -> %s', (seconds, text) => {
-    expect(formatDuration(seconds)).toBe(text);
+    expect(formatCompactDuration(seconds)).toBe(text);
   });
 });
 

@@ -15,7 +15,7 @@ import { endFleet } from './cell-fleet';
 import { localCellSystem, type CellSystem } from './cell-system';
 import { backendInfo } from './infra-probe';
 import { warmUpInfrastructure } from './infra-warmup';
-import type { ProgressReporter } from './progress';
+import type { RunProgressReporter } from './progress';
 import type { CellPlan } from './run-plan';
 import { shortReason } from './short-reason';
 
@@ -37,7 +37,7 @@ export interface RunSystem {
 
 export interface RunContext {
   readonly config: ExperimentConfig;
-  readonly progress: ProgressReporter;
+  readonly progress: RunProgressReporter;
   readonly signal: AbortSignal;
   readonly notes: string[];
   readonly tag: string;

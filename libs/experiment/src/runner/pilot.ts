@@ -4,7 +4,7 @@ import { startRateFor } from '../search/rate-search';
 import { removeCellData } from './cell-cleanup';
 import { frontTargets, waitForWritePath } from './cell-load';
 import type { CellSystem } from './cell-system';
-import type { ProgressReporter } from './progress';
+import type { RunProgressReporter } from './progress';
 import type { CellPlan } from './run-plan';
 import type { SearchSeeds } from './search-seeds';
 import { shortReason } from './short-reason';
@@ -31,7 +31,7 @@ export const runPilots = async (options: {
   readonly beforeCell: (plan: CellPlan) => Promise<void>;
   readonly cells: readonly CellPlan[];
   readonly seeds: SearchSeeds;
-  readonly progress: ProgressReporter;
+  readonly progress: RunProgressReporter;
   readonly signal: AbortSignal;
   readonly notes: string[];
 }): Promise<void> => {
@@ -85,7 +85,7 @@ const pilotOne = async (
   plan: CellPlan,
   config: ExperimentConfig,
   system: CellSystem,
-  progress: ProgressReporter,
+  progress: RunProgressReporter,
   signal: AbortSignal,
 ): Promise<number | undefined> => {
   progress.phase(

@@ -1,5 +1,5 @@
 import type { Progress } from '@qf/loadgen';
-import { formatDuration } from './eta';
+import { formatCompactDuration } from './eta';
 
 /** `es k=2 mixed step 3/6 @ 400 req/s: measure 9/11 s, 396 req/s answered, p95 41.2 ms, in flight 12, errors 0`. */
 export const formatStepProgress = (
@@ -15,7 +15,7 @@ export const formatStepProgress = (
  * prefixed with the elapsed time and the ETA; while a long phase prints nothing (fleet
  * start, replay) a heartbeat repeats it, so the run never looks stuck.
  */
-export class ProgressReporter {
+export class RunProgressReporter {
   private readonly startedAt = Date.now();
   private lastLineAt = 0;
   private current = '';
@@ -56,7 +56,7 @@ export class ProgressReporter {
   line(text: string): void {
     this.lastLineAt = Date.now();
     this.write(
-      `[${formatDuration(this.elapsedSeconds)} elapsed, ETA ${formatDuration(this.remainingSeconds())}] ${text}`,
+      `[${formatCompactDuration(this.elapsedSeconds)} elapsed, ETA ${formatCompactDuration(this.remainingSeconds())}] ${text}`,
     );
   }
 }

@@ -14,9 +14,9 @@ import { EnvScope } from '../sut/sut-environment';
 import { runCell } from './cell-runner';
 import { measureDataVolume } from './data-volume';
 import { runPilots } from './pilot';
-import { formatDuration } from './eta';
+import { formatCompactDuration } from './eta';
 import { LocalRun, type RunContext, type RunSystem } from './local-run';
-import { ProgressReporter } from './progress';
+import { RunProgressReporter } from './progress';
 import { RemoteRun } from './remote-run';
 import { orderSeedOf, planCells, runTag, type CellPlan } from './run-plan';
 import { finalResults, initialResults, methodNotes, skippedCell } from './run-results';
@@ -129,7 +129,7 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Expe
   const dir = createReportDir(options.reportsRoot ?? path.join(baseCtx.root, 'reports'), startedAt);
   const cells = planCells(config, tag, orderSeed);
   const tracker = new RunTracker(config, cells);
-  const progress = new ProgressReporter(log, () => tracker.remainingSeconds()).start();
+  const progress = new RunProgressReporter(log, () => tracker.remainingSeconds()).start();
   const notes = methodNotes(config);
   const out = {
     measured: [] as CellResult[],
@@ -160,7 +160,7 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Expe
   let fatal: string | undefined;
   try {
     progress.phase(
-      `experiment "${config.name}": ${cells.length} cell(s) (${config.architectures.join(', ')} × k = ${config.k.join(', ')} × ${config.workloads.map((workload) => workload.name).join(', ')} × ${config.repetitions} repetition(s), order seed ${orderSeed}), about ${formatDuration(estimateRunSeconds(config))}; report in ${displayPath(dir)}`,
+      `experiment "${config.name}": ${cells.length} cell(s) (${config.architectures.join(', ')} × k = ${config.k.join(', ')} × ${config.workloads.map((workload) => workload.name).join(', ')} × ${config.repetitions} repetition(s), order seed ${orderSeed}), about ${formatCompactDuration(estimateRunSeconds(config))}; report in ${displayPath(dir)}`,
     );
     notes.push(
       `Load average of the machine when the run started: ${os

@@ -5,7 +5,7 @@ import { cellEnvironment } from './cell-fleet';
 import { consumerGroupsOf, summarizeLag } from './consumer-lag.probe';
 import { infraRole, logDirsOf } from './infra-probe';
 import { percentileOf, summarizeConsistency, thinSorted } from './latency-stats';
-import { formatStepProgress, ProgressReporter } from './progress';
+import { formatStepProgress, RunProgressReporter } from './progress';
 import { databaseBytes } from './storage.probe';
 import { fleetConfigProblems } from './validate-fleet-config';
 import { parseBusyTicks } from './machine-busy';
@@ -224,7 +224,7 @@ describe('progress', () => {
 
   it('prefixes every line with the elapsed time and the ETA', () => {
     const lines: string[] = [];
-    const reporter = new ProgressReporter(
+    const reporter = new RunProgressReporter(
       (line) => lines.push(line),
       () => 125,
     );

@@ -4,7 +4,7 @@ import type {
   ConsumerLag,
   DiskRole,
   DiskUsage,
-  LatencySummary,
+  StepLatency,
   MachineCpu,
   ProcessUsage,
   Saturation,
@@ -45,7 +45,7 @@ export const countRequests = (
 };
 
 /** The latency percentile the SLO is stated on. */
-export const sloLatency = (latency: LatencySummary, percentile: 50 | 95 | 99): number =>
+export const sloLatency = (latency: StepLatency, percentile: 50 | 95 | 99): number =>
   percentile === 50 ? latency.p50 : percentile === 99 ? latency.p99 : latency.p95;
 
 /**
@@ -53,7 +53,7 @@ export const sloLatency = (latency: LatencySummary, percentile: 50 | 95 | 99): n
  * share of errors? A step that got no answer at all did not.
  */
 export const holdsSlo = (
-  latency: LatencySummary,
+  latency: StepLatency,
   counts: RequestCounts,
   slo: ExperimentConfig['slo'],
 ): boolean => {
@@ -89,7 +89,7 @@ export const buildStepResult = (
   slo: ExperimentConfig['slo'],
 ): StepResult => {
   const counts = countRequests(measured.loop);
-  const latencyMs: LatencySummary = {
+  const latencyMs: StepLatency = {
     p50: measured.loop.latency.p50,
     p95: measured.loop.latency.p95,
     p99: measured.loop.latency.p99,

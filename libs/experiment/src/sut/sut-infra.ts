@@ -8,7 +8,7 @@ import {
   infraUp,
   isRecordedAlive,
   listRecorded,
-  type InfraAddresses,
+  type RecordedInfraAddresses,
   type InfraContext,
 } from '@qf/local-infra';
 import type { CpuBudget } from '../budget/cpu-budget';
@@ -53,7 +53,7 @@ export const pm2DaemonPid = (ctx: InfraContext): number | undefined => {
 export interface SutStart {
   readonly seconds: number;
   readonly processors: number;
-  readonly addresses: InfraAddresses;
+  readonly addresses: RecordedInfraAddresses;
 }
 
 /**
@@ -66,7 +66,7 @@ export interface SutStart {
 export class SutInfra {
   readonly ctx: InfraContext;
   private readonly env = new EnvScope();
-  private addresses: InfraAddresses | undefined;
+  private addresses: RecordedInfraAddresses | undefined;
   private processors: number | undefined;
 
   constructor(
@@ -153,7 +153,7 @@ export class SutInfra {
     }
   }
 
-  get infraAddresses(): InfraAddresses | undefined {
+  get infraAddresses(): RecordedInfraAddresses | undefined {
     return this.addresses;
   }
 }

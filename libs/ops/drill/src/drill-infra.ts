@@ -5,7 +5,7 @@ import {
   infraDown,
   infraUp,
   readInfraAddresses,
-  type InfraAddresses,
+  type RecordedInfraAddresses,
   type InfraContext,
 } from '@qf/local-infra';
 import type { PrivateInfra } from './faults/fault-catalog';
@@ -44,7 +44,7 @@ export const drillContext = (
 
 export interface DrillInfra {
   readonly ctx: InfraContext;
-  readonly addresses: InfraAddresses;
+  readonly addresses: RecordedInfraAddresses;
   readonly privateInfra: PrivateInfra;
   /** The free ports the private servers were given (see findDrillPorts). */
   readonly ports: DrillPorts;

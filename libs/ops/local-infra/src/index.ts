@@ -1,6 +1,13 @@
 export type { ComponentStatus, InfraComponent, UpOptions } from './component';
 export { createInfraContext, type InfraContext } from './infra-context';
-export { infraComponents, infraDown, infraStatus, infraUp, readInfraAddresses, type InfraAddresses } from './infra';
+export {
+  infraComponents,
+  infraDown,
+  infraStatus,
+  infraUp,
+  readInfraAddresses,
+  type RecordedInfraAddresses,
+} from './infra';
 export { INFRA_PREFIX } from './process/names';
 export {
   findRecorded,
@@ -16,4 +23,3 @@ export { hasTool, requireTool } from './process/require-tool';
 export { runToCompletion } from './process/run-command';
 export { waitUntil } from './process/wait-until';
 export { fleetCatalog, INFRA_ENV_VARS, type ServiceSpec } from './fleet-catalog';
-export { freePort, startServiceProcess, type ServiceProcess, type ServiceProcessSpec } from './services/service-process';

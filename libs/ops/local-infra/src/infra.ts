@@ -9,7 +9,7 @@ import { INFRA_PREFIX } from './process/names';
 import { isRecordedAlive, listRecorded, stopRecorded } from './process/pid-registry';
 
 /** The addresses every service and test uses; written to `.local/run/infra.json` by `up`. */
-export interface InfraAddresses {
+export interface RecordedInfraAddresses {
   readonly kafkaBrokers: string;
   readonly mongoUrl: string;
   readonly redisUrl: string;
@@ -23,10 +23,10 @@ const addressOf = (component: InfraComponent, options: UpOptions) =>
   component.external() ?? component.localAddress(options);
 
 /** Reads the addresses `up` recorded; env vars still win. */
-export const readInfraAddresses = (ctx: InfraContext): InfraAddresses => {
-  let recorded: Partial<InfraAddresses> = {};
+export const readInfraAddresses = (ctx: InfraContext): RecordedInfraAddresses => {
+  let recorded: Partial<RecordedInfraAddresses> = {};
   try {
-    recorded = JSON.parse(fs.readFileSync(addressesFile(ctx), 'utf8')) as InfraAddresses;
+    recorded = JSON.parse(fs.readFileSync(addressesFile(ctx), 'utf8')) as RecordedInfraAddresses;
   } catch {
     /* not up yet: defaults below */
   }
@@ -43,7 +43,7 @@ export const readInfraAddresses = (ctx: InfraContext): InfraAddresses => {
  * running, wait for a real client request. Components given by env vars are only checked.
  * Throws one error naming every component that failed (each message names its log file).
  */
-export const infraUp = async (ctx: InfraContext, options: UpOptions): Promise<InfraAddresses> => {
+export const infraUp = async (ctx: InfraContext, options: UpOptions): Promise<RecordedInfraAddresses> => {
   const started = Date.now();
   const results = await Promise.allSettled(
     infraComponents.map(async (component) => {
@@ -65,7 +65,7 @@ export const infraUp = async (ctx: InfraContext, options: UpOptions): Promise<In
     result.status === 'rejected' ? [result.reason instanceof Error ? result.reason.message : String(result.reason)] : [],
   );
   if (failures.length > 0) throw new Error(`infra up failed:\n  ${failures.join('\n  ')}`);
-  const addresses: InfraAddresses = {
+  const addresses: RecordedInfraAddresses = {
     kafkaBrokers: addressOf(kafkaComponent, options),
     mongoUrl: addressOf(mongoWireComponent, options),
     redisUrl: addressOf(redisComponent, options),

@@ -10,8 +10,8 @@ import {
 } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { HealthChecks, ObservabilityModule } from '@qf/shared-observability';
+import { createHttpApp } from '@qf/shared-observability/http';
 import {
-  createHttpApp,
   ExecutePlayerCommand,
   GetLeaderboardQuery,
   GetPlayerQuery,

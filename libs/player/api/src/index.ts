@@ -7,19 +7,6 @@ export {
 export { ExecutePlayerCommand } from './commands/execute-player-command.command';
 export { grpcClients, GrpcApiServer } from './grpc/grpc-api.server';
 export {
-  createHttpApp,
-  DEFAULT_BODY_LIMIT,
-  registeredRoutes,
-  type HttpAppOptions,
-  type RegisteredRoute,
-} from './http-app';
-export { refuseToRun } from './refuse-to-run';
-export { DEFAULT_HOST, listenHost } from './listen-host';
-export {
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  RequestTimeoutInterceptor,
-} from './request-timeout.interceptor';
-export {
   CommandRoutes,
   GrpcLifecycle,
   PlayerApiModule,
@@ -46,7 +33,6 @@ export {
 } from './rest/player-queries.controller';
 export { registerCommandRoutes, type CommandRoutesOptions } from './rest/command-routes';
 export { HandlerDeadline, HandlerDeadlines } from './rest/handler-deadlines';
-export { ProblemFilter, sendProblem } from './rest/problem.filter';
 export { HealthClient } from './grpc/grpc-health.service';
 export {
   decodeRichStatus,

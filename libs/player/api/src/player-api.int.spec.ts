@@ -4,8 +4,8 @@ import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler 
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { initialState, tryDecide, type PlayerState } from '@qf/player-domain';
 import { playerNotFound, toCommandResult } from '@qf/contracts';
+import { createHttpApp } from '@qf/shared-observability/http';
 import {
-  createHttpApp,
   ExecutePlayerCommand,
   GetPlayerQuery,
   grpcClients,

@@ -12,12 +12,11 @@ import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
 import type { FastifyInstance } from 'fastify';
 import { intFromEnv } from '@qf/shared-config';
 import { apiTokenFromEnv, createLogger, HealthChecks } from '@qf/shared-observability';
-import { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout.interceptor';
+import { DEFAULT_REQUEST_TIMEOUT_MS, ProblemFilter } from '@qf/shared-observability/http';
 import { GrpcApiServer } from './grpc/grpc-api.server';
 import { registerCommandRoutes } from './rest/command-routes';
 import { CommandStatusController } from './rest/command-status.controller';
 import { PlayerQueriesController } from './rest/player-queries.controller';
-import { ProblemFilter } from './rest/problem.filter';
 
 /** Which halves of the API an app serves, and on which gRPC port (none when absent). */
 export interface PlayerApiOptions {

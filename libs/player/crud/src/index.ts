@@ -38,8 +38,6 @@ export {
   outcomeOf,
   recentCommandFor,
 } from './document/recent-commands';
-export { CrudCommandHandler } from './nest/crud-command.handler';
-export { crudQueryHandlers } from './nest/crud-query.handlers';
 export { backoffDelay, DEFAULT_RETRY_POLICY, mayRetry, type RetryPolicy } from './occ/retry-policy';
 export {
   DEFAULT_RELAY_LINGER_MS,

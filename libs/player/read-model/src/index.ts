@@ -30,19 +30,19 @@ export { ConcurrentWriterError, ReadModelWriter, type BatchOutcome } from './sto
 export type { PendingVersion, ViewCacheWriter } from './store/view-cache.port';
 
 // Adapters: Mongo, Redis, Kafka.
-export { PlayerViewCache, type CacheRead, type PlayerViewCacheOptions } from './cache/player-view.cache';
+export { cacheKeyPrefix, PlayerViewCache, type CacheRead, type PlayerViewCacheOptions } from './cache/player-view.cache';
 export { AliasFollowingReadModelStore } from './mongo/alias-following.store';
 export { idempotentBulkWrite } from './mongo/idempotent-bulk-write';
 export { MongoReadModelStore } from './mongo/mongo-read-model.store';
 export { ensureReadModelIndexes } from './mongo/read-model.indexes';
 export { ReadModelRepository } from './mongo/read-model.repository';
 export { setActiveView, VIEW_ALIASES_COLLECTION, ViewAliases, type ViewAliasDocument } from './mongo/view-aliases';
-export { DeadLetterPublisher, describeError, type DeadLetter } from './consumer/dead-letter.publisher';
+export { DeadLetterPublisher, describeError, type PoisonEvent } from './consumer/dead-letter.publisher';
 export { connectDeadLetters, createEventConsumer, type EventConsumerSettings } from './consumer/event-consumer.factory';
-export { cacheKeyPrefix, createProjector, ensureProjectorTopics, prepareProjection, type ProjectorWiring } from './consumer/projector.factory';
+export { createProjector, ensureProjectorTopics, prepareProjection, type ProjectorWiring } from './consumer/projector.factory';
 export { DEFAULT_PROJECTOR_SETTINGS, Projector, type ProjectorOptions, type ProjectorSettings } from './consumer/projector.consumer';
 export { decodeRecord, type DecodedRecord } from './consumer/record-decoder';
 export { retryWithBackoff, type Backoff } from './consumer/retry-backoff';
 
-// Query side.
+// Query side (also its own entry, @qf/player-read-model/queries, which loads no Kafka code).
 export * from './queries';

@@ -15,7 +15,7 @@ export {
   deadLetteredProblem,
   type BatchCounts,
   type BatchDecision,
-  type DeadLetter,
+  type UndecidableCommand,
   type DecisionView,
   type InboundCommand,
   type PlayerRecord,

@@ -10,6 +10,7 @@ export { instrumentHttp } from './http-metrics';
 export { createLogger, JsonNestLogger, type Logger } from './json-logger';
 export { counter, gauge, histogram, LATENCY_BUCKETS, metricsRegistry } from './metrics';
 export { ObservabilityModule } from './observability.module';
+export { refuseToRun } from './refuse-to-run';
 export { ConsumerSpans, headerText, type ConsumerSpanSource } from './consumer-spans';
 export { traceHttp } from './http-tracing';
 export {

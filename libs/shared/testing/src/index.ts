@@ -2,3 +2,11 @@ export { eventually } from './eventually';
 export { uniqueName } from './unique-name';
 export { startOtlpCollector, type CollectedSpan, type OtlpCollector } from './otlp-collector';
 export { TcpProxy } from './tcp-proxy';
+export {
+  freePort,
+  startServiceProcess,
+  type ServiceProcess,
+  type ServiceProcessSpec,
+} from './service-process';
+export { loadedModules, loadedPackages } from './loaded-modules';
+export { untilEachOwnsPartitions, type ConsumingService } from './partition-owners';

@@ -1,5 +1,5 @@
 import type { Analysis } from '../../analysis/analyze';
-import type { ExperimentResults, LatencySummary } from '../../results/experiment-results';
+import type { ExperimentResults, StepLatency } from '../../results/experiment-results';
 import { ARCH_LABEL } from '../charts';
 import { fmtMs } from '../format';
 import type { Block } from '../report-document';
@@ -30,7 +30,7 @@ export const operationBlocks = (results: ExperimentResults, analysis: Analysis):
     });
     const p95 = (operation: string) => {
       const values = perRep
-        .map((byOperation) => (byOperation as Record<string, LatencySummary>)[operation]?.p95)
+        .map((byOperation) => (byOperation as Record<string, StepLatency>)[operation]?.p95)
         .filter((value): value is number => value !== undefined);
       return values.length > 0
         ? fmtMs(values.reduce((sum, value) => sum + value, 0) / values.length)

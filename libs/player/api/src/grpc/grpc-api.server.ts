@@ -16,8 +16,8 @@ import {
   type ProblemFields,
 } from '@qf/contracts';
 import { bearerTokenMatches, counter, createLogger } from '@qf/shared-observability';
+import { listenHost } from '@qf/shared-observability/http';
 import { translateCommand } from '../command-translation';
-import { listenHost } from '../listen-host';
 import { ExecutePlayerCommand } from '../commands/execute-player-command.command';
 import { singleStatus, type GetCommandStatusQuery } from '../queries/command-status.query';
 import { commandStatusQuery } from '../rest/command-status.controller';

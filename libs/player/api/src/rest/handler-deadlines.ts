@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '@qf/contracts';
-import { sendProblem } from './problem.filter';
+import { sendProblem } from '@qf/shared-observability/http';
 
 /** One request's time limit; `finish()` tells whether its answer may still be sent. */
 export class HandlerDeadline {

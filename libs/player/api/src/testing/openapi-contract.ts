@@ -1,6 +1,6 @@
+import { type RegisteredRoute } from '@qf/shared-observability/http';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type { RegisteredRoute } from '../http-app';
 
 // Bodies are checked against JSON Schemas, then read field by field by the tests.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

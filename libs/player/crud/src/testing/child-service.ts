@@ -1,18 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import { repoRoot } from '@qf/shared-config';
-
-/** A free TCP port on 127.0.0.1 (bound then released: good enough for tests and benches). */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+import { freePort } from '@qf/shared-testing';
 
 /** A service of the fleet run as its own Node process, the way it runs in production. */
 export interface ChildService {

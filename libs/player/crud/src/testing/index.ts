@@ -1,5 +1,4 @@
 export {
-  freePort,
   metricValue,
   scrape,
   startChildService,

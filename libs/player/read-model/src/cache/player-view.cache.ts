@@ -5,6 +5,9 @@ import { counter } from '@qf/shared-observability';
 import type { PendingVersion, ViewCacheWriter } from '../store/view-cache.port';
 import { MARK_PENDING_SCRIPT, SET_IF_NEWER_SCRIPT } from './cache-scripts';
 
+/** The player-view cache namespace of a database: one per database, so test runs never share keys. */
+export const cacheKeyPrefix = (databaseName: string): string => `qf:${databaseName}:player:`;
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     qfMarkPending(key: string, version: string, ttlMs: string): Result<number, Context>;

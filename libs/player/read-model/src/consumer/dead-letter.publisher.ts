@@ -2,7 +2,7 @@ import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import { HEADERS } from '@qf/contracts';
 
 /** A record the projection cannot apply, with why. */
-export interface DeadLetter {
+export interface PoisonEvent {
   readonly topic: string;
   readonly partition: number;
   readonly message: KafkaMessage;
@@ -30,7 +30,7 @@ export class DeadLetterPublisher {
     private readonly deadLetterTopic: string,
   ) {}
 
-  async publish(letters: readonly DeadLetter[]): Promise<void> {
+  async publish(letters: readonly PoisonEvent[]): Promise<void> {
     if (letters.length === 0) return;
     await this.producer.send({
       topic: this.deadLetterTopic,

@@ -4,7 +4,7 @@ import type { PlayerEvent } from '@qf/player-domain';
 import { consumerGroupLag, DEFAULT_STUCK_AFTER_MS, PartitionRetries } from '@qf/shared-kafka';
 import { ConsumerSpans, createLogger, headerText, type Logger } from '@qf/shared-observability';
 import type { BatchOutcome, ReadModelWriter } from '../store/read-model.writer';
-import { describeError, type DeadLetter, type DeadLetterPublisher } from './dead-letter.publisher';
+import { describeError, type PoisonEvent, type DeadLetterPublisher } from './dead-letter.publisher';
 import { connectDeadLetters, createEventConsumer } from './event-consumer.factory';
 import { projectorMetrics as metrics } from './projector.metrics';
 import { decodeRecord } from './record-decoder';
@@ -324,7 +324,7 @@ export class Projector {
   ): Promise<void> {
     const events: PlayerEvent[] = [];
     const sources = new Map<PlayerEvent, KafkaMessage>();
-    const letters: DeadLetter[] = [];
+    const letters: PoisonEvent[] = [];
     for (const message of messages) {
       const decoded = decodeRecord(message);
       if (decoded.ok) {

@@ -4,7 +4,7 @@ import type { Db } from 'mongodb';
 import { fleetTopicSpecs, topicNames, type TopicSpec } from '@qf/contracts';
 import { ensureTopics, topicLayout } from '@qf/shared-kafka';
 import type { Logger } from '@qf/shared-observability';
-import { PlayerViewCache } from '../cache/player-view.cache';
+import { cacheKeyPrefix, PlayerViewCache } from '../cache/player-view.cache';
 import { ensureReadModelIndexes } from '../mongo/read-model.indexes';
 import { AliasFollowingReadModelStore } from '../mongo/alias-following.store';
 import { MongoReadModelStore } from '../mongo/mongo-read-model.store';
@@ -13,9 +13,6 @@ import type { ProjectionTarget } from '../projection/projection-target';
 import { PlayerStateCache } from '../store/player-state.cache';
 import { ReadModelWriter } from '../store/read-model.writer';
 import { Projector, type ProjectorSettings } from './projector.consumer';
-
-/** The player-view cache namespace of a database: one per database, so test runs never share keys. */
-export const cacheKeyPrefix = (databaseName: string): string => `qf:${databaseName}:player:`;
 
 /** Everything a projector replica is made of. */
 export interface ProjectorWiring {

@@ -1,12 +1,17 @@
-import { GetHistoryHandler } from './get-history.handler';
-import { GetLeaderboardHandler } from './get-leaderboard.handler';
-import { GetPlayerHandler } from './get-player.handler';
-import { GetRoomPlayersHandler } from './get-room-players.handler';
-import { GetStateAtHandler } from './get-state-at.handler';
-
-export { GetHistoryHandler, GetLeaderboardHandler, GetPlayerHandler, GetRoomPlayersHandler, GetStateAtHandler };
+// @qf/player-read-model/queries: what a query service loads (Mongo read models, the Redis
+// view cache) and nothing of the projector, so a read-only process loads no Kafka code.
+export {
+  cacheKeyPrefix,
+  PlayerViewCache,
+  type CacheRead,
+  type PlayerViewCacheOptions,
+} from '../cache/player-view.cache';
+export { ReadModelRepository } from '../mongo/read-model.repository';
+export { ViewAliases } from '../mongo/view-aliases';
+export {
+  playerViewFromDetails,
+  playerViewFromState,
+  roomPlayerFromDocument,
+} from '../projection/player-view.mapper';
 export { PLAYER_VIEW_READER, PlayerViewReader, type MinVersionWait } from './player-view.reader';
-export { QUERY_LIMITS, type QueryLimits } from './query-limits';
-
-/** Every @QueryHandler of the read side, for an app's providers. */
-export const READ_MODEL_QUERY_HANDLERS = [GetPlayerHandler, GetRoomPlayersHandler, GetLeaderboardHandler, GetHistoryHandler, GetStateAtHandler];
+export { eventsFromDocuments } from './stored-events';

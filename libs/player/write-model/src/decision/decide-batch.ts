@@ -45,7 +45,7 @@ export interface DecisionView {
 }
 
 /** A command that could not be decided at all (not a rejection): it goes to the dead-letter topic. */
-export interface DeadLetter {
+export interface UndecidableCommand {
   readonly command: InboundCommand;
   readonly error: {
     readonly code: string;
@@ -83,7 +83,7 @@ export interface BatchDecision {
   readonly players: Map<string, PlayerRecord>;
   /** Sent after the commit (none of it is written in the transaction). */
   readonly replies: RoutedReply[];
-  readonly deadLetters: DeadLetter[];
+  readonly deadLetters: UndecidableCommand[];
   readonly counts: BatchCounts;
 }
 
@@ -108,7 +108,7 @@ export const deadLetteredProblem = (commandId: string): ProblemFields =>
     ),
   );
 
-const describe = (error: unknown): DeadLetter['error'] => {
+const describe = (error: unknown): UndecidableCommand['error'] => {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return {
@@ -148,7 +148,7 @@ export const decideBatch = (
   const players = new Map<string, PlayerRecord>();
   const fresh = new Map<string, Fresh[]>();
   const replies: RoutedReply[] = [];
-  const deadLetters: DeadLetter[] = [];
+  const deadLetters: UndecidableCommand[] = [];
   const counts: BatchCounts = {
     accepted: 0,
     rejected: 0,

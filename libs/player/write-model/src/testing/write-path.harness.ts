@@ -3,7 +3,7 @@ import { repoRoot } from '@qf/shared-config';
 import { randomBytes } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import { decodeEvent, topicNames, type TopicNames } from '@qf/contracts';
-import { freePort, startServiceProcess, type ServiceProcess } from '@qf/local-infra';
+import { freePort, startServiceProcess, type ServiceProcess } from '@qf/shared-testing';
 import type { PlayerEvent } from '@qf/player-domain';
 import { createKafka } from '@qf/shared-kafka';
 import { readPartitionToEnd } from '@qf/shared-kafka';
