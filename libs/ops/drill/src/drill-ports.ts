@@ -7,8 +7,12 @@ export interface DrillPorts {
   readonly redis: number;
 }
 
-/** Where drills look for ports: below Linux's ephemeral range (32768-60999), so no outgoing connection takes one between the check and the server's bind, and clear of the fleets' HTTP ports (3000-3130 + offsets up to 14000). */
-export const DRILL_PORT_RANGE = { from: 20_000, to: 32_000 } as const;
+/**
+ * Where drills look for ports: below Linux's ephemeral range (32768-60999), so no outgoing
+ * connection takes one between the check and the server's bind; above the fleets' HTTP
+ * ports (3000-3130 + offsets up to 14000); below the shared Mongo-wire server's 27017.
+ */
+export const DRILL_PORT_RANGE = { from: 20_000, to: 27_000 } as const;
 
 const canListen = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
