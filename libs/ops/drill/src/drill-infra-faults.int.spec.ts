@@ -1,4 +1,5 @@
 import { uniqueName } from '@qf/shared-testing';
+import { transactionsAcrossBrokerKill } from './faults/transactions-across-broker-kill';
 import { DEFAULT_DRILL_OPTIONS, runDrill, type DrillOptions, type DrillReport } from './run-drill';
 
 /**
@@ -75,6 +76,13 @@ describe('qf drill: server faults on private servers (small scale)', () => {
       /^SIGKILL broker [123] \(pid \d+\), leader of .*player\.events\[\d+\]$/,
     );
     expectNothingLost(report);
+  });
+
+  it('broker-kill under a transactional producer (kafkajs alone): only whole transactions commit, each record once', async () => {
+    const result = await transactionsAcrossBrokerKill();
+    expect({ missing: result.missing, twice: result.twice }).toEqual({ missing: [], twice: [] });
+    expect(result.killed).toBe(true);
+    expect(result.committed).toBeGreaterThan(0);
   });
 
   it('kafka-outage: the CRUD side keeps serving, the outbox drains afterwards', async () => {

@@ -48,7 +48,7 @@ const describe = (error: unknown): string =>
  * Why: kafkajs 2.2.4's send (producer/sendMessages.js) retries a whole send when any part of
  * it fails, which breaks a transaction's contents (seen with `qf drill broker-kill` as
  * acknowledged commands lost and events stored twice, and reproduced by
- * transactions-across-broker-kill.int.spec.ts in libs/ops/drill):
+ * libs/ops/drill/src/faults/transactions-across-broker-kill.ts, run by the drill tests):
  * - it sends one request per leader at once (each: find the transaction coordinator,
  *   AddPartitionsToTxn, Produce) and retries as soon as the first fails (Promise.all),
  *   while the others are still in flight: the retry sends their records again, with the
