@@ -1,4 +1,5 @@
 import { uniqueName } from '@qf/shared-testing';
+import { findFreeFleetOffset } from './drill-ports';
 import { transactionsAcrossBrokerKill } from './faults/transactions-across-broker-kill';
 import { DEFAULT_DRILL_OPTIONS, runDrill, type DrillOptions, type DrillReport } from './run-drill';
 
@@ -54,11 +55,9 @@ const expectNothingLost = (report: DrillReport) => {
 
 describe('qf drill: server faults on private servers (small scale)', () => {
   const previous = { id: process.env['QF_FLEET_ID'], offset: process.env['QF_FLEET_PORT_OFFSET'] };
-  beforeAll(() => {
+  beforeAll(async () => {
     process.env['QF_FLEET_ID'] = `i${suffix}`;
-    process.env['QF_FLEET_PORT_OFFSET'] = String(
-      12_000 + (Number.parseInt(suffix.slice(-3), 36) % 40) * 10,
-    );
+    process.env['QF_FLEET_PORT_OFFSET'] = String(await findFreeFleetOffset({ from: 12_000 }));
   });
   afterAll(() => {
     for (const [name, value] of [

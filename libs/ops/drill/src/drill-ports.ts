@@ -1,4 +1,6 @@
 import net from 'node:net';
+import { REPLICA_PORT_STRIDE } from '@qf/fleet';
+import { fleetCatalog } from '@qf/local-infra';
 
 /** The first ports of a drill's private servers (Kafka node n: broker kafka + 2(n-1), controller +1). */
 export interface DrillPorts {
@@ -45,4 +47,38 @@ export const findDrillPorts = async (
   throw new Error(
     `no block of ${size} free ports for the drill's servers between ${DRILL_PORT_RANGE.from} and ${DRILL_PORT_RANGE.to}`,
   );
+};
+
+/**
+ * A fleet port offset (QF_FLEET_PORT_OFFSET) whose every port is free now: each service's
+ * HTTP and gRPC port plus the offset, for each replica (REPLICA_PORT_STRIDE apart). Tests
+ * that start a drill fleet use it: an offset taken from a hash of a random name collided
+ * one time in forty with another checkout's test fleet on the same machine.
+ */
+export const findFreeFleetOffset = async ({
+  from,
+  slots = 40,
+  replicas = 2,
+  random = Math.random,
+  isFree = canListen,
+}: {
+  from: number;
+  slots?: number;
+  replicas?: number;
+  random?: () => number;
+  isFree?: (port: number) => Promise<boolean>;
+}): Promise<number> => {
+  const base = fleetCatalog.flatMap((service) =>
+    Array.from({ length: replicas }, (_, index) =>
+      [service.httpPort, service.grpcPort].flatMap((port) =>
+        port === undefined ? [] : [port + index * REPLICA_PORT_STRIDE],
+      ),
+    ).flat(),
+  );
+  for (let attempt = 1; attempt <= 50; attempt += 1) {
+    const offset = from + Math.floor(random() * slots) * 10;
+    if ((await Promise.all(base.map((port) => isFree(port + offset)))).every(Boolean))
+      return offset;
+  }
+  throw new Error(`no fleet port offset from ${from} with every port free`);
 };

@@ -1,4 +1,4 @@
-import { DRILL_PORT_RANGE, findDrillPorts } from './drill-ports';
+import { DRILL_PORT_RANGE, findDrillPorts, findFreeFleetOffset } from './drill-ports';
 
 describe('findDrillPorts', () => {
   it('gives two ports per Kafka node, then Mongo and Redis, in one free block of the range', async () => {
@@ -33,5 +33,18 @@ describe('findDrillPorts', () => {
     await expect(findDrillPorts(1, { isFree: async () => false })).rejects.toThrow(
       'no block of 4 free ports',
     );
+  });
+});
+
+describe('findFreeFleetOffset', () => {
+  it('moves to another offset when one of its service ports is taken', async () => {
+    const randoms = [0, 0.5];
+    // The command gateway's HTTP port (3000) at offset 12000 is taken.
+    const offset = await findFreeFleetOffset({
+      from: 12_000,
+      random: () => randoms.shift() ?? 0.9,
+      isFree: async (port) => port !== 15_000,
+    });
+    expect(offset).toBe(12_200);
   });
 });
