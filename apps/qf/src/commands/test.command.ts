@@ -14,7 +14,9 @@ interface JestSummary {
 const runJest = (args: string[]): Promise<number> =>
   new Promise((resolve) => {
     const jestBin = require.resolve('jest/bin/jest');
-    spawn(process.execPath, [jestBin, ...args], { stdio: 'inherit' }).on('exit', (code) => resolve(code ?? 1));
+    spawn(process.execPath, [jestBin, ...args], { stdio: 'inherit' }).on('exit', (code) =>
+      resolve(code ?? 1),
+    );
   });
 
 /** `qf test`: brings the infra up when integration tests run, runs Jest, prints `N passed, N failed`. */
@@ -28,10 +30,16 @@ export const registerTestCommand = (program: Command): void => {
     .allowUnknownOption(false)
     .action(async (patterns: string[], options: { unit?: boolean; int?: boolean }) => {
       const ctx = createInfraContext();
-      const projects = options.unit ? ['unit'] : options.int ? ['integration'] : ['unit', 'integration'];
+      const projects = options.unit
+        ? ['unit']
+        : options.int
+          ? ['integration']
+          : ['unit', 'integration'];
       if (projects.includes('integration')) await infraUp(ctx, { brokers: 1 });
-      const resultsFile = path.join(ctx.localDir, 'test-results.json');
-      fs.mkdirSync(ctx.localDir, { recursive: true });
+      // One file per run: `.local` may be shared by several checkouts running tests at once,
+      // and a fixed name let one run read (or delete) another's summary.
+      const resultsFile = path.join(ctx.localDir, 'test-results', `${process.pid}.json`);
+      fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
       fs.rmSync(resultsFile, { force: true });
       const args = [
         '--selectProjects',
@@ -49,6 +57,7 @@ export const registerTestCommand = (program: Command): void => {
         return;
       }
       const summary = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as JestSummary;
+      fs.rmSync(resultsFile, { force: true });
       const failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
       const skipped = summary.numPendingTests > 0 ? `, ${summary.numPendingTests} skipped` : '';
       process.stdout.write(`${summary.numPassedTests} passed, ${failed} failed${skipped}\n`);

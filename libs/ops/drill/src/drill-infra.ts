@@ -9,12 +9,8 @@ import {
   type InfraContext,
 } from '@qf/local-infra';
 import type { PrivateInfra } from './faults/fault-catalog';
-
-/**
- * Ports of the drill's private servers (the shared ones are on 9092, 27017, 6379): a fault
- * that kills a server only ever kills one the drill started itself.
- */
-export const DRILL_PORTS = { kafka: 29092, mongo: 27117, redis: 6479 } as const;
+import { claimDrillDir, cleanDrillLeftovers, releaseDrillDir } from './drill-leftovers';
+import { findDrillPorts, type DrillPorts } from './drill-ports';
 
 /** The environment variables the drill changes in its own process while it runs. */
 const VARIABLES = [
@@ -50,6 +46,8 @@ export interface DrillInfra {
   readonly ctx: InfraContext;
   readonly addresses: RecordedInfraAddresses;
   readonly privateInfra: PrivateInfra;
+  /** The free ports the private servers were given (see findDrillPorts). */
+  readonly ports: DrillPorts;
   /** Starts whatever of the private servers is not running (after a fault stopped it). */
   restart(): Promise<void>;
   /** Stops the private servers, removes their files (logs and pm2's too, unless kept), puts the environment back. */
@@ -58,9 +56,10 @@ export interface DrillInfra {
 
 /**
  * Brings up the servers a drill needs: the shared ones (used as they are, by address) and
- * private ones for what the fault kills (Kafka, the Mongo-wire server or Redis on the
- * DRILL_PORTS, under .local/drill). Points this process's environment at them, which the
- * fleet's services inherit.
+ * private ones for what the fault kills (Kafka, the Mongo-wire server or Redis on free
+ * ports, under .local/drill). Points this process's environment at them, which the fleet's
+ * services inherit. First stops what drills that died left running (their owner file names
+ * a process that is gone), then claims the drill's directory.
  */
 export const prepareDrillInfra = async (
   privateInfra: PrivateInfra,
@@ -71,6 +70,12 @@ export const prepareDrillInfra = async (
   const sharedAddresses = readInfraAddresses(shared);
   const ctx = drillContext(shared);
   const brokers = privateInfra.kafkaBrokers ?? 1;
+  for (const line of await cleanDrillLeftovers(path.join(shared.localDir, 'drill'), (id) =>
+    drillContext(shared, id),
+  ))
+    log(`stopped what a dead drill left: ${line}`);
+  claimDrillDir(ctx.localDir);
+  const ports = await findDrillPorts(brokers);
   const setOrDelete = (name: string, value: string | undefined) => {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
@@ -82,9 +87,9 @@ export const prepareDrillInfra = async (
   );
   setOrDelete('MONGO_URL', privateInfra.mongo ? undefined : sharedAddresses.mongoUrl);
   setOrDelete('REDIS_URL', privateInfra.redis ? undefined : sharedAddresses.redisUrl);
-  process.env['QF_KAFKA_PORT'] = String(DRILL_PORTS.kafka);
-  process.env['QF_MONGO_PORT'] = String(DRILL_PORTS.mongo);
-  process.env['QF_REDIS_PORT'] = String(DRILL_PORTS.redis);
+  process.env['QF_KAFKA_PORT'] = String(ports.kafka);
+  process.env['QF_MONGO_PORT'] = String(ports.mongo);
+  process.env['QF_REDIS_PORT'] = String(ports.redis);
   const external = {
     kafka: process.env['KAFKA_BROKERS'],
     mongo: process.env['MONGO_URL'],
@@ -106,17 +111,25 @@ export const prepareDrillInfra = async (
   fs.rmSync(ctx.logDir, { recursive: true, force: true });
   // The jars are in the shared cache, so nothing else creates the drill's own directories.
   for (const dir of [ctx.dataDir, ctx.logDir, ctx.runDir]) fs.mkdirSync(dir, { recursive: true });
-  const addresses = await up();
+  const addresses = await up().catch(async (error: unknown) => {
+    // Whatever did start is stopped, and the directory given up, before the error goes on.
+    await infraDown(quietCtx).catch(() => undefined);
+    releaseDrillDir(ctx.localDir);
+    for (const name of VARIABLES) setOrDelete(name, saved[name]);
+    throw error;
+  });
   return {
     ctx,
     addresses,
     privateInfra,
+    ports,
     restart: async () => void (await up()),
     teardown: async (keepFiles) => {
       setOrDelete('KAFKA_BROKERS', external.kafka);
       setOrDelete('MONGO_URL', external.mongo);
       setOrDelete('REDIS_URL', external.redis);
       await infraDown(quietCtx);
+      releaseDrillDir(ctx.localDir);
       fs.rmSync(ctx.dataDir, { recursive: true, force: true });
       if (!keepFiles) fs.rmSync(ctx.localDir, { recursive: true, force: true });
       for (const name of VARIABLES) setOrDelete(name, saved[name]);

@@ -1,4 +1,5 @@
 import { uniqueName } from '@qf/shared-testing';
+import { findFreeFleetOffset } from './drill-ports';
 import { DEFAULT_DRILL_OPTIONS, runDrill, type DrillOptions, type DrillReport } from './run-drill';
 
 /**
@@ -53,10 +54,14 @@ const expectNothingLost = (report: DrillReport) => {
 
 describe('qf drill: service faults (small scale)', () => {
   const previous = { id: process.env['QF_FLEET_ID'], offset: process.env['QF_FLEET_PORT_OFFSET'] };
-  beforeAll(() => {
+  // Offsets of fleets whose ports never meet: two fleets collide when their offsets (or an
+  // offset plus the 200-port replica stride) are within 120 of each other, the spread of the
+  // services' ports. Process faults 11000-11090 (+200), server faults 11450-11500 (+200),
+  // the experiment tests' fixed 12000 and 12400. Free now, in case another checkout runs them.
+  beforeAll(async () => {
     process.env['QF_FLEET_ID'] = `p${suffix}`;
     process.env['QF_FLEET_PORT_OFFSET'] = String(
-      11_000 + (Number.parseInt(suffix.slice(-3), 36) % 40) * 10,
+      await findFreeFleetOffset({ from: 11_000, slots: 10 }),
     );
   });
   afterAll(() => {

@@ -1,5 +1,7 @@
 export { awaitSettled, readEventStore, readStores } from './audit/read-stores';
-export { DRILL_PORTS, drillContext, prepareDrillInfra, type DrillInfra } from './drill-infra';
+export { drillContext, prepareDrillInfra, type DrillInfra } from './drill-infra';
+export { cleanDrillLeftovers } from './drill-leftovers';
+export { findDrillPorts, type DrillPorts } from './drill-ports';
 export {
   FAULT_NAMES,
   FAULTS,

@@ -15,6 +15,13 @@ const failoverProperties: Record<string, number> = {
   'broker.heartbeat.interval.ms': 500,
   'broker.session.timeout.ms': 3000,
   'replica.lag.time.max.ms': 10_000,
+  // The nodes are combined broker+controller: a killed broker is the active controller one
+  // time in three, and the fence above only starts once a new one is active. A follower
+  // notices a silent controller after the fetch timeout (2 s by default) and elects within
+  // the election timeout (1 s): halved, as the nodes share one machine (no network delay).
+  'controller.quorum.fetch.timeout.ms': 1000,
+  'controller.quorum.election.timeout.ms': 500,
+  'controller.quorum.election.backoff.max.ms': 500,
 };
 
 /**

@@ -40,6 +40,9 @@ describe('kafkaNodeProperties', () => {
       // A killed broker is fenced (its partitions get new leaders) within seconds.
       'broker.session.timeout.ms': '3000',
       'broker.heartbeat.interval.ms': '500',
+      // A killed active controller is replaced within about 1.5 s.
+      'controller.quorum.fetch.timeout.ms': '1000',
+      'controller.quorum.election.timeout.ms': '500',
     });
     expect(
       parse(kafkaNodeProperties({ node: 1, nodes: 1, basePort: 9092, logDir: '/tmp/k' }))[

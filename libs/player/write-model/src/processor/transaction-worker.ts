@@ -10,7 +10,12 @@ import type { TransactionOwner } from './transaction-owner';
 const FAILURES_BEFORE_NOT_READY = 3;
 /** A restore or a transaction taking longer than this is reported not ready. */
 const STUCK_AFTER_MS = 30_000;
-const MAX_BACKOFF_MS = 5000;
+/**
+ * Longest wait between reopen attempts. While a killed broker's partitions and coordinators
+ * move (3-5 s), every attempt fails and the backoff doubles from 50 ms; with a 5 s cap the
+ * first wait after the cluster had recovered could be 3-5 s more (qf drill broker-kill).
+ */
+const MAX_BACKOFF_MS = 1000;
 /** Opening an owner needs a proof of membership at most this old (a join, or a heartbeat sent since). */
 const FRESH_MEMBERSHIP_MS = 1000;
 

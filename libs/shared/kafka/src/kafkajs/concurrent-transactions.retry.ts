@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- wraps kafkajs internals on purpose, see below */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { wrapInsideTransactionalGuard } from './transactional-produce.guard';
 
 type Request = (this: unknown, request: unknown) => Promise<unknown>;
 type BrokerPrototype = Record<(typeof TXN_REQUESTS)[number], Request>;
@@ -77,7 +78,10 @@ export const retryConcurrentTransactions = (
   installed = true;
   const Broker = require('kafkajs/src/broker') as { prototype: BrokerPrototype };
   for (const name of TXN_REQUESTS) {
-    const original = Broker.prototype[name];
-    Broker.prototype[name] = retryingConcurrentTransactions(name, original, () => current);
+    // Inside the transactional guard when it is installed (in either order): the guard must
+    // judge the outcome after these retries, not each CONCURRENT_TRANSACTIONS answer.
+    wrapInsideTransactionalGuard(Broker.prototype, name, (original) =>
+      retryingConcurrentTransactions(name, original, () => current),
+    );
   }
 };
