@@ -4,7 +4,7 @@ import { ensureReadModelIndexes } from '@qf/player-read-model';
 import { AUDIT_LOG_VIEW } from '../plan/replay-target';
 import type { ReplayStateDocument } from '../state/replay-state';
 import { activeCollections } from '../state/view-alias.store';
-import { esCollectionsOf, sleep } from './replay-run.helpers';
+import { esCollectionsOf, abortableSleep } from './replay-run.helpers';
 
 /** The indexes of a generation's collections, before readers switch to them. */
 const buildIndexes = async (db: Db, state: ReplayStateDocument): Promise<void> => {
@@ -40,7 +40,7 @@ export const ensureGenerationIndexes = async (
     } catch (error) {
       if (attempt >= 4 || options.signal?.aborted) throw error;
       options.onRetry(`building the indexes failed (${(error as Error).message}); retrying`);
-      await sleep(2000 * 2 ** (attempt - 1), options.signal);
+      await abortableSleep(2000 * 2 ** (attempt - 1), options.signal);
     }
   }
 };

@@ -5,7 +5,7 @@ import { AUDIT_LOG_VIEW, type ReplayView } from '../plan/replay-target';
 import type { ReplayStateDocument } from '../state/replay-state';
 import { ReplayConflictError } from './replay-errors';
 
-export const sleep = (ms: number, signal?: AbortSignal) =>
+export const abortableSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();
     const timer = setTimeout(done, ms);

@@ -32,7 +32,7 @@ import {
   esCollectionsOf,
   esViewsOf,
   progressTotal,
-  sleep,
+  abortableSleep,
 } from './replay-run.helpers';
 import { ensureGenerationIndexes } from './replay-indexes';
 import type { ReplayDeps, ReplayOptions, ReplayOutcome } from './replay-run.types';
@@ -331,7 +331,7 @@ export class ReplayRun {
       // An abort asked for before the switch wins, even when this very look finds the rebuild caught up.
       if (signal?.aborted) this.interrupted(state);
       if (isCaughtUp(positions, maxLag)) break;
-      await sleep(this.pollMs, signal);
+      await abortableSleep(this.pollMs, signal);
     }
     this.buildSeconds = (performance.now() - this.startedAt) / 1000;
     this.buildEvents = this.lastDone - this.doneAtStart;
@@ -386,7 +386,7 @@ export class ReplayRun {
       const left = until - Date.now();
       if (left <= 0) break;
       if (signal?.aborted) this.interrupted(state);
-      await sleep(Math.min(this.pollMs, left), signal);
+      await abortableSleep(Math.min(this.pollMs, left), signal);
     }
     const live = await committedOffsets(this.admin, this.liveGroup, state.topic);
     for (;;) {
@@ -394,7 +394,7 @@ export class ReplayRun {
       if (hasReached(mine, live)) break;
       if (signal?.aborted) this.interrupted(state);
       this.report(state, await this.positions(state));
-      await sleep(this.pollMs, signal);
+      await abortableSleep(this.pollMs, signal);
     }
     await this.stopRunner();
     await this.admin.deleteGroups([state.groupId]).catch(() => undefined);
