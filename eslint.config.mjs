@@ -161,8 +161,6 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.js', '**/*.cjs', '**/*.mjs'],
     ignores: [
       '**/*.spec.ts',
-      // split pending: libs/player/write-model/src/decision/decide-batch.ts
-      'libs/player/write-model/src/decision/decide-batch.ts',
     ],
     rules: {
       'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],

@@ -144,12 +144,19 @@ export const decideBatch = (
   view: DecisionView,
   commands: readonly InboundCommand[],
 ): BatchDecision => {
-  const partitions = new Map<number, PartitionDecision>();
-  const players = new Map<string, PlayerRecord>();
-  const fresh = new Map<string, Fresh[]>();
-  const replies: RoutedReply[] = [];
-  const deadLetters: UndecidableCommand[] = [];
-  const counts: BatchCounts = {
+  const batch = new BatchDecider(view);
+  for (const inbound of commands) batch.decide(inbound);
+  return batch.result();
+};
+
+/** The state of one decideBatch call: what this batch decided so far, before any commit. */
+class BatchDecider {
+  private readonly partitions = new Map<number, PartitionDecision>();
+  private readonly players = new Map<string, PlayerRecord>();
+  private readonly fresh = new Map<string, Fresh[]>();
+  private readonly replies: RoutedReply[] = [];
+  private readonly deadLetters: UndecidableCommand[] = [];
+  private readonly counts: BatchCounts = {
     accepted: 0,
     rejected: 0,
     duplicates: 0,
@@ -157,121 +164,57 @@ export const decideBatch = (
     deadLettered: 0,
   };
 
-  const partitionOf = (partition: number): PartitionDecision => {
-    let decision = partitions.get(partition);
-    if (!decision) {
-      decision = { lastOffset: view.decidedOffset(partition), events: [], lines: [] };
-      partitions.set(partition, decision);
-    }
-    return decision;
-  };
-  const reply = (
-    replyTo: ReplyAddress | undefined,
-    commandId: string,
-    outcome: CommandOutcome,
-    duplicate: boolean,
-  ) => {
-    if (replyTo)
-      replies.push({
-        partition: replyTo.partition,
-        reply: { commandId, gatewayId: replyTo.gatewayId, outcome, duplicate },
-      });
-  };
-  /** The first decision of commandId for this player: in this batch, the registration, or the index. */
-  const earlier = (record: PlayerRecord | undefined, playerId: string, commandId: string) => {
-    const inBatch = fresh.get(commandId)?.find((entry) => entry.playerId === playerId);
-    if (inBatch) return inBatch;
-    const line =
-      record?.registration?.commandId === commandId
-        ? record.registration.line
-        : view.decidedCommand(playerId, commandId)?.line;
-    return line === undefined ? undefined : decodeLedgerLine(line);
-  };
+  constructor(private readonly view: DecisionView) {}
 
-  for (const inbound of commands) {
-    const decided = partitionOf(inbound.partition);
+  result(): BatchDecision {
+    const { partitions, players, replies, deadLetters, counts } = this;
+    return { partitions, players, replies, deadLetters, counts };
+  }
+
+  decide(inbound: InboundCommand): void {
+    const decided = this.partitionOf(inbound.partition);
     if (inbound.offset <= decided.lastOffset) {
-      counts.redelivered += 1;
-      continue;
+      this.counts.redelivered += 1;
+      return;
     }
     decided.lastOffset = inbound.offset;
+    const record = this.decodeOrDeadLetter(inbound);
+    if (!record) return;
 
-    let record: CommandRecord;
-    try {
-      if (inbound.key === null || inbound.key === '')
-        throw new Error('command record without a key (player id)');
-      record = decodeCommandRecord(inbound.value);
-    } catch (error) {
-      // Nothing to decide or to record it by; answer the sender when it can be found.
-      counts.deadLettered += 1;
-      deadLetters.push({ command: inbound, error: describe(error) });
-      const target = salvageReplyTarget(inbound.value);
-      if (target)
-        reply(
-          target.replyTo,
-          target.commandId,
-          {
-            status: 'rejected',
-            playerId: inbound.key ?? '',
-            problem: deadLetteredProblem(target.commandId),
-          },
-          false,
-        );
-      continue;
-    }
-
-    const playerId = inbound.key;
+    const playerId = inbound.key as string;
     const { command, requestHash, replyTo } = record;
     const { commandId } = command.metadata;
     const hash = hashKey(requestHash);
-    const before = players.get(playerId) ?? view.player(playerId);
+    const before = this.players.get(playerId) ?? this.view.player(playerId);
 
-    const first = earlier(before, playerId, commandId);
+    const first = this.earlier(before, playerId, commandId);
     if (first) {
-      counts.duplicates += 1;
-      if (first.hash === hash) reply(replyTo, commandId, first.outcome, true);
+      this.counts.duplicates += 1;
+      if (first.hash === hash) this.reply(replyTo, commandId, first.outcome, true);
       else
-        reply(
+        this.reply(
           replyTo,
           commandId,
           { status: 'rejected', playerId, problem: problemFor(idempotencyKeyReused(commandId)) },
           false,
         );
-      continue;
+      return;
     }
 
-    const state = before?.state ?? initialState(playerId);
-    let outcome: CommandOutcome;
-    let after: PlayerState | undefined;
-    try {
-      const decision = tryDecide(command, state);
-      if (decision.ok) {
-        decided.events.push(...decision.events);
-        after = decision.state;
-        outcome = {
-          status: 'accepted',
-          result: toCommandResult(playerId, after.version, decision.events),
-        };
-        counts.accepted += 1;
-      } else {
-        outcome = { status: 'rejected', playerId, problem: problemFor(decision.error) };
-        counts.rejected += 1;
-      }
-    } catch (error) {
-      counts.deadLettered += 1;
-      deadLetters.push({ command: inbound, error: describe(error) });
-      outcome = { status: 'rejected', playerId, problem: deadLetteredProblem(commandId) };
-    }
-
-    reply(replyTo, commandId, outcome, false);
+    const { outcome, after } = this.apply(
+      inbound,
+      command,
+      before?.state ?? initialState(playerId),
+    );
+    this.reply(replyTo, commandId, outcome, false);
     const line = encodeLedgerLine({ commandId, playerId, hash, outcome });
     decided.lines.push({ commandId, playerId, line });
-    const sameId = fresh.get(commandId);
+    const sameId = this.fresh.get(commandId);
     if (sameId) sameId.push({ playerId, hash, outcome });
-    else fresh.set(commandId, [{ playerId, hash, outcome }]);
+    else this.fresh.set(commandId, [{ playerId, hash, outcome }]);
     if (after) {
       const registers = command.type === 'RegisterPlayer';
-      players.set(playerId, {
+      this.players.set(playerId, {
         state: after,
         partition: inbound.partition,
         ...(registers
@@ -283,5 +226,93 @@ export const decideBatch = (
     }
   }
 
-  return { partitions, players, replies, deadLetters, counts };
-};
+  /** Runs the decider; its events go to the partition's decision, a crash to the dead letters. */
+  private apply(
+    inbound: InboundCommand,
+    command: CommandRecord['command'],
+    state: PlayerState,
+  ): { outcome: CommandOutcome; after?: PlayerState } {
+    const playerId = inbound.key as string;
+    const { commandId } = command.metadata;
+    try {
+      const decision = tryDecide(command, state);
+      if (!decision.ok) {
+        this.counts.rejected += 1;
+        return { outcome: { status: 'rejected', playerId, problem: problemFor(decision.error) } };
+      }
+      this.partitionOf(inbound.partition).events.push(...decision.events);
+      this.counts.accepted += 1;
+      const after = decision.state;
+      return {
+        outcome: {
+          status: 'accepted',
+          result: toCommandResult(playerId, after.version, decision.events),
+        },
+        after,
+      };
+    } catch (error) {
+      this.counts.deadLettered += 1;
+      this.deadLetters.push({ command: inbound, error: describe(error) });
+      return { outcome: { status: 'rejected', playerId, problem: deadLetteredProblem(commandId) } };
+    }
+  }
+
+  /** The command record, or undefined once it is dead-lettered (and its sender answered when found). */
+  private decodeOrDeadLetter(inbound: InboundCommand): CommandRecord | undefined {
+    try {
+      if (inbound.key === null || inbound.key === '')
+        throw new Error('command record without a key (player id)');
+      return decodeCommandRecord(inbound.value);
+    } catch (error) {
+      // Nothing to decide or to record it by; answer the sender when it can be found.
+      this.counts.deadLettered += 1;
+      this.deadLetters.push({ command: inbound, error: describe(error) });
+      const target = salvageReplyTarget(inbound.value);
+      if (target)
+        this.reply(
+          target.replyTo,
+          target.commandId,
+          {
+            status: 'rejected',
+            playerId: inbound.key ?? '',
+            problem: deadLetteredProblem(target.commandId),
+          },
+          false,
+        );
+      return undefined;
+    }
+  }
+
+  private partitionOf(partition: number): PartitionDecision {
+    let decision = this.partitions.get(partition);
+    if (!decision) {
+      decision = { lastOffset: this.view.decidedOffset(partition), events: [], lines: [] };
+      this.partitions.set(partition, decision);
+    }
+    return decision;
+  }
+
+  private reply(
+    replyTo: ReplyAddress | undefined,
+    commandId: string,
+    outcome: CommandOutcome,
+    duplicate: boolean,
+  ): void {
+    if (replyTo)
+      this.replies.push({
+        partition: replyTo.partition,
+        reply: { commandId, gatewayId: replyTo.gatewayId, outcome, duplicate },
+      });
+  }
+
+  /** The first decision of commandId for this player: in this batch, the registration, or the index. */
+  private earlier(record: PlayerRecord | undefined, playerId: string, commandId: string) {
+    const inBatch = this.fresh.get(commandId)?.find((entry) => entry.playerId === playerId);
+    if (inBatch) return inBatch;
+    const line =
+      record?.registration?.commandId === commandId
+        ? record.registration.line
+        : this.view.decidedCommand(playerId, commandId)?.line;
+    return line === undefined ? undefined : decodeLedgerLine(line);
+  }
+}
