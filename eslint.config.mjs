@@ -159,9 +159,7 @@ export default tseslint.config(
     // comments do not count. Tests are exempt: a spec reads as a list of cases, not as steps.
     // (The repository holds no generated code; exempt it here when some arrives.)
     files: ['**/*.ts', '**/*.js', '**/*.cjs', '**/*.mjs'],
-    ignores: [
-      '**/*.spec.ts',
-    ],
+    ignores: ['**/*.spec.ts'],
     rules: {
       'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
       'max-lines-per-function': [

@@ -39,7 +39,8 @@ const main = async () => {
   }
   const positive = (name: string, raw: string) => {
     const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${raw}`);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new Error(`--${name} must be a positive number, got ${raw}`);
     return n;
   };
   const result = await runMongoWireBench({
@@ -62,6 +63,8 @@ const main = async () => {
 };
 
 main().catch((error: unknown) => {
-  process.stderr.write(`mongo-wire bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `mongo-wire bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

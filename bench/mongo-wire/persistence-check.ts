@@ -48,10 +48,21 @@ const main = async () => {
     runDir: path.join(work, 'run'),
   };
   const url = `mongodb://127.0.0.1:${port}`;
-  if (await pingMongo(url)) throw new Error(`something already answers on ${url}; pick another --port`);
+  if (await pingMongo(url))
+    throw new Error(`something already answers on ${url}; pick another --port`);
   await installMongoWire(base, backend);
-  const spec = mongoWireSpawnSpec(ctx, backend, { port, dataDir: ctx.dataDir, name: `persist-${backend}` });
-  const report: Record<string, unknown> = { backend, port, docs, dataDir: ctx.dataDir, command: [spec.command, ...spec.args].join(' ') };
+  const spec = mongoWireSpawnSpec(ctx, backend, {
+    port,
+    dataDir: ctx.dataDir,
+    name: `persist-${backend}`,
+  });
+  const report: Record<string, unknown> = {
+    backend,
+    port,
+    docs,
+    dataDir: ctx.dataDir,
+    command: [spec.command, ...spec.args].join(' '),
+  };
 
   const start = async (): Promise<RecordedProcess> => {
     const t0 = Date.now();
@@ -71,7 +82,8 @@ const main = async () => {
       await client.close(true);
     }
   };
-  const players = (client: MongoClient) => client.db('qf_persist').collection<{ _id: string; name: string; version: number }>('players');
+  const players = (client: MongoClient) =>
+    client.db('qf_persist').collection<{ _id: string; name: string; version: number }>('players');
 
   let record = await start();
   try {
@@ -81,10 +93,18 @@ const main = async () => {
       await col.createIndex({ name: 1 }, { unique: true });
       for (let i = 0; i < docs; i += 500) {
         await col.insertMany(
-          Array.from({ length: Math.min(500, docs - i) }, (_, k) => ({ _id: `p${i + k}`, name: `n${i + k}`, version: 1 })),
+          Array.from({ length: Math.min(500, docs - i) }, (_, k) => ({
+            _id: `p${i + k}`,
+            name: `n${i + k}`,
+            version: 1,
+          })),
         );
       }
-      await col.updateOne({ _id: 'p0', version: { $lt: 7 } }, { $set: { version: 7 } }, { upsert: true });
+      await col.updateOne(
+        { _id: 'p0', version: { $lt: 7 } },
+        { $set: { version: 7 } },
+        { upsert: true },
+      );
     });
     let t0 = Date.now();
     await stopRecorded(ctx, record, 30_000);
@@ -129,13 +149,21 @@ const main = async () => {
   } finally {
     await stopRecorded(ctx, record, 30_000);
   }
-  const after = report['afterSigterm'] as { count: number; expected: number; p0Version?: number; uniqueEnforced: boolean };
-  report['persistedAcrossRestart'] = after.count === after.expected + 0 && after.p0Version === 7 && after.uniqueEnforced;
+  const after = report['afterSigterm'] as {
+    count: number;
+    expected: number;
+    p0Version?: number;
+    uniqueEnforced: boolean;
+  };
+  report['persistedAcrossRestart'] =
+    after.count === after.expected + 0 && after.p0Version === 7 && after.uniqueEnforced;
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   fs.rmSync(work, { recursive: true, force: true });
 };
 
 main().catch((error: unknown) => {
-  process.stderr.write(`persistence check failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `persistence check failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -39,7 +39,9 @@ export const untilCaughtUp = async (watch: CatchUpWatch): Promise<void> => {
       const cause = watch.failure();
       throw new Error(
         `the projector committed nothing for ${watch.stallSeconds} s (${done} / ${watch.total} events)` +
-          (cause ? `; its last error: ${cause}` : '; is the Mongo-wire server still up? (npx qf infra status)'),
+          (cause
+            ? `; its last error: ${cause}`
+            : '; is the Mongo-wire server still up? (npx qf infra status)'),
       );
     }
     if (now - saidAt >= reportEveryMs) {

@@ -33,12 +33,22 @@ describe('untilCaughtUp', () => {
         say: () => undefined,
         pollMs: 5,
       }),
-    ).rejects.toThrow('the projector committed nothing for 0.05 s (40 / 100 events); its last error: connect ECONNREFUSED 127.0.0.1:27017');
+    ).rejects.toThrow(
+      'the projector committed nothing for 0.05 s (40 / 100 events); its last error: connect ECONNREFUSED 127.0.0.1:27017',
+    );
   });
 
   it('points at the infrastructure when the projector reports no error', async () => {
     await expect(
-      untilCaughtUp({ committed: counter([0]), total: 1, start: performance.now(), stallSeconds: 0.02, failure: () => undefined, say: () => undefined, pollMs: 5 }),
+      untilCaughtUp({
+        committed: counter([0]),
+        total: 1,
+        start: performance.now(),
+        stallSeconds: 0.02,
+        failure: () => undefined,
+        say: () => undefined,
+        pollMs: 5,
+      }),
     ).rejects.toThrow(/is the Mongo-wire server still up\?/);
   });
 });

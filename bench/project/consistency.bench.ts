@@ -46,14 +46,28 @@ export interface ConsistencyBenchReport {
   readonly startedAt: string;
   readonly machine: MachineInfo;
   readonly settings: Omit<ConsistencyBenchOptions, 'log'>;
-  readonly load: { readonly achievedRate: number; readonly ok: number; readonly failed: number; readonly latency: LatencySummary };
-  readonly consistency: { readonly count: number; readonly timeouts: number; readonly errors: number; readonly p50: number; readonly p95: number; readonly p99: number };
+  readonly load: {
+    readonly achievedRate: number;
+    readonly ok: number;
+    readonly failed: number;
+    readonly latency: LatencySummary;
+  };
+  readonly consistency: {
+    readonly count: number;
+    readonly timeouts: number;
+    readonly errors: number;
+    readonly p50: number;
+    readonly p95: number;
+    readonly p99: number;
+  };
 }
 
 const BENCH_FLEET_ID = 'benchtoc';
 const BENCH_PORT_OFFSET = 11_000;
 
-export const runConsistencyBench = async (options: ConsistencyBenchOptions): Promise<ConsistencyBenchReport> => {
+export const runConsistencyBench = async (
+  options: ConsistencyBenchOptions,
+): Promise<ConsistencyBenchReport> => {
   const log = options.log ?? (() => undefined);
   const startedAt = new Date().toISOString();
   const machine = machineInfo();
@@ -68,18 +82,27 @@ export const runConsistencyBench = async (options: ConsistencyBenchOptions): Pro
     QF_LOG_LEVEL: 'warn',
   };
   try {
-    log(`starting the ES fleet (named fleet "${BENCH_FLEET_ID}", topics ${env.QF_TOPIC_PREFIX}*, database ${env.QF_MONGO_DB})…`);
+    log(
+      `starting the ES fleet (named fleet "${BENCH_FLEET_ID}", topics ${env.QF_TOPIC_PREFIX}*, database ${env.QF_MONGO_DB})…`,
+    );
     await fleetUp({ arch: 'es', env, healthTimeoutMs: 120_000, log });
     const [gateway] = planReplicas({ 'command-gateway': 1 });
     const [query] = planReplicas({ 'query-service': 1 });
     const commands = new HttpTarget(`http://127.0.0.1:${gateway!.httpPort}`, { connections: 256 });
     const reads = new HttpTarget(`http://127.0.0.1:${query!.httpPort}`, { connections: 64 });
     const writeHeavy = SCENARIOS['write-heavy']!;
-    const driver = new ScenarioDriver({ ...writeHeavy, players: options.players, distribution: { kind: 'uniform' } }, commands, reads, seededRandom(options.seed));
+    const driver = new ScenarioDriver(
+      { ...writeHeavy, players: options.players, distribution: { kind: 'uniform' } },
+      commands,
+      reads,
+      seededRandom(options.seed),
+    );
     log(`registering ${options.players} players…`);
     await driver.registerPlayers(64);
 
-    log(`driving ${options.rate} commands/s for ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s, with ${options.probes} consistency probes…`);
+    log(
+      `driving ${options.rate} commands/s for ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s, with ${options.probes} consistency probes…`,
+    );
     const controller = new AbortController();
     let probing: ReturnType<typeof probeConsistency> | undefined;
     const load = runOpenLoop({
@@ -108,7 +131,12 @@ export const runConsistencyBench = async (options: ConsistencyBenchOptions): Pro
       startedAt,
       machine,
       settings: { ...options, log: undefined } as Omit<ConsistencyBenchOptions, 'log'>,
-      load: { achievedRate: result.achievedRate, ok: result.ok, failed: result.failed, latency: result.latency },
+      load: {
+        achievedRate: result.achievedRate,
+        ok: result.ok,
+        failed: result.failed,
+        latency: result.latency,
+      },
       consistency: {
         count: probed?.summary.count ?? 0,
         timeouts: probed?.summary.timeouts ?? 0,

@@ -40,7 +40,8 @@ const main = async () => {
   const int = (name: string, raw: string | undefined, min = 1): number | undefined => {
     if (raw === undefined) return undefined;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} takes a whole number >= ${min}, got ${raw}`);
+    if (!Number.isInteger(n) || n < min)
+      throw new Error(`--${name} takes a whole number >= ${min}, got ${raw}`);
     return n;
   };
   const concurrency = int('concurrency', values.concurrency);
@@ -56,7 +57,8 @@ const main = async () => {
       ...(chunk ? { chunkSize: chunk } : {}),
       ...(maxBytes ? { maxBytesPerPartition: maxBytes } : {}),
     },
-    stateCacheSize: int('state-cache', values['state-cache'], 0) ?? DEFAULT_PROJECT_BENCH.stateCacheSize,
+    stateCacheSize:
+      int('state-cache', values['state-cache'], 0) ?? DEFAULT_PROJECT_BENCH.stateCacheSize,
     seed: int('seed', values.seed, 0) ?? DEFAULT_PROJECT_BENCH.seed,
     verify: values.verify,
     keep: values.keep,
@@ -72,6 +74,8 @@ const main = async () => {
 };
 
 main().catch((error: unknown) => {
-  process.stderr.write(`project bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `project bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -35,7 +35,12 @@ export interface TxnCeilingOptions {
   readonly log?: (line: string) => void;
 }
 
-export const DEFAULT_TXN_CEILING: TxnCeilingOptions = { streams: [1, 4, 12], secondsPerStep: 10, recordsPerTopic: 1, kafkajs: 'stock' };
+export const DEFAULT_TXN_CEILING: TxnCeilingOptions = {
+  streams: [1, 4, 12],
+  secondsPerStep: 10,
+  recordsPerTopic: 1,
+  kafkajs: 'stock',
+};
 
 export interface TxnCeilingStep {
   readonly streams: number;
@@ -64,7 +69,9 @@ export interface TxnCeilingReport {
 const PARTITIONS = 12;
 
 const percentile = (sorted: readonly number[], q: number): number =>
-  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] as number);
+  sorted.length === 0
+    ? 0
+    : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] as number);
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -73,14 +80,24 @@ const brokerPid = (): number | undefined =>
     .filter(isRecordedAlive)
     .find((record) => record.name.startsWith(`${INFRA_PREFIX}kafka`))?.pid;
 
-const runStep = async (kafka: Kafka, runId: string, streams: number, options: TxnCeilingOptions): Promise<TxnCeilingStep> => {
+const runStep = async (
+  kafka: Kafka,
+  runId: string,
+  streams: number,
+  options: TxnCeilingOptions,
+): Promise<TxnCeilingStep> => {
   const admin = kafka.admin();
   await admin.connect();
   const prefix = `${runId}-s${streams}`;
-  const [events, snapshots, replies, commands] = ['events', 'snapshots', 'replies', 'commands'].map((name) => `${prefix}.${name}`) as [string, string, string, string];
+  const [events, snapshots, replies, commands] = ['events', 'snapshots', 'replies', 'commands'].map(
+    (name) => `${prefix}.${name}`,
+  ) as [string, string, string, string];
   try {
     // ensureTopics waits out a broker that has leaders but does not serve them yet (seen under load).
-    await ensureTopics(admin, [events, snapshots, replies, commands].map((topic) => ({ topic, numPartitions: PARTITIONS })));
+    await ensureTopics(
+      admin,
+      [events, snapshots, replies, commands].map((topic) => ({ topic, numPartitions: PARTITIONS })),
+    );
     const latencies: number[] = [];
     const pid = brokerPid();
     const brokerBefore = pid === undefined ? undefined : cpuSecondsOf(pid);
@@ -94,7 +111,10 @@ const runStep = async (kafka: Kafka, runId: string, streams: number, options: Tx
           transactionalId: `${prefix}-${stream}`,
           outputs: [events, snapshots, replies],
           partition: stream % PARTITIONS,
-          partitions: Array.from({ length: Math.min(PARTITIONS, options.partitionsPerTransaction ?? 1) }, (_, index) => (stream + index) % PARTITIONS),
+          partitions: Array.from(
+            { length: Math.min(PARTITIONS, options.partitionsPerTransaction ?? 1) },
+            (_, index) => (stream + index) % PARTITIONS,
+          ),
           recordsPerTopic: options.recordsPerTopic,
           offsets: { groupId: `${prefix}.group`, topic: commands },
           keepGoing: () => performance.now() < until,
@@ -116,11 +136,16 @@ const runStep = async (kafka: Kafka, runId: string, streams: number, options: Tx
       p50Ms: round(percentile(latencies, 0.5)),
       p95Ms: round(percentile(latencies, 0.95)),
       p99Ms: round(percentile(latencies, 0.99)),
-      brokerCpuMsPerTransaction: brokerBefore !== undefined && brokerAfter !== undefined ? round(((brokerAfter - brokerBefore) * 1000) / n, 2) : null,
+      brokerCpuMsPerTransaction:
+        brokerBefore !== undefined && brokerAfter !== undefined
+          ? round(((brokerAfter - brokerBefore) * 1000) / n, 2)
+          : null,
       clientCpuMsPerTransaction: round((client.user + client.system) / 1000 / n, 2),
     };
   } finally {
-    await admin.deleteTopics({ topics: [events, snapshots, replies, commands] }).catch(() => undefined);
+    await admin
+      .deleteTopics({ topics: [events, snapshots, replies, commands] })
+      .catch(() => undefined);
     await admin.disconnect();
   }
 };
@@ -135,23 +160,43 @@ export const runTxnCeilingBench = async (options: TxnCeilingOptions): Promise<Tx
     useFastRecordEncoder();
   }
   // The processor's transactional retry settings: back-to-back transactions meet CONCURRENT_TRANSACTIONS.
-  const kafka = createKafka(runId, { retry: { initialRetryTime: 10, maxRetryTime: 1000, retries: 10 } });
+  const kafka = createKafka(runId, {
+    retry: { initialRetryTime: 10, maxRetryTime: 1000, retries: 10 },
+  });
   const steps: TxnCeilingStep[] = [];
   for (const [index, streams] of options.streams.entries()) {
-    say(`step ${index + 1}/${options.streams.length}: ${streams} transactional producer(s) for ${options.secondsPerStep} s`);
+    say(
+      `step ${index + 1}/${options.streams.length}: ${streams} transactional producer(s) for ${options.secondsPerStep} s`,
+    );
     const step = await runStep(kafka, runId, streams, options);
     say(`  ${step.transactionsPerSecond} transactions/s, p95 ${step.p95Ms} ms`);
     steps.push(step);
   }
   const { log: _log, ...settings } = options;
-  return { benchmark: 'kafka-transaction-ceiling', startedAt: startedAt.toISOString(), machine: machineInfo(), settings, steps };
+  return {
+    benchmark: 'kafka-transaction-ceiling',
+    startedAt: startedAt.toISOString(),
+    machine: machineInfo(),
+    settings,
+    steps,
+  };
 };
 
 export const formatTxnCeiling = (report: TxnCeilingReport): string => {
   const { machine, settings } = report;
   return [
     formatTable(
-      ['producers', 'transactions', 'failed', 'tx/s', 'p50 ms', 'p95 ms', 'p99 ms', 'broker CPU ms/tx', 'client CPU ms/tx'],
+      [
+        'producers',
+        'transactions',
+        'failed',
+        'tx/s',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'broker CPU ms/tx',
+        'client CPU ms/tx',
+      ],
       report.steps.map((step) => [
         String(step.streams),
         String(step.transactions),

@@ -13,7 +13,12 @@ import {
   ReadModelWriter,
   type ProjectorWiring,
 } from '@qf/player-read-model';
-import { expectedReadModels, produceEvents, randomHistories, readModelSnapshot } from '@qf/player-read-model/testing';
+import {
+  expectedReadModels,
+  produceEvents,
+  randomHistories,
+  readModelSnapshot,
+} from '@qf/player-read-model/testing';
 import { consumerGroupLag, createKafka } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 import { eventually, uniqueName } from '@qf/shared-testing';
@@ -51,7 +56,9 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(projectors.splice(0).map((projector) => projector.stop().catch(() => undefined)));
+    await Promise.all(
+      projectors.splice(0).map((projector) => projector.stop().catch(() => undefined)),
+    );
     for (const child of children.splice(0)) child.kill('SIGKILL');
   });
 
@@ -60,7 +67,10 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
     await Promise.all([admin?.disconnect(), producer?.disconnect(), mongo?.close()]);
   });
 
-  const world = async (name: string, settings: ProjectorWiring['settings'] = {}): Promise<World> => {
+  const world = async (
+    name: string,
+    settings: ProjectorWiring['settings'] = {},
+  ): Promise<World> => {
     const prefix = `${uniqueName(name)}.`;
     const topics = topicNames(prefix);
     const db = mongo.db(uniqueName(`qf_${name}`).replace(/[-.]/g, '_'));
@@ -72,7 +82,12 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
       target: projectionTarget('', groupId),
       topics: { events: topics.events, deadLetter: topics.eventsDeadLetter },
       stateCacheSize: 10_000,
-      settings: { lagRefreshMs: 0, chunkSize: 100, backoff: { initialMs: 50, maxMs: 500 }, ...settings },
+      settings: {
+        lagRefreshMs: 0,
+        chunkSize: 100,
+        backoff: { initialMs: 50, maxMs: 500 },
+        ...settings,
+      },
     };
     await prepareProjection(wiring, PARTITIONS);
     return { prefix, topics, db, groupId, wiring };
@@ -89,8 +104,12 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
   const caughtUp = (w: World, total: number) =>
     eventually(
       async () => {
-        const lag = await consumerGroupLag(admin, w.groupId, [w.topics.events], { offsetsOnly: true });
-        expect(lag.reduce((sum, row) => sum + (row.committedOffset ?? 0), 0)).toBeGreaterThanOrEqual(total);
+        const lag = await consumerGroupLag(admin, w.groupId, [w.topics.events], {
+          offsetsOnly: true,
+        });
+        expect(
+          lag.reduce((sum, row) => sum + (row.committedOffset ?? 0), 0),
+        ).toBeGreaterThanOrEqual(total);
         expect(lag.every((row) => row.offsetLag === 0)).toBe(true);
       },
       { timeoutMs: 120_000, intervalMs: 250 },
@@ -117,25 +136,32 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
     const w = await world('proj-kill');
     const log = randomHistories({ players: 40, commandsPerPlayer: 40, seed: 12 });
     await produceEvents(producer, w.topics.events, log);
-    const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/projector/src/main.ts'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        QF_TOPIC_PREFIX: w.prefix,
-        QF_MONGO_DB: w.db.databaseName,
-        QF_HTTP_PORT: '0',
-        QF_PROJECTOR_CHUNK: '10',
-        QF_PROJECTOR_CONCURRENCY: '1',
-        QF_PROJECTOR_CACHE: '0',
-        QF_LAG_REFRESH_MS: '0',
-        QF_LOG_LEVEL: 'error',
+    const child = spawn(
+      process.execPath,
+      ['-r', './tools/register.js', 'apps/projector/src/main.ts'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          QF_TOPIC_PREFIX: w.prefix,
+          QF_MONGO_DB: w.db.databaseName,
+          QF_HTTP_PORT: '0',
+          QF_PROJECTOR_CHUNK: '10',
+          QF_PROJECTOR_CONCURRENCY: '1',
+          QF_PROJECTOR_CACHE: '0',
+          QF_LAG_REFRESH_MS: '0',
+          QF_LOG_LEVEL: 'error',
+        },
+        stdio: 'ignore',
       },
-      stdio: 'ignore',
-    });
+    );
     children.push(child);
     const events = w.db.collection(w.wiring.target.collections.playerEvents);
     // Kill it while it is part-way: some chunks applied and committed, one maybe half-written.
-    await eventually(async () => expect(await events.countDocuments()).toBeGreaterThan(log.length / 5), { timeoutMs: 120_000, intervalMs: 50 });
+    await eventually(
+      async () => expect(await events.countDocuments()).toBeGreaterThan(log.length / 5),
+      { timeoutMs: 120_000, intervalMs: 50 },
+    );
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     const applied = await events.countDocuments();
@@ -170,7 +196,14 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
       topic: w.topics.events,
       messages: [
         { key: victim, value: 'not json {' },
-        { key: victim, value: JSON.stringify({ type: 'Teleported', data: {}, metadata: { ...log[0]!.metadata, version: 999 } }) },
+        {
+          key: victim,
+          value: JSON.stringify({
+            type: 'Teleported',
+            data: {},
+            metadata: { ...log[0]!.metadata, version: 999 },
+          }),
+        },
       ],
     });
     await produceEvents(producer, w.topics.events, log.slice(20));
@@ -178,7 +211,11 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
     await caughtUp(w, log.length + 2);
     expect(await snapshot(w)).toEqual(expectedReadModels(log));
 
-    const letters: Array<{ value: string; error: Record<string, unknown>; source: string | undefined }> = [];
+    const letters: Array<{
+      value: string;
+      error: Record<string, unknown>;
+      source: string | undefined;
+    }> = [];
     const reader = kafka.consumer({ groupId: uniqueName('dlq-reader') });
     await reader.connect();
     await reader.subscribe({ topic: w.topics.eventsDeadLetter, fromBeginning: true });
@@ -196,7 +233,10 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
     } finally {
       await reader.disconnect();
     }
-    expect(letters.map(({ error }) => error['code']).sort()).toEqual(['EVENT.MALFORMED', 'EVENT.UNKNOWN_TYPE']);
+    expect(letters.map(({ error }) => error['code']).sort()).toEqual([
+      'EVENT.MALFORMED',
+      'EVENT.UNKNOWN_TYPE',
+    ]);
     expect(letters.every(({ source }) => source === w.topics.events)).toBe(true);
   });
 
@@ -208,13 +248,17 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
     let down = true;
     let failures = 0;
     const real = new MongoReadModelStore(w.db, w.wiring.target.collections);
-    const outage = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-      if (down) {
-        failures += 1;
-        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { name: 'MongoNetworkError' });
-      }
-      return call(...args);
-    };
+    const outage =
+      <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        if (down) {
+          failures += 1;
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), {
+            name: 'MongoNetworkError',
+          });
+        }
+        return call(...args);
+      };
     const store = {
       loadPlayerDetails: outage(real.loadPlayerDetails.bind(real)),
       writePlayerDetails: outage(real.writePlayerDetails.bind(real)),
@@ -231,7 +275,9 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
       }),
     );
     await eventually(() => expect(failures).toBeGreaterThan(5));
-    const during = await consumerGroupLag(admin, w.groupId, [w.topics.events], { offsetsOnly: true });
+    const during = await consumerGroupLag(admin, w.groupId, [w.topics.events], {
+      offsetsOnly: true,
+    });
     expect(during.every((row) => row.committedOffset === null)).toBe(true);
     down = false;
     await caughtUp(w, log.length);

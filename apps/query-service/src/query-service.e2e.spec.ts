@@ -147,15 +147,13 @@ describe('query-service (REST + gRPC over the read models)', () => {
     const { status, body } = await get('/leaderboard?limit=5');
     expect(status).toBe(200);
     expect(body).toMatchObject({
-      entries: ranked
-        .slice(0, 5)
-        .map(({ id, name, level, xp }, index) => ({
-          rank: index + 1,
-          playerId: id,
-          name,
-          level,
-          xp,
-        })),
+      entries: ranked.slice(0, 5).map(({ id, name, level, xp }, index) => ({
+        rank: index + 1,
+        playerId: id,
+        name,
+        level,
+        xp,
+      })),
     });
   });
 

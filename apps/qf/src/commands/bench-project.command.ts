@@ -37,21 +37,64 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 export const registerBenchProjectCommand = (bench: Command): void => {
   bench
     .command('project')
-    .description('events/s one projector applies from a pre-filled topic, and time to consistency (command → visible through the query API) at a fixed command rate')
-    .option('--events <n>', 'events pre-filled for the throughput part', intInRange('--events', 1000, 50_000_000), DEFAULT_PROJECT_BENCH.events)
-    .option('--players <n>', 'players the events are spread over', intInRange('--players', 1, 10_000_000), DEFAULT_PROJECT_BENCH.players)
-    .option('--partitions <n>', 'partitions of the per-run topics', intInRange('--partitions', 1, 1000), DEFAULT_PROJECT_BENCH.partitions)
-    .option('--rate <n>', 'commands/s during the consistency part', intInRange('--rate', 1, 100_000), DEFAULT_CONSISTENCY_BENCH.rate)
-    .option('--duration <s>', 'measured seconds of the consistency part', intInRange('--duration', 1, 3600), DEFAULT_CONSISTENCY_BENCH.durationSeconds)
-    .option('--probes <n>', 'consistency probes spread over the run', intInRange('--probes', 1, 100_000), DEFAULT_CONSISTENCY_BENCH.probes)
+    .description(
+      'events/s one projector applies from a pre-filled topic, and time to consistency (command → visible through the query API) at a fixed command rate',
+    )
+    .option(
+      '--events <n>',
+      'events pre-filled for the throughput part',
+      intInRange('--events', 1000, 50_000_000),
+      DEFAULT_PROJECT_BENCH.events,
+    )
+    .option(
+      '--players <n>',
+      'players the events are spread over',
+      intInRange('--players', 1, 10_000_000),
+      DEFAULT_PROJECT_BENCH.players,
+    )
+    .option(
+      '--partitions <n>',
+      'partitions of the per-run topics',
+      intInRange('--partitions', 1, 1000),
+      DEFAULT_PROJECT_BENCH.partitions,
+    )
+    .option(
+      '--rate <n>',
+      'commands/s during the consistency part',
+      intInRange('--rate', 1, 100_000),
+      DEFAULT_CONSISTENCY_BENCH.rate,
+    )
+    .option(
+      '--duration <s>',
+      'measured seconds of the consistency part',
+      intInRange('--duration', 1, 3600),
+      DEFAULT_CONSISTENCY_BENCH.durationSeconds,
+    )
+    .option(
+      '--probes <n>',
+      'consistency probes spread over the run',
+      intInRange('--probes', 1, 100_000),
+      DEFAULT_CONSISTENCY_BENCH.probes,
+    )
     .option('--no-throughput', 'skip the projector throughput part')
     .option('--no-consistency', 'skip the time-to-consistency part')
-    .option('--verify', 'compare every read-model document with a fold of the log after the throughput part')
-    .option('--concurrency <n>', 'partitions the throughput part\'s projector applies at once (default: the projector\'s)', intInRange('--concurrency', 1, 1000))
-    .option('--chunk <n>', 'most events per write round of the throughput part\'s projector (default: the projector\'s)', intInRange('--chunk', 1, 1_000_000))
+    .option(
+      '--verify',
+      'compare every read-model document with a fold of the log after the throughput part',
+    )
+    .option(
+      '--concurrency <n>',
+      "partitions the throughput part's projector applies at once (default: the projector's)",
+      intInRange('--concurrency', 1, 1000),
+    )
+    .option(
+      '--chunk <n>',
+      "most events per write round of the throughput part's projector (default: the projector's)",
+      intInRange('--chunk', 1, 1_000_000),
+    )
     .option(
       '--max-bytes-per-partition <bytes>',
-      'fetch size per partition of the throughput part\'s projector (default: the projector\'s; the fleet of the consistency part follows QF_PROJECTOR_* instead)',
+      "fetch size per partition of the throughput part's projector (default: the projector's; the fleet of the consistency part follows QF_PROJECTOR_* instead)",
       intInRange('--max-bytes-per-partition', 1024, 1024 * 1024 * 1024),
     )
     .option('--out <file>', 'write the JSON here (default reports/bench/project-<time>.json)')
@@ -66,9 +109,13 @@ export const registerBenchProjectCommand = (bench: Command): void => {
           partitions: options.partitions,
           verify: options.verify ?? false,
           settings: {
-            ...(options.concurrency !== undefined ? { partitionsConsumedConcurrently: options.concurrency } : {}),
+            ...(options.concurrency !== undefined
+              ? { partitionsConsumedConcurrently: options.concurrency }
+              : {}),
             ...(options.chunk !== undefined ? { chunkSize: options.chunk } : {}),
-            ...(options.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
+            ...(options.maxBytesPerPartition !== undefined
+              ? { maxBytesPerPartition: options.maxBytesPerPartition }
+              : {}),
           },
           log,
         });
@@ -87,7 +134,13 @@ export const registerBenchProjectCommand = (bench: Command): void => {
         process.stdout.write(`\n${formatConsistencyBench(consistency)}\n\n`);
         report['consistency'] = consistency;
       }
-      const out = options.out ?? path.join('reports', 'bench', `project-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+      const out =
+        options.out ??
+        path.join(
+          'reports',
+          'bench',
+          `project-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+        );
       fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
       fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
       process.stdout.write(`JSON: ${out}\n`);

@@ -3,10 +3,14 @@ import { registerBenchTxnCommand } from './bench-txn.command';
 
 const refusal = async (...argv: string[]): Promise<string> => {
   let stderr = '';
-  const program = new Command('qf').exitOverride().configureOutput({ writeErr: (text) => (stderr += text), writeOut: () => undefined });
+  const program = new Command('qf')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => (stderr += text), writeOut: () => undefined });
   const bench = program.command('bench').exitOverride();
   registerBenchTxnCommand(bench);
-  bench.commands.forEach((command) => command.exitOverride().configureOutput({ writeErr: (text) => (stderr += text) }));
+  bench.commands.forEach((command) =>
+    command.exitOverride().configureOutput({ writeErr: (text) => (stderr += text) }),
+  );
   const error = await program.parseAsync(['node', 'qf', 'bench', 'txn', ...argv]).then(
     () => {
       throw new Error(`expected ${argv.join(' ')} to be refused`);
@@ -19,7 +23,9 @@ const refusal = async (...argv: string[]): Promise<string> => {
 
 describe('qf bench txn: bad input is refused before anything starts', () => {
   it.each([['0'], ['1,x'], ['100'], ['']])('--streams %p', async (value) => {
-    expect(await refusal('--streams', value)).toMatch(/--streams takes a comma-separated list of integers from 1 to 64/);
+    expect(await refusal('--streams', value)).toMatch(
+      /--streams takes a comma-separated list of integers from 1 to 64/,
+    );
   });
 
   it('names --seconds when it is not a whole number in range', async () => {

@@ -32,17 +32,44 @@ export const playerNotFound = (playerId: string) =>
   new ApiError('PLAYER.NOT_FOUND', 404, `player ${playerId} is not registered`, { playerId });
 
 export const idempotencyKeyReused = (commandId: string) =>
-  new ApiError('IDEMPOTENCY.KEY_REUSED', 422, `Idempotency-Key ${commandId} was already used with a different request`, { commandId });
+  new ApiError(
+    'IDEMPOTENCY.KEY_REUSED',
+    422,
+    `Idempotency-Key ${commandId} was already used with a different request`,
+    { commandId },
+  );
 
 export const versionConflict = (playerId: string, attempts: number) =>
-  new ApiError('PLAYER.VERSION_CONFLICT', 409, `player ${playerId} kept changing concurrently; gave up after ${attempts} attempts`, { playerId, attempts }, true);
+  new ApiError(
+    'PLAYER.VERSION_CONFLICT',
+    409,
+    `player ${playerId} kept changing concurrently; gave up after ${attempts} attempts`,
+    { playerId, attempts },
+    true,
+  );
 
 /** The decision did not arrive in time; the client may retry with the same Idempotency-Key. */
 export const decisionTimeout = (commandId: string, timeoutMs: number) =>
-  new ApiError('COMMAND.DECISION_TIMEOUT', 504, `no decision within ${timeoutMs} ms; retry with Idempotency-Key ${commandId}`, { commandId }, true);
+  new ApiError(
+    'COMMAND.DECISION_TIMEOUT',
+    504,
+    `no decision within ${timeoutMs} ms; retry with Idempotency-Key ${commandId}`,
+    { commandId },
+    true,
+  );
 
-export const serviceUnavailable = (dependency: string, detail: string, retryAfterSeconds?: number) =>
-  new ApiError('SERVICE.UNAVAILABLE', 503, `${dependency} is unavailable: ${detail}`, { dependency, ...(retryAfterSeconds === undefined ? {} : { retryAfter: retryAfterSeconds }) }, true);
+export const serviceUnavailable = (
+  dependency: string,
+  detail: string,
+  retryAfterSeconds?: number,
+) =>
+  new ApiError(
+    'SERVICE.UNAVAILABLE',
+    503,
+    `${dependency} is unavailable: ${detail}`,
+    { dependency, ...(retryAfterSeconds === undefined ? {} : { retryAfter: retryAfterSeconds }) },
+    true,
+  );
 
 /**
  * The service sheds load: too many requests already wait. Answered at once (503 with

@@ -87,7 +87,12 @@ export const leaderboardNextLink = (
   limit: number,
   last: { level: number; xp: number; playerId: string; rank: number },
 ): string => {
-  const cursor: LeaderboardCursor = { level: last.level, xp: last.xp, playerId: last.playerId, rank: last.rank };
+  const cursor: LeaderboardCursor = {
+    level: last.level,
+    xp: last.xp,
+    playerId: last.playerId,
+    rank: last.rank,
+  };
   return pageLink('/leaderboard', { limit, after: encodeCursor(cursor) });
 };
 

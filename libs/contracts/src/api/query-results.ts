@@ -27,14 +27,22 @@ export interface RoomOccupancyView {
   readonly roomId: string;
   /** The next page (relative URL), or null on the last one. */
   readonly next: string | null;
-  readonly players: ReadonlyArray<Pick<PlayerView, 'playerId' | 'name' | 'level' | 'health' | 'alive' | 'inventory' | 'version'>>;
+  readonly players: ReadonlyArray<
+    Pick<PlayerView, 'playerId' | 'name' | 'level' | 'health' | 'alive' | 'inventory' | 'version'>
+  >;
 }
 
 /** GET /leaderboard?limit=: top players by level, then xp. */
 export interface LeaderboardView {
   /** The next page (relative URL), or null on the last one. */
   readonly next: string | null;
-  readonly entries: ReadonlyArray<{ rank: number; playerId: string; name: string; level: number; xp: number }>;
+  readonly entries: ReadonlyArray<{
+    rank: number;
+    playerId: string;
+    name: string;
+    level: number;
+    xp: number;
+  }>;
 }
 
 /** GET /players/{id}/history: the player's events in version order. */

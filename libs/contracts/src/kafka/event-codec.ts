@@ -63,7 +63,10 @@ export class MalformedEventRecord extends Error {
 }
 
 /** Parses and upcasts an event record's value; throws MalformedEventRecord or the domain's UnreadableEvent. */
-export const decodeEvent = (value: Buffer | string | null, upcast: Upcast = upcastPlayerEvent): PlayerEvent => {
+export const decodeEvent = (
+  value: Buffer | string | null,
+  upcast: Upcast = upcastPlayerEvent,
+): PlayerEvent => {
   if (value === null) throw new MalformedEventRecord('empty value (tombstone)');
   let raw: unknown;
   try {
@@ -71,10 +74,15 @@ export const decodeEvent = (value: Buffer | string | null, upcast: Upcast = upca
   } catch (error) {
     throw new MalformedEventRecord(`not JSON (${(error as Error).message})`);
   }
-  if (typeof raw !== 'object' || raw === null || typeof (raw as { type?: unknown }).type !== 'string') {
+  if (
+    typeof raw !== 'object' ||
+    raw === null ||
+    typeof (raw as { type?: unknown }).type !== 'string'
+  ) {
     throw new MalformedEventRecord('no event type');
   }
   const metadata = (raw as { metadata?: unknown }).metadata;
-  if (typeof metadata !== 'object' || metadata === null) throw new MalformedEventRecord('no metadata');
+  if (typeof metadata !== 'object' || metadata === null)
+    throw new MalformedEventRecord('no metadata');
   return upcast(raw as RawPlayerEvent);
 };

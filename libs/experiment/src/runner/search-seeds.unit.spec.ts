@@ -28,7 +28,9 @@ describe('SearchSeeds', () => {
     const seeds = new SearchSeeds();
     seeds.record({ arch: 'es', workload: 'mixed', k: 2, cores: 0.8, repetition: 0, rate: 30 });
     expect(seeds.seedFor('es', 'mixed', 2, 0.8)).toEqual({ rate: 30, source: 'the pilot' });
-    expect(seeds.seedFor('es', 'mixed', 1, 0.4)?.source).toBe('λ at k=2 (the pilot) × 0.4/0.8 cores');
+    expect(seeds.seedFor('es', 'mixed', 1, 0.4)?.source).toBe(
+      'λ at k=2 (the pilot) × 0.4/0.8 cores',
+    );
   });
 
   it('keeps the rate on the load axis, where every k has the same cores', () => {

@@ -16,12 +16,16 @@ export class FleetIdentityError extends Error {}
 export const fleetIdentity = (env: NodeJS.ProcessEnv = process.env): FleetIdentity => {
   const id = (env['QF_FLEET_ID'] ?? '').trim();
   if (id !== '' && !/^[a-z0-9]{1,16}$/.test(id)) {
-    throw new FleetIdentityError(`QF_FLEET_ID must be 1-16 lowercase letters or digits, got ${JSON.stringify(id)}`);
+    throw new FleetIdentityError(
+      `QF_FLEET_ID must be 1-16 lowercase letters or digits, got ${JSON.stringify(id)}`,
+    );
   }
   const rawOffset = (env['QF_FLEET_PORT_OFFSET'] ?? '0').trim();
   const portOffset = Number(rawOffset);
   if (!Number.isInteger(portOffset) || portOffset < 0 || portOffset > 30_000) {
-    throw new FleetIdentityError(`QF_FLEET_PORT_OFFSET must be an integer from 0 to 30000, got ${JSON.stringify(rawOffset)}`);
+    throw new FleetIdentityError(
+      `QF_FLEET_PORT_OFFSET must be an integer from 0 to 30000, got ${JSON.stringify(rawOffset)}`,
+    );
   }
   return id === ''
     ? { id, namespace: 'quest-fleet', processPrefix: 'qf-', portOffset }

@@ -41,7 +41,9 @@ export class FleetPlanError extends Error {}
 export const resolveServiceName = (name: string): string => {
   const resolved = aliases[name] ?? name;
   if (!fleetCatalog.some((spec) => spec.name === resolved)) {
-    throw new FleetPlanError(`unknown service "${name}"; known: ${fleetCatalog.map((spec) => spec.name).join(', ')} (or gateway, processor, query, crud, relay, audit)`);
+    throw new FleetPlanError(
+      `unknown service "${name}"; known: ${fleetCatalog.map((spec) => spec.name).join(', ')} (or gateway, processor, query, crud, relay, audit)`,
+    );
   }
   return resolved;
 };
@@ -55,11 +57,15 @@ export const servicesOf = (arch: ArchChoice): ServiceSpec[] =>
  */
 export const parseScale = (text: string, flag = '--scale'): Scale => {
   const scale: Record<string, number> = {};
-  for (const part of text.split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const match = /^([a-z-]+)=(\d+)$/.exec(part);
     if (!match) throw new FleetPlanError(`${flag}: "${part}" is not NAME=COUNT (e.g. projector=3)`);
     const count = Number(match[2]);
-    if (count > MAX_REPLICAS) throw new FleetPlanError(`${flag}: ${part}: at most ${MAX_REPLICAS} replicas per service`);
+    if (count > MAX_REPLICAS)
+      throw new FleetPlanError(`${flag}: ${part}: at most ${MAX_REPLICAS} replicas per service`);
     scale[resolveServiceName(match[1] as string)] = count;
   }
   return scale;
@@ -76,7 +82,8 @@ export const desiredScale = (arch: ArchChoice, scale: Scale = {}): Scale => {
   return Object.fromEntries(services.map((spec) => [spec.name, scale[spec.name] ?? 1]));
 };
 
-export const replicaName = (service: string, index: number) => `${fleetIdentity().processPrefix}${service}-${index + 1}`;
+export const replicaName = (service: string, index: number) =>
+  `${fleetIdentity().processPrefix}${service}-${index + 1}`;
 
 /** The service of a replica name of this fleet (`qf-projector-2` → `projector`), else undefined. */
 export const serviceOfReplica = (name: string): string | undefined => {
@@ -86,14 +93,19 @@ export const serviceOfReplica = (name: string): string | undefined => {
 };
 
 /** The processes that make up a scale, with their ports. */
-export const planReplicas = (scale: Scale, portOffset = fleetIdentity().portOffset): ReplicaPlan[] =>
+export const planReplicas = (
+  scale: Scale,
+  portOffset = fleetIdentity().portOffset,
+): ReplicaPlan[] =>
   fleetCatalog.flatMap((service) =>
     Array.from({ length: scale[service.name] ?? 0 }, (_, index) => ({
       name: replicaName(service.name, index),
       service,
       index,
       httpPort: service.httpPort + portOffset + index * REPLICA_PORT_STRIDE,
-      ...(service.grpcPort !== undefined ? { grpcPort: service.grpcPort + portOffset + index * REPLICA_PORT_STRIDE } : {}),
+      ...(service.grpcPort !== undefined
+        ? { grpcPort: service.grpcPort + portOffset + index * REPLICA_PORT_STRIDE }
+        : {}),
     })),
   );
 

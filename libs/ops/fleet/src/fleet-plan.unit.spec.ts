@@ -1,9 +1,20 @@
-import { desiredScale, diffReplicas, FleetPlanError, parseScale, planReplicas, resolveServiceName } from './fleet-plan';
+import {
+  desiredScale,
+  diffReplicas,
+  FleetPlanError,
+  parseScale,
+  planReplicas,
+  resolveServiceName,
+} from './fleet-plan';
 import { fleetIdentity } from './fleet-identity';
 
 describe('parseScale', () => {
   it('reads NAME=COUNT lists with short names', () => {
-    expect(parseScale('processor=2, projector=3,relay=0')).toEqual({ 'command-processor': 2, projector: 3, 'outbox-relay': 0 });
+    expect(parseScale('processor=2, projector=3,relay=0')).toEqual({
+      'command-processor': 2,
+      projector: 3,
+      'outbox-relay': 0,
+    });
   });
 
   it.each([
@@ -19,12 +30,19 @@ describe('parseScale', () => {
 
 describe('desiredScale', () => {
   it('starts one replica of each service of the architecture by default', () => {
-    expect(desiredScale('es')).toEqual({ 'command-gateway': 1, 'command-processor': 1, projector: 1, 'query-service': 1 });
+    expect(desiredScale('es')).toEqual({
+      'command-gateway': 1,
+      'command-processor': 1,
+      projector: 1,
+      'query-service': 1,
+    });
     expect(Object.keys(desiredScale('both'))).toHaveLength(7);
   });
 
   it('refuses to scale a service of the other architecture', () => {
-    expect(() => desiredScale('crud', { projector: 2 })).toThrow('projector is not part of --arch crud');
+    expect(() => desiredScale('crud', { projector: 2 })).toThrow(
+      'projector is not part of --arch crud',
+    );
   });
 });
 
@@ -41,7 +59,9 @@ describe('planReplicas', () => {
   });
 
   it('never hands two replicas of the whole fleet the same port', () => {
-    const plans = planReplicas(Object.fromEntries(Object.keys(desiredScale('both')).map((name) => [name, 4])));
+    const plans = planReplicas(
+      Object.fromEntries(Object.keys(desiredScale('both')).map((name) => [name, 4])),
+    );
     const ports = plans.flatMap((p) => [p.httpPort, ...(p.grpcPort ? [p.grpcPort] : [])]);
     expect(new Set(ports).size).toBe(ports.length);
   });
@@ -49,7 +69,10 @@ describe('planReplicas', () => {
 
 describe('diffReplicas', () => {
   it('starts the missing replicas and stops the ones beyond the new count', () => {
-    const { start, stop } = diffReplicas(['qf-projector-1', 'qf-projector-2', 'qf-projector-3'], planReplicas({ projector: 1, 'command-processor': 2 }));
+    const { start, stop } = diffReplicas(
+      ['qf-projector-1', 'qf-projector-2', 'qf-projector-3'],
+      planReplicas({ projector: 1, 'command-processor': 2 }),
+    );
     expect(start.map((p) => p.name)).toEqual(['qf-command-processor-1', 'qf-command-processor-2']);
     expect(stop).toEqual(['qf-projector-2', 'qf-projector-3']);
   });
@@ -64,7 +87,12 @@ describe('resolveServiceName', () => {
 
 describe('fleetIdentity: a named fleet beside the default one', () => {
   it('is the default fleet when QF_FLEET_ID is unset', () => {
-    expect(fleetIdentity({})).toEqual({ id: '', namespace: 'quest-fleet', processPrefix: 'qf-', portOffset: 0 });
+    expect(fleetIdentity({})).toEqual({
+      id: '',
+      namespace: 'quest-fleet',
+      processPrefix: 'qf-',
+      portOffset: 0,
+    });
   });
 
   it('gives a named fleet its own namespace, process prefix and port offset', () => {

@@ -18,19 +18,29 @@ const PARTITIONS = 4;
 const PLAYERS = 24;
 const ROOMS = ['hall', 'cellar', 'tower'] as const;
 
-const suffix = uniqueName('s').replace(/[^a-z0-9]/g, '').slice(-8);
+const suffix = uniqueName('s')
+  .replace(/[^a-z0-9]/g, '')
+  .slice(-8);
 // Ports above Linux's ephemeral range (32768-60999): gRPC 63051…, where no outgoing connection can hold one.
 process.env['QF_FLEET_ID'] = `t${suffix}`;
-process.env['QF_FLEET_PORT_OFFSET'] = String(13_000 + (Number.parseInt(suffix.slice(-3), 36) % 40) * 10);
+process.env['QF_FLEET_PORT_OFFSET'] = String(
+  13_000 + (Number.parseInt(suffix.slice(-3), 36) % 40) * 10,
+);
 const prefix = `scale-${suffix}-`;
 const database = `qf_scale_${suffix}`;
-const env = { QF_TOPIC_PREFIX: prefix, QF_MONGO_DB: database, QF_PARTITIONS: String(PARTITIONS), QF_LOG_LEVEL: 'warn' };
+const env = {
+  QF_TOPIC_PREFIX: prefix,
+  QF_MONGO_DB: database,
+  QF_PARTITIONS: String(PARTITIONS),
+  QF_LOG_LEVEL: 'warn',
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the ES fleet as separate processes (a named fleet on shifted ports)', () => {
   let mongo: MongoClient;
-  const gatewayUrl = () => `http://127.0.0.1:${planReplicas({ 'command-gateway': 1 })[0]!.httpPort}`;
+  const gatewayUrl = () =>
+    `http://127.0.0.1:${planReplicas({ 'command-gateway': 1 })[0]!.httpPort}`;
   const queryUrl = () => `http://127.0.0.1:${planReplicas({ 'query-service': 1 })[0]!.httpPort}`;
 
   beforeAll(async () => {
@@ -41,7 +51,10 @@ describe('the ES fleet as separate processes (a named fleet on shifted ports)', 
 
   afterAll(async () => {
     await fleetDown().catch(() => undefined);
-    await mongo.db(database).dropDatabase().catch(() => undefined);
+    await mongo
+      .db(database)
+      .dropDatabase()
+      .catch(() => undefined);
     await mongo.close();
   });
 
@@ -51,12 +64,16 @@ describe('the ES fleet as separate processes (a named fleet on shifted ports)', 
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    if (response.status >= 300)
+      throw new Error(`${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as { playerId: string; version: number };
   };
 
   it('reads your writes: gateway → processor → projector → query with minVersion', async () => {
-    const { playerId, version: registered } = await send('/players', { name: 'ryw', startRoom: ROOMS[0] });
+    const { playerId, version: registered } = await send('/players', {
+      name: 'ryw',
+      startRoom: ROOMS[0],
+    });
     let version = registered;
     for (let step = 1; step <= 20; step += 1) {
       ({ version } = await send(`/players/${playerId}/gain-experience`, { amount: step }));
@@ -71,7 +88,9 @@ describe('the ES fleet as separate processes (a named fleet on shifted ports)', 
 
   it('scales projectors 1 → 3 → 1 under load; read models stay equal to a fold of the log', async () => {
     const players = await Promise.all(
-      Array.from({ length: PLAYERS }, (_, i) => send('/players', { name: `scaler-${i}`, startRoom: ROOMS[0] })),
+      Array.from({ length: PLAYERS }, (_, i) =>
+        send('/players', { name: `scaler-${i}`, startRoom: ROOMS[0] }),
+      ),
     );
     const lastVersion = new Map(players.map((p) => [p.playerId, p.version]));
 
@@ -85,7 +104,9 @@ describe('the ES fleet as separate processes (a named fleet on shifted ports)', 
         step += 1;
         const answer =
           step % 3 === 0
-            ? send(`/players/${playerId}/move`, { toRoom: ROOMS[(room = (room + 1) % ROOMS.length)] })
+            ? send(`/players/${playerId}/move`, {
+                toRoom: ROOMS[(room = (room + 1) % ROOMS.length)],
+              })
             : step % 3 === 1
               ? send(`/players/${playerId}/gain-experience`, { amount: 5 + (step % 7) })
               : send(`/players/${playerId}/pick-up`, { itemId: `gem-${index % 3}`, qty: 1 });
@@ -98,7 +119,9 @@ describe('the ES fleet as separate processes (a named fleet on shifted ports)', 
     await fleetScale({ projector: 3 }, { env });
     await sleep(5000);
     const during = await fleetStatus();
-    expect(during.filter((replica) => replica.service === 'projector' && replica.health === 'ok')).toHaveLength(3);
+    expect(
+      during.filter((replica) => replica.service === 'projector' && replica.health === 'ok'),
+    ).toHaveLength(3);
     await fleetScale({ projector: 1 }, { env });
     await sleep(3000);
     running = false;
@@ -115,12 +138,15 @@ describe('the ES fleet as separate processes (a named fleet on shifted ports)', 
     expect(eventLogViolations(log)).toEqual([]);
     expect(log.length).toBeGreaterThan(PLAYERS * 5);
     const expected = expectedReadModels(log.map((stored) => stored.event));
-    await eventually(async () => {
-      const actual = await readModelSnapshot(mongo.db(database), readModelCollections());
-      expect(actual.playerDetails).toEqual(expected.playerDetails);
-      expect(actual.leaderboard).toEqual(expected.leaderboard);
-      expect(actual.roomOccupancy).toEqual(expected.roomOccupancy);
-      expect(actual.playerEvents).toEqual(expected.playerEvents);
-    }, { timeoutMs: 30_000 });
+    await eventually(
+      async () => {
+        const actual = await readModelSnapshot(mongo.db(database), readModelCollections());
+        expect(actual.playerDetails).toEqual(expected.playerDetails);
+        expect(actual.leaderboard).toEqual(expected.leaderboard);
+        expect(actual.roomOccupancy).toEqual(expected.roomOccupancy);
+        expect(actual.playerEvents).toEqual(expected.playerEvents);
+      },
+      { timeoutMs: 30_000 },
+    );
   });
 });

@@ -1,4 +1,11 @@
-export { fleetDown, fleetScale, fleetStatus, fleetUp, type FleetUpOptions, type ReplicaStatus } from './fleet';
+export {
+  fleetDown,
+  fleetScale,
+  fleetStatus,
+  fleetUp,
+  type FleetUpOptions,
+  type ReplicaStatus,
+} from './fleet';
 export {
   desiredScale,
   diffReplicas,

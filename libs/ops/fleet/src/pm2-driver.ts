@@ -52,7 +52,9 @@ export class Pm2Driver {
     // An instance of its own (pm2's `custom` API class) rather than the module's shared
     // singleton, so one driver's disconnect never cuts another driver's connection.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { custom: Pm2Api } = require('pm2') as { custom: new (options: { pm2_home: string }) => Pm2 };
+    const { custom: Pm2Api } = require('pm2') as {
+      custom: new (options: { pm2_home: string }) => Pm2;
+    };
     const pm2 = new Pm2Api({ pm2_home: path.join(this.ctx.localDir, 'pm2') });
     await call<unknown>((cb) => pm2.connect(cb as never));
     this.pm2 = pm2;
@@ -136,7 +138,8 @@ export class Pm2Driver {
     process.kill(pid, 'SIGTERM');
     // Wait until it is gone: a connect in the meantime would reach the dying daemon and hang.
     const deadline = Date.now() + 10_000;
-    while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (alive() && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
   disconnect(): void {

@@ -15,7 +15,11 @@ export interface RecordedInfraAddresses {
   readonly redisUrl: string;
 }
 
-export const infraComponents: readonly InfraComponent[] = [kafkaComponent, mongoWireComponent, redisComponent];
+export const infraComponents: readonly InfraComponent[] = [
+  kafkaComponent,
+  mongoWireComponent,
+  redisComponent,
+];
 
 const addressesFile = (ctx: InfraContext) => path.join(ctx.runDir, 'infra.json');
 
@@ -32,9 +36,14 @@ export const readInfraAddresses = (ctx: InfraContext): RecordedInfraAddresses =>
   }
   const defaults: UpOptions = { brokers: 1 };
   return {
-    kafkaBrokers: kafkaComponent.external() ?? recorded.kafkaBrokers ?? kafkaComponent.localAddress(defaults),
-    mongoUrl: mongoWireComponent.external() ?? recorded.mongoUrl ?? mongoWireComponent.localAddress(defaults),
-    redisUrl: redisComponent.external() ?? recorded.redisUrl ?? redisComponent.localAddress(defaults),
+    kafkaBrokers:
+      kafkaComponent.external() ?? recorded.kafkaBrokers ?? kafkaComponent.localAddress(defaults),
+    mongoUrl:
+      mongoWireComponent.external() ??
+      recorded.mongoUrl ??
+      mongoWireComponent.localAddress(defaults),
+    redisUrl:
+      redisComponent.external() ?? recorded.redisUrl ?? redisComponent.localAddress(defaults),
   };
 };
 
@@ -43,7 +52,10 @@ export const readInfraAddresses = (ctx: InfraContext): RecordedInfraAddresses =>
  * running, wait for a real client request. Components given by env vars are only checked.
  * Throws one error naming every component that failed (each message names its log file).
  */
-export const infraUp = async (ctx: InfraContext, options: UpOptions): Promise<RecordedInfraAddresses> => {
+export const infraUp = async (
+  ctx: InfraContext,
+  options: UpOptions,
+): Promise<RecordedInfraAddresses> => {
   const started = Date.now();
   const results = await Promise.allSettled(
     infraComponents.map(async (component) => {
@@ -58,11 +70,15 @@ export const infraUp = async (ctx: InfraContext, options: UpOptions): Promise<Re
       const t0 = Date.now();
       await component.install(ctx, options);
       await component.start(ctx, options);
-      ctx.log(`${component.name}: ready at ${component.localAddress(options)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      ctx.log(
+        `${component.name}: ready at ${component.localAddress(options)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+      );
     }),
   );
   const failures = results.flatMap((result) =>
-    result.status === 'rejected' ? [result.reason instanceof Error ? result.reason.message : String(result.reason)] : [],
+    result.status === 'rejected'
+      ? [result.reason instanceof Error ? result.reason.message : String(result.reason)]
+      : [],
   );
   if (failures.length > 0) throw new Error(`infra up failed:\n  ${failures.join('\n  ')}`);
   const addresses: RecordedInfraAddresses = {
@@ -71,7 +87,10 @@ export const infraUp = async (ctx: InfraContext, options: UpOptions): Promise<Re
     redisUrl: addressOf(redisComponent, options),
   };
   fs.mkdirSync(ctx.runDir, { recursive: true });
-  fs.writeFileSync(addressesFile(ctx), JSON.stringify({ ...addresses, brokers: options.brokers }, null, 2));
+  fs.writeFileSync(
+    addressesFile(ctx),
+    JSON.stringify({ ...addresses, brokers: options.brokers }, null, 2),
+  );
   ctx.log(`infra up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return addresses;
 };
@@ -96,7 +115,9 @@ export const infraStatus = async (ctx: InfraContext): Promise<ComponentStatus[]>
   return Promise.all(
     infraComponents.map(async (component) => {
       const address = byName[component.name] ?? component.localAddress({ brokers: 1 });
-      const own = records.filter((record) => record.name.startsWith(`${INFRA_PREFIX}${component.name}`));
+      const own = records.filter((record) =>
+        record.name.startsWith(`${INFRA_PREFIX}${component.name}`),
+      );
       const external = component.external() !== undefined;
       const detail = external ? undefined : await component.describe?.(ctx);
       return {

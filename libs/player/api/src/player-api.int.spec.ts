@@ -1,6 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { Module } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import {
+  CommandHandler,
+  type ICommandHandler,
+  type IQueryHandler,
+  QueryHandler,
+} from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { initialState, tryDecide, type PlayerState } from '@qf/player-domain';
 import { playerNotFound, toCommandResult } from '@qf/contracts';
@@ -22,7 +27,8 @@ const players = new Map<string, PlayerState>();
 class InProcessCommandHandler implements ICommandHandler<ExecutePlayerCommand> {
   async execute({ command, mode }: ExecutePlayerCommand) {
     const playerId = command.data.playerId;
-    if (mode === 'async') return { commandId: command.metadata.commandId, playerId, status: 'pending' };
+    if (mode === 'async')
+      return { commandId: command.metadata.commandId, playerId, status: 'pending' };
     const decision = tryDecide(command, players.get(playerId) ?? initialState(playerId));
     if (!decision.ok) throw decision.error;
     players.set(playerId, decision.state);
@@ -51,7 +57,12 @@ describe('player API layer (REST + gRPC)', () => {
   let grpcPort: number;
 
   beforeAll(async () => {
-    app = await createHttpApp(TestApiModule, { service: 'api-test', port: 0, host: '127.0.0.1', bodyLimit: 1024 });
+    app = await createHttpApp(TestApiModule, {
+      service: 'api-test',
+      port: 0,
+      host: '127.0.0.1',
+      bodyLimit: 1024,
+    });
     base = await app.getUrl();
     grpcPort = app.get(GrpcLifecycle).boundPort!;
   });
@@ -76,8 +87,14 @@ describe('player API layer (REST + gRPC)', () => {
   });
 
   it('derives the same player id from the same Idempotency-Key', async () => {
-    const first = await bodyOf(await post('/players', { name: 'Bo', startRoom: 'hall' }, { 'idempotency-key': 'reg-bo-1' }));
-    const again = await post('/players', { name: 'Bo', startRoom: 'hall' }, { 'idempotency-key': 'reg-bo-1' });
+    const first = await bodyOf(
+      await post('/players', { name: 'Bo', startRoom: 'hall' }, { 'idempotency-key': 'reg-bo-1' }),
+    );
+    const again = await post(
+      '/players',
+      { name: 'Bo', startRoom: 'hall' },
+      { 'idempotency-key': 'reg-bo-1' },
+    );
     expect(again.status).toBe(409); // the in-process executor has no dedup: the id proves the key was honoured
     expect((await bodyOf(again)).code).toBe('PLAYER.ALREADY_REGISTERED');
     expect(first.playerId).toMatch(/^[0-9a-f-]{36}$/);
@@ -96,7 +113,9 @@ describe('player API layer (REST + gRPC)', () => {
   });
 
   it('maps domain rejections: 404 unknown player, 409 invariant, 400 invalid name', async () => {
-    const unknown = await post('/players/6f1c7c2e-9a4b-4b7e-8a11-0c2d3e4f5a6b/move', { toRoom: 'cellar' });
+    const unknown = await post('/players/6f1c7c2e-9a4b-4b7e-8a11-0c2d3e4f5a6b/move', {
+      toRoom: 'cellar',
+    });
     expect(unknown.status).toBe(404);
     const { playerId } = await bodyOf(await post('/players', { name: 'Cy', startRoom: 'hall' }));
     const same = await post(`/players/${playerId}/move`, { toRoom: 'hall' });
@@ -108,7 +127,11 @@ describe('player API layer (REST + gRPC)', () => {
   });
 
   it('answers 202 with the command id for Prefer: respond-async', async () => {
-    const response = await post('/players', { name: 'Di', startRoom: 'hall' }, { prefer: 'respond-async', 'idempotency-key': 'async-di' });
+    const response = await post(
+      '/players',
+      { name: 'Di', startRoom: 'hall' },
+      { prefer: 'respond-async', 'idempotency-key': 'async-di' },
+    );
     expect(response.status).toBe(202);
     expect(await response.json()).toMatchObject({ commandId: 'async-di', status: 'pending' });
   });
@@ -122,18 +145,40 @@ describe('player API layer (REST + gRPC)', () => {
 
   it('serves gRPC with the same operations and maps errors to status codes', async () => {
     const address = `127.0.0.1:${grpcPort}`;
-    const commands = new grpcClients.PlayerCommands(address, grpc.credentials.createInsecure()) as any;
-    const queries = new grpcClients.PlayerQueries(address, grpc.credentials.createInsecure()) as any;
+    const commands = new grpcClients.PlayerCommands(
+      address,
+      grpc.credentials.createInsecure(),
+    ) as any;
+    const queries = new grpcClients.PlayerQueries(
+      address,
+      grpc.credentials.createInsecure(),
+    ) as any;
     const call = (client: any, rpc: string, request: object) =>
-      new Promise<any>((resolve, reject) => client[rpc](request, (error: unknown, response: unknown) => (error ? reject(error) : resolve(response))));
+      new Promise<any>((resolve, reject) =>
+        client[rpc](request, (error: unknown, response: unknown) =>
+          error ? reject(error) : resolve(response),
+        ),
+      );
 
     const registered = await call(commands, 'RegisterPlayer', { name: 'Ez', startRoom: 'hall' });
     expect(registered).toMatchObject({ version: 1, events: [{ type: 'PlayerRegistered' }] });
-    expect(JSON.parse(registered.events[0].dataJson)).toMatchObject({ name: 'Ez', startRoom: 'hall' });
-    await expect(call(commands, 'MovePlayer', { playerId: registered.playerId, toRoom: 'hall' })).rejects.toMatchObject({ code: grpc.status.FAILED_PRECONDITION });
-    await expect(call(commands, 'PickUpItem', { playerId: registered.playerId, itemId: 'gem', qty: 0 })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
-    expect(await call(queries, 'GetPlayer', { playerId: registered.playerId })).toMatchObject({ name: 'Ez', version: 1 });
-    await expect(call(queries, 'GetPlayer', { playerId: '6f1c7c2e-9a4b-4b7e-8a11-0c2d3e4f5a6b' })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+    expect(JSON.parse(registered.events[0].dataJson)).toMatchObject({
+      name: 'Ez',
+      startRoom: 'hall',
+    });
+    await expect(
+      call(commands, 'MovePlayer', { playerId: registered.playerId, toRoom: 'hall' }),
+    ).rejects.toMatchObject({ code: grpc.status.FAILED_PRECONDITION });
+    await expect(
+      call(commands, 'PickUpItem', { playerId: registered.playerId, itemId: 'gem', qty: 0 }),
+    ).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
+    expect(await call(queries, 'GetPlayer', { playerId: registered.playerId })).toMatchObject({
+      name: 'Ez',
+      version: 1,
+    });
+    await expect(
+      call(queries, 'GetPlayer', { playerId: '6f1c7c2e-9a4b-4b7e-8a11-0c2d3e4f5a6b' }),
+    ).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
     commands.close();
     queries.close();
   });

@@ -23,7 +23,11 @@ describe('consumer lag from the broker alone', () => {
     await producer.send({
       topic,
       messages: [
-        ...Array.from({ length: 10 }, (_, i) => ({ partition: 0, value: `old-${i}`, timestamp: String(appendedAt(i)) })),
+        ...Array.from({ length: 10 }, (_, i) => ({
+          partition: 0,
+          value: `old-${i}`,
+          timestamp: String(appendedAt(i)),
+        })),
         ...Array.from({ length: 5 }, (_, i) => ({ partition: 1, value: `new-${i}` })),
       ],
     });
@@ -37,17 +41,41 @@ describe('consumer lag from the broker alone', () => {
     for (const offset of [0, 4, 9]) {
       const found = await appendTimeOf(admin, topic, 0, offset, now);
       expect(found).not.toBeNull();
-      expect(Math.abs(found! - appendedAt(offset))).toBeLessThanOrEqual(within(now - appendedAt(offset)));
+      expect(Math.abs(found! - appendedAt(offset))).toBeLessThanOrEqual(
+        within(now - appendedAt(offset)),
+      );
     }
   });
 
   it('offset lag is high watermark - committed; time lag is the age of the oldest unapplied record, 0 when caught up', async () => {
     const groupId = uniqueName('lag-group');
-    await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '4' }, { partition: 1, offset: '5' }] });
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: [
+        { partition: 0, offset: '4' },
+        { partition: 1, offset: '5' },
+      ],
+    });
     const [p0, p1] = await consumerGroupLag(admin, groupId, [topic], { now });
-    expect(p0).toMatchObject({ groupId, topic, partition: 0, highWatermark: 10, committedOffset: 4, offsetLag: 6 });
-    expect(Math.abs(p0!.timeLagSeconds! * 1000 - (now - appendedAt(4)))).toBeLessThanOrEqual(within(now - appendedAt(4)));
-    expect(p1).toMatchObject({ partition: 1, highWatermark: 5, committedOffset: 5, offsetLag: 0, timeLagSeconds: 0 });
+    expect(p0).toMatchObject({
+      groupId,
+      topic,
+      partition: 0,
+      highWatermark: 10,
+      committedOffset: 4,
+      offsetLag: 6,
+    });
+    expect(Math.abs(p0!.timeLagSeconds! * 1000 - (now - appendedAt(4)))).toBeLessThanOrEqual(
+      within(now - appendedAt(4)),
+    );
+    expect(p1).toMatchObject({
+      partition: 1,
+      highWatermark: 5,
+      committedOffset: 5,
+      offsetLag: 0,
+      timeLagSeconds: 0,
+    });
   });
 
   it('a group that never committed lags by the whole partition; groups without offsets on the topics are left out', async () => {
@@ -57,11 +85,22 @@ describe('consumer lag from the broker alone', () => {
       [0, null, 10],
       [1, null, 5],
     ]);
-    expect(Math.abs(rows[0]!.timeLagSeconds! * 1000 - (now - appendedAt(0)))).toBeLessThanOrEqual(within(now - appendedAt(0)));
+    expect(Math.abs(rows[0]!.timeLagSeconds! * 1000 - (now - appendedAt(0)))).toBeLessThanOrEqual(
+      within(now - appendedAt(0)),
+    );
     const committed = uniqueName('lag-committed');
-    await admin.setOffsets({ groupId: committed, topic, partitions: [{ partition: 0, offset: '10' }, { partition: 1, offset: '5' }] });
+    await admin.setOffsets({
+      groupId: committed,
+      topic,
+      partitions: [
+        { partition: 0, offset: '10' },
+        { partition: 1, offset: '5' },
+      ],
+    });
     const all = await fleetConsumerLag(admin, [topic], { now, offsetsOnly: true });
-    expect(all.filter((row) => row.groupId === committed).map((row) => row.offsetLag)).toEqual([0, 0]);
+    expect(all.filter((row) => row.groupId === committed).map((row) => row.offsetLag)).toEqual([
+      0, 0,
+    ]);
     expect(all.some((row) => row.groupId === idle)).toBe(false);
   });
 
@@ -71,9 +110,24 @@ describe('consumer lag from the broker alone', () => {
     await producer.send({ topic: other, messages: [{ value: 'x' }, { value: 'y' }] });
     const onFirst = uniqueName('lag-on-first');
     const onOther = uniqueName('lag-on-other');
-    await admin.setOffsets({ groupId: onFirst, topic, partitions: [{ partition: 0, offset: '4' }, { partition: 1, offset: '5' }] });
-    await admin.setOffsets({ groupId: onOther, topic: other, partitions: [{ partition: 0, offset: '1' }] });
-    const rows = await fleetConsumerLag(admin, [topic, other], { groups: [onFirst, onOther], now, offsetsOnly: true });
+    await admin.setOffsets({
+      groupId: onFirst,
+      topic,
+      partitions: [
+        { partition: 0, offset: '4' },
+        { partition: 1, offset: '5' },
+      ],
+    });
+    await admin.setOffsets({
+      groupId: onOther,
+      topic: other,
+      partitions: [{ partition: 0, offset: '1' }],
+    });
+    const rows = await fleetConsumerLag(admin, [topic, other], {
+      groups: [onFirst, onOther],
+      now,
+      offsetsOnly: true,
+    });
     expect(rows.map((row) => [row.groupId, row.topic, row.partition, row.offsetLag])).toEqual([
       [onFirst, topic, 0, 6],
       [onFirst, topic, 1, 0],

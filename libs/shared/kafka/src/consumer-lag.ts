@@ -37,10 +37,18 @@ type TopicOffsets = Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
  * Producers here stamp records at send time (CreateTime), which is monotonic enough per
  * partition for this to hold.
  */
-export const appendTimeOf = async (admin: Admin, topic: string, partition: number, offset: number, now = Date.now()): Promise<number | null> => {
+export const appendTimeOf = async (
+  admin: Admin,
+  topic: string,
+  partition: number,
+  offset: number,
+  now = Date.now(),
+): Promise<number | null> => {
   const firstAtOrAfter = async (timestamp: number): Promise<number> => {
     const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, timestamp);
-    return Number(offsets.find((entry) => entry.partition === partition)?.offset ?? Number.MAX_SAFE_INTEGER);
+    return Number(
+      offsets.find((entry) => entry.partition === partition)?.offset ?? Number.MAX_SAFE_INTEGER,
+    );
   };
   // The record exists, so it was appended at or before now: now is an upper bound when
   // the answer for now is past offset. Walk back doubling until a time before the record.
@@ -90,10 +98,22 @@ export const consumerGroupLag = async (
           let oldestPendingAppendedAt: number | null = null;
           let timeLagSeconds: number | null = offsetLag === 0 ? 0 : null;
           if (offsetLag > 0 && !offsetsOnly) {
-            oldestPendingAppendedAt = await appendTimeOf(admin, topic, partition, next, now).catch(() => null);
-            if (oldestPendingAppendedAt !== null) timeLagSeconds = Math.max(0, (now - oldestPendingAppendedAt) / 1000);
+            oldestPendingAppendedAt = await appendTimeOf(admin, topic, partition, next, now).catch(
+              () => null,
+            );
+            if (oldestPendingAppendedAt !== null)
+              timeLagSeconds = Math.max(0, (now - oldestPendingAppendedAt) / 1000);
           }
-          return { groupId, topic, partition, highWatermark, committedOffset, offsetLag, timeLagSeconds, oldestPendingAppendedAt };
+          return {
+            groupId,
+            topic,
+            partition,
+            highWatermark,
+            committedOffset,
+            offsetLag,
+            timeLagSeconds,
+            oldestPendingAppendedAt,
+          };
         }),
       );
     }),
@@ -110,13 +130,19 @@ export const fleetConsumerLag = async (
   const existing = new Set(await admin.listTopics());
   const present = topics.filter((topic) => existing.has(topic));
   if (present.length === 0) return [];
-  const groupIds = groups ?? (await admin.listGroups()).groups.filter((group) => group.protocolType === 'consumer').map((group) => group.groupId);
+  const groupIds =
+    groups ??
+    (await admin.listGroups()).groups
+      .filter((group) => group.protocolType === 'consumer')
+      .map((group) => group.groupId);
   const perGroup = await Promise.all(
     groupIds.map(async (groupId) => {
       const lag = await consumerGroupLag(admin, groupId, present, options);
       // Only the topics the group consumes: it committed on them, or a member is assigned them.
       // (The projector's group has no business with player.commands, nor the processor's with player.events.)
-      const consumed = new Set(lag.filter((row) => row.committedOffset !== null).map((row) => row.topic));
+      const consumed = new Set(
+        lag.filter((row) => row.committedOffset !== null).map((row) => row.topic),
+      );
       for (const topic of await assignedTopics(admin, groupId)) consumed.add(topic);
       if (consumed.size > 0) return lag.filter((row) => consumed.has(row.topic));
       // A group named by the caller that never consumed here lags by every partition; any other consumes something else.
@@ -130,7 +156,11 @@ export const fleetConsumerLag = async (
 const assignedTopics = async (admin: Admin, groupId: string): Promise<string[]> => {
   try {
     const { groups } = await admin.describeGroups([groupId]);
-    return (groups[0]?.members ?? []).flatMap((member) => Object.keys(AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment ?? {}));
+    return (groups[0]?.members ?? []).flatMap((member) =>
+      Object.keys(
+        AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment ?? {},
+      ),
+    );
   } catch {
     return [];
   }

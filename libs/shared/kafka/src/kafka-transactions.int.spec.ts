@@ -44,11 +44,23 @@ describe('Kafka transactions on the local broker', () => {
     await producer.connect();
 
     const aborted = await producer.transaction();
-    await aborted.send({ topic, messages: [{ key: 'p1', value: 'aborted-1' }, { key: 'p2', value: 'aborted-2' }] });
+    await aborted.send({
+      topic,
+      messages: [
+        { key: 'p1', value: 'aborted-1' },
+        { key: 'p2', value: 'aborted-2' },
+      ],
+    });
     await aborted.abort();
 
     const committed = await producer.transaction();
-    await committed.send({ topic, messages: [{ key: 'p1', value: 'committed-1' }, { key: 'p2', value: 'committed-2' }] });
+    await committed.send({
+      topic,
+      messages: [
+        { key: 'p1', value: 'committed-1' },
+        { key: 'p2', value: 'committed-2' },
+      ],
+    });
     await committed.commit();
 
     const consumer = kafka.consumer({ groupId: uniqueName('tx-reader'), readUncommitted: false });
@@ -73,7 +85,11 @@ describe('Kafka transactions on the local broker', () => {
     await seed.disconnect();
 
     const groupId = uniqueName('tx-group');
-    const transformer = kafka.producer({ transactionalId: uniqueName('tx-transformer'), idempotent: true, maxInFlightRequests: 1 });
+    const transformer = kafka.producer({
+      transactionalId: uniqueName('tx-transformer'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await transformer.connect();
     const consumer = kafka.consumer({ groupId, readUncommitted: false });
     consumers.push(consumer);
@@ -85,8 +101,16 @@ describe('Kafka transactions on the local broker', () => {
           autoCommit: false,
           eachMessage: async ({ topic, partition, message }) => {
             const tx = await transformer.transaction();
-            await tx.send({ topic: output, messages: [{ key: message.key, value: `${message.value?.toString()}-pong` }] });
-            await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: [{ partition, offset: String(Number(message.offset) + 1) }] }] });
+            await tx.send({
+              topic: output,
+              messages: [{ key: message.key, value: `${message.value?.toString()}-pong` }],
+            });
+            await tx.sendOffsets({
+              consumerGroupId: groupId,
+              topics: [
+                { topic, partitions: [{ partition, offset: String(Number(message.offset) + 1) }] },
+              ],
+            });
             await tx.commit();
             resolve();
           },
@@ -110,10 +134,17 @@ describe('Kafka transactions on the local broker', () => {
 
   it('ensureTopics is idempotent and rejects a partition-count mismatch', async () => {
     const topic = uniqueName('tx-topics');
-    await ensureTopics(admin, [{ topic, numPartitions: 2, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }]);
+    await ensureTopics(admin, [
+      { topic, numPartitions: 2, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+    ]);
     await ensureTopics(admin, [{ topic, numPartitions: 2 }]);
-    await expect(ensureTopics(admin, [{ topic, numPartitions: 4 }])).rejects.toBeInstanceOf(TopicMismatchError);
-    const configs = await admin.describeConfigs({ resources: [{ type: 2, name: topic, configNames: ['cleanup.policy'] }], includeSynonyms: false });
+    await expect(ensureTopics(admin, [{ topic, numPartitions: 4 }])).rejects.toBeInstanceOf(
+      TopicMismatchError,
+    );
+    const configs = await admin.describeConfigs({
+      resources: [{ type: 2, name: topic, configNames: ['cleanup.policy'] }],
+      includeSynonyms: false,
+    });
     expect(configs.resources[0]?.configEntries[0]?.configValue).toBe('compact');
   });
 });

@@ -4,7 +4,9 @@ import { loopTransactions } from './transaction-loop';
 import { ensureTopics } from './topics';
 
 describe('loopTransactions: processor-shaped transactions as load', () => {
-  const kafka = createKafka(uniqueName('int-txloop'), { retry: { initialRetryTime: 10, maxRetryTime: 200, retries: 2 } });
+  const kafka = createKafka(uniqueName('int-txloop'), {
+    retry: { initialRetryTime: 10, maxRetryTime: 200, retries: 2 },
+  });
 
   it('commits the records and the offset of every transaction it counts', async () => {
     const output = uniqueName('txloop-out');
@@ -13,7 +15,10 @@ describe('loopTransactions: processor-shaped transactions as load', () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, [{ topic: output, numPartitions: 2 }, { topic: input, numPartitions: 2 }]);
+      await ensureTopics(admin, [
+        { topic: output, numPartitions: 2 },
+        { topic: input, numPartitions: 2 },
+      ]);
       // A broker just started may fail the first transactions (NOT_COORDINATOR): they are
       // counted as failed and the loop goes on, so run until 5 have committed.
       let attempts = 0;
@@ -34,7 +39,9 @@ describe('loopTransactions: processor-shaped transactions as load', () => {
       // the commit markers are written after commit() returns, so both show up a moment later.
       await eventually(async () => {
         const [committed] = await admin.fetchOffsets({ groupId, topics: [input] });
-        expect(committed?.partitions.find((entry) => entry.partition === 1)?.offset).toBe(String(result.committed + result.failed));
+        expect(committed?.partitions.find((entry) => entry.partition === 1)?.offset).toBe(
+          String(result.committed + result.failed),
+        );
       });
       if (result.failed === 0) {
         // 5 transactions x 3 records, plus one commit marker each.

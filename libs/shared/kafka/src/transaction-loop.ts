@@ -33,7 +33,9 @@ const RECORD_VALUE = 'x'.repeat(200);
  * retry a failed sendOffsets (for instance NOT_COORDINATOR while a fresh broker moves its
  * group coordinators, kafkajs #430); when even the abort fails, the producer is replaced.
  */
-export const loopTransactions = async (options: TransactionLoopOptions): Promise<TransactionLoopResult> => {
+export const loopTransactions = async (
+  options: TransactionLoopOptions,
+): Promise<TransactionLoopResult> => {
   const { kafka, transactionalId, outputs, partition, offsets } = options;
   const open = async (): Promise<Producer> => {
     const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
@@ -41,7 +43,13 @@ export const loopTransactions = async (options: TransactionLoopOptions): Promise
     return producer;
   };
   const partitions = options.partitions ?? [partition];
-  const messages = partitions.flatMap((target) => Array.from({ length: options.recordsPerTopic }, (_, i) => ({ key: `${transactionalId}-${i}`, value: RECORD_VALUE, partition: target })));
+  const messages = partitions.flatMap((target) =>
+    Array.from({ length: options.recordsPerTopic }, (_, i) => ({
+      key: `${transactionalId}-${i}`,
+      value: RECORD_VALUE,
+      partition: target,
+    })),
+  );
   let producer: Producer | undefined;
   let committed = 0;
   let failed = 0;
@@ -52,14 +60,32 @@ export const loopTransactions = async (options: TransactionLoopOptions): Promise
         producer ??= await open();
         const begun = performance.now();
         transaction = await producer.transaction();
-        await transaction.sendBatch({ topicMessages: outputs.map((topic) => ({ topic, messages })) });
-        await transaction.sendOffsets({ consumerGroupId: offsets.groupId, topics: [{ topic: offsets.topic, partitions: partitions.map((target) => ({ partition: target, offset: String(offset) })) }] });
+        await transaction.sendBatch({
+          topicMessages: outputs.map((topic) => ({ topic, messages })),
+        });
+        await transaction.sendOffsets({
+          consumerGroupId: offsets.groupId,
+          topics: [
+            {
+              topic: offsets.topic,
+              partitions: partitions.map((target) => ({
+                partition: target,
+                offset: String(offset),
+              })),
+            },
+          ],
+        });
         await transaction.commit();
         committed += 1;
         options.onCommitted?.(performance.now() - begun);
       } catch {
         failed += 1;
-        const aborted = transaction ? await transaction.abort().then(() => true, () => false) : false;
+        const aborted = transaction
+          ? await transaction.abort().then(
+              () => true,
+              () => false,
+            )
+          : false;
         if (!aborted) {
           await producer?.disconnect().catch(() => undefined);
           producer = undefined;

@@ -2,7 +2,8 @@ import type { LoggerService } from '@nestjs/common';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const threshold = (): number => order[(process.env['QF_LOG_LEVEL'] as Level | undefined) ?? 'info'] ?? 20;
+const threshold = (): number =>
+  order[(process.env['QF_LOG_LEVEL'] as Level | undefined) ?? 'info'] ?? 20;
 
 /** A structured logger: one JSON object per line on stderr. */
 export interface Logger {
@@ -13,13 +14,21 @@ export interface Logger {
 }
 
 const serialize = (value: unknown): unknown =>
-  value instanceof Error ? { name: value.name, message: value.message, stack: value.stack, ...(value as object) } : value;
+  value instanceof Error
+    ? { name: value.name, message: value.message, stack: value.stack, ...(value as object) }
+    : value;
 
 /** Creates a logger whose lines carry the service name (and component, when given). */
 export const createLogger = (service: string, component?: string): Logger => {
   const write = (level: Level, msg: string, fields: Record<string, unknown> = {}) => {
     if (order[level] < threshold()) return;
-    const entry: Record<string, unknown> = { level, time: new Date().toISOString(), service, ...(component ? { component } : {}), msg };
+    const entry: Record<string, unknown> = {
+      level,
+      time: new Date().toISOString(),
+      service,
+      ...(component ? { component } : {}),
+      msg,
+    };
     for (const [key, value] of Object.entries(fields)) entry[key] = serialize(value);
     process.stderr.write(`${JSON.stringify(entry)}\n`);
   };
@@ -44,7 +53,10 @@ export class JsonNestLogger implements LoggerService {
     this.logger.warn(String(message), context ? { context } : {});
   }
   error(message: unknown, stack?: string, context?: string) {
-    this.logger.error(String(message), { ...(stack ? { stack } : {}), ...(context ? { context } : {}) });
+    this.logger.error(String(message), {
+      ...(stack ? { stack } : {}),
+      ...(context ? { context } : {}),
+    });
   }
   debug(message: unknown, context?: string) {
     this.logger.debug(String(message), context ? { context } : {});

@@ -4,5 +4,9 @@ import { ObservabilityController } from './observability.controller';
 
 /** Adds /metrics and /health to an app; HealthChecks is injectable everywhere. */
 @Global()
-@Module({ controllers: [ObservabilityController], providers: [HealthChecks], exports: [HealthChecks] })
+@Module({
+  controllers: [ObservabilityController],
+  providers: [HealthChecks],
+  exports: [HealthChecks],
+})
 export class ObservabilityModule {}

@@ -2,13 +2,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { HEADERS } from '@qf/contracts';
 import { readLetter, REDRIVE_HEADERS } from './dead-letter';
 import { parseAction, statusOf } from './letter-action';
-import {
-  isNarrowing,
-  matchesFilter,
-  parseLetterId,
-  parseStatus,
-  parseTime,
-} from './letter-filter';
+import { isNarrowing, matchesFilter, parseLetterId, parseStatus, parseTime } from './letter-filter';
 import { redriveHeaders } from '../kafka/redrive';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');

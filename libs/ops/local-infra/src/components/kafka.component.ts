@@ -16,7 +16,8 @@ const basePort = () => Number(process.env['QF_KAFKA_PORT'] ?? 9092);
 const heap = () => process.env['QF_KAFKA_HEAP'] ?? '512m';
 
 const libsDir = (ctx: InfraContext) => path.join(ctx.cacheDir, `kafka-${KAFKA_VERSION}`, 'libs');
-const clusterDir = (ctx: InfraContext, nodes: number) => path.join(ctx.dataDir, `kafka-${nodes}node`);
+const clusterDir = (ctx: InfraContext, nodes: number) =>
+  path.join(ctx.dataDir, `kafka-${nodes}node`);
 const nodeName = (node: number) => `${INFRA_PREFIX}kafka-${node}`;
 
 const brokerList = (nodes: number) =>
@@ -99,7 +100,8 @@ export const kafkaComponent: InfraComponent & {
     const dir = clusterDir(ctx, nodes);
     fs.mkdirSync(dir, { recursive: true });
     const clusterIdFile = path.join(dir, 'cluster.id');
-    if (!fs.existsSync(clusterIdFile)) fs.writeFileSync(clusterIdFile, randomBytes(16).toString('base64url'));
+    if (!fs.existsSync(clusterIdFile))
+      fs.writeFileSync(clusterIdFile, randomBytes(16).toString('base64url'));
     const clusterId = fs.readFileSync(clusterIdFile, 'utf8').trim();
     const classpath = `${libsDir(ctx)}/*`;
     const log4j = path.join(ctx.root, 'deploy/local/kafka/log4j.properties');
@@ -111,13 +113,30 @@ export const kafkaComponent: InfraComponent & {
       const configFile = path.join(dir, `node-${node}.properties`);
       fs.writeFileSync(
         configFile,
-        kafkaNodeProperties({ node, nodes, basePort: basePort(), logDir: path.join(nodeDir, 'log') }),
+        kafkaNodeProperties({
+          node,
+          nodes,
+          basePort: basePort(),
+          logDir: path.join(nodeDir, 'log'),
+        }),
       );
       if (!fs.existsSync(path.join(nodeDir, 'log', 'meta.properties'))) {
         await runToCompletion(
           `kafka: format storage of node ${node}`,
           'java',
-          ['-Xmx256m', `-Dlog4j.configuration=file:${log4j}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configFile, '--ignore-formatted'],
+          [
+            '-Xmx256m',
+            `-Dlog4j.configuration=file:${log4j}`,
+            '-cp',
+            classpath,
+            'kafka.tools.StorageTool',
+            'format',
+            '-t',
+            clusterId,
+            '-c',
+            configFile,
+            '--ignore-formatted',
+          ],
           { cwd: ctx.root, logFile: logPathFor(ctx, nodeName(node)) },
         );
       }
@@ -156,7 +175,9 @@ export const kafkaComponent: InfraComponent & {
 
   async describe(ctx: InfraContext): Promise<string | undefined> {
     const nodes = this.runningNodes(ctx);
-    return nodes > 0 ? `Apache Kafka ${KAFKA_VERSION} (KRaft), ${nodes} node(s), data ${clusterDir(ctx, nodes)}` : undefined;
+    return nodes > 0
+      ? `Apache Kafka ${KAFKA_VERSION} (KRaft), ${nodes} node(s), data ${clusterDir(ctx, nodes)}`
+      : undefined;
   },
 };
 

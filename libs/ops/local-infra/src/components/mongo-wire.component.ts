@@ -4,7 +4,13 @@ import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { InfraComponent } from '../component';
 import type { InfraContext } from '../infra-context';
-import { findRecorded, isRecordedAlive, logPathFor, spawnRecorded, type SpawnSpec } from '../process/pid-registry';
+import {
+  findRecorded,
+  isRecordedAlive,
+  logPathFor,
+  spawnRecorded,
+  type SpawnSpec,
+} from '../process/pid-registry';
 import { requireTool } from '../process/require-tool';
 import { runToCompletion } from '../process/run-command';
 import { waitUntil } from '../process/wait-until';
@@ -33,7 +39,9 @@ export const selectedMongoBackend = (env: NodeJS.ProcessEnv = process.env): Mong
   const value = (env['QF_MONGO_BACKEND'] ?? 'mongo-java-server').trim().toLowerCase();
   if (value === 'mongo-java-server' || value === 'mjs' || value === '') return 'mongo-java-server';
   if (value === 'ferretdb' || value === 'ferret') return 'ferretdb';
-  throw new Error(`QF_MONGO_BACKEND must be mongo-java-server or ferretdb, got ${JSON.stringify(value)}`);
+  throw new Error(
+    `QF_MONGO_BACKEND must be mongo-java-server or ferretdb, got ${JSON.stringify(value)}`,
+  );
 };
 
 /** A real `ping` through the Node driver (not only an open port). */
@@ -109,13 +117,22 @@ const mongoJavaServer: Backend = {
     requireTool('mvn', 'Apache Maven 3.8+ (Debian: apt-get install maven)');
     fs.mkdirSync(mjsOut(ctx), { recursive: true });
     fs.mkdirSync(ctx.logDir, { recursive: true });
-    ctx.log(`mongo: building mongo-java-server ${MONGO_JAVA_SERVER_VERSION} wrapper with Maven (once)…`);
+    ctx.log(
+      `mongo: building mongo-java-server ${MONGO_JAVA_SERVER_VERSION} wrapper with Maven (once)…`,
+    );
     // Stale jars of an older version must not stay on the manifest class path.
     fs.rmSync(path.join(mjsOut(ctx), 'lib'), { recursive: true, force: true });
     await runToCompletion(
       'mongo: mvn package (mongo-java-server wrapper)',
       'mvn',
-      ['-q', '-B', '-f', path.join(mjsSources(ctx), 'pom.xml'), 'package', `-Dqf.out=${mjsOut(ctx)}`],
+      [
+        '-q',
+        '-B',
+        '-f',
+        path.join(mjsSources(ctx), 'pom.xml'),
+        'package',
+        `-Dqf.out=${mjsOut(ctx)}`,
+      ],
       {
         cwd: ctx.root,
         logFile: path.join(ctx.logDir, 'mongo-install.log'),
@@ -155,7 +172,8 @@ const ferretSources = (ctx: InfraContext) => path.join(ctx.root, 'deploy/local/f
 const ferretOut = (ctx: InfraContext) => path.join(ctx.cacheDir, 'ferretdb');
 const ferretBinary = (ctx: InfraContext) => path.join(ferretOut(ctx), 'qf-ferretdb');
 const ferretMarker = (ctx: InfraContext) => path.join(ferretOut(ctx), '.build-hash');
-const ferretHash = (ctx: InfraContext) => sourceHash(ferretSources(ctx), ['go.mod', 'go.sum', 'main.go']);
+const ferretHash = (ctx: InfraContext) =>
+  sourceHash(ferretSources(ctx), ['go.mod', 'go.sum', 'main.go']);
 
 const ferretDb: Backend = {
   backend: 'ferretdb',
@@ -166,10 +184,12 @@ const ferretDb: Backend = {
     fs.existsSync(ferretMarker(ctx)) &&
     fs.readFileSync(ferretMarker(ctx), 'utf8').trim() === ferretHash(ctx),
   async build(ctx) {
-    requireTool('go', 'Go 1.24+ (https://go.dev/dl/; Debian bookworm\'s golang-go is too old)');
+    requireTool('go', "Go 1.24+ (https://go.dev/dl/; Debian bookworm's golang-go is too old)");
     fs.mkdirSync(ferretOut(ctx), { recursive: true });
     fs.mkdirSync(ctx.logDir, { recursive: true });
-    ctx.log(`mongo: building FerretDB ${FERRETDB_VERSION} (embedded) with Go (once, a few minutes)…`);
+    ctx.log(
+      `mongo: building FerretDB ${FERRETDB_VERSION} (embedded) with Go (once, a few minutes)…`,
+    );
     await runToCompletion(
       'mongo: go build (FerretDB wrapper)',
       'go',
@@ -187,22 +207,38 @@ const ferretDb: Backend = {
     return {
       name: MONGO_PROCESS,
       command: ferretBinary(ctx),
-      args: ['--listen-addr', `127.0.0.1:${listenPort}`, '--state-dir', ferretDb.dataPath(dataDir), '--log-level', 'warn'],
+      args: [
+        '--listen-addr',
+        `127.0.0.1:${listenPort}`,
+        '--state-dir',
+        ferretDb.dataPath(dataDir),
+        '--log-level',
+        'warn',
+      ],
     };
   },
 };
 
-const BACKENDS: Record<MongoWireBackend, Backend> = { 'mongo-java-server': mongoJavaServer, ferretdb: ferretDb };
+const BACKENDS: Record<MongoWireBackend, Backend> = {
+  'mongo-java-server': mongoJavaServer,
+  ferretdb: ferretDb,
+};
 
 /** Command line of a server for `backend` on `port` with data under `dataDir` (benchmarks, restart checks). */
 export const mongoWireSpawnSpec = (
   ctx: InfraContext,
   backend: MongoWireBackend,
   options: { port: number; dataDir: string; name?: string },
-): SpawnSpec => ({ ...BACKENDS[backend].spawnSpec(ctx, options), ...(options.name ? { name: options.name } : {}) });
+): SpawnSpec => ({
+  ...BACKENDS[backend].spawnSpec(ctx, options),
+  ...(options.name ? { name: options.name } : {}),
+});
 
 /** Builds `backend` into ctx.cacheDir unless it is there and its sources are unchanged. */
-export const installMongoWire = async (ctx: InfraContext, backend: MongoWireBackend): Promise<void> => {
+export const installMongoWire = async (
+  ctx: InfraContext,
+  backend: MongoWireBackend,
+): Promise<void> => {
   const impl = BACKENDS[backend];
   if (!impl.isInstalled(ctx)) await impl.build(ctx);
 };
@@ -220,14 +256,18 @@ const makeComponent = (pick: () => Backend): InfraComponent => ({
     const impl = pick();
     const existing = findRecorded(ctx, MONGO_PROCESS);
     if (existing && isRecordedAlive(existing)) {
-      const runs = existing.command === impl.command || path.basename(existing.command) === impl.command;
+      const runs =
+        existing.command === impl.command || path.basename(existing.command) === impl.command;
       if (!runs) {
         throw new Error(
           `mongo: a ${path.basename(existing.command)} server (pid ${existing.pid}) already runs but ${impl.backend} was asked for; run \`qf infra down\` first`,
         );
       }
-      if (await waitUntil(() => pingMongo(localUrl()), { timeoutMs: 30_000, intervalMs: 300 })) return;
-      throw new Error(`mongo: recorded server pid ${existing.pid} does not answer ping at ${localUrl()}; see ${existing.logFile}`);
+      if (await waitUntil(() => pingMongo(localUrl()), { timeoutMs: 30_000, intervalMs: 300 }))
+        return;
+      throw new Error(
+        `mongo: recorded server pid ${existing.pid} does not answer ping at ${localUrl()}; see ${existing.logFile}`,
+      );
     }
     // Someone else's server on the port is used as it is (as for Redis).
     if (await pingMongo(localUrl())) return;
@@ -236,7 +276,9 @@ const makeComponent = (pick: () => Backend): InfraComponent => ({
     spawnRecorded(ctx, impl.spawnSpec(ctx, { port: port(), dataDir }));
     const ok = await waitUntil(() => pingMongo(localUrl()), { timeoutMs: 60_000, intervalMs: 300 });
     if (!ok) {
-      throw new Error(`mongo: ${impl.describe} did not answer ping at ${localUrl()} within 60 s; see ${logPathFor(ctx, MONGO_PROCESS)}`);
+      throw new Error(
+        `mongo: ${impl.describe} did not answer ping at ${localUrl()} within 60 s; see ${logPathFor(ctx, MONGO_PROCESS)}`,
+      );
     }
   },
 
@@ -246,7 +288,8 @@ const makeComponent = (pick: () => Backend): InfraComponent => ({
   async describe(ctx: InfraContext): Promise<string | undefined> {
     const record = findRecorded(ctx, MONGO_PROCESS);
     if (!record || !isRecordedAlive(record)) return 'pre-existing server on the port';
-    const impl = Object.values(BACKENDS).find((b) => path.basename(record.command) === b.command) ?? pick();
+    const impl =
+      Object.values(BACKENDS).find((b) => path.basename(record.command) === b.command) ?? pick();
     return `${impl.describe}, pid ${record.pid}, data ${impl.dataPath(path.join(ctx.dataDir, 'mongo'))}`;
   },
 });
@@ -258,4 +301,6 @@ export const mongoJavaServerComponent: InfraComponent = makeComponent(() => mong
 export const ferretDbComponent: InfraComponent = makeComponent(() => ferretDb);
 
 /** The component `qf infra up` uses: mongo-java-server unless QF_MONGO_BACKEND=ferretdb. */
-export const mongoWireComponent: InfraComponent = makeComponent(() => BACKENDS[selectedMongoBackend()]);
+export const mongoWireComponent: InfraComponent = makeComponent(
+  () => BACKENDS[selectedMongoBackend()],
+);

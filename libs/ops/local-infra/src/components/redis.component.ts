@@ -44,14 +44,25 @@ export const redisComponent: InfraComponent = {
   async install(ctx: InfraContext): Promise<void> {
     if (hasTool('redis-server')) return;
     if (!hasTool('apt-get') || process.getuid?.() !== 0) {
-      throw new Error('redis: `redis-server` is missing; install Redis 7 (Debian: apt-get install redis-server) or set REDIS_URL');
+      throw new Error(
+        'redis: `redis-server` is missing; install Redis 7 (Debian: apt-get install redis-server) or set REDIS_URL',
+      );
     }
     fs.mkdirSync(ctx.logDir, { recursive: true });
     const logFile = path.join(ctx.logDir, 'redis-install.log');
     ctx.log('redis: installing redis-server from Debian packages (once)…');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    await runToCompletion('redis: apt-get update', 'apt-get', ['update', '-q'], { cwd: ctx.root, logFile, env });
-    await runToCompletion('redis: apt-get install redis-server', 'apt-get', ['install', '-y', '-q', 'redis-server'], { cwd: ctx.root, logFile, env });
+    await runToCompletion('redis: apt-get update', 'apt-get', ['update', '-q'], {
+      cwd: ctx.root,
+      logFile,
+      env,
+    });
+    await runToCompletion(
+      'redis: apt-get install redis-server',
+      'apt-get',
+      ['install', '-y', '-q', 'redis-server'],
+      { cwd: ctx.root, logFile, env },
+    );
   },
 
   async start(ctx: InfraContext): Promise<void> {
@@ -65,25 +76,38 @@ export const redisComponent: InfraComponent = {
       name: REDIS_PROCESS,
       command: 'redis-server',
       args: [
-        '--bind', '127.0.0.1',
-        '--port', String(port()),
-        '--dir', dataDir,
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(port()),
+        '--dir',
+        dataDir,
         // The cache is rebuilt from Mongo on a miss: no persistence needed.
-        '--save', '',
-        '--appendonly', 'no',
-        '--daemonize', 'no',
-        '--maxmemory', '512mb',
-        '--maxmemory-policy', 'allkeys-lru',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        '--maxmemory',
+        '512mb',
+        '--maxmemory-policy',
+        'allkeys-lru',
       ],
     });
     const ok = await waitUntil(() => ping(localUrl()), { timeoutMs: 20_000 });
-    if (!ok) throw new Error(`redis: no PONG from ${localUrl()} within 20 s; see ${logPathFor(ctx, REDIS_PROCESS)}`);
+    if (!ok)
+      throw new Error(
+        `redis: no PONG from ${localUrl()} within 20 s; see ${logPathFor(ctx, REDIS_PROCESS)}`,
+      );
   },
 
   isHealthy: (address: string) => ping(address),
 
   async describe(ctx: InfraContext): Promise<string | undefined> {
     const record = findRecorded(ctx, REDIS_PROCESS);
-    return record && isRecordedAlive(record) ? `redis-server (Debian), pid ${record.pid}` : 'pre-existing server on the port';
+    return record && isRecordedAlive(record)
+      ? `redis-server (Debian), pid ${record.pid}`
+      : 'pre-existing server on the port';
   },
 };

@@ -57,7 +57,11 @@ export const isRecordedAlive = (record: RecordedProcess): boolean => {
     const cmdline = fs.readFileSync(`/proc/${record.pid}/cmdline`, 'utf8');
     const stat = fs.readFileSync(`/proc/${record.pid}/stat`, 'utf8');
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && cmdline.split('\0')[0] !== undefined && cmdline.includes(path.basename(record.command));
+    return (
+      state !== 'Z' &&
+      cmdline.split('\0')[0] !== undefined &&
+      cmdline.includes(path.basename(record.command))
+    );
   } catch {
     return false;
   }
@@ -71,7 +75,9 @@ export const listRecorded = (ctx: InfraContext, prefix = ''): RecordedProcess[] 
     .filter((file) => file.endsWith('.pid.json') && file.startsWith(prefix))
     .flatMap((file) => {
       try {
-        return [JSON.parse(fs.readFileSync(path.join(ctx.runDir, file), 'utf8')) as RecordedProcess];
+        return [
+          JSON.parse(fs.readFileSync(path.join(ctx.runDir, file), 'utf8')) as RecordedProcess,
+        ];
       } catch {
         return [];
       }

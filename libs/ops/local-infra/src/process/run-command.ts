@@ -10,7 +10,11 @@ export const runToCompletion = (
 ): Promise<void> =>
   new Promise((resolve, reject) => {
     const out = fs.openSync(logFile, 'a');
-    const child = spawn(command, [...args], { cwd, env: env ?? process.env, stdio: ['ignore', out, out] });
+    const child = spawn(command, [...args], {
+      cwd,
+      env: env ?? process.env,
+      stdio: ['ignore', out, out],
+    });
     child.on('error', (error) => {
       fs.closeSync(out);
       reject(new Error(`${step} failed to start (${command}): ${error.message}; see ${logFile}`));

@@ -1,10 +1,6 @@
 import { topicNames } from '@qf/contracts';
 import { liveGroupOf, planReplay, rebuildGroupOf } from './replay-plan';
-import {
-  parseReplayTarget,
-  REPLAY_TARGET_NAMES,
-  UnknownReplayTargetError,
-} from './replay-target';
+import { parseReplayTarget, REPLAY_TARGET_NAMES, UnknownReplayTargetError } from './replay-target';
 import { nextVersion, versionedCollection, versionOfCollection } from './versioned-names';
 
 describe('replay targets', () => {

@@ -24,7 +24,12 @@ export const eventToGrpc = (event: EventView) => ({
 export const commandResponseToGrpc = (result: CommandResult | AcceptedCommand) =>
   'status' in result
     ? { playerId: result.playerId, version: 0, events: [], pendingCommandId: result.commandId }
-    : { playerId: result.playerId, version: result.version, events: result.events.map(eventToGrpc), pendingCommandId: '' };
+    : {
+        playerId: result.playerId,
+        version: result.version,
+        events: result.events.map(eventToGrpc),
+        pendingCommandId: '',
+      };
 
 /** A command's status as questfleet.v1.CommandStatus; a rejection carries the code its own call got. */
 export const commandStatusToGrpc = (status: CommandStatus) => ({
@@ -63,11 +68,19 @@ export const playerToGrpc = (player: PlayerLike) => ({
 });
 
 /** A parameter of a REST next link (the page token gRPC hands out is the same cursor). */
-const nextParam = (next: string | null, name: string): string => (next ? (new URL(next, 'http://next.invalid').searchParams.get(name) ?? '') : '');
+const nextParam = (next: string | null, name: string): string =>
+  next ? (new URL(next, 'http://next.invalid').searchParams.get(name) ?? '') : '';
 
-export const roomToGrpc = (room: RoomOccupancyView) => ({ roomId: room.roomId, players: room.players.map(playerToGrpc), nextPageToken: nextParam(room.next, 'after') });
+export const roomToGrpc = (room: RoomOccupancyView) => ({
+  roomId: room.roomId,
+  players: room.players.map(playerToGrpc),
+  nextPageToken: nextParam(room.next, 'after'),
+});
 
-export const leaderboardToGrpc = (board: LeaderboardView) => ({ entries: board.entries.map((entry) => ({ ...entry })), nextPageToken: nextParam(board.next, 'after') });
+export const leaderboardToGrpc = (board: LeaderboardView) => ({
+  entries: board.entries.map((entry) => ({ ...entry })),
+  nextPageToken: nextParam(board.next, 'after'),
+});
 
 export const historyToGrpc = (history: HistoryView) => ({
   playerId: history.playerId,

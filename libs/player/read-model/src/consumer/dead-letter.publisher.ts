@@ -12,8 +12,18 @@ export interface PoisonEvent {
 /** The error as JSON: stable code and retriable flag when the error has them. */
 export const describeError = (error: unknown): Record<string, unknown> => {
   if (error instanceof Error) {
-    const { code, retriable, details } = error as Error & { code?: unknown; retriable?: unknown; details?: unknown };
-    return { name: error.name, message: error.message, ...(code !== undefined && { code }), ...(retriable !== undefined && { retriable }), ...(details !== undefined && { details }) };
+    const { code, retriable, details } = error as Error & {
+      code?: unknown;
+      retriable?: unknown;
+      details?: unknown;
+    };
+    return {
+      name: error.name,
+      message: error.message,
+      ...(code !== undefined && { code }),
+      ...(retriable !== undefined && { retriable }),
+      ...(details !== undefined && { details }),
+    };
   }
   return { message: String(error) };
 };

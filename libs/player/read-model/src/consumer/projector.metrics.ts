@@ -2,15 +2,31 @@ import { counter, gauge, histogram } from '@qf/shared-observability';
 
 /** The projector's Prometheus metrics (labelled by consumer group, so a rebuild is told apart). */
 export const projectorMetrics = {
-  eventsApplied: counter({ name: 'qf_projector_events_applied_total', help: 'Events folded into the read models', labelNames: ['group'] }),
+  eventsApplied: counter({
+    name: 'qf_projector_events_applied_total',
+    help: 'Events folded into the read models',
+    labelNames: ['group'],
+  }),
   eventsSkipped: counter({
     name: 'qf_projector_events_skipped_total',
     help: 'Events at or below the version already projected (redeliveries, replays)',
     labelNames: ['group'],
   }),
-  deadLetters: counter({ name: 'qf_projector_dead_letters_total', help: 'Poison events sent to the dead-letter topic', labelNames: ['group', 'reason'] }),
-  retries: counter({ name: 'qf_projector_retries_total', help: 'Batch attempts that failed and were retried after a backoff', labelNames: ['group'] }),
-  batchDuration: histogram({ name: 'qf_projector_batch_duration_seconds', help: 'Time to apply one chunk of a batch, commit included', labelNames: ['group'] }),
+  deadLetters: counter({
+    name: 'qf_projector_dead_letters_total',
+    help: 'Poison events sent to the dead-letter topic',
+    labelNames: ['group', 'reason'],
+  }),
+  retries: counter({
+    name: 'qf_projector_retries_total',
+    help: 'Batch attempts that failed and were retried after a backoff',
+    labelNames: ['group'],
+  }),
+  batchDuration: histogram({
+    name: 'qf_projector_batch_duration_seconds',
+    help: 'Time to apply one chunk of a batch, commit included',
+    labelNames: ['group'],
+  }),
   batchSize: histogram({
     name: 'qf_projector_batch_events',
     help: 'Events per applied chunk',
@@ -27,7 +43,11 @@ export const projectorMetrics = {
     help: 'Append time of the newest event applied, per partition',
     labelNames: ['group', 'topic', 'partition'],
   }),
-  offsetLag: gauge({ name: 'qf_consumer_offset_lag', help: 'High watermark minus committed offset', labelNames: ['group', 'topic', 'partition'] }),
+  offsetLag: gauge({
+    name: 'qf_consumer_offset_lag',
+    help: 'High watermark minus committed offset',
+    labelNames: ['group', 'topic', 'partition'],
+  }),
   timeLag: gauge({
     name: 'qf_consumer_time_lag_seconds',
     help: 'Age of the oldest record the group has not applied yet (0 when caught up)',

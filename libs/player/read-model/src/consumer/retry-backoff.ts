@@ -19,19 +19,27 @@ const HEARTBEAT_SLICE_MS = 1000;
  * (with jitter), for as long as the work stays wanted. Resolves true on success, false
  * when abandoned. Nothing is committed meanwhile, so the pause loses nothing.
  */
-export const retryWithBackoff = async (work: () => Promise<void>, backoff: Backoff, hooks: RetryHooks): Promise<boolean> => {
+export const retryWithBackoff = async (
+  work: () => Promise<void>,
+  backoff: Backoff,
+  hooks: RetryHooks,
+): Promise<boolean> => {
   for (let attempt = 1; ; attempt += 1) {
     if (!hooks.isActive()) return false;
     try {
       await work();
       return true;
     } catch (error) {
-      const delayMs = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt - 1, 20)) * (0.8 + Math.random() * 0.4);
+      const delayMs =
+        Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt - 1, 20)) *
+        (0.8 + Math.random() * 0.4);
       hooks.onRetry(error, attempt, delayMs);
       const until = Date.now() + delayMs;
       while (Date.now() < until) {
         if (!hooks.isActive()) return false;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(HEARTBEAT_SLICE_MS, until - Date.now())));
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(HEARTBEAT_SLICE_MS, until - Date.now())),
+        );
         await hooks.heartbeat();
       }
     }

@@ -1,4 +1,9 @@
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  type AnyBulkWriteOperation,
+  type Collection,
+  type Document,
+} from 'mongodb';
 
 const DUPLICATE_KEY = 11000;
 
@@ -26,11 +31,18 @@ export const idempotentBulkWrite = async <T extends Document>(
       return refused;
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError) || error.writeConcernError) throw error;
-      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
+      const writeErrors = Array.isArray(error.writeErrors)
+        ? error.writeErrors
+        : [error.writeErrors];
+      if (
+        writeErrors.length === 0 ||
+        writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)
+      )
+        throw error;
       for (const writeError of writeErrors) refused.push(offset + writeError.index);
       const { insertedCount, matchedCount, upsertedCount } = error.result;
-      if (insertedCount + matchedCount + upsertedCount + writeErrors.length >= slice.length) return refused;
+      if (insertedCount + matchedCount + upsertedCount + writeErrors.length >= slice.length)
+        return refused;
       offset += Math.max(...writeErrors.map((writeError) => writeError.index)) + 1;
     }
   }

@@ -49,7 +49,12 @@ describe('MongoReadModelStore on the Mongo-wire server', () => {
 
   it('overlapping redelivered chunks with a cold cache give the documents of a plain fold', async () => {
     const third = Math.floor(log.length / 3);
-    const deliveries = [log.slice(0, 2 * third), log.slice(third, log.length), log.slice(0, third), log.slice(third)];
+    const deliveries = [
+      log.slice(0, 2 * third),
+      log.slice(third, log.length),
+      log.slice(0, third),
+      log.slice(third),
+    ];
     expect(await applyAll(deliveries, 0)).toEqual(expectedReadModels(log));
   });
 
@@ -61,7 +66,13 @@ describe('MongoReadModelStore on the Mongo-wire server', () => {
     ]);
     const refused = await idempotentBulkWrite(
       collection,
-      (['a', 'b', 'c', 'd'] as const).map((_id) => ({ replaceOne: { filter: { _id, version: { $lt: 3 } }, replacement: { _id, version: 3 }, upsert: true } })),
+      (['a', 'b', 'c', 'd'] as const).map((_id) => ({
+        replaceOne: {
+          filter: { _id, version: { $lt: 3 } },
+          replacement: { _id, version: 3 },
+          upsert: true,
+        },
+      })),
     );
     expect(refused.sort()).toEqual([0, 2]);
     expect(await collection.find({}).sort({ _id: 1 }).toArray()).toEqual([
@@ -77,7 +88,10 @@ describe('MongoReadModelStore on the Mongo-wire server', () => {
     const [registered] = log;
     const writer = new ReadModelWriter(store);
     await writer.apply([registered!]);
-    const doc = { ...(await store.loadPlayerDetails([registered!.metadata.aggregateId]))[0]!, version: 9 };
+    const doc = {
+      ...(await store.loadPlayerDetails([registered!.metadata.aggregateId]))[0]!,
+      version: 9,
+    };
     const conflicts = await store.writePlayerDetails([{ expectedVersion: 0, doc }]);
     expect([...conflicts]).toEqual([registered!.metadata.aggregateId]);
     expect((await store.loadPlayerDetails([registered!.metadata.aggregateId]))[0]?.version).toBe(1);

@@ -6,12 +6,22 @@ import type {
   RoomOccupancyDocument,
 } from '../projection/read-model.documents';
 import type { ReadModelCollections } from '../projection/projection-target';
-import type { DerivedViewWrites, PlayerDetailsWrite, ReadModelStore } from '../store/read-model.store.port';
+import type {
+  DerivedViewWrites,
+  PlayerDetailsWrite,
+  ReadModelStore,
+} from '../store/read-model.store.port';
 import { idempotentBulkWrite } from './idempotent-bulk-write';
 
 /** Replaces the document only while its stored version is older (upsert: E11000 when newer). */
-const replaceOlder = <D extends { _id: string; version: number }>(doc: D): AnyBulkWriteOperation<D> => ({
-  replaceOne: { filter: { _id: doc._id, version: { $lt: doc.version } } as never, replacement: doc, upsert: true },
+const replaceOlder = <D extends { _id: string; version: number }>(
+  doc: D,
+): AnyBulkWriteOperation<D> => ({
+  replaceOne: {
+    filter: { _id: doc._id, version: { $lt: doc.version } } as never,
+    replacement: doc,
+    upsert: true,
+  },
 });
 
 /**
@@ -41,22 +51,34 @@ export class MongoReadModelStore implements ReadModelStore {
     // upsert collide on _id, which is how a stale base is detected.
     const operations = writes.map(
       ({ expectedVersion, doc }): AnyBulkWriteOperation<PlayerDetailsDocument> => ({
-        replaceOne: { filter: { _id: doc._id, version: expectedVersion }, replacement: doc, upsert: true },
+        replaceOne: {
+          filter: { _id: doc._id, version: expectedVersion },
+          replacement: doc,
+          upsert: true,
+        },
       }),
     );
     const refused = await idempotentBulkWrite(this.playerDetails, operations);
-    return new Set(refused.map((index) => writes[index]?.doc._id).filter((id): id is string => id !== undefined));
+    return new Set(
+      refused.map((index) => writes[index]?.doc._id).filter((id): id is string => id !== undefined),
+    );
   }
 
   async writeDerivedViews(writes: DerivedViewWrites): Promise<void> {
     await Promise.all([
-      writes.roomOccupancy.length > 0 ? idempotentBulkWrite(this.roomOccupancy, writes.roomOccupancy.map(replaceOlder)) : undefined,
-      writes.leaderboard.length > 0 ? idempotentBulkWrite(this.leaderboard, writes.leaderboard.map(replaceOlder)) : undefined,
+      writes.roomOccupancy.length > 0
+        ? idempotentBulkWrite(this.roomOccupancy, writes.roomOccupancy.map(replaceOlder))
+        : undefined,
+      writes.leaderboard.length > 0
+        ? idempotentBulkWrite(this.leaderboard, writes.leaderboard.map(replaceOlder))
+        : undefined,
       // An event never changes, so "insert unless present" is its whole guard.
       writes.playerEvents.length > 0
         ? idempotentBulkWrite(
             this.playerEvents,
-            writes.playerEvents.map((document): AnyBulkWriteOperation<PlayerEventDocument> => ({ insertOne: { document } })),
+            writes.playerEvents.map((document): AnyBulkWriteOperation<PlayerEventDocument> => ({
+              insertOne: { document },
+            })),
           )
         : undefined,
     ]);

@@ -40,18 +40,25 @@ export class ViewAliases {
   }
 
   private async load(): Promise<ReadModelCollections> {
-    const aliases = await this.db.collection<ViewAliasDocument>(VIEW_ALIASES_COLLECTION).find({}).toArray();
+    const aliases = await this.db
+      .collection<ViewAliasDocument>(VIEW_ALIASES_COLLECTION)
+      .find({})
+      .toArray();
     const active = new Map(aliases.map((alias) => [alias._id, alias.collection]));
-    const entries = (Object.keys(viewOfCollectionKey) as (keyof ReadModelCollections)[]).map((key) => [
-      key,
-      active.get(viewOfCollectionKey[key]) ?? this.defaults[key],
-    ]);
+    const entries = (Object.keys(viewOfCollectionKey) as (keyof ReadModelCollections)[]).map(
+      (key) => [key, active.get(viewOfCollectionKey[key]) ?? this.defaults[key]],
+    );
     return Object.fromEntries(entries) as unknown as ReadModelCollections;
   }
 }
 
 /** Points readers of view at collection (one atomic single-document write). */
-export const setActiveView = async (db: Db, view: ViewName, collection: string, now = new Date()): Promise<void> => {
+export const setActiveView = async (
+  db: Db,
+  view: ViewName,
+  collection: string,
+  now = new Date(),
+): Promise<void> => {
   await db
     .collection<ViewAliasDocument>(VIEW_ALIASES_COLLECTION)
     .replaceOne({ _id: view }, { collection, updatedAt: now.toISOString() }, { upsert: true });

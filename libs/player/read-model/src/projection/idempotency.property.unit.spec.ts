@@ -17,7 +17,11 @@ const chunks = (log: readonly PlayerEvent[], cuts: number[]): PlayerEvent[][] =>
 };
 
 const logs = fc
-  .record({ seed: fc.integer(), players: fc.integer({ min: 1, max: 4 }), commandsPerPlayer: fc.integer({ min: 0, max: 25 }) })
+  .record({
+    seed: fc.integer(),
+    players: fc.integer({ min: 1, max: 4 }),
+    commandsPerPlayer: fc.integer({ min: 0, max: 25 }),
+  })
   .map((options) => randomHistories(options));
 
 const apply = async (batches: PlayerEvent[][], cacheSize = 100) => {

@@ -9,4 +9,5 @@ export const playerDetailsDocument = (state: PlayerState): PlayerDetailsDocument
  * The state a player_details document stands for. player_details holds every field of
  * PlayerState, so the projector folds new events on top of it (it is the fold's base).
  */
-export const stateFromPlayerDetails = (doc: PlayerDetailsDocument): PlayerState => fromStoredPlayer(doc._id, doc);
+export const stateFromPlayerDetails = (doc: PlayerDetailsDocument): PlayerState =>
+  fromStoredPlayer(doc._id, doc);

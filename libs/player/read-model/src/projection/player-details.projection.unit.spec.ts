@@ -1,4 +1,10 @@
-import { HISTORY_TIME, PLAYER_ID, historyOf, registeredPlayer, START_ROOM } from '@qf/player-domain/testing';
+import {
+  HISTORY_TIME,
+  PLAYER_ID,
+  historyOf,
+  registeredPlayer,
+  START_ROOM,
+} from '@qf/player-domain/testing';
 import { given } from '../testing';
 import { playerDetailsDocument } from './player-details.projection';
 
@@ -63,11 +69,18 @@ describe('player_details projection', () => {
   });
 
   it('events of a player that never registered make no document', async () => {
-    await playerDetails(historyOf(PLAYER_ID, { type: 'ItemPickedUp', data: { itemId: 'item.sword', qty: 1 } })).then(null);
+    await playerDetails(
+      historyOf(PLAYER_ID, { type: 'ItemPickedUp', data: { itemId: 'item.sword', qty: 1 } }),
+    ).then(null);
   });
 
   it('a batch that repeats events (a redelivery) gives the same document', async () => {
-    const history = registeredPlayer(PLAYER_ID, { type: 'ExperienceGained', data: { amount: 40, xp: 40 } });
-    await playerDetails([...history, ...history]).then((doc) => expect(doc).toMatchObject({ xp: 40, version: 2 }));
+    const history = registeredPlayer(PLAYER_ID, {
+      type: 'ExperienceGained',
+      data: { amount: 40, xp: 40 },
+    });
+    await playerDetails([...history, ...history]).then((doc) =>
+      expect(doc).toMatchObject({ xp: 40, version: 2 }),
+    );
   });
 });

@@ -2,11 +2,13 @@ import type { PlayerEvent, RawPlayerEvent } from '@qf/player-domain';
 import type { PlayerEventDocument } from './read-model.documents';
 
 /** `${playerId}:${version}`: unique per aggregate version, so a redelivered event maps to the same document. */
-export const playerEventId = (playerId: string, version: number): string => `${playerId}:${version}`;
+export const playerEventId = (playerId: string, version: number): string =>
+  `${playerId}:${version}`;
 
 /** The player_events document of one event (the per-aggregate event index). */
 export const playerEventDocument = (event: PlayerEvent): PlayerEventDocument => {
-  const { eventId, aggregateId, version, schemaVersion, occurredAt, causationId, correlationId } = event.metadata;
+  const { eventId, aggregateId, version, schemaVersion, occurredAt, causationId, correlationId } =
+    event.metadata;
   return {
     _id: playerEventId(aggregateId, version),
     playerId: aggregateId,

@@ -3,7 +3,10 @@ import { PLAYER_ID, registeredPlayer } from '@qf/player-domain/testing';
 import { playerEventDocument, rawEventFromDocument } from './player-events.projection';
 
 describe('player_events projection', () => {
-  const [registered, moved] = registeredPlayer(PLAYER_ID, { type: 'PlayerMoved', data: { fromRoom: 'a', toRoom: 'b' } });
+  const [registered, moved] = registeredPlayer(PLAYER_ID, {
+    type: 'PlayerMoved',
+    data: { fromRoom: 'a', toRoom: 'b' },
+  });
 
   it('indexes each event under `${playerId}:${version}`', () => {
     expect(playerEventDocument(moved!)).toEqual({
@@ -21,6 +24,8 @@ describe('player_events projection', () => {
   });
 
   it('reads back as the same event through the upcaster', () => {
-    expect(upcastPlayerEvent(rawEventFromDocument(playerEventDocument(registered!)))).toEqual(registered);
+    expect(upcastPlayerEvent(rawEventFromDocument(playerEventDocument(registered!)))).toEqual(
+      registered,
+    );
   });
 });

@@ -21,7 +21,9 @@ export const playerViewFromDetails = (doc: PlayerDetailsDocument): PlayerView =>
 });
 
 /** One player of GET /rooms/{roomId}/players. */
-export const roomPlayerFromDocument = (doc: RoomOccupancyDocument): RoomOccupancyView['players'][number] => ({
+export const roomPlayerFromDocument = (
+  doc: RoomOccupancyDocument,
+): RoomOccupancyView['players'][number] => ({
   playerId: doc._id,
   name: doc.name,
   level: doc.level,

@@ -1,7 +1,12 @@
 /** The four read models the projector maintains. */
 export type ViewName = 'player_details' | 'room_occupancy' | 'leaderboard' | 'player_events';
 
-export const VIEW_NAMES: readonly ViewName[] = ['player_details', 'room_occupancy', 'leaderboard', 'player_events'];
+export const VIEW_NAMES: readonly ViewName[] = [
+  'player_details',
+  'room_occupancy',
+  'leaderboard',
+  'player_events',
+];
 
 /** Collection names of one generation of the read models. */
 export interface ReadModelCollections {
@@ -22,7 +27,8 @@ export interface ProjectionTarget {
 }
 
 /** The collection of a view for a generation suffix ('' = the unsuffixed default names). */
-export const collectionName = (view: ViewName, suffix = ''): string => (suffix ? `${view}_${suffix}` : view);
+export const collectionName = (view: ViewName, suffix = ''): string =>
+  suffix ? `${view}_${suffix}` : view;
 
 /** The collection set of a generation: `player_details_v2` … for suffix `v2`. */
 export const readModelCollections = (suffix = ''): ReadModelCollections => ({
@@ -36,7 +42,10 @@ export const readModelCollections = (suffix = ''): ReadModelCollections => ({
 export const DEFAULT_PROJECTOR_GROUP = 'projector';
 
 /** A target for generation suffix; the group carries the suffix too, so generations never share offsets. */
-export const projectionTarget = (suffix = '', groupId = suffix ? `${DEFAULT_PROJECTOR_GROUP}-${suffix}` : DEFAULT_PROJECTOR_GROUP): ProjectionTarget => ({
+export const projectionTarget = (
+  suffix = '',
+  groupId = suffix ? `${DEFAULT_PROJECTOR_GROUP}-${suffix}` : DEFAULT_PROJECTOR_GROUP,
+): ProjectionTarget => ({
   collections: readModelCollections(suffix),
   groupId,
 });

@@ -6,7 +6,9 @@ const roomOccupancy = given(roomOccupancyDocument, 'roomOccupancy');
 
 describe('room_occupancy projection', () => {
   it('lists a registered player in the start room with the inventory', async () => {
-    await roomOccupancy(registeredPlayer(PLAYER_ID, { type: 'ItemPickedUp', data: { itemId: 'item.key', qty: 1 } })).then({
+    await roomOccupancy(
+      registeredPlayer(PLAYER_ID, { type: 'ItemPickedUp', data: { itemId: 'item.key', qty: 1 } }),
+    ).then({
       _id: PLAYER_ID,
       roomId: START_ROOM,
       name: 'Aria',

@@ -4,14 +4,25 @@ import type { PlayerViewCache } from '../cache/player-view.cache';
 import { playerViewFromDetails } from '../projection/player-view.mapper';
 import type { ReadModelRepository } from '../mongo/read-model.repository';
 
-const cacheReads = counter({ name: 'qf_cache_reads_total', help: 'Player-view cache lookups by result', labelNames: ['result'] });
+const cacheReads = counter({
+  name: 'qf_cache_reads_total',
+  help: 'Player-view cache lookups by result',
+  labelNames: ['result'],
+});
 const cacheFallbacks = counter({
   name: 'qf_cache_fallback_total',
   help: 'Queries answered from Mongo because Redis failed (read) or could not be filled (fill)',
   labelNames: ['reason'],
 });
-const minVersionWaits = counter({ name: 'qf_min_version_waits_total', help: 'minVersion reads by outcome', labelNames: ['outcome'] });
-const minVersionWait = histogram({ name: 'qf_min_version_wait_seconds', help: 'Time a minVersion read waited for the read model' });
+const minVersionWaits = counter({
+  name: 'qf_min_version_waits_total',
+  help: 'minVersion reads by outcome',
+  labelNames: ['outcome'],
+});
+const minVersionWait = histogram({
+  name: 'qf_min_version_wait_seconds',
+  help: 'Time a minVersion read waited for the read model',
+});
 
 /** How long a minVersion read may wait, and how often it looks again meanwhile. */
 export interface MinVersionWait {

@@ -45,7 +45,9 @@ describe('ReadModelWriter', () => {
     const losing = Object.assign(Object.create(store) as InMemoryReadModelStore, {
       writePlayerDetails: async () => new Set([PLAYER_ID]),
     });
-    await expect(new ReadModelWriter(losing, undefined, undefined, 3).apply(log)).rejects.toBeInstanceOf(ConcurrentWriterError);
+    await expect(
+      new ReadModelWriter(losing, undefined, undefined, 3).apply(log),
+    ).rejects.toBeInstanceOf(ConcurrentWriterError);
   });
 
   it('reports an event the fold throws on and applies the rest without it', async () => {
@@ -63,14 +65,18 @@ describe('ReadModelWriter', () => {
     const calls: string[] = [];
     const store = new InMemoryReadModelStore();
     const recording = Object.assign(Object.create(store) as InMemoryReadModelStore, {
-      writePlayerDetails: async (...args: Parameters<InMemoryReadModelStore['writePlayerDetails']>) => {
+      writePlayerDetails: async (
+        ...args: Parameters<InMemoryReadModelStore['writePlayerDetails']>
+      ) => {
         calls.push('mongo');
         return store.writePlayerDetails(...args);
       },
     });
     const cache: ViewCacheWriter = {
-      markPending: async (entries: readonly PendingVersion[]) => void calls.push(`pending ${entries.map((e) => e.version).join(',')}`),
-      publish: async (views: readonly PlayerView[]) => void calls.push(`publish ${views.map((v) => v.version).join(',')}`),
+      markPending: async (entries: readonly PendingVersion[]) =>
+        void calls.push(`pending ${entries.map((e) => e.version).join(',')}`),
+      publish: async (views: readonly PlayerView[]) =>
+        void calls.push(`publish ${views.map((v) => v.version).join(',')}`),
     };
     await new ReadModelWriter(recording, undefined, cache).apply(log);
     expect(calls).toEqual(['pending 10', 'mongo', 'publish 10']);

@@ -5,7 +5,8 @@ import { playerEventDocument } from '../projection/player-events.projection';
 import { roomOccupancyDocument } from '../projection/room-occupancy.projection';
 import { foldLog } from './random-histories';
 
-const byId = <T extends { _id: string }>(docs: T[]): T[] => docs.sort((a, b) => a._id.localeCompare(b._id));
+const byId = <T extends { _id: string }>(docs: T[]): T[] =>
+  docs.sort((a, b) => a._id.localeCompare(b._id));
 const present = <T>(value: T | null): value is T => value !== null;
 
 /** The read models a log must produce: each document projected from a plain fold (sorted by _id). */

@@ -4,7 +4,11 @@ import type {
   PlayerEventDocument,
   RoomOccupancyDocument,
 } from '../projection/read-model.documents';
-import type { DerivedViewWrites, PlayerDetailsWrite, ReadModelStore } from '../store/read-model.store.port';
+import type {
+  DerivedViewWrites,
+  PlayerDetailsWrite,
+  ReadModelStore,
+} from '../store/read-model.store.port';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -39,12 +43,14 @@ export class InMemoryReadModelStore implements ReadModelStore {
   async writeDerivedViews(writes: DerivedViewWrites): Promise<void> {
     replaceOlder(this.roomOccupancy, writes.roomOccupancy);
     replaceOlder(this.leaderboard, writes.leaderboard);
-    for (const doc of writes.playerEvents) if (!this.playerEvents.has(doc._id)) this.playerEvents.set(doc._id, clone(doc));
+    for (const doc of writes.playerEvents)
+      if (!this.playerEvents.has(doc._id)) this.playerEvents.set(doc._id, clone(doc));
   }
 
   /** Every collection as plain sorted arrays, for whole-store equality checks. */
   snapshot() {
-    const sorted = <T extends { _id: string }>(map: Map<string, T>) => [...map.values()].sort((a, b) => a._id.localeCompare(b._id));
+    const sorted = <T extends { _id: string }>(map: Map<string, T>) =>
+      [...map.values()].sort((a, b) => a._id.localeCompare(b._id));
     return {
       playerDetails: sorted(this.playerDetails),
       roomOccupancy: sorted(this.roomOccupancy),
@@ -54,7 +60,10 @@ export class InMemoryReadModelStore implements ReadModelStore {
   }
 }
 
-const replaceOlder = <T extends { _id: string; version: number }>(map: Map<string, T>, docs: readonly T[]): void => {
+const replaceOlder = <T extends { _id: string; version: number }>(
+  map: Map<string, T>,
+  docs: readonly T[],
+): void => {
   for (const doc of docs) {
     const stored = map.get(doc._id);
     if (!stored || stored.version < doc.version) map.set(doc._id, clone(doc));

@@ -5,7 +5,9 @@ import { InMemoryReadModelStore } from './in-memory-read-model.store';
 
 // The log the events stand for: each version once, in order (the input may repeat some).
 const logOf = (events: readonly PlayerEvent[]): PlayerEvent[] =>
-  [...new Map(events.map((event) => [event.metadata.version, event])).values()].sort((a, b) => a.metadata.version - b.metadata.version);
+  [...new Map(events.map((event) => [event.metadata.version, event])).values()].sort(
+    (a, b) => a.metadata.version - b.metadata.version,
+  );
 
 /** The state -> document function of one read model (player_details, room_occupancy …). */
 export type StateProjection<D> = (state: PlayerState) => D | null;
@@ -20,14 +22,18 @@ export type DocumentExpectation<D> = D | null | ((document: D | null) => void);
  * compared; it must also equal the projection of a plain fold of the same events.
  */
 export const given =
-  <D extends { _id: string }>(projection: StateProjection<D>, collection: 'playerDetails' | 'roomOccupancy' | 'leaderboard') =>
+  <D extends { _id: string }>(
+    projection: StateProjection<D>,
+    collection: 'playerDetails' | 'roomOccupancy' | 'leaderboard',
+  ) =>
   (...events: PlayerEvent[] | [PlayerEvent[]]) => ({
     async then(expected: DocumentExpectation<D>): Promise<D | null> {
       const flat = events.flat();
       const playerId = flat[0]?.metadata.aggregateId ?? 'nobody';
       const store = new InMemoryReadModelStore();
       await new ReadModelWriter(store).apply(flat);
-      const stored = ((store[collection] as Map<string, unknown>).get(playerId) as D | undefined) ?? null;
+      const stored =
+        ((store[collection] as Map<string, unknown>).get(playerId) as D | undefined) ?? null;
       expect(stored).toEqual(projection(fold(playerId, logOf(flat))));
       if (typeof expected === 'function') (expected as (document: D | null) => void)(stored);
       else expect(stored).toEqual(expected);
