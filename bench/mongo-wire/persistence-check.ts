@@ -28,6 +28,80 @@ import {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const withClient = async <T>(url: string, f: (client: MongoClient) => Promise<T>): Promise<T> => {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000 });
+  await client.connect();
+  try {
+    return await f(client);
+  } finally {
+    await client.close(true);
+  }
+};
+
+const playersOf = (client: MongoClient) =>
+  client.db('qf_persist').collection<{ _id: string; name: string; version: number }>('players');
+
+const crashOf = (client: MongoClient) =>
+  client.db('qf_persist').collection<{ _id: string; batch: string }>('crash');
+
+/** Phase 1 writes: `docs` players under a unique index, then one guarded update. */
+const seedPlayers = (url: string, docs: number) =>
+  withClient(url, async (client) => {
+    const col = playersOf(client);
+    await col.createIndex({ name: 1 }, { unique: true });
+    for (let i = 0; i < docs; i += 500) {
+      await col.insertMany(
+        Array.from({ length: Math.min(500, docs - i) }, (_, k) => ({
+          _id: `p${i + k}`,
+          name: `n${i + k}`,
+          version: 1,
+        })),
+      );
+    }
+    await col.updateOne(
+      { _id: 'p0', version: { $lt: 7 } },
+      { $set: { version: 7 } },
+      { upsert: true },
+    );
+  });
+
+/** Phase 1 reads, after the clean restart: every document, the update, the index still enforced. */
+const readAfterCleanStop = (url: string, docs: number) =>
+  withClient(url, async (client) => {
+    const col = playersOf(client);
+    const count = await col.countDocuments();
+    const p0 = await col.findOne({ _id: 'p0' });
+    const indexes = (await col.listIndexes().toArray()).map((i) => i['name'] as string);
+    let uniqueEnforced = false;
+    try {
+      await col.insertOne({ _id: 'dup', name: 'n1', version: 1 });
+    } catch (error) {
+      uniqueEnforced = (error as { code?: number }).code === 11000;
+    }
+    return { count, expected: docs, p0Version: p0?.version, indexes, uniqueEnforced };
+  });
+
+/** Phase 2 writes: batch a, 3 s, batch b (the kill follows at once). */
+const writeBeforeCrash = (url: string) =>
+  withClient(url, async (client) => {
+    const col = crashOf(client);
+    await col.insertMany(Array.from({ length: 100 }, (_, i) => ({ _id: `a${i}`, batch: 'a' })));
+    await sleep(3000);
+    await col.insertMany(Array.from({ length: 100 }, (_, i) => ({ _id: `b${i}`, batch: 'b' })));
+  });
+
+/** Phase 2 reads, after the crash and a restart. */
+const readAfterCrash = (url: string, docs: number) =>
+  withClient(url, async (client) => {
+    const col = crashOf(client);
+    return {
+      writtenThreeSecondsBeforeKill: await col.countDocuments({ batch: 'a' }),
+      writtenJustBeforeKill: await col.countDocuments({ batch: 'b' }),
+      of: 100,
+      dbStillOpens: (await playersOf(client).countDocuments()) >= docs,
+    };
+  });
+
 const main = async () => {
   const { values } = parseArgs({
     options: {
@@ -73,79 +147,25 @@ const main = async () => {
     process.stderr.write(`started pid ${record.pid} in ${Date.now() - t0} ms\n`);
     return record;
   };
-  const withClient = async <T>(f: (client: MongoClient) => Promise<T>): Promise<T> => {
-    const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000 });
-    await client.connect();
-    try {
-      return await f(client);
-    } finally {
-      await client.close(true);
-    }
-  };
-  const players = (client: MongoClient) =>
-    client.db('qf_persist').collection<{ _id: string; name: string; version: number }>('players');
-
   let record = await start();
   try {
     // 1. write, then a clean stop (SIGTERM to the process group, as `qf infra down` does)
-    await withClient(async (client) => {
-      const col = players(client);
-      await col.createIndex({ name: 1 }, { unique: true });
-      for (let i = 0; i < docs; i += 500) {
-        await col.insertMany(
-          Array.from({ length: Math.min(500, docs - i) }, (_, k) => ({
-            _id: `p${i + k}`,
-            name: `n${i + k}`,
-            version: 1,
-          })),
-        );
-      }
-      await col.updateOne(
-        { _id: 'p0', version: { $lt: 7 } },
-        { $set: { version: 7 } },
-        { upsert: true },
-      );
-    });
+    await seedPlayers(url, docs);
     let t0 = Date.now();
     await stopRecorded(ctx, record, 30_000);
     report['sigtermStopMs'] = Date.now() - t0;
 
     record = await start();
-    report['afterSigterm'] = await withClient(async (client) => {
-      const col = players(client);
-      const count = await col.countDocuments();
-      const p0 = await col.findOne({ _id: 'p0' });
-      const indexes = (await col.listIndexes().toArray()).map((i) => i['name'] as string);
-      let uniqueEnforced = false;
-      try {
-        await col.insertOne({ _id: 'dup', name: 'n1', version: 1 });
-      } catch (error) {
-        uniqueEnforced = (error as { code?: number }).code === 11000;
-      }
-      return { count, expected: docs, p0Version: p0?.version, indexes, uniqueEnforced };
-    });
+    report['afterSigterm'] = await readAfterCleanStop(url, docs);
 
     // 2. crash: write A, wait 3 s, write B, SIGKILL at once
-    await withClient(async (client) => {
-      const col = client.db('qf_persist').collection<{ _id: string; batch: string }>('crash');
-      await col.insertMany(Array.from({ length: 100 }, (_, i) => ({ _id: `a${i}`, batch: 'a' })));
-      await sleep(3000);
-      await col.insertMany(Array.from({ length: 100 }, (_, i) => ({ _id: `b${i}`, batch: 'b' })));
-    });
+    await writeBeforeCrash(url);
     process.kill(-record.pid, 'SIGKILL');
     await waitUntil(async () => !isRecordedAlive(record), { timeoutMs: 10_000, intervalMs: 50 });
     t0 = Date.now();
     await stopRecorded(ctx, record, 1000); // forgets the record
     record = await start();
-    report['afterSigkill'] = await withClient(async (client) => {
-      const col = client.db('qf_persist').collection<{ _id: string; batch: string }>('crash');
-      return {
-        writtenThreeSecondsBeforeKill: await col.countDocuments({ batch: 'a' }),
-        writtenJustBeforeKill: await col.countDocuments({ batch: 'b' }),
-        of: 100,
-        dbStillOpens: (await players(client).countDocuments()) >= docs,
-      };
-    });
+    report['afterSigkill'] = await readAfterCrash(url, docs);
   } finally {
     await stopRecorded(ctx, record, 30_000);
   }
