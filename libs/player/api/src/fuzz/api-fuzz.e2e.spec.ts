@@ -108,8 +108,9 @@ describe('API fuzzing: generated requests against every front and gRPC method', 
 
   beforeAll(async () => {
     process.env['QF_FLEET_ID'] = `z${suffix}`;
+    // Ports of its own: fleet-scale.int.spec.ts hashes into 13,000–13,390 and may run alongside.
     process.env['QF_FLEET_PORT_OFFSET'] = String(
-      13_000 + (Number.parseInt(suffix.slice(-3), 36) % 40) * 10,
+      13_500 + (Number.parseInt(suffix.slice(-3), 36) % 40) * 10,
     );
     mongo = await createMongoClient().connect();
     await fleetUp({
