@@ -43,7 +43,7 @@ describe('layering lint', () => {
   it.each([
     ['a player lib importing Nest', 'libs/player/crud/src/probe.ts', '@nestjs/common'],
     ['a player lib importing the API lib', 'libs/player/read-model/src/probe.ts', '@qf/player-api'],
-    ['a player lib importing ops tooling', 'libs/player/write-model/src/probe.ts', '@qf/fleet'],
+    ['a player lib importing ops tooling', 'libs/player/es-write/src/probe.ts', '@qf/fleet'],
     ['a player lib importing bench tooling', 'libs/player/crud/src/probe.ts', '@qf/loadgen'],
     ['the domain importing a driver', 'libs/player/domain/src/probe.ts', 'kafkajs'],
     ['the domain importing contracts', 'libs/player/domain/src/probe.ts', '@qf/contracts'],

@@ -7,7 +7,7 @@ import {
   readEventLog,
   startWritePath,
   type WritePath,
-} from '@qf/player-write-model/testing';
+} from '@qf/player-es-write/testing';
 
 // Processes start, rebalance and take over for real: far beyond Jest's 5 s default.
 jest.setTimeout(300_000);

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlayerApiModule } from '@qf/player-api';
-import { CommandGateway, gatewayConfig } from '@qf/player-write-model';
+import { CommandGateway, gatewayConfig } from '@qf/player-es-write';
 import { ObservabilityModule } from '@qf/shared-observability';
 import { CommandStatusHandler } from './command-status.handler';
 import { GatewayLifecycle } from './gateway.lifecycle';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { grpcClients } from '@qf/player-api';
-import { startWritePath, type WritePath } from '@qf/player-write-model/testing';
+import { startWritePath, type WritePath } from '@qf/player-es-write/testing';
 import { eventually } from '@qf/shared-testing';
 
 // Child processes (a gateway, then a processor) start, join and decide for real.

@@ -1,7 +1,7 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { CommandStatus } from '@qf/contracts';
 import { GetCommandStatusQuery } from '@qf/player-api';
-import { CommandGateway } from '@qf/player-write-model';
+import { CommandGateway } from '@qf/player-es-write';
 
 /** GET /commands/{commandId} and its gRPC twin: asked of the write path's ledger. */
 @QueryHandler(GetCommandStatusQuery)

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { CommandGateway } from '@qf/player-write-model';
+import { CommandGateway } from '@qf/player-es-write';
 import { isTopicRefusal } from '@qf/shared-kafka';
 import { createLogger, HealthChecks, refuseToRun } from '@qf/shared-observability';
 

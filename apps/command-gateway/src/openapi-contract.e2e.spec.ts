@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { exerciseCommands, exerciseCommandStatus, OpenApiContract } from '@qf/player-api/testing';
-import { startWritePath, type WritePath } from '@qf/player-write-model/testing';
+import { startWritePath, type WritePath } from '@qf/player-es-write/testing';
 import { createHttpApp, registeredRoutes } from '@qf/shared-observability/http';
 import { CommandGatewayModule } from './command-gateway.module';
 

@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ExecutePlayerCommand } from '@qf/player-api';
-import { CommandGateway } from '@qf/player-write-model';
+import { CommandGateway } from '@qf/player-es-write';
 
 /** Every REST/gRPC command goes to Kafka; 'wait' resolves with the processor's decision. */
 @CommandHandler(ExecutePlayerCommand)

@@ -10,7 +10,7 @@ import {
   type CollectedSpan,
   type OtlpCollector,
 } from '@qf/shared-testing';
-import { startWritePath, type WritePath } from '@qf/player-write-model/testing';
+import { startWritePath, type WritePath } from '@qf/player-es-write/testing';
 import { repoRoot } from '@qf/shared-config';
 import { createMongoClient } from '@qf/shared-mongo';
 

@@ -6,7 +6,7 @@ import {
   sendUntilDecided,
   startWritePath,
   type Sent,
-} from '@qf/player-write-model/testing';
+} from '@qf/player-es-write/testing';
 import { eventually } from '@qf/shared-testing';
 
 // Processes start, rebalance and take over for real: far beyond Jest's 5 s default.

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Module } from '@nestjs/common';
-import { CommandProcessor, processorConfig } from '@qf/player-write-model';
+import { CommandProcessor, processorConfig } from '@qf/player-es-write';
 import { ObservabilityModule } from '@qf/shared-observability';
 import { processorFaults } from './processor-faults';
 import { ProcessorLifecycle } from './processor.lifecycle';

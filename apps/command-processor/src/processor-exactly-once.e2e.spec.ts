@@ -11,7 +11,7 @@ import {
   startWritePath,
   type FinalAnswer,
   type Sent,
-} from '@qf/player-write-model/testing';
+} from '@qf/player-es-write/testing';
 import { type ServiceProcess, eventually, untilEachOwnsPartitions } from '@qf/shared-testing';
 
 // Processes are paused, killed and replaced for real: far beyond Jest's 5 s default.

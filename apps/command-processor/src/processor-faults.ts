@@ -1,4 +1,4 @@
-import type { ProcessorOptions } from '@qf/player-write-model';
+import type { ProcessorOptions } from '@qf/player-es-write';
 
 /**
  * Fault injection for crash tests, off unless QF_PROCESSOR_FAULT is set:

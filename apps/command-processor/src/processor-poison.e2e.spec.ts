@@ -7,7 +7,7 @@ import {
   sendUntilDecided,
   startWritePath,
   type WritePath,
-} from '@qf/player-write-model/testing';
+} from '@qf/player-es-write/testing';
 import { createKafka, readPartitionToEnd } from '@qf/shared-kafka';
 import { eventually } from '@qf/shared-testing';
 

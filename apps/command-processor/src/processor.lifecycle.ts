@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { CommandProcessor } from '@qf/player-write-model';
+import { CommandProcessor } from '@qf/player-es-write';
 import { HealthChecks } from '@qf/shared-observability';
 
 /** Joins the consumer group when the app starts; on SIGTERM finishes the transactions in flight and leaves. */

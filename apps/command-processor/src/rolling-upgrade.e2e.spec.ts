@@ -13,7 +13,7 @@ import {
   uniqueName,
   untilEachOwnsPartitions,
 } from '@qf/shared-testing';
-import { sendUntilDecided } from '@qf/player-write-model/testing';
+import { sendUntilDecided } from '@qf/player-es-write/testing';
 import { createKafka, readPartitionToEnd } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 import { previousReleaseTree } from './testing/previous-release';

@@ -1,7 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { decodeEvent } from '@qf/contracts';
 import { evolve, initialState, type PlayerState } from '@qf/player-domain';
-import { decodeSnapshot, encodeSnapshot } from '@qf/player-write-model';
+import { decodeSnapshot, encodeSnapshot } from '@qf/player-es-write';
 import { awaitTopicServing, ensureTopics, readPartitionToEnd } from '@qf/shared-kafka';
 
 /** How long a command processor takes to restore every player's state, with and without snapshots. */

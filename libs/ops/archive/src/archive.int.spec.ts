@@ -7,7 +7,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { encodeEvent, topicNames, type TopicNames } from '@qf/contracts';
 import { fold, type PlayerEvent } from '@qf/player-domain';
 import { registeredPlayer } from '@qf/player-domain/testing';
-import { encodeSnapshot } from '@qf/player-write-model';
+import { encodeSnapshot } from '@qf/player-es-write';
 import { createKafka, ensureTopics } from '@qf/shared-kafka';
 import { uniqueName } from '@qf/shared-testing';
 import { readManifest, type ArchiveManifest } from './archive-manifest';

@@ -2,7 +2,7 @@ import type { MongoClient } from 'mongodb';
 import { topicNames } from '@qf/contracts';
 import { readModelCollections } from '@qf/player-read-model';
 import { expectedReadModels, readModelSnapshot } from '@qf/player-read-model/testing';
-import { readEventLog, eventLogViolations } from '@qf/player-write-model/testing';
+import { readEventLog, eventLogViolations } from '@qf/player-es-write/testing';
 import { createMongoClient } from '@qf/shared-mongo';
 import { eventually, uniqueName } from '@qf/shared-testing';
 import { fleetDown, fleetScale, fleetStatus, fleetUp } from './fleet';

@@ -1,5 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { decodeSnapshot } from '@qf/player-write-model';
+import { decodeSnapshot } from '@qf/player-es-write';
 import { readPartitionToEnd } from '@qf/shared-kafka';
 
 /**
