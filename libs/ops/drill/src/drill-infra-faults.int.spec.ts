@@ -76,7 +76,12 @@ describe('qf drill: server faults on private servers (small scale)', () => {
   });
 
   it('broker-kill: the leader of the busiest partition dies, one of three; acks=all keeps every acknowledged command', async () => {
-    const report = await runDrill(small('broker-kill', 'es'));
+    const report = await runDrill(
+      // Up to two minutes to settle: after a broker kill the processors can decide nothing
+      // for ~47 s (an open issue-14 defect, docs/reliability.md). This test is about nothing
+      // lost or doubled; the recovery time is the drill's figure, not an assertion.
+      small('broker-kill', 'es', { settleSeconds: 120 }),
+    );
     expect(report.faultEvent.description).toMatch(
       /^SIGKILL broker [123] \(pid \d+\), leader of .*player\.events\[\d+\]$/,
     );
