@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { headerString } from '@qf/contracts';
+import { readRange } from '@qf/shared-kafka';
 import {
   archiveFileKey,
   readManifest,
@@ -11,9 +12,11 @@ import {
   type ArchiveFile,
   type ArchiveManifest,
 } from './archive-manifest';
-import { readRange } from './kafka/read-range';
 import { latestSnapshotVersions } from './kafka/snapshot-coverage';
 import type { ColdStore } from './store/cold-store';
+
+/** The archive's reads: a group name of its own, and room for a long range. */
+const ARCHIVE_READ = { groupPrefix: 'qf-archive', timeoutMs: 300_000 } as const;
 
 export interface ArchiveOptions {
   readonly kafka: Kafka;
@@ -112,23 +115,32 @@ export const runArchive = async (options: ArchiveOptions): Promise<ArchiveReport
     const boundary = atTime < 0n || atTime > BigInt(high) ? BigInt(high) : atTime;
     const records: ArchivedRecord[] = [];
     let heldBack: HeldBack = { reason: 'before' };
-    await readRange(kafka, admin, topics.events, partition, from, boundary, (message) => {
-      const version = eventVersion(message);
-      const playerId = message.key?.toString('utf8') ?? '';
-      const snapshotVersion = coverage.get(playerId) ?? null;
-      if (version !== null && (snapshotVersion === null || version > snapshotVersion)) {
-        heldBack = {
-          reason: 'snapshot',
-          offset: message.offset,
-          playerId,
-          version,
-          snapshotVersion,
-        };
-        return false;
-      }
-      records.push(recordOf(message));
-      return true;
-    });
+    await readRange(
+      kafka,
+      admin,
+      topics.events,
+      partition,
+      from,
+      boundary,
+      (message) => {
+        const version = eventVersion(message);
+        const playerId = message.key?.toString('utf8') ?? '';
+        const snapshotVersion = coverage.get(playerId) ?? null;
+        if (version !== null && (snapshotVersion === null || version > snapshotVersion)) {
+          heldBack = {
+            reason: 'snapshot',
+            offset: message.offset,
+            playerId,
+            version,
+            snapshotVersion,
+          };
+          return false;
+        }
+        records.push(recordOf(message));
+        return true;
+      },
+      ARCHIVE_READ,
+    );
     let file: ArchiveFile | undefined;
     const last = records.at(-1);
     if (records.length > 0 && last) {

@@ -18,7 +18,6 @@ export {
   type PartitionArchive,
 } from './archive-runner';
 export { latestSnapshotVersions } from './kafka/snapshot-coverage';
-export { readRange } from './kafka/read-range';
 export {
   ColdStoreUrlError,
   DirectoryColdStore,

@@ -1,11 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
-import { fixedPartitionAssigner } from '@qf/shared-kafka';
+import { fixedPartitionAssigner } from './kafkajs/fixed-partition.assigner';
+
+export interface ReadRangeOptions {
+  /** The throwaway group's name starts with it (default qf-reader). */
+  readonly groupPrefix?: string;
+  readonly timeoutMs?: number;
+}
 
 /**
- * Reads topic/partition from offset `from` (inclusive) to `to` (exclusive, at most the
- * high watermark) in order, read committed, calling onMessage until it returns false.
- * A throwaway group with a fixed assignment does the reading and is deleted afterwards.
+ * Reads topic/partition from offset `from` (inclusive) to `to` (exclusive, at most the last
+ * stable offset) in order, read committed, calling onMessage until it returns false. A
+ * throwaway consumer group with a fixed assignment does the reading (kafkajs has no
+ * assign()); it commits nothing and is deleted afterwards. Resolves with the records read.
  */
 export const readRange = async (
   kafka: Kafka,
@@ -14,11 +21,11 @@ export const readRange = async (
   partition: number,
   from: bigint,
   to: bigint,
-  onMessage: (message: KafkaMessage) => boolean,
-  { timeoutMs = 300_000 }: { timeoutMs?: number } = {},
-): Promise<void> => {
-  if (to <= from) return;
-  const groupId = `qf-archive-${topic}-${partition}-${randomBytes(4).toString('hex')}`;
+  onMessage: (message: KafkaMessage) => boolean | void,
+  { groupPrefix = 'qf-reader', timeoutMs = 120_000 }: ReadRangeOptions = {},
+): Promise<number> => {
+  if (to <= from) return 0;
+  const groupId = `${groupPrefix}-${topic}-${partition}-${randomBytes(4).toString('hex')}`;
   const consumer = kafka.consumer({
     groupId,
     partitionAssigners: [fixedPartitionAssigner({ [topic]: [partition] })],
@@ -28,6 +35,7 @@ export const readRange = async (
     heartbeatInterval: 1000,
     maxBytesPerPartition: 4 * 1024 * 1024,
   });
+  let records = 0;
   let finish: () => void = () => {};
   let fail: (error: unknown) => void = () => {};
   const done = new Promise<void>((resolve, reject) => {
@@ -40,7 +48,7 @@ export const readRange = async (
     timeoutMs,
   );
   let stopped = false;
-  // Transaction markers never reach eachBatch; the offset they end at shows here.
+  // Batches of only transaction markers never reach eachBatch; their end shows in this event.
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     if (payload.partition === partition && BigInt(payload.lastOffset) + 1n >= to) finish();
   });
@@ -55,11 +63,12 @@ export const readRange = async (
         for (const message of batch.messages) {
           const offset = BigInt(message.offset);
           if (offset < from) continue;
-          if (offset >= to || !onMessage(message)) {
+          if (offset >= to || onMessage(message) === false) {
             stopped = true;
             finish();
             return;
           }
+          records += 1;
         }
         if (BigInt(batch.lastOffset()) + 1n >= to) finish();
       },
@@ -71,4 +80,5 @@ export const readRange = async (
     await consumer.disconnect().catch(() => undefined);
     await admin.deleteGroups([groupId]).catch(() => undefined);
   }
+  return records;
 };
