@@ -108,7 +108,13 @@ export const scrapeMetrics = async (
  * growth of its count during the step.
  */
 export const commandsPerTransactionProbe = (processorUrls: () => readonly string[]): StepProbe => {
-  const names = ['qf_processor_batch_size_sum', 'qf_processor_batch_size_count'];
+  const names = [
+    'qf_processor_batch_size_sum',
+    'qf_processor_batch_size_count',
+    'qf_processor_transaction_duration_seconds_sum',
+    'qf_processor_queue_delay_seconds_sum',
+    'qf_processor_queue_delay_seconds_count',
+  ];
   let before: Record<string, number> = {};
   return {
     name: 'processor',
@@ -117,11 +123,18 @@ export const commandsPerTransactionProbe = (processorUrls: () => readonly string
     },
     finish: async (): Promise<Record<string, number>> => {
       const after = await scrapeMetrics(processorUrls(), names);
-      const commands = (after[names[0]!] ?? 0) - (before[names[0]!] ?? 0);
-      const transactions = (after[names[1]!] ?? 0) - (before[names[1]!] ?? 0);
-      return transactions > 0
-        ? { transactions, commandsPerTransaction: commands / transactions }
-        : { transactions };
+      const [commands = 0, transactions = 0, busy = 0, delay = 0, delays = 0] = names.map(
+        (name) => (after[name] ?? 0) - (before[name] ?? 0),
+      );
+      if (transactions <= 0) return { transactions };
+      // Where a command's time goes in the processor: waiting for its transaction to start
+      // (fetch + group-commit interval), then the transaction itself.
+      return {
+        transactions,
+        commandsPerTransaction: commands / transactions,
+        transactionMs: (busy / transactions) * 1000,
+        ...(delays > 0 ? { queueDelayMs: (delay / delays) * 1000 } : {}),
+      };
     },
   };
 };

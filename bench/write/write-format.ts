@@ -160,6 +160,8 @@ const targetColumns = (report: WriteSearchReport): readonly Column[] =>
         ['gw+proc+broker ms', (step) => ms(writePathCpu(step), 3)],
         ['loadgen ms', (step) => ms(step.cpuMsPerCommand['loadgen'], 3)],
         ['cmds/txn', (step) => ms(step.figures['processor']?.['commandsPerTransaction'], 1)],
+        ['txn ms', (step) => ms(step.figures['processor']?.['transactionMs'], 1)],
+        ['queue ms', (step) => ms(step.figures['processor']?.['queueDelayMs'], 1)],
         ['records/cmd', (step) => ms(step.figures['recordsPerCommand']?.['total'], 2)],
       ];
 

@@ -31,8 +31,10 @@ export interface GatewayConfig extends WritePathConfig {
   readonly instance?: number;
   /** How long a waiting request may wait for its decision before 504 (QF_DECISION_TIMEOUT_MS). */
   readonly decisionTimeoutMs: number;
-  /** Send window: concurrent commands are produced together after at most this long (0 = same tick). */
+  /** Send window: concurrent commands are produced together after at most this long (0 = same tick; QF_GATEWAY_LINGER_MS). */
   readonly lingerMs: number;
+  /** The window is the arrival rate (commands/s) divided by this, in ms, up to lingerMs; 0 = always lingerMs (QF_GATEWAY_LINGER_RATE_PER_MS). */
+  readonly lingerRatePerMs: number;
   /** A window is sent at once when it holds this many commands. */
   readonly maxBatch: number;
   /** Produce requests in flight at most; a window closing meanwhile waits and grows (QF_GATEWAY_MAX_IN_FLIGHT). */
@@ -61,7 +63,18 @@ export const gatewayConfig = (
       ? { instance: intFromEnv('QF_GATEWAY_INSTANCE', 0, { min: 0 }, env) }
       : {}),
     decisionTimeoutMs: intFromEnv('QF_DECISION_TIMEOUT_MS', 5000, { min: 1 }, env),
-    lingerMs: intFromEnv('QF_GATEWAY_LINGER_MS', 1, { min: 0, max: 1000 }, env),
+    lingerMs: intFromEnv(
+      'QF_GATEWAY_LINGER_MS',
+      DEFAULT_GATEWAY_LINGER_MS,
+      { min: 0, max: 1000 },
+      env,
+    ),
+    lingerRatePerMs: intFromEnv(
+      'QF_GATEWAY_LINGER_RATE_PER_MS',
+      DEFAULT_GATEWAY_LINGER_RATE_PER_MS,
+      { min: 0, max: 1_000_000 },
+      env,
+    ),
     maxBatch: intFromEnv('QF_GATEWAY_MAX_BATCH', 500, { min: 1, max: 100_000 }, env),
     maxInFlight: intFromEnv('QF_GATEWAY_MAX_IN_FLIGHT', 1, { min: 1, max: 1000 }, env),
     sendTimeoutMs: intFromEnv('QF_GATEWAY_SEND_TIMEOUT_MS', 2000, { min: 1 }, env),
@@ -175,6 +188,9 @@ export const DEFAULT_SLOTS = 4;
 /** Default QF_PROCESSOR_TXN_INTERVAL_MS and QF_PROCESSOR_TXN_RATE_PER_MS (same ADR). */
 export const DEFAULT_TXN_INTERVAL_MS = 25;
 export const DEFAULT_TXN_RATE_PER_MS = 40;
+/** Default QF_GATEWAY_LINGER_MS and QF_GATEWAY_LINGER_RATE_PER_MS (ADR 0015, second follow-up). */
+export const DEFAULT_GATEWAY_LINGER_MS = 5;
+export const DEFAULT_GATEWAY_LINGER_RATE_PER_MS = 200;
 /** Default QF_PROCESSOR_CHECKPOINT_BATCH_MS (ADR 0015). */
 export const DEFAULT_CHECKPOINT_BATCH_MS = 1000;
 

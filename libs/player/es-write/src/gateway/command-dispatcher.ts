@@ -12,6 +12,7 @@ import {
 import type { PlayerCommand } from '@qf/player-domain';
 import { traceMessage } from '@qf/shared-observability';
 import { gatewaySeries as series } from './gateway.metrics';
+import { GroupCommitPacer } from '../processor/group-commit.pacer';
 import { ReplyWaiters, type Waiter } from './reply-waiters';
 import { WindowBatcher, type BatcherTimers } from './window-batcher';
 
@@ -25,7 +26,13 @@ export interface DispatcherOptions {
   readonly gatewayId: string;
   readonly replyPartition: number;
   readonly decisionTimeoutMs: number;
+  /** The longest send window (ms); 0: each window closes at the end of its event-loop turn. */
   readonly lingerMs: number;
+  /**
+   * The window follows the load: the arrival rate (commands/s) divided by this, in ms, up to
+   * lingerMs (0 or absent: always lingerMs). See adaptiveLinger.
+   */
+  readonly lingerRatePerMs?: number;
   readonly maxBatch: number;
   readonly maxInFlight: number;
   /** Requests waiting for a decision, at most; more are refused with 503 + Retry-After. */
@@ -64,6 +71,8 @@ export class CommandDispatcher {
   private readonly batcher: WindowBatcher<Message>;
   private failingUntil = 0;
   private lastFailure?: string;
+  /** The arrival rate, for a send window that follows the load (undefined: fixed window). */
+  private readonly arrivals?: GroupCommitPacer;
 
   constructor(
     private readonly options: DispatcherOptions,
@@ -78,10 +87,14 @@ export class CommandDispatcher {
       },
       clock.now,
     );
+    const { lingerMs, lingerRatePerMs } = options;
+    if (lingerMs > 0 && lingerRatePerMs)
+      this.arrivals = new GroupCommitPacer({ maxIntervalMs: lingerMs, ratePerMs: lingerRatePerMs });
+    const arrivals = this.arrivals;
     this.batcher = new WindowBatcher<Message>(
       (messages) => this.send(messages),
       {
-        lingerMs: options.lingerMs,
+        lingerMs: arrivals ? () => arrivals.interval(clock.now()) : lingerMs,
         maxBatch: options.maxBatch,
         maxInFlight: options.maxInFlight,
         maxWaiting: options.maxUnsent,
@@ -110,6 +123,7 @@ export class CommandDispatcher {
     const failure = this.failing();
     if (failure !== undefined)
       return Promise.reject(serviceUnavailable('kafka', failure, RETRY_AFTER_SECONDS));
+    this.arrivals?.arrived(1, this.clock.now());
     if (this.batcher.waiting >= this.options.maxUnsent) {
       series.shed.unsent.inc();
       return Promise.reject(

@@ -12,8 +12,11 @@ const realTimers: BatcherTimers = {
 };
 
 export interface WindowBatcherOptions {
-  /** A window closes this long after its first item (0: at the end of the current event-loop turn). */
-  readonly lingerMs: number;
+  /**
+   * A window closes this long after its first item (0: at the end of the current event-loop
+   * turn); a function is asked when each window opens (a linger that follows the load).
+   */
+  readonly lingerMs: number | (() => number);
   /** A window closes at once when it holds this many items; no flush holds more. */
   readonly maxBatch: number;
   /**
@@ -52,6 +55,8 @@ export class WindowBatcher<T> {
   /** The open window has closed and waits only for a free flush slot. */
   private closed = false;
   private timer: unknown;
+  /** The open window's timer is a setTimeout (else a setImmediate). */
+  private timed = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly maxInFlight: number;
   private readonly maxWaiting: number;
@@ -74,10 +79,12 @@ export class WindowBatcher<T> {
     if (this.live >= this.options.maxBatch) {
       this.flush();
     } else if (this.timer === undefined && !this.closed) {
-      this.timer =
-        this.options.lingerMs > 0
-          ? this.timers.setTimeout(() => this.flush(), this.options.lingerMs)
-          : this.timers.setImmediate(() => this.flush());
+      const { lingerMs } = this.options;
+      const linger = typeof lingerMs === 'function' ? lingerMs() : lingerMs;
+      this.timed = linger > 0;
+      this.timer = this.timed
+        ? this.timers.setTimeout(() => this.flush(), linger)
+        : this.timers.setImmediate(() => this.flush());
     }
     return queued;
   }
@@ -93,7 +100,7 @@ export class WindowBatcher<T> {
   /** Closes the open window now (it is sent as soon as a flush slot is free). */
   flush(): void {
     if (this.timer !== undefined) {
-      if (this.options.lingerMs > 0) this.timers.clearTimeout(this.timer);
+      if (this.timed) this.timers.clearTimeout(this.timer);
       this.timer = undefined;
     }
     this.closed = this.live > 0;
