@@ -178,4 +178,44 @@ describe('CommandDispatcher', () => {
     expect(produced).toEqual([['c1']]);
     expect(dispatcher.pending).toBe(0);
   });
+  it('with lingerRatePerMs, the send window follows the arrival rate up to lingerMs', async () => {
+    let now = 1;
+    const lingers: number[] = [];
+    const dispatcher = new CommandDispatcher(
+      { ...options, lingerMs: 5, lingerRatePerMs: 200, maxPending: 10_000 },
+      async () => undefined,
+      {
+        now: () => now,
+        wallNow: () => now,
+        timers: {
+          setTimeout: (callback, ms) => {
+            lingers.push(ms);
+            return setImmediate(callback);
+          },
+          clearTimeout: () => undefined,
+          setImmediate: (callback) => {
+            lingers.push(0);
+            return setImmediate(callback);
+          },
+        },
+      },
+    );
+    /** Submits `rate` commands/s for a second, one tick apart; returns the lingers asked. */
+    const load = async (rate: number) => {
+      lingers.length = 0;
+      for (let index = 0; index < rate; index += 1) {
+        now += 1000 / rate;
+        void dispatcher.submit(move(`c-${rate}-${index}`), 'h', 'async');
+        await tick();
+      }
+      return lingers.slice(-5);
+    };
+    // Idle, nothing is known of the rate: the first window closes at the end of its turn.
+    await load(1);
+    expect(lingers).toEqual([0]);
+    // 200 commands/s: about 1 ms, the previous fixed default.
+    for (const linger of await load(200)) expect(linger).toBeCloseTo(1, 0);
+    // 2,000 commands/s and more: the longest window.
+    expect(await load(2000)).toEqual([5, 5, 5, 5, 5]);
+  });
 });

@@ -186,6 +186,35 @@ describe('WindowBatcher (send windows)', () => {
     expect(batcher.add(5, () => undefined)).toBeDefined();
   });
 
+  it('asks a linger function when each window opens: a timer for a positive linger, the end of the turn for 0', async () => {
+    const asked: string[] = [];
+    const timers: BatcherTimers = {
+      setTimeout: (callback, ms) => {
+        asked.push(`timeout ${ms}`);
+        return setImmediate(callback);
+      },
+      clearTimeout: () => undefined,
+      setImmediate: (callback) => {
+        asked.push('immediate');
+        return setImmediate(callback);
+      },
+    };
+    const lingers = [0, 4];
+    const flushed: number[][] = [];
+    const batcher = new WindowBatcher<number>(
+      async (items) => void flushed.push(items),
+      { lingerMs: () => lingers.shift() ?? 9, maxBatch: 10 },
+      timers,
+    );
+    await Promise.all([sent(batcher, 1), sent(batcher, 2)]);
+    await Promise.all([sent(batcher, 3), sent(batcher, 4)]);
+    expect(asked).toEqual(['immediate', 'timeout 4']);
+    expect(flushed).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+  });
+
   it('lingerMs 0 closes the window at the end of the event-loop turn; drain() flushes and waits', async () => {
     const flushed: number[][] = [];
     const batcher = new WindowBatcher<number>(async (items) => void flushed.push(items), {
