@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { Db, MongoClient } from 'mongodb';
 import { HEADERS, headerString, topicNames, type TopicNames } from '@qf/contracts';
@@ -21,12 +19,16 @@ import {
 } from '@qf/player-read-model/testing';
 import { consumerGroupLag, createKafka } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
-import { eventually, uniqueName } from '@qf/shared-testing';
+import {
+  eventually,
+  startServiceProcess,
+  uniqueName,
+  type ServiceProcess,
+} from '@qf/shared-testing';
 
 jest.setTimeout(180_000);
 process.env['QF_LOG_LEVEL'] ??= 'error';
 
-const root = path.resolve(__dirname, '../../..');
 const PARTITIONS = 4;
 
 /** One isolated world per test: its own topics, consumer group and database. */
@@ -44,7 +46,7 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
   let producer: Producer;
   let mongo: MongoClient;
   const projectors: Projector[] = [];
-  const children: ChildProcess[] = [];
+  const children: ServiceProcess[] = [];
   const databases: Db[] = [];
 
   beforeAll(async () => {
@@ -59,7 +61,7 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
     await Promise.all(
       projectors.splice(0).map((projector) => projector.stop().catch(() => undefined)),
     );
-    for (const child of children.splice(0)) child.kill('SIGKILL');
+    await Promise.all(children.splice(0).map((child) => child.crash()));
   });
 
   afterAll(async () => {
@@ -136,25 +138,21 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
     const w = await world('proj-kill');
     const log = randomHistories({ players: 40, commandsPerPlayer: 40, seed: 12 });
     await produceEvents(producer, w.topics.events, log);
-    const child = spawn(
-      process.execPath,
-      ['-r', './tools/register.js', 'apps/projector/src/main.ts'],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          QF_TOPIC_PREFIX: w.prefix,
-          QF_MONGO_DB: w.db.databaseName,
-          QF_HTTP_PORT: '0',
-          QF_PROJECTOR_CHUNK: '10',
-          QF_PROJECTOR_CONCURRENCY: '1',
-          QF_PROJECTOR_CACHE: '0',
-          QF_LAG_REFRESH_MS: '0',
-          QF_LOG_LEVEL: 'error',
-        },
-        stdio: 'ignore',
+    const child = await startServiceProcess({
+      name: `${w.prefix}projector`,
+      entry: 'apps/projector/src/main.ts',
+      env: {
+        QF_TOPIC_PREFIX: w.prefix,
+        QF_MONGO_DB: w.db.databaseName,
+        QF_PROJECTOR_CHUNK: '10',
+        QF_PROJECTOR_CONCURRENCY: '1',
+        QF_PROJECTOR_CACHE: '0',
+        QF_LAG_REFRESH_MS: '0',
+        QF_LOG_LEVEL: 'error',
       },
-    );
+      // Listening is enough: the kill below must land while it is still projecting.
+      readyWhen: 'listening',
+    });
     children.push(child);
     const events = w.db.collection(w.wiring.target.collections.playerEvents);
     // Kill it while it is part-way: some chunks applied and committed, one maybe half-written.
@@ -162,8 +160,7 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
       async () => expect(await events.countDocuments()).toBeGreaterThan(log.length / 5),
       { timeoutMs: 120_000, intervalMs: 50 },
     );
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await child.crash();
     const applied = await events.countDocuments();
     expect(applied).toBeLessThan(log.length);
 
