@@ -10,3 +10,4 @@ export {
   type RandomHistoryOptions,
 } from './random-histories';
 export { readModelSnapshot } from './read-model-snapshot';
+export { useProjectionInfra, type IsolatedWorld, type ProjectionInfra } from './projection-infra';
