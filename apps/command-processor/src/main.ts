@@ -15,7 +15,7 @@ const main = async () => {
   exportDeadLetterDepth(createKafka('command-processor-dlq-depth'), [
     topicNames().commandsDeadLetter,
   ]);
-  await createHttpApp(CommandProcessorModule, { service: 'command-processor', port });
+  await createHttpApp(CommandProcessorModule.forRoot(), { service: 'command-processor', port });
 };
 
 main().catch((error: unknown) => {
