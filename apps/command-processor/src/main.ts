@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { topicNames, writeSchemasFromEnv } from '@qf/contracts';
+import { topicNames } from '@qf/contracts';
+import { writeSchemasFromEnv } from '@qf/player-wire';
 import { exportDeadLetterDepth } from '@qf/dead-letters';
 import { intFromEnv } from '@qf/shared-config';
 import { createKafka } from '@qf/shared-kafka';

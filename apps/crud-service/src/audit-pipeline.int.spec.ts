@@ -1,5 +1,6 @@
 import { MongoClient, type Collection } from 'mongodb';
-import { encodeEvent, topicNames } from '@qf/contracts';
+import { topicNames } from '@qf/contracts';
+import { encodeEvent } from '@qf/player-wire';
 import { fold, type PlayerEvent } from '@qf/player-domain';
 import {
   eventOfEntry,

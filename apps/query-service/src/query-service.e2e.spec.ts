@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { toEventView } from '@qf/contracts';
+import { toEventView } from '@qf/player-wire';
 import { fold, type PlayerEvent, type PlayerState } from '@qf/player-domain';
 import { grpcClients } from '@qf/player-api';
 import { cacheKeyPrefix, playerViewFromState } from '@qf/player-read-model';

@@ -1,13 +1,7 @@
 import type { Admin, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Db, MongoClient } from 'mongodb';
-import {
-  encodeEvent,
-  HEADERS,
-  topicLayoutFor,
-  topicNames,
-  topicSpecsFor,
-  type TopicNames,
-} from '@qf/contracts';
+import { HEADERS, topicLayoutFor, topicNames, topicSpecsFor, type TopicNames } from '@qf/contracts';
+import { encodeEvent } from '@qf/player-wire';
 import { historyOf, registeredPlayer } from '@qf/player-domain/testing';
 import {
   createProjector,
