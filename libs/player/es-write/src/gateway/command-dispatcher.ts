@@ -30,7 +30,7 @@ export interface DispatcherOptions {
   readonly lingerMs: number;
   /**
    * The window follows the load: the arrival rate (commands/s) divided by this, in ms, up to
-   * lingerMs (0 or absent: always lingerMs). See adaptiveLinger.
+   * lingerMs (0 or absent: always lingerMs); ADR 0015, Follow-up 2.
    */
   readonly lingerRatePerMs?: number;
   readonly maxBatch: number;
