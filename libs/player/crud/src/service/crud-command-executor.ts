@@ -11,10 +11,10 @@ import {
   DEFAULT_IDEMPOTENCY_HORIZON_MS,
   idempotencyKeyReused,
   serviceUnavailable,
-  toCommandResult,
   versionConflict,
   type CommandResult,
 } from '@qf/contracts';
+import { toCommandResult } from '@qf/player-wire';
 import { createLogger, injectTraceContext, inSpan, tracing } from '@qf/shared-observability';
 import { crudMetrics } from '../crud-metrics';
 import type { PlayerDocument } from '../document/player-document';
