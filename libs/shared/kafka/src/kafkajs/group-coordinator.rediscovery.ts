@@ -71,14 +71,24 @@ export const rediscoverGroupCoordinators = (): void => {
       return await heartbeat.call(this, options);
     } catch (error) {
       if (!isUnreachableCoordinator(error)) throw error;
-      this.coordinator = await this.cluster.findGroupCoordinator({ groupId: this.groupId });
+      // A lookup that fails too (the whole cluster away) leaves kafkajs its own error to retry.
+      const found = await this.cluster
+        .findGroupCoordinator({ groupId: this.groupId })
+        .catch(() => undefined);
+      if (!found) throw error;
+      this.coordinator = found;
       return heartbeat.call(this, options);
     }
   };
 
+  const getCoordinator = OffsetManager.prototype.getCoordinator;
   OffsetManager.prototype.getCoordinator = async function currentCoordinator() {
-    if (!this.coordinator?.isConnected())
-      this.coordinator = await this.cluster.findGroupCoordinator({ groupId: this.groupId });
-    return this.coordinator;
+    if (this.coordinator?.isConnected()) return this.coordinator;
+    const found = await this.cluster
+      .findGroupCoordinator({ groupId: this.groupId })
+      .catch(() => undefined);
+    if (!found) return getCoordinator.call(this);
+    this.coordinator = found;
+    return found;
   };
 };

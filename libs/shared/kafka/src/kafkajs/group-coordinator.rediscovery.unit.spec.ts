@@ -122,6 +122,30 @@ describe('rediscoverGroupCoordinators (kafkajs 2.2.4 ConsumerGroup and OffsetMan
     expect(lookups).toEqual(['processors']);
   });
 
+  it('when the lookup fails too (the cluster is away), the heartbeat fails with its own error, as before', async () => {
+    const refused = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED');
+    const dead = new FakeCoordinator(3, () => refused);
+    const group = new ConsumerGroup({
+      cluster: {
+        findGroupCoordinator: async () => {
+          throw new Error('Failed to find group coordinator');
+        },
+      },
+      groupId: 'processors',
+      topics: [],
+      topicConfigurations: {},
+      logger,
+      instrumentationEmitter: { emit() {} },
+      retry: { retries: 0 },
+    });
+    group.coordinator = dead;
+    group.memberId = 'member-1';
+    group.generationId = 2;
+
+    await expect(group.heartbeat({ interval: 0 })).rejects.toBe(refused);
+    expect(group.coordinator).toBe(dead);
+  });
+
   it('offset commits look the coordinator up again once its connection is gone', async () => {
     const dead = new FakeCoordinator(3, undefined, false);
     const moved = new FakeCoordinator(1);
