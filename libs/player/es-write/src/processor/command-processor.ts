@@ -119,7 +119,16 @@ export class CommandProcessor {
       readUncommitted: false,
       maxWaitTimeInMs: 250,
       allowAutoTopicCreation: false,
-      retry: { initialRetryTime: 100, retries: 8, restartOnFailure: async () => !this.stopping },
+      // kafkajs retries a failed fetch or heartbeat with exponential backoff; uncapped (30 s)
+      // it had reached 3-9 s between attempts by the time a killed broker's partitions had
+      // moved, and a processor confirms its membership (before it fences) only through
+      // that loop. Capped at 1 s, with as many seconds of retries before a crash as before.
+      retry: {
+        initialRetryTime: 100,
+        maxRetryTime: 1000,
+        retries: 30,
+        restartOnFailure: async () => !this.stopping,
+      },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {

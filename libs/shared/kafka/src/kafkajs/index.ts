@@ -20,6 +20,10 @@ export {
 export { encodeRecord, useFastRecordEncoder, type RecordFields } from './fast-record-encoder';
 export { fixedPartitionAssigner } from './fixed-partition.assigner';
 export {
+  isUnreachableCoordinator,
+  rediscoverGroupCoordinators,
+} from './group-coordinator.rediscovery';
+export {
   guardTransactionalProduce,
   TransactionalProduceFailedError,
 } from './transactional-produce.guard';
