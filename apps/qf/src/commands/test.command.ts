@@ -37,8 +37,12 @@ export const registerTestCommand = (program: Command): void => {
           : ['unit', 'integration'];
       if (projects.includes('integration')) await infraUp(ctx, { brokers: 1 });
       // One file per run: `.local` may be shared by several checkouts running tests at once,
-      // and a fixed name let one run read (or delete) another's summary.
-      const resultsFile = path.join(ctx.localDir, 'test-results', `${process.pid}.json`);
+      // and a fixed name let one run read (or delete) another's summary. A caller that wants
+      // the summary afterwards (CI counts every test) names the file and keeps it.
+      const keptResultsFile = process.env['QF_TEST_RESULTS_FILE'];
+      const resultsFile = keptResultsFile
+        ? path.resolve(keptResultsFile)
+        : path.join(ctx.localDir, 'test-results', `${process.pid}.json`);
       fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
       fs.rmSync(resultsFile, { force: true });
       const args = [
@@ -57,7 +61,7 @@ export const registerTestCommand = (program: Command): void => {
         return;
       }
       const summary = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as JestSummary;
-      fs.rmSync(resultsFile, { force: true });
+      if (!keptResultsFile) fs.rmSync(resultsFile, { force: true });
       const failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
       const skipped = summary.numPendingTests > 0 ? `, ${summary.numPendingTests} skipped` : '';
       process.stdout.write(`${summary.numPassedTests} passed, ${failed} failed${skipped}\n`);
