@@ -20,7 +20,7 @@ export interface QueuedCommand {
 }
 
 /** What a command came to when decided on one copy of its player's document. */
-export type CommandOutcome =
+export type GroupedOutcome =
   /** Decided now: it is answered once the group's write has applied. */
   | { readonly kind: 'accepted'; readonly result: CommandResult }
   /** Its id is among the recent commands (of the document or of this group): the first outcome. */
@@ -31,7 +31,7 @@ export type CommandOutcome =
 
 /** The commands of one player decided together on one copy of its document. */
 export interface CommandGroup {
-  readonly outcomes: readonly CommandOutcome[];
+  readonly outcomes: readonly GroupedOutcome[];
   /** The state as read (its version guards the write). */
   readonly base: PlayerState;
   /** The state after every accepted command. */
@@ -71,7 +71,7 @@ export const decideGroup = (
   let state = base;
   const recent: RecentCommand[] = [...(doc?.recent ?? [])];
   const accepted: AcceptedCommandWrite[] = [];
-  const outcomes = queued.map(({ command, requestHash, traceparent }): CommandOutcome => {
+  const outcomes = queued.map(({ command, requestHash, traceparent }): GroupedOutcome => {
     const { commandId } = command.metadata;
     const known = findRecent(recent, commandId, notBefore);
     if (known) {
