@@ -5,9 +5,9 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 // Tags live in each project.json. type: is the layer, scope: the side of the experiment.
-// Dependencies point inwards: app -> application -> infrastructure -> util -> domain, the
-// API lib (Nest/Fastify edge) is for apps only, and ops/bench tooling sits above everything
-// but the apps. No lib may import an app (Nx refuses that on its own).
+// Dependencies point inwards: app -> application -> infrastructure -> util -> domain and
+// contract, the API lib (Nest/Fastify edge) is for apps only, and ops/bench tooling sits
+// above everything but the apps. No lib may import an app (Nx refuses that on its own).
 const FRAMEWORK = ['@nestjs/*', 'fastify', '@fastify/*', '@grpc/*'];
 const FRAMEWORK_AND_IO = [
   '@nestjs/*',
@@ -25,14 +25,17 @@ const FRAMEWORK_AND_IO = [
 ];
 // What each layer may import. Player libs (application) are framework-free: Nest, Fastify
 // and gRPC glue lives in the apps.
+// The wire contracts (type:contract) stand beside the domain, not on it: they import no
+// lib of ours, so a client reads the wire without the domain; @qf/player-wire maps the two.
 const MAY_IMPORT = {
   domain: ['domain'],
-  util: ['domain', 'util'],
-  infrastructure: ['domain', 'util', 'infrastructure'],
-  api: ['domain', 'util', 'infrastructure'],
-  application: ['domain', 'util', 'infrastructure', 'application'],
-  ops: ['domain', 'util', 'infrastructure', 'application', 'api', 'ops'],
-  app: ['domain', 'util', 'infrastructure', 'application', 'api', 'ops'],
+  contract: ['contract'],
+  util: ['domain', 'contract', 'util'],
+  infrastructure: ['domain', 'contract', 'util', 'infrastructure'],
+  api: ['domain', 'contract', 'util', 'infrastructure'],
+  application: ['domain', 'contract', 'util', 'infrastructure', 'application'],
+  ops: ['domain', 'contract', 'util', 'infrastructure', 'application', 'api', 'ops'],
+  app: ['domain', 'contract', 'util', 'infrastructure', 'application', 'api', 'ops'],
 };
 const BANNED_PACKAGES = { domain: FRAMEWORK_AND_IO, application: FRAMEWORK };
 const layering = ({ e2e = false } = {}) => [

@@ -40,6 +40,7 @@ const REFUSED: ReadonlyArray<readonly [string, string, string]> = [
   ['a player lib importing bench tooling', 'libs/player/crud/src/probe.ts', '@qf/loadgen'],
   ['the domain importing a driver', 'libs/player/domain/src/probe.ts', 'kafkajs'],
   ['the domain importing contracts', 'libs/player/domain/src/probe.ts', '@qf/contracts'],
+  ['the contracts importing the domain', 'libs/contracts/src/probe.ts', '@qf/player-domain'],
   [
     'infrastructure importing application code',
     'libs/shared/kafka/src/probe.ts',

@@ -1,6 +1,6 @@
 import type { Kafka, Message } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import { encodeEvent } from '@qf/contracts';
+import { encodeEvent } from '@qf/player-wire';
 import { generateHistories } from '@qf/player-read-model/testing';
 import type { ReplayBenchOptions } from './replay-bench.types';
 

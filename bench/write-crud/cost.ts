@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { formatTable } from '@qf/loadgen';
-import { scrape } from '@qf/player-crud/testing';
+import { scrape } from '@qf/shared-testing';
 import { cpuSecondsOf } from '@qf/bench-write';
 
 /**

@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import { formatTable } from '@qf/loadgen';
 import { COLLECTIONS } from '@qf/player-crud';
-import { metricValue, scrape } from '@qf/player-crud/testing';
+import { metricValue, scrape } from '@qf/shared-testing';
 
 /** crud-service counters, read from its /metrics (cumulative since the process started). */
 export interface CrudCounters {

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
 import { topicNames } from '@qf/contracts';
-import { startChildService, type ChildService } from '@qf/player-crud/testing';
-import { freePort } from '@qf/shared-testing';
+import { freePort, startServiceProcess, type ServiceProcess } from '@qf/shared-testing';
 import { infraAddresses } from '@qf/shared-config';
 import { createKafka } from '@qf/shared-kafka';
 import { pidListeningOn } from './cost';
@@ -80,7 +79,7 @@ export const startCrudFleet = async (options: CrudFleetOptions): Promise<Started
   };
   const mongo = await new MongoClient(infra.mongoUrl).connect();
   const db = mongo.db(dbName);
-  const children: ChildService[] = [];
+  const children: ServiceProcess[] = [];
   const logDir = options.logDir ?? path.join('.local', 'logs', 'bench-write-crud', run);
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = (name: string) => path.join(logDir, `${name}.log`);
@@ -109,10 +108,11 @@ export const startCrudFleet = async (options: CrudFleetOptions): Promise<Started
     options.log(
       `database ${dbName}, topics ${prefix}*, audit mode ${options.audit}; starting ${options.consumers} audit-consumer(s), ${options.relays} relay(s), crud-service`,
     );
-    const consumers: ChildService[] = [];
+    const consumers: ServiceProcess[] = [];
     for (let i = 0; i < options.consumers; i += 1)
       consumers.push(
-        await startChildService(`audit-consumer-${i + 1}`, {
+        await startServiceProcess({
+          name: `audit-consumer-${i + 1}`,
           entry: 'apps/audit-consumer/src/main.ts',
           env,
           nodeArgs,
@@ -122,17 +122,19 @@ export const startCrudFleet = async (options: CrudFleetOptions): Promise<Started
     children.push(...consumers);
     // A port the system hands out (a random pick could be some connection's local port).
     const grpcPort = String(await freePort());
-    const crud = await startChildService('crud-service', {
+    const crud = await startServiceProcess({
+      name: 'crud-service',
       entry: 'apps/crud-service/src/main.ts',
       env: { ...env, QF_GRPC_PORT: grpcPort },
       nodeArgs,
       logFile: logFile('crud-service'),
     });
     children.push(crud);
-    const relays: ChildService[] = [];
+    const relays: ServiceProcess[] = [];
     for (let i = 0; i < (options.audit === 'outbox' ? options.relays : 0); i += 1)
       relays.push(
-        await startChildService(`outbox-relay-${i + 1}`, {
+        await startServiceProcess({
+          name: `outbox-relay-${i + 1}`,
           entry: 'apps/outbox-relay/src/main.ts',
           env: { ...env, QF_RELAY_ID: `bench-relay-${i + 1}` },
           nodeArgs,
@@ -151,7 +153,7 @@ export const startCrudFleet = async (options: CrudFleetOptions): Promise<Started
         ['loadgen', process.pid],
         ['mongo-wire', mongoPid],
         ['kafka', pidListeningOn(Number(infra.kafkaBrokers[0]?.split(':')[1] ?? 9092))],
-        ...children.map((child) => [child.name, child.process.pid] as [string, number | undefined]),
+        ...children.map((child) => [child.name, child.pid] as [string, number | undefined]),
       ]),
       backend: {
         mongoWire: infra.mongoUrl,

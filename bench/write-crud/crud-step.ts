@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import { formatWriteBench, runWriteBench, type WriteBenchReport } from '@qf/bench-write';
 import { probeConsistency } from '@qf/experiment';
 import { formatTable, HttpTarget, type KeyDistribution, type OperationMix } from '@qf/loadgen';
-import type { ChildService } from '@qf/player-crud/testing';
+import type { ServiceProcess } from '@qf/shared-testing';
 import { commandCost, formatCommandCost, takeCostSnapshot, type CommandCost } from './cost';
 import {
   BacklogSampler,
@@ -17,9 +17,9 @@ import {
 /** The CRUD fleet a run drives: crud-service, its relays and audit consumers, on their own database. */
 export interface CrudFleet {
   readonly db: Db;
-  readonly crud: ChildService;
-  readonly relays: readonly ChildService[];
-  readonly consumers: readonly ChildService[];
+  readonly crud: ServiceProcess;
+  readonly relays: readonly ServiceProcess[];
+  readonly consumers: readonly ServiceProcess[];
   /** Every process whose CPU counts (services, the database and Kafka servers, this process). */
   readonly pids: ReadonlyMap<string, number | undefined>;
   readonly auditMode: 'outbox' | 'dual-write';
@@ -72,11 +72,11 @@ export const runCrudStep = async (
   options: CrudStepOptions,
   log: (line: string) => void,
 ): Promise<CrudStepResult> => {
-  const sampler = new BacklogSampler(fleet.relays.map((relay) => relay.url));
+  const sampler = new BacklogSampler(fleet.relays.map((relay) => relay.baseUrl));
   const services = new Map(
-    [fleet.crud, ...fleet.relays, ...fleet.consumers].map((child) => [child.name, child.url]),
+    [fleet.crud, ...fleet.relays, ...fleet.consumers].map((child) => [child.name, child.baseUrl]),
   );
-  const before = await readCrudCounters(fleet.crud.url);
+  const before = await readCrudCounters(fleet.crud.baseUrl);
   let costStart:
     | Promise<{
         snapshot: Awaited<ReturnType<typeof takeCostSnapshot>>;
@@ -86,7 +86,7 @@ export const runCrudStep = async (
   sampler.start();
   let registered!: () => void;
   const measuring = new Promise<void>((resolve) => (registered = resolve));
-  const probeTarget = new HttpTarget(fleet.crud.url, { connections: 8 });
+  const probeTarget = new HttpTarget(fleet.crud.baseUrl, { connections: 8 });
   // The probes start when the measured window does (after registering and warming up).
   const probes =
     options.probes > 0
@@ -106,7 +106,7 @@ export const runCrudStep = async (
     const report = await runWriteBench(
       {
         target: 'crud',
-        baseUrl: fleet.crud.url,
+        baseUrl: fleet.crud.baseUrl,
         rate: options.rate,
         durationSec: options.durationSec,
         warmupSec: options.warmupSec,
@@ -126,13 +126,13 @@ export const runCrudStep = async (
           registered();
           costStart = Promise.all([
             takeCostSnapshot(fleet.pids, services),
-            readCrudCounters(fleet.crud.url),
+            readCrudCounters(fleet.crud.baseUrl),
           ]).then(([snapshot, counters]) => ({ snapshot, counters }));
         }
       },
     );
     const costEnd = await takeCostSnapshot(fleet.pids, services);
-    const countersEnd = await readCrudCounters(fleet.crud.url);
+    const countersEnd = await readCrudCounters(fleet.crud.baseUrl);
     const started = await costStart;
     const cost = started
       ? commandCost(started.snapshot, costEnd, decided(countersEnd) - decided(started.counters))
@@ -148,7 +148,7 @@ export const runCrudStep = async (
     if (fleet.auditMode === 'dual-write') await new Promise((resolve) => setTimeout(resolve, 3000));
     const extras = await measureCrudExtras({
       db: fleet.db,
-      crudUrl: fleet.crud.url,
+      crudUrl: fleet.crud.baseUrl,
       sampler,
       before,
       from,

@@ -98,7 +98,7 @@ const databaseProbe = (services: ReadonlyMap<string, string>): StepProbe => {
  * waits for the audit log before the next step.
  */
 const auditProbe = (fleet: StartedCrudFleet, sampler: BacklogSampler): StepProbe => {
-  const target = new HttpTarget(fleet.crud.url, { connections: 8 });
+  const target = new HttpTarget(fleet.crud.baseUrl, { connections: 8 });
   let running: ReturnType<typeof probeConsistency> | undefined;
   let from = new Date();
   return {
@@ -191,20 +191,20 @@ export const startCrudTarget = async (
     ...(options.serviceEnv ? { serviceEnv: options.serviceEnv } : {}),
     log,
   });
-  const sampler = new BacklogSampler(fleet.relays.map((relay) => relay.url));
+  const sampler = new BacklogSampler(fleet.relays.map((relay) => relay.baseUrl));
   const services = new Map(
-    [fleet.crud, ...fleet.relays, ...fleet.consumers].map((child) => [child.name, child.url]),
+    [fleet.crud, ...fleet.relays, ...fleet.consumers].map((child) => [child.name, child.baseUrl]),
   );
   return {
     kind: 'crud',
-    commandUrls: [fleet.crud.url],
+    commandUrls: [fleet.crud.baseUrl],
     processes: [...fleet.pids].flatMap(([name, pid]) =>
       pid === undefined ? [] : [measured(name, pid)],
     ),
     probes: [
       databaseProbe(services),
       auditProbe(fleet, sampler),
-      occProbe(fleet.crud.url, sampler),
+      occProbe(fleet.crud.baseUrl, sampler),
     ],
     backend: { ...fleet.backend },
     settings: {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { topicNames, writeSchemasFromEnv } from '@qf/contracts';
+import { topicNames } from '@qf/contracts';
+import { writeSchemasFromEnv } from '@qf/player-wire';
 import { exportDeadLetterDepth } from '@qf/dead-letters';
 import { intFromEnv } from '@qf/shared-config';
 import { createKafka } from '@qf/shared-kafka';
@@ -15,7 +16,7 @@ const main = async () => {
   exportDeadLetterDepth(createKafka('command-processor-dlq-depth'), [
     topicNames().commandsDeadLetter,
   ]);
-  await createHttpApp(CommandProcessorModule, { service: 'command-processor', port });
+  await createHttpApp(CommandProcessorModule.forRoot(), { service: 'command-processor', port });
 };
 
 main().catch((error: unknown) => {

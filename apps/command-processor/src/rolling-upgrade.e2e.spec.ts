@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
@@ -12,6 +11,7 @@ import {
   eventually,
   uniqueName,
   untilEachOwnsPartitions,
+  runQf,
 } from '@qf/shared-testing';
 import { sendUntilDecided } from '@qf/player-es-write/testing';
 import { createKafka, readPartitionToEnd } from '@qf/shared-kafka';
@@ -128,18 +128,7 @@ describe('rolling upgrade from the previous release: PlayerRegistered v1 -> v2',
       (letter) => letter.status === 'open',
     );
   };
-  const qf = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['bin/qf.js', ...args], {
-        cwd: repoRoot,
-        env: { ...process.env, ...common },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const qf = (args: string[]) => runQf(args, common);
 
   beforeAll(async () => {
     old = previousReleaseTree();

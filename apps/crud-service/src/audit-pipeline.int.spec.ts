@@ -1,5 +1,6 @@
 import { MongoClient, type Collection } from 'mongodb';
-import { encodeEvent, topicNames } from '@qf/contracts';
+import { topicNames } from '@qf/contracts';
+import { encodeEvent } from '@qf/player-wire';
 import { fold, type PlayerEvent } from '@qf/player-domain';
 import {
   eventOfEntry,
@@ -7,9 +8,15 @@ import {
   type AuditLogDocument,
   type PlayerDocument,
 } from '@qf/player-crud';
-import { metricValue, scrape, startChildService, type ChildService } from '@qf/player-crud/testing';
 import { createKafka } from '@qf/shared-kafka';
-import { eventually, uniqueName } from '@qf/shared-testing';
+import {
+  eventually,
+  metricValue,
+  scrape,
+  startServiceProcess,
+  uniqueName,
+  type ServiceProcess,
+} from '@qf/shared-testing';
 import { startCrudService, type RunningCrudService } from './crud-service';
 import { crudServiceConfig } from './crud-service.config';
 
@@ -33,7 +40,7 @@ describe('CRUD audit pipeline (outbox -> relay -> crud.audit -> audit-consumer -
   const realKafka = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
   const mongoUrl = process.env['MONGO_URL']!;
   let mongo: MongoClient;
-  const children: ChildService[] = [];
+  const children: ServiceProcess[] = [];
   const services: RunningCrudService[] = [];
   const prefixes: string[] = [];
 
@@ -42,7 +49,7 @@ describe('CRUD audit pipeline (outbox -> relay -> crud.audit -> audit-consumer -
   });
 
   afterEach(async () => {
-    await Promise.all(children.splice(0).map((child) => child.kill()));
+    await Promise.all(children.splice(0).map((child) => child.crash()));
     await Promise.all(services.splice(0).map((service) => service.close()));
   });
 
@@ -84,11 +91,12 @@ describe('CRUD audit pipeline (outbox -> relay -> crud.audit -> audit-consumer -
         extra: Record<string, string> = {},
         waitFor: 'healthy' | 'listening' = 'healthy',
       ) => {
-        const child = await startChildService(service, {
+        const child = await startServiceProcess({
+          name: service,
           entry,
           env: { ...env, ...extra },
-          waitFor,
-          timeoutMs: 90_000,
+          readyWhen: waitFor,
+          startTimeoutMs: 90_000,
         });
         children.push(child);
         return child;
@@ -180,15 +188,15 @@ describe('CRUD audit pipeline (outbox -> relay -> crud.audit -> audit-consumer -
     expect(accepted.length).toBeGreaterThanOrEqual(4 + 4 * 6);
     await eventually(
       async () =>
-        expect(metricValue(await scrape(relay.url), 'qf_outbox_pending_entries')).toBe(
+        expect(metricValue(await scrape(relay.baseUrl), 'qf_outbox_pending_entries')).toBe(
           accepted.length,
         ),
       { timeoutMs: 30_000 },
     );
     expect(
-      metricValue(await scrape(relay.url), 'qf_outbox_oldest_pending_age_seconds'),
+      metricValue(await scrape(relay.baseUrl), 'qf_outbox_oldest_pending_age_seconds'),
     ).toBeGreaterThan(0);
-    expect((await http(`${relay.url}/health`)).status).toBe(503);
+    expect((await http(`${relay.baseUrl}/health`)).status).toBe(503);
     expect(await s.auditLog.countDocuments()).toBe(0);
 
     // A relay that published and died before removing: simulate its publish of one
@@ -203,26 +211,27 @@ describe('CRUD audit pipeline (outbox -> relay -> crud.audit -> audit-consumer -
     await producer.disconnect();
 
     // Kafka "returns": the relay restarts with the real address and drains the backlog.
-    await relay.kill();
+    await relay.crash();
     relay = await s.start('outbox-relay', RELAY);
     await eventually(async () => expect(await s.auditLog.countDocuments()).toBe(accepted.length), {
       timeoutMs: 60_000,
     });
     await eventually(
-      async () => expect(metricValue(await scrape(relay.url), 'qf_outbox_pending_entries')).toBe(0),
+      async () =>
+        expect(metricValue(await scrape(relay.baseUrl), 'qf_outbox_pending_entries')).toBe(0),
       { timeoutMs: 30_000 },
     );
     await eventually(async () =>
       expect(
-        metricValue(await scrape(consumer.url), 'qf_audit_duplicates_total'),
+        metricValue(await scrape(consumer.baseUrl), 'qf_audit_duplicates_total'),
       ).toBeGreaterThanOrEqual(doc.outbox!.length),
     );
 
     // Crashes under load: SIGKILL the relay and the consumer while commands keep coming.
     const moreAccepted = play(service, players, 25, 'crash');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await relay.kill();
-    await consumer.kill();
+    await relay.crash();
+    await consumer.crash();
     await new Promise((resolve) => setTimeout(resolve, 300));
     // Two replicas from now on: leases keep them from publishing the same entries.
     await s.start('outbox-relay', RELAY, { QF_RELAY_ID: 'relay-b' });
@@ -238,7 +247,7 @@ describe('CRUD audit pipeline (outbox -> relay -> crud.audit -> audit-consumer -
     // Exactly one entry per event: _id is the event id, and nothing else arrived.
     expect(await s.auditLog.countDocuments()).toBe(expectedIds.length);
     expect(await s.players.countDocuments({ outboxSince: { $exists: true } })).toBe(0);
-    expect((await http(`${consumer2.url}/health`)).status).toBe(200);
+    expect((await http(`${consumer2.baseUrl}/health`)).status).toBe(200);
 
     // History and time travel from audit_log equal folding the same events with the domain.
     const id = players[1]!;
@@ -317,7 +326,7 @@ describe('CRUD audit pipeline (outbox -> relay -> crud.audit -> audit-consumer -
       timeoutMs: 30_000,
     });
     await eventually(async () =>
-      expect(metricValue(await scrape(consumer.url), 'qf_audit_dead_lettered_total')).toBe(1),
+      expect(metricValue(await scrape(consumer.baseUrl), 'qf_audit_dead_lettered_total')).toBe(1),
     );
     const reader = kafka.consumer({ groupId: `${s.prefix}dlq-reader` });
     const seen: Array<{ value: string; error: string }> = [];

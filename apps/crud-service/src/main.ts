@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { writeSchemasFromEnv } from '@qf/contracts';
+import { writeSchemasFromEnv } from '@qf/player-wire';
 import { createLogger } from '@qf/shared-observability';
 import { startCrudService } from './crud-service';
 import { crudServiceConfig } from './crud-service.config';

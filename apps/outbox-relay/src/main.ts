@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { topicNames, writeSchemasFromEnv } from '@qf/contracts';
+import { topicNames } from '@qf/contracts';
+import { writeSchemasFromEnv } from '@qf/player-wire';
 import { countMongoCommands, OutboxRelay, PlayerRepository } from '@qf/player-crud';
 import { createKafka } from '@qf/shared-kafka';
 import { createMongoClient, databaseName } from '@qf/shared-mongo';

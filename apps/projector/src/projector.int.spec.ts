@@ -1,8 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import type { Admin, Kafka, Producer } from 'kafkajs';
-import type { Db, MongoClient } from 'mongodb';
-import { HEADERS, headerString, topicNames, type TopicNames } from '@qf/contracts';
+import type { Db } from 'mongodb';
+import { HEADERS, headerString, type TopicNames } from '@qf/contracts';
 import {
   createProjector,
   MongoReadModelStore,
@@ -18,15 +15,19 @@ import {
   produceEvents,
   randomHistories,
   readModelSnapshot,
+  useProjectionInfra,
 } from '@qf/player-read-model/testing';
-import { consumerGroupLag, createKafka } from '@qf/shared-kafka';
-import { createMongoClient } from '@qf/shared-mongo';
-import { eventually, uniqueName } from '@qf/shared-testing';
+import { consumerGroupLag } from '@qf/shared-kafka';
+import {
+  eventually,
+  startServiceProcess,
+  uniqueName,
+  type ServiceProcess,
+} from '@qf/shared-testing';
 
 jest.setTimeout(180_000);
 process.env['QF_LOG_LEVEL'] ??= 'error';
 
-const root = path.resolve(__dirname, '../../..');
 const PARTITIONS = 4;
 
 /** One isolated world per test: its own topics, consumer group and database. */
@@ -39,45 +40,25 @@ interface World {
 }
 
 describe('projector on the real Kafka and Mongo-wire server', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let producer: Producer;
-  let mongo: MongoClient;
+  const infra = useProjectionInfra('projector-int');
   const projectors: Projector[] = [];
-  const children: ChildProcess[] = [];
-  const databases: Db[] = [];
-
-  beforeAll(async () => {
-    kafka = createKafka(uniqueName('projector-int'));
-    admin = kafka.admin();
-    producer = kafka.producer({ idempotent: true });
-    mongo = createMongoClient();
-    await Promise.all([admin.connect(), producer.connect(), mongo.connect()]);
-  });
+  const children: ServiceProcess[] = [];
 
   afterEach(async () => {
     await Promise.all(
       projectors.splice(0).map((projector) => projector.stop().catch(() => undefined)),
     );
-    for (const child of children.splice(0)) child.kill('SIGKILL');
-  });
-
-  afterAll(async () => {
-    await Promise.all(databases.map((db) => db.dropDatabase().catch(() => undefined)));
-    await Promise.all([admin?.disconnect(), producer?.disconnect(), mongo?.close()]);
+    await Promise.all(children.splice(0).map((child) => child.crash()));
   });
 
   const world = async (
     name: string,
     settings: ProjectorWiring['settings'] = {},
   ): Promise<World> => {
-    const prefix = `${uniqueName(name)}.`;
-    const topics = topicNames(prefix);
-    const db = mongo.db(uniqueName(`qf_${name}`).replace(/[-.]/g, '_'));
-    databases.push(db);
+    const { prefix, topics, db } = infra.world(name);
     const groupId = `${prefix}projector`;
     const wiring: ProjectorWiring = {
-      kafka,
+      kafka: infra.kafka,
       db,
       target: projectionTarget('', groupId),
       topics: { events: topics.events, deadLetter: topics.eventsDeadLetter },
@@ -104,7 +85,7 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
   const caughtUp = (w: World, total: number) =>
     eventually(
       async () => {
-        const lag = await consumerGroupLag(admin, w.groupId, [w.topics.events], {
+        const lag = await consumerGroupLag(infra.admin, w.groupId, [w.topics.events], {
           offsetsOnly: true,
         });
         expect(
@@ -118,7 +99,7 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
   it('projects a log on 4 partitions into read models equal to a fold of the log; a replay from offset 0 changes nothing', async () => {
     const w = await world('proj-fold');
     const log = randomHistories({ players: 30, commandsPerPlayer: 25, seed: 11 });
-    await produceEvents(producer, w.topics.events, log);
+    await produceEvents(infra.producer, w.topics.events, log);
     await started(createProjector(w.wiring));
     await caughtUp(w, log.length);
     const first = await snapshot(w);
@@ -126,7 +107,7 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
 
     // Replay: the same group from offset 0 again (a redelivery of everything).
     await projectors.pop()!.stop();
-    await admin.resetOffsets({ groupId: w.groupId, topic: w.topics.events, earliest: true });
+    await infra.admin.resetOffsets({ groupId: w.groupId, topic: w.topics.events, earliest: true });
     await started(createProjector(w.wiring));
     await caughtUp(w, log.length);
     expect(await snapshot(w)).toEqual(first);
@@ -135,26 +116,22 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
   it('a projector killed mid-batch (SIGKILL) and restarted leaves read models equal to a fold of the log', async () => {
     const w = await world('proj-kill');
     const log = randomHistories({ players: 40, commandsPerPlayer: 40, seed: 12 });
-    await produceEvents(producer, w.topics.events, log);
-    const child = spawn(
-      process.execPath,
-      ['-r', './tools/register.js', 'apps/projector/src/main.ts'],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          QF_TOPIC_PREFIX: w.prefix,
-          QF_MONGO_DB: w.db.databaseName,
-          QF_HTTP_PORT: '0',
-          QF_PROJECTOR_CHUNK: '10',
-          QF_PROJECTOR_CONCURRENCY: '1',
-          QF_PROJECTOR_CACHE: '0',
-          QF_LAG_REFRESH_MS: '0',
-          QF_LOG_LEVEL: 'error',
-        },
-        stdio: 'ignore',
+    await produceEvents(infra.producer, w.topics.events, log);
+    const child = await startServiceProcess({
+      name: `${w.prefix}projector`,
+      entry: 'apps/projector/src/main.ts',
+      env: {
+        QF_TOPIC_PREFIX: w.prefix,
+        QF_MONGO_DB: w.db.databaseName,
+        QF_PROJECTOR_CHUNK: '10',
+        QF_PROJECTOR_CONCURRENCY: '1',
+        QF_PROJECTOR_CACHE: '0',
+        QF_LAG_REFRESH_MS: '0',
+        QF_LOG_LEVEL: 'error',
       },
-    );
+      // Listening is enough: the kill below must land while it is still projecting.
+      readyWhen: 'listening',
+    });
     children.push(child);
     const events = w.db.collection(w.wiring.target.collections.playerEvents);
     // Kill it while it is part-way: some chunks applied and committed, one maybe half-written.
@@ -162,8 +139,7 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
       async () => expect(await events.countDocuments()).toBeGreaterThan(log.length / 5),
       { timeoutMs: 120_000, intervalMs: 50 },
     );
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await child.crash();
     const applied = await events.countDocuments();
     expect(applied).toBeLessThan(log.length);
 
@@ -182,7 +158,7 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
       expect(owned.flat().sort()).toEqual([0, 1, 2, 3]);
     });
     const log = randomHistories({ players: 40, commandsPerPlayer: 25, seed: 13 });
-    await produceEvents(producer, w.topics.events, log);
+    await produceEvents(infra.producer, w.topics.events, log);
     await caughtUp(w, log.length);
     expect(await snapshot(w)).toEqual(expectedReadModels(log));
   });
@@ -191,8 +167,8 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
     const w = await world('proj-poison');
     const log = randomHistories({ players: 5, commandsPerPlayer: 10, seed: 14 });
     const victim = log[0]!.metadata.aggregateId;
-    await produceEvents(producer, w.topics.events, log.slice(0, 20));
-    await producer.send({
+    await produceEvents(infra.producer, w.topics.events, log.slice(0, 20));
+    await infra.producer.send({
       topic: w.topics.events,
       messages: [
         { key: victim, value: 'not json {' },
@@ -206,7 +182,7 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
         },
       ],
     });
-    await produceEvents(producer, w.topics.events, log.slice(20));
+    await produceEvents(infra.producer, w.topics.events, log.slice(20));
     await started(createProjector(w.wiring));
     await caughtUp(w, log.length + 2);
     expect(await snapshot(w)).toEqual(expectedReadModels(log));
@@ -216,7 +192,7 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
       error: Record<string, unknown>;
       source: string | undefined;
     }> = [];
-    const reader = kafka.consumer({ groupId: uniqueName('dlq-reader') });
+    const reader = infra.kafka.consumer({ groupId: uniqueName('dlq-reader') });
     await reader.connect();
     await reader.subscribe({ topic: w.topics.eventsDeadLetter, fromBeginning: true });
     await reader.run({
@@ -243,7 +219,7 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
   it('Mongo down: the projector pauses with backoff, commits nothing, and resumes without loss', async () => {
     const w = await world('proj-outage');
     const log = randomHistories({ players: 10, commandsPerPlayer: 20, seed: 15 });
-    await produceEvents(producer, w.topics.events, log);
+    await produceEvents(infra.producer, w.topics.events, log);
     // The store fails like an unreachable server until the outage is over.
     let down = true;
     let failures = 0;
@@ -266,7 +242,7 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
     };
     await started(
       new Projector({
-        kafka,
+        kafka: infra.kafka,
         topic: w.topics.events,
         deadLetterTopic: w.topics.eventsDeadLetter,
         groupId: w.groupId,
@@ -275,7 +251,7 @@ describe('projector on the real Kafka and Mongo-wire server', () => {
       }),
     );
     await eventually(() => expect(failures).toBeGreaterThan(5));
-    const during = await consumerGroupLag(admin, w.groupId, [w.topics.events], {
+    const during = await consumerGroupLag(infra.admin, w.groupId, [w.topics.events], {
       offsetsOnly: true,
     });
     expect(during.every((row) => row.committedOffset === null)).toBe(true);

@@ -1,26 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import type Redis from 'ioredis';
-import type { Kafka, Producer } from 'kafkajs';
-import type { Db, MongoClient } from 'mongodb';
-import { toEventView, topicNames } from '@qf/contracts';
+import { toEventView } from '@qf/player-wire';
 import { fold, type PlayerEvent, type PlayerState } from '@qf/player-domain';
 import { grpcClients } from '@qf/player-api';
-import {
-  cacheKeyPrefix,
-  createProjector,
-  playerViewFromState,
-  prepareProjection,
-  projectionTarget,
-  type Projector,
-  type ProjectorWiring,
-} from '@qf/player-read-model';
+import { cacheKeyPrefix, playerViewFromState } from '@qf/player-read-model';
 import { foldLog, produceEvents, randomHistories } from '@qf/player-read-model/testing';
-import { createKafka } from '@qf/shared-kafka';
-import { createMongoClient } from '@qf/shared-mongo';
-import { createRedis } from '@qf/shared-redis';
-import { eventually, uniqueName } from '@qf/shared-testing';
-import { queryServiceConfig } from './query-service.config';
-import { startQueryService, type RunningQueryService } from './query-service';
+import { eventually } from '@qf/shared-testing';
+import { useServedReadModels } from './testing/served-read-models';
 
 jest.setTimeout(180_000);
 process.env['QF_LOG_LEVEL'] ??= 'error';
@@ -32,22 +17,17 @@ const http = fetch as (
 // The query service in process over a projector in process, both on the real Kafka,
 // Mongo-wire server and Redis; events are produced onto player.events directly.
 describe('query-service (REST + gRPC over the read models)', () => {
-  const prefix = `${uniqueName('qsvc')}.`;
-  const topics = topicNames(prefix);
-  const dbName = uniqueName('qf_qsvc').replace(/-/g, '_');
-  let kafka: Kafka;
-  let producer: Producer;
-  let mongo: MongoClient;
-  let db: Db;
-  let redis: Redis;
-  let projector: Projector;
-  let service: RunningQueryService;
+  const served = useServedReadModels('qsvc', {
+    partitions: 4,
+    redis: true,
+    serviceEnv: { QF_MIN_VERSION_WAIT_MS: '3000', QF_MIN_VERSION_POLL_MS: '20' },
+  });
   const log = randomHistories({ players: 8, commandsPerPlayer: 20, seed: 21 });
   const states = foldLog(log);
   const ids = [...states.keys()];
 
   const get = async (path: string) => {
-    const response = await http(`${service.url}${path}`);
+    const response = await http(`${served.service.url}${path}`);
     return {
       status: response.status,
       type: response.headers.get('content-type') ?? '',
@@ -56,48 +36,11 @@ describe('query-service (REST + gRPC over the read models)', () => {
   };
 
   beforeAll(async () => {
-    process.env['QF_TOPIC_PREFIX'] = prefix;
-    process.env['QF_MONGO_DB'] = dbName;
-    kafka = createKafka(uniqueName('qsvc'));
-    producer = kafka.producer({ idempotent: true });
-    mongo = createMongoClient();
-    redis = createRedis();
-    await Promise.all([producer.connect(), mongo.connect()]);
-    db = mongo.db(dbName);
-    const wiring: ProjectorWiring = {
-      kafka,
-      db,
-      redis,
-      target: projectionTarget('', `${prefix}projector`),
-      topics: { events: topics.events, deadLetter: topics.eventsDeadLetter },
-      cache: { keyPrefix: cacheKeyPrefix(dbName), ttlMs: 60_000 },
-      settings: { lagRefreshMs: 0 },
-    };
-    await prepareProjection(wiring, 4);
-    projector = createProjector(wiring);
-    await projector.start();
-    service = await startQueryService(
-      queryServiceConfig({
-        ...process.env,
-        QF_HTTP_PORT: '0',
-        QF_GRPC_PORT: '0',
-        QF_MIN_VERSION_WAIT_MS: '3000',
-        QF_MIN_VERSION_POLL_MS: '20',
-      }),
-    );
-    await produceEvents(producer, topics.events, log);
+    await produceEvents(served.producer, served.topics.events, log);
     await eventually(async () => {
       for (const [id, state] of states)
         expect((await get(`/players/${id}`)).body.version).toBe(state.version);
     });
-  });
-
-  afterAll(async () => {
-    await service?.close();
-    await projector?.stop();
-    await db?.dropDatabase().catch(() => undefined);
-    await Promise.all([producer?.disconnect(), mongo?.close()]);
-    redis?.disconnect();
   });
 
   it('GET /players/{id} answers the PlayerView of the folded log (from Redis or Mongo alike)', async () => {
@@ -105,9 +48,11 @@ describe('query-service (REST + gRPC over the read models)', () => {
       const first = await get(`/players/${id}`);
       expect(first.status).toBe(200);
       expect(first.body).toEqual(playerViewFromState(state));
-      await redis.del(`${cacheKeyPrefix(dbName)}${id}`); // a miss: Mongo answers and refills
+      await served.redis.del(`${cacheKeyPrefix(served.db.databaseName)}${id}`); // a miss: Mongo answers and refills
       expect((await get(`/players/${id}`)).body).toEqual(playerViewFromState(state));
-      expect(await redis.hget(`${cacheKeyPrefix(dbName)}${id}`, 'v')).toBe(String(state.version));
+      expect(await served.redis.hget(`${cacheKeyPrefix(served.db.databaseName)}${id}`, 'v')).toBe(
+        String(state.version),
+      );
     }
   });
 
@@ -198,7 +143,7 @@ describe('query-service (REST + gRPC over the read models)', () => {
 
   it('serves the same view over gRPC (questfleet.v1 PlayerQueries/GetPlayer)', async () => {
     const client = new grpcClients.PlayerQueries(
-      `127.0.0.1:${service.grpcPort}`,
+      `127.0.0.1:${served.service.grpcPort}`,
       grpc.credentials.createInsecure(),
     ) as any;
     try {
@@ -217,12 +162,12 @@ describe('query-service (REST + gRPC over the read models)', () => {
   it('minVersion waits for a later event to arrive, then answers it', async () => {
     const events: PlayerEvent[] = randomHistories({ players: 1, commandsPerPlayer: 6, seed: 22 });
     const id = events[0]!.metadata.aggregateId;
-    await produceEvents(producer, topics.events, events.slice(0, 3));
+    await produceEvents(served.producer, served.topics.events, events.slice(0, 3));
     await eventually(async () => expect((await get(`/players/${id}`)).body.version).toBe(3));
 
     const waiting = get(`/players/${id}?minVersion=${events.length}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await produceEvents(producer, topics.events, events.slice(3));
+    await produceEvents(served.producer, served.topics.events, events.slice(3));
     expect(await waiting).toMatchObject({ status: 200, body: { version: events.length } });
     expect((await waiting).body).toEqual(playerViewFromState(fold(id, events)));
   });

@@ -7,7 +7,6 @@ export * from './api/query-results';
 export * from './http/request-schemas';
 export * from './kafka/command-record';
 export * from './kafka/command-reply';
-export * from './kafka/event-codec';
 export * from './kafka/headers';
 export * from './kafka/topic-names';
 export { HEALTH_PROTO, PLAYERS_PROTO, PROTO_ROOT, RPC_STATUS_PROTOS } from './proto-path';
@@ -22,3 +21,4 @@ export {
   type RouteSpec,
 } from './openapi/openapi-routes';
 export * from './kafka/topic-spec';
+export * from './wire/player-messages';

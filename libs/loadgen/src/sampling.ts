@@ -1,17 +1,7 @@
-/** A source of uniform numbers in [0, 1): Math.random, or a seeded generator for repeatable runs. */
-export type Random = () => number;
+import type { Random } from '@qf/shared-config';
 
-/** mulberry32: a tiny seeded PRNG, good enough to pick players and operations. */
-export const seededRandom = (seed: number): Random => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+// One generator for the load and the test histories: it lives in @qf/shared-config.
+export { seededRandom, type Random } from '@qf/shared-config';
 
 /** Index of the first cumulative weight above r * total (binary search). */
 const pick = (cumulative: Float64Array, r: number): number => {

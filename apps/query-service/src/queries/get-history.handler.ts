@@ -1,11 +1,6 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import {
-  historyNextLink,
-  pageOf,
-  playerNotFound,
-  toEventView,
-  type HistoryView,
-} from '@qf/contracts';
+import { historyNextLink, pageOf, playerNotFound, type HistoryView } from '@qf/contracts';
+import { toEventView } from '@qf/player-wire';
 import { GetHistoryQuery } from '@qf/player-api';
 import { ReadModelRepository, eventsFromDocuments } from '@qf/player-read-model/queries';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTypes, type PlayerEventType } from '@qf/player-domain';
+import { EVENT_TYPE_NAMES } from '../wire/player-messages';
 import type { AcceptedCommand, CommandResult, CommandStatus, EventView } from './command-result';
 import type { ProblemFields } from './api-error';
 import type {
@@ -20,7 +20,7 @@ const isoTime = z.string().datetime({ offset: true });
 export const eventViewSchema = z
   .object({
     eventId: z.string(),
-    type: z.enum(eventTypes as [PlayerEventType, ...PlayerEventType[]]),
+    type: z.enum(EVENT_TYPE_NAMES),
     version: z.number().int().positive(),
     occurredAt: isoTime,
     data: z

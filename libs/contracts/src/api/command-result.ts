@@ -1,13 +1,14 @@
-import type { PlayerEvent } from '@qf/player-domain';
+import type { EventTypeName } from '../wire/player-messages';
 import type { ProblemFields } from './api-error';
 
 /** One event as a command's answer shows it. */
 export interface EventView {
   readonly eventId: string;
-  readonly type: PlayerEvent['type'];
+  readonly type: EventTypeName;
   readonly version: number;
   readonly occurredAt: string;
-  readonly data: PlayerEvent['data'];
+  /** The event's data at its current schema version. */
+  readonly data: Readonly<Record<string, unknown>>;
 }
 
 /** What a decided command answers, on both architectures: `{ playerId, version, events }`. */
@@ -45,22 +46,3 @@ export type CommandStatus =
       readonly decidedAt: string;
       readonly problem: ProblemFields;
     };
-
-export const toEventView = (event: PlayerEvent): EventView => ({
-  eventId: event.metadata.eventId,
-  type: event.type,
-  version: event.metadata.version,
-  occurredAt: event.metadata.occurredAt,
-  data: event.data,
-});
-
-/** Builds the answer of an accepted command from its events. */
-export const toCommandResult = (
-  playerId: string,
-  version: number,
-  events: readonly PlayerEvent[],
-): CommandResult => ({
-  playerId,
-  version,
-  events: events.map(toEventView),
-});

@@ -1,7 +1,30 @@
-import { isDomainError, type ErrorKind } from '@qf/player-domain';
 import { ApiError, type ProblemFields } from './api-error';
 
-const statusForKind: Record<ErrorKind, number> = { invalid: 400, 'not-found': 404, conflict: 409 };
+/** What a rejection says of itself: its kind decides the status (invalid 400, not-found 404, conflict 409). */
+export type RejectionKind = 'invalid' | 'not-found' | 'conflict';
+
+const statusForKind: Record<RejectionKind, number> = {
+  invalid: 400,
+  'not-found': 404,
+  conflict: 409,
+};
+
+/** A rejection as the problem model reads it: an error with a stable code and a kind. */
+interface KindedRejection extends Error {
+  readonly code: string;
+  readonly kind: RejectionKind;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A domain rejection, recognised by its shape (a string code and one of the kinds) so the
+ * contracts need no domain import; @qf/player-wire checks that every domain error is
+ * recognised (problem-of-domain-errors.unit.spec.ts).
+ */
+const isKindedRejection = (error: unknown): error is KindedRejection =>
+  error instanceof Error &&
+  typeof (error as { code?: unknown }).code === 'string' &&
+  Object.hasOwn(statusForKind, String((error as { kind?: unknown }).kind));
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -85,7 +108,7 @@ export const problemFor = (error: unknown): ProblemFields => {
       retriable: error.retriable,
     });
   }
-  if (isDomainError(error)) {
+  if (isKindedRejection(error)) {
     // An invalid command names its field like a malformed request does (the domain's details say which).
     const field = error.details?.['field'];
     return problem(error.code, statusForKind[error.kind], error.message, {

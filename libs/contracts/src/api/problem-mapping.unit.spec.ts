@@ -1,24 +1,6 @@
-import { PlayerRejected } from '@qf/player-domain';
 import { grpcStatusFor, isDatabaseTimeout, problemFor } from './problem-mapping';
 
 describe('problemFor', () => {
-  it('names the field of an invalid command, as a malformed request does', () => {
-    expect(
-      problemFor(
-        new PlayerRejected('PLAYER.INVALID_ROOM', 'invalid', 'startRoom is not a valid room id', {
-          field: 'startRoom',
-        }),
-      ),
-    ).toMatchObject({
-      status: 400,
-      code: 'PLAYER.INVALID_ROOM',
-      errors: [{ field: 'startRoom', message: 'startRoom is not a valid room id' }],
-    });
-    expect(
-      problemFor(new PlayerRejected('PLAYER.SAME_ROOM', 'conflict', 'already there')).errors,
-    ).toBeUndefined();
-  });
-
   it('names the body when the parser refused it whole', () => {
     expect(problemFor({ statusCode: 400, message: 'Unexpected end of JSON input' })).toMatchObject({
       status: 400,

@@ -1,26 +1,23 @@
-import type { PlayerState, RegisteredPlayerFields } from '@qf/player-domain';
 import type { EventView } from './command-result';
 
-/** A player as the read side shows it (GET /players/{id}): the inventory as a map of item id to quantity. */
-export interface PlayerView extends RegisteredPlayerFields {
+/**
+ * A player as the read side shows it (GET /players/{id}), the same on the ES and CRUD
+ * sides: the inventory as a map of item id to quantity.
+ */
+export interface PlayerView {
   readonly playerId: string;
+  readonly name: string;
+  readonly level: number;
+  readonly xp: number;
+  readonly health: number;
+  readonly maxHealth: number;
+  readonly roomId: string;
   readonly inventory: Readonly<Record<string, number>>;
+  readonly alive: boolean;
+  /** The aggregate version the view reflects. */
+  readonly version: number;
+  readonly updatedAt: string;
 }
-
-/** The view of a folded or stored state: the same shape on the ES and CRUD sides. */
-export const playerViewOf = (state: PlayerState): PlayerView => ({
-  playerId: state.id,
-  name: state.name,
-  level: state.level,
-  xp: state.xp,
-  health: state.health,
-  maxHealth: state.maxHealth,
-  roomId: state.roomId,
-  inventory: { ...state.inventory },
-  alive: state.alive,
-  version: state.version,
-  updatedAt: state.updatedAt,
-});
 
 /** GET /rooms/{roomId}/players: the players in a room with their inventories. */
 export interface RoomOccupancyView {

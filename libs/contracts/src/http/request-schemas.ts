@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PlayerCommandType } from '@qf/player-domain';
+import type { CommandTypeName } from '../wire/player-messages';
 
 // Shapes only: types, required fields, no unknown fields. The domain's invariants
 // (name rules, capacity, alive …) are decided by `decide`, so both architectures reject
@@ -26,7 +26,7 @@ export const commandActions = {
   'gain-experience': { type: 'GainExperience', body: amountBodySchema },
 } as const satisfies Record<
   string,
-  { type: Exclude<PlayerCommandType, 'RegisterPlayer'>; body: z.ZodTypeAny }
+  { type: Exclude<CommandTypeName, 'RegisterPlayer'>; body: z.ZodTypeAny }
 >;
 
 export type CommandAction = keyof typeof commandActions;

@@ -1,7 +1,7 @@
 import type { Message } from 'kafkajs';
-import type { PlayerCommand } from '@qf/player-domain';
 import type { CommandResult } from '../api/command-result';
 import { ApiError, type ProblemFields } from '../api/api-error';
+import type { CommandMessage } from '../wire/player-messages';
 
 /** Where the processor sends the decision: the gateway instance and its reply partition. */
 export interface ReplyAddress {
@@ -9,9 +9,12 @@ export interface ReplyAddress {
   readonly partition: number;
 }
 
-/** A command on player.commands (key = player id). */
-export interface CommandRecord {
-  readonly command: PlayerCommand;
+/**
+ * A command on player.commands (key = player id). The edges type the command: the
+ * gateway writes `CommandRecord<PlayerCommand>`, the processor reads one (see @qf/player-wire).
+ */
+export interface CommandRecord<C extends CommandMessage = CommandMessage> {
+  readonly command: C;
   /** Hash of the request body: the same Idempotency-Key with another body is refused. */
   readonly requestHash: string;
   /** Absent in async mode (`Prefer: respond-async`): nobody waits for the decision. */

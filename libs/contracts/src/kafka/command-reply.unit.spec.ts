@@ -1,5 +1,5 @@
 import { playerNotFound } from '../api/api-error';
-import { toCommandResult } from '../api/command-result';
+import type { CommandResult } from '../api/command-result';
 import { problemFor } from '../api/problem-mapping';
 import { MalformedRecord, type CommandReply } from './command-record';
 import { decodeCommandReply, encodeCommandReply, readCommandReply } from './command-reply';
@@ -12,11 +12,13 @@ const fetched = (message: { key: string; value: string; headers: Record<string, 
   ),
 });
 
+const result: CommandResult = { playerId: 'p-1', version: 3, events: [] };
+
 const accepted: CommandReply = {
   commandId: 'c-1',
   gatewayId: 'gw-a',
   duplicate: false,
-  outcome: { status: 'accepted', result: toCommandResult('p-1', 3, []) },
+  outcome: { status: 'accepted', result: result },
 };
 
 describe('command reply record', () => {
@@ -66,7 +68,7 @@ describe('command reply record', () => {
     };
     const view = decodeCommandReply(legacy);
     expect(view).toMatchObject({ commandId: 'c-1', gatewayId: 'gw-a', status: 200 });
-    expect(JSON.parse(view.body.toString())).toEqual(toCommandResult('p-1', 3, []));
+    expect(JSON.parse(view.body.toString())).toEqual(result);
   });
 
   it('refuses what is not a reply', () => {

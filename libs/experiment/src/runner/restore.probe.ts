@@ -1,5 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { decodeEvent } from '@qf/contracts';
+import { decodeEvent } from '@qf/player-wire';
 import { evolve, initialState, type PlayerState } from '@qf/player-domain';
 import { decodeSnapshot, encodeSnapshot } from '@qf/player-es-write';
 import { awaitTopicServing, ensureTopics, readPartitionToEnd } from '@qf/shared-kafka';

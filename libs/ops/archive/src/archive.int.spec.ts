@@ -1,15 +1,15 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { encodeEvent, topicNames, type TopicNames } from '@qf/contracts';
+import { topicNames, type TopicNames } from '@qf/contracts';
+import { encodeEvent } from '@qf/player-wire';
 import { fold, type PlayerEvent } from '@qf/player-domain';
 import { registeredPlayer } from '@qf/player-domain/testing';
 import { encodeSnapshot } from '@qf/player-es-write';
 import { createKafka, ensureTopics } from '@qf/shared-kafka';
-import { uniqueName } from '@qf/shared-testing';
+import { uniqueName, runQf } from '@qf/shared-testing';
 import { readManifest, type ArchiveManifest } from './archive-manifest';
 import { openColdStore } from './store/cold-store';
 
@@ -22,23 +22,11 @@ const S3rver = require('s3rver') as new (options: Record<string, unknown>) => {
 
 jest.setTimeout(180_000);
 
-const root = path.resolve(__dirname, '../../../..');
 const A = '00000000-0000-4000-8000-0000000000a1';
 const B = '00000000-0000-4000-8000-0000000000b1';
 const C = '00000000-0000-4000-8000-0000000000c1';
 
-const qf = (args: string[], env: Record<string, string> = {}) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['bin/qf.js', ...args], {
-      cwd: root,
-      env: { ...process.env, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+const qf = runQf;
 
 const moves = (count: number) =>
   Array.from({ length: count }, (_, index) => ({

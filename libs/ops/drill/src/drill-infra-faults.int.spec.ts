@@ -1,7 +1,6 @@
-import { uniqueName } from '@qf/shared-testing';
-import { findFreeFleetOffset } from './drill-ports';
 import { transactionsAcrossBrokerKill } from './faults/transactions-across-broker-kill';
-import { DEFAULT_DRILL_OPTIONS, runDrill, type DrillOptions, type DrillReport } from './run-drill';
+import { runDrill } from './run-drill';
+import { expectNothingLost, smallDrill, useDrillFleet } from './testing/drill-spec';
 
 /**
  * Each fault drill that kills or stops a server, at a small scale. The drill runs the
@@ -11,18 +10,7 @@ import { DEFAULT_DRILL_OPTIONS, runDrill, type DrillOptions, type DrillReport } 
  */
 jest.setTimeout(900_000);
 
-const suffix = uniqueName('i')
-  .replace(/[^a-z0-9]/g, '')
-  .slice(-8);
-
-const small = (
-  fault: DrillOptions['fault'],
-  arch: DrillOptions['arch'],
-  extra: Partial<DrillOptions> = {},
-): DrillOptions => ({
-  ...DEFAULT_DRILL_OPTIONS,
-  fault,
-  arch,
+const small = smallDrill({
   players: 60,
   rate: 10,
   seconds: 14,
@@ -30,50 +18,10 @@ const small = (
   partitions: 2,
   settleSeconds: 45,
   outageSeconds: 8,
-  log: () => undefined,
-  ...extra,
 });
 
-const expectNothingLost = (report: DrillReport) => {
-  const { ledger } = report;
-  expect({
-    lost: ledger.lost,
-    duplicated: ledger.duplicated,
-    versionGaps: ledger.versionGaps,
-    examples: ledger.stores.flatMap((store) => store.examples),
-  }).toEqual({
-    lost: 0,
-    duplicated: 0,
-    versionGaps: 0,
-    examples: [],
-  });
-  expect(ledger.acknowledged).toBeGreaterThan(0);
-  expect(ledger.unresolved).toBe(0);
-  expect(report.settled).toBe(true);
-  expect(report.passed).toBe(true);
-};
-
 describe('qf drill: server faults on private servers (small scale)', () => {
-  const previous = { id: process.env['QF_FLEET_ID'], offset: process.env['QF_FLEET_PORT_OFFSET'] };
-  // Offsets of fleets whose ports never meet: two fleets collide when their offsets (or an
-  // offset plus the 200-port replica stride) are within 120 of each other, the spread of the
-  // services' ports. Process faults 11000-11090 (+200), server faults 11450-11500 (+200),
-  // the experiment tests' fixed 12000 and 12400. Free now, in case another checkout runs them.
-  beforeAll(async () => {
-    process.env['QF_FLEET_ID'] = `i${suffix}`;
-    process.env['QF_FLEET_PORT_OFFSET'] = String(
-      await findFreeFleetOffset({ from: 11_450, slots: 6 }),
-    );
-  });
-  afterAll(() => {
-    for (const [name, value] of [
-      ['QF_FLEET_ID', previous.id],
-      ['QF_FLEET_PORT_OFFSET', previous.offset],
-    ] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  useDrillFleet('i', { from: 11_450, slots: 6 });
 
   it('broker-kill: the leader of the busiest partition dies, one of three; acks=all keeps every acknowledged command', async () => {
     const report = await runDrill(

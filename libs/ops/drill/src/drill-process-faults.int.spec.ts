@@ -1,6 +1,5 @@
-import { uniqueName } from '@qf/shared-testing';
-import { findFreeFleetOffset } from './drill-ports';
-import { DEFAULT_DRILL_OPTIONS, runDrill, type DrillOptions, type DrillReport } from './run-drill';
+import { runDrill } from './run-drill';
+import { expectNothingLost, smallDrill, useDrillFleet } from './testing/drill-spec';
 
 /**
  * Each fault drill that kills or freezes a service, at a small scale, on the shared
@@ -9,18 +8,7 @@ import { DEFAULT_DRILL_OPTIONS, runDrill, type DrillOptions, type DrillReport } 
  */
 jest.setTimeout(600_000);
 
-const suffix = uniqueName('d')
-  .replace(/[^a-z0-9]/g, '')
-  .slice(-8);
-
-const small = (
-  fault: DrillOptions['fault'],
-  arch: DrillOptions['arch'],
-  extra: Partial<DrillOptions> = {},
-): DrillOptions => ({
-  ...DEFAULT_DRILL_OPTIONS,
-  fault,
-  arch,
+const small = smallDrill({
   // Many players for the rate: a retried command finds its first outcome among the player's recent commands.
   players: 60,
   rate: 10,
@@ -29,50 +17,10 @@ const small = (
   partitions: 2,
   settleSeconds: 30,
   pauseSeconds: 14,
-  log: () => undefined,
-  ...extra,
 });
 
-const expectNothingLost = (report: DrillReport) => {
-  const { ledger } = report;
-  expect({
-    lost: ledger.lost,
-    duplicated: ledger.duplicated,
-    versionGaps: ledger.versionGaps,
-    examples: ledger.stores.flatMap((store) => store.examples),
-  }).toEqual({
-    lost: 0,
-    duplicated: 0,
-    versionGaps: 0,
-    examples: [],
-  });
-  expect(ledger.acknowledged).toBeGreaterThan(0);
-  expect(ledger.unresolved).toBe(0);
-  expect(report.settled).toBe(true);
-  expect(report.passed).toBe(true);
-};
-
 describe('qf drill: service faults (small scale)', () => {
-  const previous = { id: process.env['QF_FLEET_ID'], offset: process.env['QF_FLEET_PORT_OFFSET'] };
-  // Offsets of fleets whose ports never meet: two fleets collide when their offsets (or an
-  // offset plus the 200-port replica stride) are within 120 of each other, the spread of the
-  // services' ports. Process faults 11000-11090 (+200), server faults 11450-11500 (+200),
-  // the experiment tests' fixed 12000 and 12400. Free now, in case another checkout runs them.
-  beforeAll(async () => {
-    process.env['QF_FLEET_ID'] = `p${suffix}`;
-    process.env['QF_FLEET_PORT_OFFSET'] = String(
-      await findFreeFleetOffset({ from: 11_000, slots: 10 }),
-    );
-  });
-  afterAll(() => {
-    for (const [name, value] of [
-      ['QF_FLEET_ID', previous.id],
-      ['QF_FLEET_PORT_OFFSET', previous.offset],
-    ] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  useDrillFleet('p', { from: 11_000, slots: 10 });
 
   it('processor-kill: the surviving processor takes over, the ledger balances', async () => {
     const report = await runDrill(small('processor-kill', 'es'));

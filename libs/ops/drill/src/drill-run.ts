@@ -5,7 +5,7 @@ import type { TopicNames } from '@qf/contracts';
 import { planReplicas, type Pm2Driver } from '@qf/fleet';
 import type { DrillInfra } from './drill-infra';
 import { injectFault, type FaultContext, type FaultEvent } from './faults/inject-fault';
-import type { CommandRecord } from './ledger/command-record';
+import type { DrillRecord } from './ledger/command-record';
 import { DrillClient } from './load/drill-client';
 import { runDrillLoad } from './load/drill-load';
 import { runReadChecks, type ReadFindings } from './load/read-checks';
@@ -24,7 +24,7 @@ export interface DrillRun {
 
 /** The load's outcome, on the drill clock (ms). */
 export interface LoadOutcome {
-  readonly records: readonly CommandRecord[];
+  readonly records: readonly DrillRecord[];
   readonly loadStartMs: number;
   readonly fault: FaultEvent;
   readonly reads?: ReadFindings;

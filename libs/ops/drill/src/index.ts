@@ -13,9 +13,9 @@ export {
 export { injectFault, type FaultContext, type FaultEvent } from './faults/inject-fault';
 export {
   isRetriableStatus,
-  outcomeOf,
+  drillOutcomeOf,
   type Attempt,
-  type CommandRecord,
+  type DrillRecord,
   type Outcome,
 } from './ledger/command-record';
 export {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { MongoClient } from 'mongodb';
@@ -9,6 +8,7 @@ import {
   type ServiceProcess,
   eventually,
   uniqueName,
+  runQf,
 } from '@qf/shared-testing';
 import { registeredPlayer } from '@qf/player-domain/testing';
 import { produceEvents } from '@qf/player-read-model/testing';
@@ -35,18 +35,7 @@ describe('qf projections and GET /projections over a real projector process', ()
   let mongo: MongoClient;
   let projector: ServiceProcess;
 
-  const qf = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['bin/qf.js', ...args], {
-        cwd: root,
-        env: { ...process.env, ...env },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const qf = (args: string[]) => runQf(args, env);
   const status = async (): Promise<ProjectionStatus> =>
     JSON.parse((await qf(['projections', 'status', '--json'])).stdout) as ProjectionStatus;
   const details = (s: ProjectionStatus) => s.views.find((view) => view.view === 'player_details')!;

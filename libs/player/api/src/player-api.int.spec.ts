@@ -8,7 +8,8 @@ import {
 } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { initialState, tryDecide, type PlayerState } from '@qf/player-domain';
-import { playerNotFound, toCommandResult } from '@qf/contracts';
+import { playerNotFound } from '@qf/contracts';
+import { toCommandResult } from '@qf/player-wire';
 import { createHttpApp } from '@qf/shared-observability/http';
 import {
   ExecutePlayerCommand,

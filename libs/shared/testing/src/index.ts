@@ -10,3 +10,6 @@ export {
 } from './service-process';
 export { loadedModules, loadedPackages } from './loaded-modules';
 export { untilEachOwnsPartitions, type ConsumingService } from './partition-owners';
+export { metricValue, scrape } from './prometheus-text';
+export { runQf, type QfRun } from './run-qf';
+export { useEnvironment } from './use-environment';

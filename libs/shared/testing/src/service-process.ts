@@ -10,8 +10,11 @@ export interface ServiceProcessSpec {
   readonly name: string;
   /** Entry point relative to the repository root, e.g. `apps/command-gateway/src/main.ts`. */
   readonly entry: string;
-  /** The port serving GET /health (the service must listen on it: pass it in env). */
-  readonly healthPort: number;
+  /**
+   * The port serving GET /health (the service must listen on it: pass it in env). Default:
+   * a free port, passed to the service as QF_HTTP_PORT.
+   */
+  readonly healthPort?: number;
   /** Added to this process's environment. */
   readonly env?: Readonly<Record<string, string>>;
   /** Output goes to this file (appended); default: `.local/logs/services/<name>.log`. */
@@ -32,6 +35,8 @@ export interface ServiceProcessSpec {
 export interface ServiceProcess {
   readonly name: string;
   readonly pid: number;
+  /** The port serving GET /health (the HTTP port unless the spec said otherwise). */
+  readonly port: number;
   readonly logFile: string;
   /** `http://127.0.0.1:<healthPort>` */
   readonly baseUrl: string;
@@ -40,8 +45,12 @@ export interface ServiceProcess {
   readonly running: () => boolean;
   /** SIGTERM, then SIGKILL after graceMs (default 15 s); resolves once it has exited. */
   stop(graceMs?: number): Promise<void>;
-  /** Sends a signal now (SIGKILL to simulate a crash). */
+  /** Sends a signal now (SIGSTOP / SIGCONT to freeze and thaw it). */
   kill(signal?: NodeJS.Signals): void;
+  /** SIGKILL, as a crash: no shutdown hook runs; resolves once it has exited. */
+  crash(): Promise<void>;
+  /** The last lines of its log, for failure messages. */
+  logs(lines?: number): string;
 }
 
 /** A TCP port free right now on 127.0.0.1 (for services started side by side). */
@@ -60,7 +69,7 @@ export const freePort = (): Promise<number> =>
     });
   });
 
-const tail = (file: string, lines = 20): string => {
+const tail = (file: string, lines: number): string => {
   try {
     return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   } catch {
@@ -79,13 +88,15 @@ const answers = async (url: string, needOk: boolean): Promise<boolean> => {
 };
 
 /**
- * Starts `node tools/run-service.js <entry>` (the compiled service in dist/, built first when
- * a source is newer) as a child process with the given env and
- * waits until GET /health answers 200 (or answers at all, with readyWhen 'listening'). Throws (naming the log and its tail) when the
- * process exits first or does not get healthy in time; the child is then stopped.
+ * The one way tests and benchmarks start a service: `node tools/run-service.js <entry>` (the
+ * compiled service in dist/, built first when a source is newer, as the fleet runs it) as a
+ * child process with the given env, then waits until GET /health answers 200 (or answers at
+ * all, with readyWhen 'listening'). Throws (naming the log and its tail) when the process
+ * exits first or does not get healthy in time; the child is then stopped.
  */
 export const startServiceProcess = async (spec: ServiceProcessSpec): Promise<ServiceProcess> => {
   const cwd = spec.cwd ?? repoRoot;
+  const port = spec.healthPort ?? (await freePort());
   const logFile = spec.logFile ?? path.join(cwd, '.local', 'logs', 'services', `${spec.name}.log`);
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const out = fs.openSync(logFile, 'a');
@@ -94,7 +105,12 @@ export const startServiceProcess = async (spec: ServiceProcessSpec): Promise<Ser
     [...(spec.nodeArgs ?? []), path.join(cwd, 'tools', 'run-service.js'), spec.entry],
     {
       cwd,
-      env: { ...process.env, QF_SERVICE: spec.name, ...spec.env },
+      env: {
+        ...process.env,
+        QF_SERVICE: spec.name,
+        ...(spec.healthPort === undefined ? { QF_HTTP_PORT: String(port) } : {}),
+        ...spec.env,
+      },
       stdio: ['ignore', out, out],
     },
   );
@@ -114,10 +130,11 @@ export const startServiceProcess = async (spec: ServiceProcessSpec): Promise<Ser
     });
   });
 
-  const baseUrl = `http://127.0.0.1:${spec.healthPort}`;
+  const baseUrl = `http://127.0.0.1:${port}`;
   const service: ServiceProcess = {
     name: spec.name,
     pid,
+    port,
     logFile,
     baseUrl,
     exited,
@@ -125,6 +142,11 @@ export const startServiceProcess = async (spec: ServiceProcessSpec): Promise<Ser
     kill: (signal = 'SIGTERM') => {
       if (!exitedFlag) child.kill(signal);
     },
+    crash: async () => {
+      if (!exitedFlag) child.kill('SIGKILL');
+      await exited;
+    },
+    logs: (lines = 20) => tail(logFile, lines),
     stop: async (graceMs = 15_000) => {
       if (exitedFlag) return;
       child.kill('SIGTERM');
@@ -139,14 +161,14 @@ export const startServiceProcess = async (spec: ServiceProcessSpec): Promise<Ser
     if (exitedFlag) {
       const { code, signal } = await exited;
       throw new Error(
-        `${spec.name} exited during start (${signal ?? `code ${code}`}); log ${logFile}:\n${tail(logFile)}`,
+        `${spec.name} exited during start (${signal ?? `code ${code}`}); log ${logFile}:\n${tail(logFile, 20)}`,
       );
     }
     if (await answers(`${baseUrl}/health`, spec.readyWhen !== 'listening')) return service;
     if (Date.now() >= deadline) {
       await service.stop(5000);
       throw new Error(
-        `${spec.name} was not healthy within ${spec.startTimeoutMs ?? 60_000} ms; log ${logFile}:\n${tail(logFile)}`,
+        `${spec.name} was not healthy within ${spec.startTimeoutMs ?? 60_000} ms; log ${logFile}:\n${tail(logFile, 20)}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));

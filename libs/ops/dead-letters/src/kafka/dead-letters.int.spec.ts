@@ -1,15 +1,7 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import type { Admin, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Db, MongoClient } from 'mongodb';
-import {
-  encodeEvent,
-  HEADERS,
-  topicLayoutFor,
-  topicNames,
-  topicSpecsFor,
-  type TopicNames,
-} from '@qf/contracts';
+import { HEADERS, topicLayoutFor, topicNames, topicSpecsFor, type TopicNames } from '@qf/contracts';
+import { encodeEvent } from '@qf/player-wire';
 import { historyOf, registeredPlayer } from '@qf/player-domain/testing';
 import {
   createProjector,
@@ -20,28 +12,18 @@ import {
 import { createKafka, ensureTopics, readPartitionToEnd } from '@qf/shared-kafka';
 import { createMongoClient } from '@qf/shared-mongo';
 import { metricsRegistry } from '@qf/shared-observability';
-import { eventually, uniqueName } from '@qf/shared-testing';
+import { eventually, uniqueName, runQf } from '@qf/shared-testing';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { exportDeadLetterDepth } from '../metrics/dead-letter-depth.gauge';
 
 jest.setTimeout(180_000);
 process.env['QF_LOG_LEVEL'] ??= 'error';
 
-const root = path.resolve(__dirname, '../../../../..');
 const PLAYER_OK = '00000000-0000-4000-8000-00000000000a';
 const PLAYER_MALFORMED = '00000000-0000-4000-8000-00000000000b';
 const PLAYER_FUTURE = '00000000-0000-4000-8000-00000000000c';
 
-/** Runs the qf CLI; resolves with its exit code and output. */
-const qf = (args: string[]) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['bin/qf.js', ...args], { cwd: root, env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+const qf = (args: string[]) => runQf(args);
 
 const tail = async (
   kafka: Kafka,

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
-import { decodeEvent, type TopicNames } from '@qf/contracts';
+import { type TopicNames } from '@qf/contracts';
+import { decodeEvent } from '@qf/player-wire';
 import { COLLECTIONS } from '@qf/player-crud';
 import { readModelCollections } from '@qf/player-read-model';
 import { consumerGroupLag, readPartitionToEnd } from '@qf/shared-kafka';

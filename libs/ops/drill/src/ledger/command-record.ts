@@ -17,7 +17,7 @@ export interface Attempt {
  * Idempotency-Key (the command id), so a retried command that had in fact been applied
  * answers its first outcome instead of being applied again.
  */
-export interface CommandRecord {
+export interface DrillRecord {
   readonly commandId: string;
   readonly playerId: string;
   /** register, move, heal … */
@@ -35,7 +35,7 @@ export interface CommandRecord {
 
 export type Outcome = 'acknowledged' | 'rejected' | 'unresolved';
 
-export const outcomeOf = (record: CommandRecord): Outcome => {
+export const drillOutcomeOf = (record: DrillRecord): Outcome => {
   const status = record.final?.status;
   if (status === undefined) return 'unresolved';
   return status >= 200 && status < 300 ? 'acknowledged' : 'rejected';

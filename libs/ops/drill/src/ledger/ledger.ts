@@ -1,4 +1,4 @@
-import { isRetriableStatus, outcomeOf, type CommandRecord } from './command-record';
+import { isRetriableStatus, drillOutcomeOf, type DrillRecord } from './command-record';
 import { measureRecovery, type Recovery } from './recovery';
 
 /** One event as a store holds it (the event log, audit_log …). */
@@ -58,7 +58,7 @@ const EXAMPLES = 5;
 const auditEvents = (
   name: string,
   events: readonly StoredEventRef[],
-  acknowledged: readonly CommandRecord[],
+  acknowledged: readonly DrillRecord[],
 ): StoreFindings => {
   const examples: string[] = [];
   const note = (text: string) => examples.length < EXAMPLES && examples.push(text);
@@ -128,7 +128,7 @@ const auditEvents = (
 const auditVersions = (
   name: string,
   versions: ReadonlyMap<string, number>,
-  acknowledged: readonly CommandRecord[],
+  acknowledged: readonly DrillRecord[],
 ): StoreFindings => {
   const examples: string[] = [];
   let lost = 0;
@@ -151,11 +151,11 @@ const auditVersions = (
  * first try, never answered) against what every store holds after the run settled.
  */
 export const buildLedger = (
-  records: readonly CommandRecord[],
+  records: readonly DrillRecord[],
   stores: readonly StoreContents[],
   timing: { faultAtMs: number; sloMs: number; fromMs?: number },
 ): Ledger => {
-  const acknowledged = records.filter((record) => outcomeOf(record) === 'acknowledged');
+  const acknowledged = records.filter((record) => drillOutcomeOf(record) === 'acknowledged');
   const findings = stores.map((store) =>
     store.kind === 'events'
       ? auditEvents(store.name, store.events, acknowledged)
@@ -166,8 +166,8 @@ export const buildLedger = (
   return {
     sent: records.length,
     acknowledged: acknowledged.length,
-    rejected: records.filter((record) => outcomeOf(record) === 'rejected').length,
-    unresolved: records.filter((record) => outcomeOf(record) === 'unresolved').length,
+    rejected: records.filter((record) => drillOutcomeOf(record) === 'rejected').length,
+    unresolved: records.filter((record) => drillOutcomeOf(record) === 'unresolved').length,
     retried: records.filter((record) => record.attempts.length > 1).length,
     failedFirstTry: records.filter(
       (record) => record.attempts[0] !== undefined && isRetriableStatus(record.attempts[0].status),

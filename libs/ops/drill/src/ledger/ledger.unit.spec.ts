@@ -1,4 +1,4 @@
-import type { CommandRecord } from './command-record';
+import type { DrillRecord } from './command-record';
 import { buildLedger, ledgerPasses, type StoredEventRef } from './ledger';
 import { measureRecovery } from './recovery';
 
@@ -8,7 +8,7 @@ const acked = (
   version: number,
   at = 0,
   attempts = [{ at, status: 200, latencyMs: 20 }],
-): CommandRecord => ({
+): DrillRecord => ({
   commandId,
   playerId,
   action: 'heal',
@@ -98,7 +98,7 @@ describe('buildLedger', () => {
   });
 
   it('counts a command never answered as unresolved, not lost', () => {
-    const unresolved: CommandRecord = {
+    const unresolved: DrillRecord = {
       commandId: 'c1',
       playerId: 'p',
       action: 'move',
@@ -115,7 +115,7 @@ describe('buildLedger', () => {
 });
 
 describe('measureRecovery', () => {
-  const second = (start: number, failures: number, latencyMs = 20, count = 100): CommandRecord[] =>
+  const second = (start: number, failures: number, latencyMs = 20, count = 100): DrillRecord[] =>
     Array.from({ length: count }, (_, index) => ({
       commandId: `c${start}-${index}`,
       playerId: 'p',

@@ -1,4 +1,4 @@
-import type { CommandRecord } from './command-record';
+import type { DrillRecord } from './command-record';
 import { isRetriableStatus } from './command-record';
 
 /** One second of first attempts, by when they were sent. */
@@ -44,7 +44,7 @@ const percentile = (sorted: readonly number[], p: number): number | null => {
 };
 
 /** Latency of a command's first attempt, endless when it got no decision. */
-const firstLatency = (record: CommandRecord): { at: number; latencyMs: number } | undefined => {
+const firstLatency = (record: DrillRecord): { at: number; latencyMs: number } | undefined => {
   const first = record.attempts[0];
   if (!first) return undefined;
   return {
@@ -59,7 +59,7 @@ const firstLatency = (record: CommandRecord): { at: number; latencyMs: number } 
  * above the SLO. The service has recovered at the end of the last bad window after the fault.
  */
 export const measureRecovery = (
-  records: readonly CommandRecord[],
+  records: readonly DrillRecord[],
   {
     faultAtMs,
     sloMs,

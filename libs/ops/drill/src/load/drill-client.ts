@@ -5,7 +5,7 @@ import {
   isRetriableStatus,
   type AnsweredEvent,
   type Attempt,
-  type CommandRecord,
+  type DrillRecord,
 } from '../ledger/command-record';
 
 /** One command to send: the REST path, its body, and the player it is about. */
@@ -68,7 +68,7 @@ export class DrillClient {
     command: DrillCommand,
     scheduledAt: number,
     deadline: () => number,
-  ): Promise<CommandRecord> {
+  ): Promise<DrillRecord> {
     const commandId = randomUUID();
     const attempts: Attempt[] = [];
     for (let attempt = 1; ; attempt += 1) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CommandRecord } from '../ledger/command-record';
+import type { DrillRecord } from '../ledger/command-record';
 import type { DrillClient, DrillCommand } from './drill-client';
 
 const ROOMS = ['hall', 'library', 'crypt', 'tower', 'garden', 'cellar'];
@@ -79,9 +79,9 @@ export interface DrillLoadOptions {
  */
 export const runDrillLoad = async (
   options: DrillLoadOptions,
-): Promise<{ records: CommandRecord[]; playerIds: string[] }> => {
+): Promise<{ records: DrillRecord[]; playerIds: string[] }> => {
   const { client, clock, rate, durationMs } = options;
-  const records: CommandRecord[] = [];
+  const records: DrillRecord[] = [];
   // Registrations get a minute; the load's commands get until the end of the settle time.
   let deadlineAt = clock() + 60_000;
   const deadline = () => deadlineAt;

@@ -1,16 +1,12 @@
-import type { Admin, Kafka, Producer } from 'kafkajs';
-import type { Db, MongoClient } from 'mongodb';
-import { topicNames } from '@qf/contracts';
 import {
   expectedReadModels,
   produceEvents,
   randomHistories,
   readModelSnapshot,
+  useProjectionInfra,
 } from '@qf/player-read-model/testing';
 import { readModelCollections } from '@qf/player-read-model';
-import { createKafka, ensureFleetTopics } from '@qf/shared-kafka';
-import { createMongoClient } from '@qf/shared-mongo';
-import { uniqueName } from '@qf/shared-testing';
+import { ensureFleetTopics } from '@qf/shared-kafka';
 import { TruncatedSourceError } from './source-history';
 import { parseReplayTarget } from '../plan/replay-target';
 import { runReplay, type ReplayOptions } from '../runner/run-replay';
@@ -20,42 +16,25 @@ process.env['QF_LOG_LEVEL'] ??= 'error';
 
 /** A rebuild from a log that lost records would silently miss history: refused unless asked for. */
 describe('qf replay from a source that lost history', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let producer: Producer;
-  let mongo: MongoClient;
-  let db: Db;
-  const created: string[] = [];
-
-  beforeAll(async () => {
-    kafka = createKafka(uniqueName('replay-truncated'));
-    admin = kafka.admin();
-    producer = kafka.producer({ idempotent: true });
-    mongo = createMongoClient();
-    await Promise.all([admin.connect(), producer.connect(), mongo.connect()]);
-  });
-
-  afterAll(async () => {
-    await db?.dropDatabase().catch(() => undefined);
-    await admin.deleteTopics({ topics: created }).catch(() => undefined);
-    await Promise.all([admin?.disconnect(), producer?.disconnect(), mongo?.close()]);
-  });
+  const infra = useProjectionInfra('replay-truncated');
 
   it('refuses before it plans or drops anything, names the partitions, and rebuilds what is left with --allow-truncated', async () => {
-    const prefix = `${uniqueName('truncated')}.`;
-    const names = topicNames(prefix);
-    created.push(names.events, names.eventsDeadLetter);
-    db = mongo.db(uniqueName('qf_truncated').replace(/[-.]/g, '_'));
-    await ensureFleetTopics(admin, ['events', 'eventsDeadLetter'], { names, partitions: 2 });
+    const { prefix, topics: names, db } = infra.world('truncated');
+    infra.beforeTeardown(() =>
+      infra.admin
+        .deleteTopics({ topics: [names.events, names.eventsDeadLetter] })
+        .catch(() => undefined),
+    );
+    await ensureFleetTopics(infra.admin, ['events', 'eventsDeadLetter'], { names, partitions: 2 });
     const log = randomHistories({ players: 10, commandsPerPlayer: 8, seed: 41 });
-    await produceEvents(producer, names.events, log);
+    await produceEvents(infra.producer, names.events, log);
     // What retention does to an old log: the first records of a partition are gone.
-    const [fullest] = (await admin.fetchTopicOffsets(names.events)).sort(
+    const [fullest] = (await infra.admin.fetchTopicOffsets(names.events)).sort(
       (a, b) => Number(b.high) - Number(a.high),
     );
     const partition = fullest!.partition;
     expect(Number(fullest!.high)).toBeGreaterThan(3);
-    await admin.deleteTopicRecords({
+    await infra.admin.deleteTopicRecords({
       topic: names.events,
       partitions: [{ partition, offset: '3' }],
     });
@@ -69,7 +48,7 @@ describe('qf replay from a source that lost history', () => {
       maxLag: 0,
       pollMs: 200,
     };
-    const refusal = (await runReplay({ kafka, db }, options).catch(
+    const refusal = (await runReplay({ kafka: infra.kafka, db }, options).catch(
       (error: unknown) => error,
     )) as TruncatedSourceError;
     expect(refusal).toBeInstanceOf(TruncatedSourceError);
@@ -77,7 +56,10 @@ describe('qf replay from a source that lost history', () => {
     expect(refusal.message).toMatch(/--allow-truncated/);
     expect(await db.listCollections().toArray()).toEqual([]);
 
-    const outcome = await runReplay({ kafka, db }, { ...options, allowTruncated: true });
+    const outcome = await runReplay(
+      { kafka: infra.kafka, db },
+      { ...options, allowTruncated: true },
+    );
     expect(outcome).toMatchObject({ id: 'player_details@v2', status: 'dropped' });
     // What is left was rebuilt, and it is not the whole history.
     const rebuilt = await readModelSnapshot(db, readModelCollections('v2'));

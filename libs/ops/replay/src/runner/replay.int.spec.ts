@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { Admin, Kafka, Producer } from 'kafkajs';
-import type { Db, MongoClient } from 'mongodb';
-import { topicNames, type TopicNames } from '@qf/contracts';
+import type { Db } from 'mongodb';
+import { type TopicNames } from '@qf/contracts';
 import type { PlayerEvent } from '@qf/player-domain';
 import {
   AuditConsumer,
@@ -24,10 +23,10 @@ import {
   produceEvents,
   randomHistories,
   readModelSnapshot,
+  useProjectionInfra,
 } from '@qf/player-read-model/testing';
-import { createKafka, ensureFleetTopics } from '@qf/shared-kafka';
-import { createMongoClient } from '@qf/shared-mongo';
-import { eventually, uniqueName } from '@qf/shared-testing';
+import { ensureFleetTopics } from '@qf/shared-kafka';
+import { eventually } from '@qf/shared-testing';
 import { parseReplayTarget } from '../plan/replay-target';
 import { committedOffsets, partitionPositions } from '../kafka/partition-positions';
 import { progressOf } from '../progress/replay-progress';
@@ -49,38 +48,18 @@ interface World {
 }
 
 describe('qf replay on the real Kafka and Mongo-wire server', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let producer: Producer;
-  let mongo: MongoClient;
+  const infra = useProjectionInfra('replay-int');
   const stoppers: Array<() => Promise<void>> = [];
-  const databases: Db[] = [];
-
-  beforeAll(async () => {
-    kafka = createKafka(uniqueName('replay-int'));
-    admin = kafka.admin();
-    producer = kafka.producer({ idempotent: true });
-    mongo = createMongoClient();
-    await Promise.all([admin.connect(), producer.connect(), mongo.connect()]);
-  });
 
   afterEach(async () => {
     await Promise.all(stoppers.splice(0).map((stop) => stop().catch(() => undefined)));
   });
 
-  afterAll(async () => {
-    await Promise.all(databases.map((db) => db.dropDatabase().catch(() => undefined)));
-    await Promise.all([admin?.disconnect(), producer?.disconnect(), mongo?.close()]);
-  });
-
   const world = async (name: string): Promise<World> => {
-    const prefix = `${uniqueName(name)}.`;
-    const topics = topicNames(prefix);
-    const db = mongo.db(uniqueName(`qf_${name}`).replace(/[-.]/g, '_'));
-    databases.push(db);
+    const { prefix, topics, db } = infra.world(name);
     // As the services create them: the event store and the audit topic keep their history.
     await ensureFleetTopics(
-      admin,
+      infra.admin,
       ['events', 'eventsDeadLetter', 'crudAudit', 'crudAuditDeadLetter'],
       {
         names: topics,
@@ -94,7 +73,7 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
   const liveProjector = async (w: World): Promise<Projector> => {
     const target = projectionTarget('', `${w.prefix}projector`);
     const wiring = {
-      kafka,
+      kafka: infra.kafka,
       db: w.db,
       target,
       aliases: new ViewAliases(w.db, 200, target.collections),
@@ -111,7 +90,7 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
   const groupCaughtUp = (w: World, groupId: string, topic: string) =>
     eventually(
       async () => {
-        const positions = await partitionPositions(admin, groupId, topic, []);
+        const positions = await partitionPositions(infra.admin, groupId, topic, []);
         expect(positions.every((position) => (position.committed ?? -1) >= position.head)).toBe(
           true,
         );
@@ -142,12 +121,12 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
   it('rebuilds all four views with two replicas into v2 documents equal, one by one, to the live ones; readers are switched', async () => {
     const w = await world('replay-equal');
     const log = randomHistories({ players: 40, commandsPerPlayer: 30, seed: 31 });
-    await produceEvents(producer, w.topics.events, log);
+    await produceEvents(infra.producer, w.topics.events, log);
     await liveProjector(w);
     await groupCaughtUp(w, `${w.prefix}projector`, w.topics.events);
 
     const outcome = await runReplay(
-      { kafka, db: w.db },
+      { kafka: infra.kafka, db: w.db },
       options(w, 'all', { replicas: 2, keepOld: true }),
     );
 
@@ -180,7 +159,7 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
       ['room_occupancy', 'room_occupancy_v2'],
     ]);
     // The rebuild group is gone; the indexes the queries need exist on the new generation.
-    expect((await admin.listGroups()).groups.map((group) => group.groupId)).not.toContain(
+    expect((await infra.admin.listGroups()).groups.map((group) => group.groupId)).not.toContain(
       outcome.groupId,
     );
     expect(
@@ -195,12 +174,12 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
     const w = await world('replay-follow');
     const log = randomHistories({ players: 30, commandsPerPlayer: 40, seed: 32 });
     const [before, after] = [log.slice(0, 600), log.slice(600)];
-    await produceEvents(producer, w.topics.events, before);
+    await produceEvents(infra.producer, w.topics.events, before);
     await liveProjector(w);
     await groupCaughtUp(w, `${w.prefix}projector`, w.topics.events);
 
     const outcome = await runReplay(
-      { kafka, db: w.db },
+      { kafka: infra.kafka, db: w.db },
       options(w, 'leaderboard', { graceSeconds: 2 }),
     );
     expect(outcome).toMatchObject({
@@ -221,7 +200,7 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
     expect(names).not.toContain('leaderboard');
     expect(names).not.toContain('player_details_v2');
 
-    await produceEvents(producer, w.topics.events, after);
+    await produceEvents(infra.producer, w.topics.events, after);
     await groupCaughtUp(w, `${w.prefix}projector`, w.topics.events);
     const expected = expectedReadModels(log);
     const snapshot = await readModelSnapshot(w.db, { ...v(''), leaderboard: 'leaderboard_v2' });
@@ -232,13 +211,13 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
     const w = await world('replay-resume');
     const log = randomHistories({ players: 100, commandsPerPlayer: 100, seed: 33 });
     // Small record batches and small fetches: the rebuild commits every few dozen events.
-    await produceEvents(producer, w.topics.events, log, 100);
+    await produceEvents(infra.producer, w.topics.events, log, 100);
     await liveProjector(w);
     await groupCaughtUp(w, `${w.prefix}projector`, w.topics.events);
     const serving = await readModelSnapshot(w.db, v(''));
     const group = `${w.prefix}projector-rebuild-v2`;
     const committed = async () =>
-      [...(await committedOffsets(admin, group, w.topics.events)).values()].reduce<number>(
+      [...(await committedOffsets(infra.admin, group, w.topics.events)).values()].reduce<number>(
         (sum, offset) => sum + (offset ?? 0),
         0,
       );
@@ -304,7 +283,7 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
       runs: 2,
     });
 
-    const outcome = await runReplay({ kafka, db: w.db }, options(w, 'all'));
+    const outcome = await runReplay({ kafka: infra.kafka, db: w.db }, options(w, 'all'));
     expect(outcome).toMatchObject({ id: 'all@v2', version: 2, resumed: true, status: 'dropped' });
     expect(outcome.doneAtStart).toBeGreaterThanOrEqual(afterSecond);
     expect(await readModelSnapshot(w.db, v('v2'))).toEqual(expectedReadModels(log));
@@ -318,10 +297,10 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
     const w = await world('replay-abort');
     // Enough rounds of 10 events that the rebuild cannot finish before its first progress report.
     const log = randomHistories({ players: 250, commandsPerPlayer: 60, seed: 34 });
-    await produceEvents(producer, w.topics.events, log, 5000);
+    await produceEvents(infra.producer, w.topics.events, log, 5000);
     const controller = new AbortController();
     const run = runReplay(
-      { kafka, db: w.db },
+      { kafka: infra.kafka, db: w.db },
       options(w, 'all', {
         signal: controller.signal,
         settings: { flushEvents: 10 },
@@ -330,7 +309,7 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
     );
     await expect(run).rejects.toBeInstanceOf(ReplayInterruptedError);
     const positions = await partitionPositions(
-      admin,
+      infra.admin,
       `${w.prefix}projector-rebuild-v2`,
       w.topics.events,
       [],
@@ -339,17 +318,17 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
       progressOf(positions.map((position) => ({ ...position, target: position.head }))).done,
     ).toBeGreaterThan(0);
 
-    await expect(runReplay({ kafka, db: w.db }, options(w, 'leaderboard'))).rejects.toBeInstanceOf(
-      ReplayConflictError,
-    );
-    const abandoned = await abandonReplay({ kafka, db: w.db }, options(w, 'all'));
+    await expect(
+      runReplay({ kafka: infra.kafka, db: w.db }, options(w, 'leaderboard')),
+    ).rejects.toBeInstanceOf(ReplayConflictError);
+    const abandoned = await abandonReplay({ kafka: infra.kafka, db: w.db }, options(w, 'all'));
     expect(abandoned).toMatchObject({ _id: 'all@v2', status: 'abandoned' });
     const names = (await w.db.listCollections().toArray()).map((collection) => collection.name);
     expect(names.filter((name) => name.endsWith('_v2'))).toEqual([]);
 
     // The next generation is v3: v2's name is never reused.
     const outcome = await runReplay(
-      { kafka, db: w.db },
+      { kafka: infra.kafka, db: w.db },
       options(w, 'leaderboard', { graceSeconds: 0 }),
     );
     expect(outcome).toMatchObject({
@@ -366,9 +345,9 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
     const w = await world('replay-pressure');
     const log = randomHistories({ players: 30, commandsPerPlayer: 60, seed: 37 });
     // Small record batches, small fetches: many batches per partition before its head.
-    await produceEvents(producer, w.topics.events, log, 50);
+    await produceEvents(infra.producer, w.topics.events, log, 50);
     const outcome = await runReplay(
-      { kafka, db: w.db },
+      { kafka: infra.kafka, db: w.db },
       options(w, 'all', {
         graceSeconds: 0,
         settings: {
@@ -388,18 +367,21 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
   it('--in-place refuses while the live projector runs, then rebuilds the live collections with the live group', async () => {
     const w = await world('replay-inplace');
     const log = randomHistories({ players: 30, commandsPerPlayer: 30, seed: 35 });
-    await produceEvents(producer, w.topics.events, log);
+    await produceEvents(infra.producer, w.topics.events, log);
     const projector = await liveProjector(w);
     await groupCaughtUp(w, `${w.prefix}projector`, w.topics.events);
-    await expect(runInPlaceReplay({ kafka, db: w.db }, options(w, 'all'))).rejects.toBeInstanceOf(
-      LiveGroupActiveError,
-    );
+    await expect(
+      runInPlaceReplay({ kafka: infra.kafka, db: w.db }, options(w, 'all')),
+    ).rejects.toBeInstanceOf(LiveGroupActiveError);
 
     await projector.stop();
     // Damage the live views so the rebuild has something to repair.
     await w.db.collection('leaderboard').deleteMany({});
     await w.db.collection('player_details').updateMany({}, { $set: { name: 'corrupted' } });
-    const outcome = await runInPlaceReplay({ kafka, db: w.db }, options(w, 'all', { replicas: 2 }));
+    const outcome = await runInPlaceReplay(
+      { kafka: infra.kafka, db: w.db },
+      options(w, 'all', { replicas: 2 }),
+    );
     expect(outcome).toMatchObject({
       mode: 'in-place',
       status: 'done',
@@ -416,18 +398,22 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
     const w = await world('replay-audit');
     const log = randomHistories({ players: 20, commandsPerPlayer: 30, seed: 36 });
     const [before, after] = [log.slice(0, 400), log.slice(400)];
-    const consumer = new AuditConsumer(new AuditLog(w.db, followAuditLogAlias(w.db, 200)), kafka, {
-      groupId: `${w.prefix}audit-consumer`,
-      topic: w.topics.crudAudit,
-      deadLetterTopic: w.topics.crudAuditDeadLetter,
-    });
+    const consumer = new AuditConsumer(
+      new AuditLog(w.db, followAuditLogAlias(w.db, 200)),
+      infra.kafka,
+      {
+        groupId: `${w.prefix}audit-consumer`,
+        topic: w.topics.crudAudit,
+        deadLetterTopic: w.topics.crudAuditDeadLetter,
+      },
+    );
     await consumer.start();
     stoppers.push(() => consumer.stop());
-    await produceEvents(producer, w.topics.crudAudit, before);
+    await produceEvents(infra.producer, w.topics.crudAudit, before);
     await groupCaughtUp(w, `${w.prefix}audit-consumer`, w.topics.crudAudit);
 
     const outcome = await runReplay(
-      { kafka, db: w.db },
+      { kafka: infra.kafka, db: w.db },
       options(w, 'audit_log', { keepOld: true }),
     );
     expect(outcome).toMatchObject({
@@ -447,7 +433,7 @@ describe('qf replay on the real Kafka and Mongo-wire server', () => {
     rebuilt.forEach((doc, index) => expect(doc).toEqual(live[index]));
 
     // Events after the switch land in the new generation only; history reads come from it.
-    await produceEvents(producer, w.topics.crudAudit, after);
+    await produceEvents(infra.producer, w.topics.crudAudit, after);
     await groupCaughtUp(w, `${w.prefix}audit-consumer`, w.topics.crudAudit);
     expect(await w.db.collection('audit_log_v2').countDocuments()).toBe(log.length);
     expect(await w.db.collection('audit_log').countDocuments()).toBe(before.length);

@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { decodeEvent, HEADERS, MalformedEventRecord } from '@qf/contracts';
+import { HEADERS } from '@qf/contracts';
+import { decodeEvent, MalformedEventRecord } from '@qf/player-wire';
 import type { PlayerEvent } from '@qf/player-domain';
 import { PartitionRetries } from '@qf/shared-kafka';
 import { ConsumerSpans, createLogger, headerText } from '@qf/shared-observability';

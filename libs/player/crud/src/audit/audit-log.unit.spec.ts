@@ -1,4 +1,4 @@
-import { encodeEvent } from '@qf/contracts';
+import { encodeEvent } from '@qf/player-wire';
 import { fold, initialState, tryDecide } from '@qf/player-domain';
 import { aCommand, PLAYER_ID } from '@qf/player-domain/testing';
 import { auditEventFromRecord } from './audit-consumer';

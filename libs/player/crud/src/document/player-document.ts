@@ -1,5 +1,5 @@
 import type { InventoryEntry, PlayerEvent, StoredPlayerFields } from '@qf/player-domain';
-import { playerViewOf } from '@qf/contracts';
+import { playerViewOf } from '@qf/player-wire';
 
 /** Inventories are stored as the domain's entries: item ids may contain '.', which an update path reads as nesting. */
 export type { InventoryEntry };

@@ -1,6 +1,6 @@
 import { initialState, tryDecide } from '@qf/player-domain';
 import { aCommand, PLAYER_ID } from '@qf/player-domain/testing';
-import { toCommandResult } from '@qf/contracts';
+import { toCommandResult } from '@qf/player-wire';
 import { findRecent, outcomeOf, recentCommandFor } from './recent-commands';
 
 describe('recent commands (idempotency bookkeeping)', () => {

@@ -1,5 +1,5 @@
 import { MongoClient, type Db } from 'mongodb';
-import { decodeEvent } from '@qf/contracts';
+import { decodeEvent } from '@qf/player-wire';
 import { PLAYER_ID } from '@qf/player-domain/testing';
 import { createKafka } from '@qf/shared-kafka';
 import { databaseName } from '@qf/shared-mongo';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
-import { encodeEvent } from '@qf/contracts';
+import { encodeEvent } from '@qf/player-wire';
 import type { PlayerEvent } from '@qf/player-domain';
 import { ensureFleetTopics } from '@qf/shared-kafka';
 import {

@@ -13,13 +13,13 @@ import {
   type RoomCursor,
   playerNotFound,
   serviceUnavailable,
-  toEventView,
   type HistoryView,
   type LeaderboardView,
   type PlayerView,
   type RoomOccupancyView,
   type StateAtView,
 } from '@qf/contracts';
+import { toEventView } from '@qf/player-wire';
 import { gaplessPrefix, type AuditLog } from '../audit/audit-log';
 import { stateToView, VIEW_PROJECTION, type PlayerDocument } from '../document/player-document';
 import type { PlayerRepository } from '../document/player-repository';

@@ -1,5 +1,5 @@
 import type { Kafka, Producer } from 'kafkajs';
-import { encodeEvent } from '@qf/contracts';
+import { encodeEvent } from '@qf/player-wire';
 import type { PlayerEvent } from '@qf/player-domain';
 import { traceMessage } from '@qf/shared-observability';
 

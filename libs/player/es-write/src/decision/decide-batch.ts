@@ -1,16 +1,18 @@
 import {
   ApiError,
-  decodeCommandRecord,
   idempotencyKeyReused,
   problemFor,
   salvageReplyTarget,
-  toCommandResult,
   type CommandOutcome,
-  type CommandRecord,
   type CommandReply,
   type ProblemFields,
   type ReplyAddress,
 } from '@qf/contracts';
+import {
+  decodePlayerCommandRecord,
+  toCommandResult,
+  type PlayerCommandRecord,
+} from '@qf/player-wire';
 import { initialState, tryDecide, type PlayerEvent, type PlayerState } from '@qf/player-domain';
 import type { TraceCarrier } from '@qf/shared-observability';
 import type { IndexedCommand } from '../ledger/idempotency-index';
@@ -229,7 +231,7 @@ class BatchDecider {
   /** Runs the decider; its events go to the partition's decision, a crash to the dead letters. */
   private apply(
     inbound: InboundCommand,
-    command: CommandRecord['command'],
+    command: PlayerCommandRecord['command'],
     state: PlayerState,
   ): { outcome: CommandOutcome; after?: PlayerState } {
     const playerId = inbound.key as string;
@@ -258,11 +260,11 @@ class BatchDecider {
   }
 
   /** The command record, or undefined once it is dead-lettered (and its sender answered when found). */
-  private decodeOrDeadLetter(inbound: InboundCommand): CommandRecord | undefined {
+  private decodeOrDeadLetter(inbound: InboundCommand): PlayerCommandRecord | undefined {
     try {
       if (inbound.key === null || inbound.key === '')
         throw new Error('command record without a key (player id)');
-      return decodeCommandRecord(inbound.value);
+      return decodePlayerCommandRecord(inbound.value);
     } catch (error) {
       // Nothing to decide or to record it by; answer the sender when it can be found.
       this.counts.deadLettered += 1;

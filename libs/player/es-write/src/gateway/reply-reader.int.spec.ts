@@ -1,5 +1,6 @@
 import type { Admin, Producer } from 'kafkajs';
-import { encodeCommandReply, toCommandResult, type ReplyView } from '@qf/contracts';
+import { encodeCommandReply, type ReplyView } from '@qf/contracts';
+import { toCommandResult } from '@qf/player-wire';
 import { createKafka, ensureTopics } from '@qf/shared-kafka';
 import { createLogger } from '@qf/shared-observability';
 import { eventually, uniqueName } from '@qf/shared-testing';

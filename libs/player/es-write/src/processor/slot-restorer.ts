@@ -1,4 +1,4 @@
-import { decodeEvent } from '@qf/contracts';
+import { decodeEvent } from '@qf/player-wire';
 import { evolve, initialState, type PlayerState } from '@qf/player-domain';
 import type { PlayerRecord } from '../decision/decide-batch';
 import type { IdempotencyIndex } from '../ledger/idempotency-index';

@@ -1,9 +1,5 @@
-import {
-  encodeCommandRecord,
-  encodeEvent,
-  type CommandRecord,
-  type ReplyAddress,
-} from '@qf/contracts';
+import { encodeCommandRecord, type CommandRecord, type ReplyAddress } from '@qf/contracts';
+import { encodeEvent } from '@qf/player-wire';
 import type { PlayerCommand, PlayerEvent } from '@qf/player-domain';
 import { decideBatch, type BatchDecision, type InboundCommand } from '../decision/decide-batch';
 import { IdempotencyIndex } from '../ledger/idempotency-index';

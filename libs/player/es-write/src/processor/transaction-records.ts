@@ -1,5 +1,6 @@
 import type { Message } from 'kafkajs';
-import { encodeEvent, HEADERS, type TopicNames } from '@qf/contracts';
+import { HEADERS, type TopicNames } from '@qf/contracts';
+import { encodeEvent } from '@qf/player-wire';
 import type { BatchDecision } from '../decision/decide-batch';
 import type { DecisionSpans } from './decision-spans';
 import { encodeLedgerRecord } from '../ledger/ledger-record';

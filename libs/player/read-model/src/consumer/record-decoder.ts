@@ -1,5 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
-import { decodeEvent, MalformedEventRecord } from '@qf/contracts';
+import { decodeEvent, MalformedEventRecord } from '@qf/player-wire';
 import type { PlayerEvent } from '@qf/player-domain';
 
 /** A record decoded into an event, or the reason it cannot be one (poison). */

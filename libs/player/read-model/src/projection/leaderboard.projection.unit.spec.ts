@@ -1,8 +1,8 @@
 import { PLAYER_ID, registeredPlayer } from '@qf/player-domain/testing';
-import { given } from '../testing';
+import { givenProjection } from '../testing';
 import { leaderboardDocument } from './leaderboard.projection';
 
-const leaderboard = given(leaderboardDocument, 'leaderboard');
+const leaderboard = givenProjection(leaderboardDocument, 'leaderboard');
 
 describe('leaderboard projection', () => {
   it('keeps name, level and xp of the latest version', async () => {

@@ -5,10 +5,10 @@ import {
   registeredPlayer,
   START_ROOM,
 } from '@qf/player-domain/testing';
-import { given } from '../testing';
+import { givenProjection } from '../testing';
 import { playerDetailsDocument } from './player-details.projection';
 
-const playerDetails = given(playerDetailsDocument, 'playerDetails');
+const playerDetails = givenProjection(playerDetailsDocument, 'playerDetails');
 
 describe('player_details projection', () => {
   it('a registration creates the whole player at version 1', async () => {

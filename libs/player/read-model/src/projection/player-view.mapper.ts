@@ -1,4 +1,5 @@
-import { playerViewOf, type PlayerView, type RoomOccupancyView } from '@qf/contracts';
+import { type PlayerView, type RoomOccupancyView } from '@qf/contracts';
+import { playerViewOf } from '@qf/player-wire';
 import { fromInventoryEntries } from '@qf/player-domain';
 import type { PlayerDetailsDocument, RoomOccupancyDocument } from './read-model.documents';
 

@@ -1,8 +1,8 @@
 import { PLAYER_ID, registeredPlayer, START_ROOM } from '@qf/player-domain/testing';
-import { given } from '../testing';
+import { givenProjection } from '../testing';
 import { roomOccupancyDocument } from './room-occupancy.projection';
 
-const roomOccupancy = given(roomOccupancyDocument, 'roomOccupancy');
+const roomOccupancy = givenProjection(roomOccupancyDocument, 'roomOccupancy');
 
 describe('room_occupancy projection', () => {
   it('lists a registered player in the start room with the inventory', async () => {

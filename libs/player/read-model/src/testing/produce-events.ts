@@ -1,5 +1,5 @@
 import type { Producer } from 'kafkajs';
-import { encodeEvent } from '@qf/contracts';
+import { encodeEvent } from '@qf/player-wire';
 import type { PlayerEvent } from '@qf/player-domain';
 
 /** Produces events onto topic as the command processor would (encodeEvent, key = player id), in chunks. */

@@ -16,12 +16,12 @@ export type StateProjection<D> = (state: PlayerState) => D | null;
 export type DocumentExpectation<D> = D | null | ((document: D | null) => void);
 
 /**
- * Projection specification: `given(projection)(...events).then(document)`.
+ * Projection specification: `givenProjection(projection, collection)(...events).then(document)`.
  * The events go through the projector's real write path (ReadModelWriter over the
  * in-memory store with the Mongo guards), then the document of the events' player is
  * compared; it must also equal the projection of a plain fold of the same events.
  */
-export const given =
+export const givenProjection =
   <D extends { _id: string }>(
     projection: StateProjection<D>,
     collection: 'playerDetails' | 'roomOccupancy' | 'leaderboard',

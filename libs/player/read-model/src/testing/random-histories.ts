@@ -8,6 +8,7 @@ import {
   type PlayerState,
   tryDecide,
 } from '@qf/player-domain';
+import { seededRandom } from '@qf/shared-config';
 
 /** Settings of a generated event log. */
 export interface RandomHistoryOptions {
@@ -20,18 +21,6 @@ export interface RandomHistoryOptions {
   /** occurredAt of the first command, in ms since the epoch. */
   readonly startTime?: number;
 }
-
-/** A small fast seeded PRNG (mulberry32): the same seed gives the same log. */
-export const seededRandom = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 const hex = (random: () => number, length: number): string =>
   Array.from({ length }, () => Math.floor(random() * 16).toString(16)).join('');

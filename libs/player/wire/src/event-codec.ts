@@ -8,7 +8,7 @@ import {
   type Upcast,
   type WriteSchemas,
 } from '@qf/player-domain';
-import { HEADERS } from './headers';
+import { HEADERS } from '@qf/contracts';
 
 let fromEnv: { spec: string; schemas: WriteSchemas } | undefined;
 

@@ -1,0 +1,57 @@
+import { uniqueName, useEnvironment } from '@qf/shared-testing';
+import { findFreeFleetOffset } from '../drill-ports';
+import { DEFAULT_DRILL_OPTIONS, type DrillOptions, type DrillReport } from '../run-drill';
+
+/**
+ * Gives the drills of the enclosing describe a fleet identity of their own (QF_FLEET_ID
+ * `<letter><suffix>`, a free QF_FLEET_PORT_OFFSET from `from`), restored afterwards.
+ * Offsets of fleets whose ports never meet: two fleets collide when their offsets (or an
+ * offset plus the 200-port replica stride) are within 120 of each other, the spread of the
+ * services' ports. Process faults 11000-11090 (+200), server faults 11450-11500 (+200),
+ * the experiment tests' fixed 12000 and 12400. Free now, in case another checkout runs them.
+ */
+export const useDrillFleet = (letter: string, ports: { from: number; slots: number }): void => {
+  const suffix = uniqueName(letter)
+    .replace(/[^a-z0-9]/g, '')
+    .slice(-8);
+  useEnvironment(async () => ({
+    QF_FLEET_ID: `${letter}${suffix}`,
+    QF_FLEET_PORT_OFFSET: String(await findFreeFleetOffset(ports)),
+  }));
+};
+
+/** Drill options at a test's small scale: `small(fault, arch, extra)` over these settings. */
+export const smallDrill =
+  (scale: Partial<DrillOptions>) =>
+  (
+    fault: DrillOptions['fault'],
+    arch: DrillOptions['arch'],
+    extra: Partial<DrillOptions> = {},
+  ): DrillOptions => ({
+    ...DEFAULT_DRILL_OPTIONS,
+    fault,
+    arch,
+    log: () => undefined,
+    ...scale,
+    ...extra,
+  });
+
+/** The ledger balances: nothing acknowledged lost, nothing applied twice, no version missing, all settled. */
+export const expectNothingLost = (report: DrillReport): void => {
+  const { ledger } = report;
+  expect({
+    lost: ledger.lost,
+    duplicated: ledger.duplicated,
+    versionGaps: ledger.versionGaps,
+    examples: ledger.stores.flatMap((store) => store.examples),
+  }).toEqual({
+    lost: 0,
+    duplicated: 0,
+    versionGaps: 0,
+    examples: [],
+  });
+  expect(ledger.acknowledged).toBeGreaterThan(0);
+  expect(ledger.unresolved).toBe(0);
+  expect(report.settled).toBe(true);
+  expect(report.passed).toBe(true);
+};
