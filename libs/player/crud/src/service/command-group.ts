@@ -5,7 +5,8 @@ import {
   type PlayerCommand,
   type PlayerState,
 } from '@qf/player-domain';
-import { idempotencyKeyReused, toCommandResult, type CommandResult } from '@qf/contracts';
+import { idempotencyKeyReused, type CommandResult } from '@qf/contracts';
+import { toCommandResult } from '@qf/player-wire';
 import type { RecentCommand } from '../document/player-document';
 import { findRecent, outcomeOf, recentCommandFor } from '../document/recent-commands';
 import { findSeen, type SeenMatch } from '../document/seen-commands';

@@ -5,7 +5,6 @@ import {
   versionConflict,
   type CommandResult,
 } from '@qf/contracts';
-import { toCommandResult } from '@qf/player-wire';
 import { createLogger, injectTraceContext, inSpan, tracing } from '@qf/shared-observability';
 import { crudMetrics } from '../crud-metrics';
 import type { PlayerRepository } from '../document/player-repository';

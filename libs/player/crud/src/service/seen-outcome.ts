@@ -1,5 +1,6 @@
 import type { PlayerCommand, PlayerEvent } from '@qf/player-domain';
-import { serviceUnavailable, toCommandResult, type CommandResult } from '@qf/contracts';
+import { serviceUnavailable, type CommandResult } from '@qf/contracts';
+import { toCommandResult } from '@qf/player-wire';
 import type { PlayerDocument } from '../document/player-document';
 import type { PlayerRepository } from '../document/player-repository';
 import type { SeenMatch } from '../document/seen-commands';
