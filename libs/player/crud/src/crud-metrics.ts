@@ -27,8 +27,13 @@ export const crudMetrics = {
   }),
   attempts: histogram({
     name: 'qf_crud_command_attempts',
-    help: 'Attempts per decided command',
+    help: "Attempts per decided group of commands (one player's commands decided into one write)",
     buckets: [1, 2, 3, 4, 6, 8, 12, 16],
+  }),
+  commandsPerWrite: histogram({
+    name: 'qf_crud_commands_per_write',
+    help: "Accepted commands per document write (a player's commands queued behind its previous write go in one)",
+    buckets: [1, 2, 4, 8, 16, 32, 64],
   }),
   dualWritePublished: counter({
     name: 'qf_crud_dual_write_published_total',

@@ -55,6 +55,8 @@ export {
 } from './outbox/outbox-relay';
 export {
   AUDIT_MODES,
+  groupInsertDocumentFor,
+  groupUpdateFor,
   guardedUpdateFor,
   insertDocumentFor,
   OUTBOX_EPOCH,
@@ -62,6 +64,7 @@ export {
   PENDING_OUTBOX_PROJECTION,
   pendingFilter,
   releaseWrites,
+  type AcceptedCommandWrite,
   type AuditMode,
   type ReadOutbox,
   type GuardedWrite,
@@ -73,8 +76,9 @@ export { KafkaAuditPublisher, type AuditPublisher } from './service/audit-publis
 export {
   CrudCommandExecutor,
   DEFAULT_STATE_CACHE,
+  MAX_COMMANDS_PER_WRITE,
   type CrudExecutorOptions,
-  type OutcomeSource,
 } from './service/crud-command-executor';
-export { KeyedSerializer } from './service/keyed-serializer';
+export { KeyedBatcher, type Settled } from './service/keyed-batcher';
+export type { OutcomeSource } from './service/seen-outcome';
 export { PlayerDocumentCache, type CachedPlayer } from './service/player-document-cache';

@@ -1,5 +1,4 @@
 import { RequestBatcher } from './request-batcher';
-import { KeyedSerializer } from '../service/keyed-serializer';
 
 /** A send whose requests the test releases one by one. */
 const controlledSend = () => {
@@ -52,30 +51,5 @@ describe('RequestBatcher (group commit of database requests)', () => {
     requests[2]!.release();
     await Promise.all(answers);
     expect(requests.map((request) => request.items)).toEqual([[1], [2, 3], [4, 5]]);
-  });
-});
-
-describe('KeyedSerializer', () => {
-  it('runs the tasks of one key in turn and of different keys at once, past a failure', async () => {
-    const serializer = new KeyedSerializer();
-    const log: string[] = [];
-    const task =
-      (name: string, fail = false) =>
-      async () => {
-        log.push(`start ${name}`);
-        await new Promise((resolve) => setImmediate(resolve));
-        log.push(`end ${name}`);
-        if (fail) throw new Error(name);
-        return name;
-      };
-    const results = await Promise.allSettled([
-      serializer.run('a', task('a1', true)),
-      serializer.run('a', task('a2')),
-      serializer.run('b', task('b1')),
-    ]);
-    expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
-    expect(log.indexOf('start a2')).toBeGreaterThan(log.indexOf('end a1'));
-    expect(log.indexOf('start b1')).toBeLessThan(log.indexOf('end a1'));
-    expect(serializer.size).toBe(0);
   });
 });

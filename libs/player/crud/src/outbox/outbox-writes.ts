@@ -36,6 +36,48 @@ export const outboxEntriesFor = (
 const oldestOccurredAt = (events: readonly PlayerEvent[]): Date =>
   new Date(Math.min(...events.map((event) => Date.parse(event.metadata.occurredAt))));
 
+/** One accepted command of a write: its events, its recent-commands entry, its span's context. */
+export interface AcceptedCommandWrite {
+  readonly events: readonly PlayerEvent[];
+  readonly recent: RecentCommand;
+  /** With tracing on: the command span's trace context, stored with each of its entries. */
+  readonly traceparent?: string;
+}
+
+const entriesOf = (commands: readonly AcceptedCommandWrite[]): OutboxEntry[] =>
+  commands.flatMap(({ events, traceparent }) => outboxEntriesFor(events, traceparent));
+
+const eventsOf = (commands: readonly AcceptedCommandWrite[]): PlayerEvent[] =>
+  commands.flatMap(({ events }) => events);
+
+/**
+ * The document the first write of a player inserts (a RegisterPlayer, and the commands of
+ * the same player decided with it): state, the last `recentLimit` recent commands, the
+ * packed older ids and (outbox mode) every event.
+ */
+export const groupInsertDocumentFor = (
+  state: PlayerState,
+  commands: readonly AcceptedCommandWrite[],
+  mode: AuditMode,
+  recentLimit: number,
+  seen?: Buffer,
+): PlayerDocument => {
+  const events = eventsOf(commands);
+  return {
+    _id: state.id,
+    ...toStoredPlayer(state),
+    recent: commands.slice(-Math.max(1, recentLimit)).map(({ recent }) => recent),
+    ...(seen === undefined ? {} : { seen }),
+    ...(mode === 'outbox'
+      ? {
+          outbox: entriesOf(commands),
+          outboxPending: events.length,
+          outboxSince: oldestOccurredAt(events),
+        }
+      : {}),
+  };
+};
+
 /** The document a RegisterPlayer inserts: state, its first recent command and (outbox mode) its events. */
 export const insertDocumentFor = (
   state: PlayerState,
@@ -43,27 +85,53 @@ export const insertDocumentFor = (
   recent: RecentCommand,
   mode: AuditMode,
   traceparent?: string,
-): PlayerDocument => ({
-  _id: state.id,
-  ...toStoredPlayer(state),
-  recent: [recent],
-  ...(mode === 'outbox'
-    ? {
-        outbox: outboxEntriesFor(events, traceparent),
-        outboxPending: events.length,
-        outboxSince: oldestOccurredAt(events),
-      }
-    : {}),
-});
+): PlayerDocument =>
+  groupInsertDocumentFor(
+    state,
+    [{ events, recent, ...(traceparent === undefined ? {} : { traceparent }) }],
+    mode,
+    1,
+  );
 
 /**
- * The write of an accepted command against a document read at `expectedVersion`: the new
- * state, the recent-commands entry (kept to the last `recentLimit`; the version guard makes
- * the caller's copy of `recent` exact, so it knows which entries the slice drops and packs
- * them into `seen` in the same write) and, in outbox mode,
- * the events, all in one update guarded by the version. It matches nothing when another
- * writer got there first, which is the optimistic-concurrency conflict.
+ * The write of the commands of one player accepted together, against a document read at
+ * `expectedVersion`: the state after the last of them, their recent-commands entries (kept
+ * to the last `recentLimit`; the version guard makes the caller's copy of `recent` exact, so
+ * it knows which entries the slice drops and packs them into `seen` in the same write) and,
+ * in outbox mode, all their events, in one update guarded by the version. It matches nothing
+ * when another writer got there first, which is the optimistic-concurrency conflict.
  */
+export const groupUpdateFor = (
+  expectedVersion: number,
+  state: PlayerState,
+  commands: readonly AcceptedCommandWrite[],
+  mode: AuditMode,
+  recentLimit: number,
+  /** The packed older ids (seen-commands.ts) when they change with this write. */
+  seen?: Buffer,
+): GuardedWrite => {
+  const recentPush = {
+    $each: commands.map(({ recent }) => recent),
+    $slice: -Math.max(1, recentLimit),
+  };
+  const set = seen === undefined ? toStoredPlayer(state) : { ...toStoredPlayer(state), seen };
+  const events = eventsOf(commands);
+  const update: UpdateFilter<PlayerDocument> =
+    mode === 'outbox'
+      ? {
+          $set: set,
+          $push: { recent: recentPush, outbox: { $each: entriesOf(commands) } },
+          $inc: { outboxPending: events.length },
+          $min: { outboxSince: oldestOccurredAt(events) },
+        }
+      : { $set: set, $push: { recent: recentPush } };
+  return {
+    filter: { _id: state.id, version: expectedVersion },
+    update: update as UpdateFilter<PlayerDocument>,
+  };
+};
+
+/** The write of one accepted command (groupUpdateFor of one). */
 export const guardedUpdateFor = (
   expectedVersion: number,
   state: PlayerState,
@@ -75,23 +143,15 @@ export const guardedUpdateFor = (
   traceparent?: string,
   /** The packed older ids (seen-commands.ts) when they change with this write. */
   seen?: Buffer,
-): GuardedWrite => {
-  const recentPush = { $each: [recent], $slice: -Math.max(1, recentLimit) };
-  const set = seen === undefined ? toStoredPlayer(state) : { ...toStoredPlayer(state), seen };
-  const update: UpdateFilter<PlayerDocument> =
-    mode === 'outbox'
-      ? {
-          $set: set,
-          $push: { recent: recentPush, outbox: { $each: outboxEntriesFor(events, traceparent) } },
-          $inc: { outboxPending: events.length },
-          $min: { outboxSince: oldestOccurredAt(events) },
-        }
-      : { $set: set, $push: { recent: recentPush } };
-  return {
-    filter: { _id: state.id, version: expectedVersion },
-    update: update as UpdateFilter<PlayerDocument>,
-  };
-};
+): GuardedWrite =>
+  groupUpdateFor(
+    expectedVersion,
+    state,
+    [{ events, recent, ...(traceparent === undefined ? {} : { traceparent }) }],
+    mode,
+    recentLimit,
+    seen,
+  );
 
 /** A document with pending entries as the relay reads it: enough to publish and release its outbox. */
 export type PendingOutboxDocument = Pick<

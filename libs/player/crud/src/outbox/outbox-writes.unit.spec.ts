@@ -3,6 +3,7 @@ import { aCommand, PLAYER_ID } from '@qf/player-domain/testing';
 import { recentCommandFor } from '../document/recent-commands';
 import { eventOfEntry } from './outbox-relay';
 import {
+  groupUpdateFor,
   guardedUpdateFor,
   insertDocumentFor,
   OUTBOX_EPOCH,
@@ -96,6 +97,35 @@ describe('outbox bookkeeping', () => {
     ).update;
     expect(Object.keys(dual)).toEqual(['$set', '$push']);
     expect(Object.keys((dual as any).$push)).toEqual(['recent']);
+  });
+
+  it("writes the commands of one player decided together in one update, each entry with its command's trace", () => {
+    const first = registered();
+    const heal = tryDecide(aCommand.heal({ amount: 1 }, { commandId: 'h-1' }), first.state);
+    if (!heal.ok) throw heal.error;
+    const hit = tryDecide(aCommand.takeDamage({ amount: 100 }, { commandId: 'hit-1' }), heal.state);
+    if (!hit.ok) throw hit.error;
+    const commands = [
+      { events: heal.events, recent: recentCommandFor('h-1', 'h', heal.events), traceparent: 't1' },
+      { events: hit.events, recent: recentCommandFor('hit-1', 'h', hit.events) },
+    ];
+    const { filter, update } = groupUpdateFor(1, hit.state, commands, 'outbox', 8);
+    expect(filter).toEqual({ _id: PLAYER_ID, version: 1 });
+    expect(update).toMatchObject({
+      $set: { version: 4, alive: false },
+      $push: {
+        recent: { $each: commands.map((command) => command.recent), $slice: -8 },
+        outbox: {
+          $each: [
+            { eventId: 'h-1:0', traceparent: 't1' },
+            { eventId: 'hit-1:0' },
+            { eventId: 'hit-1:1' },
+          ],
+        },
+      },
+      $inc: { outboxPending: 3 },
+    });
+    expect((update as any).$push.outbox.$each[1]).not.toHaveProperty('traceparent');
   });
 
   it('reads only documents with pending entries', () => {

@@ -1,49 +1,33 @@
-import {
-  fromStoredPlayer,
-  initialState,
-  toStoredPlayer,
-  tryDecide,
-  type PlayerCommand,
-  type PlayerEvent,
-  type PlayerState,
-} from '@qf/player-domain';
+import { toStoredPlayer, type PlayerCommand } from '@qf/player-domain';
 import {
   DEFAULT_IDEMPOTENCY_HORIZON_MS,
-  idempotencyKeyReused,
   serviceUnavailable,
   versionConflict,
   type CommandResult,
 } from '@qf/contracts';
-import { toCommandResult } from '@qf/player-wire';
 import { createLogger, injectTraceContext, inSpan, tracing } from '@qf/shared-observability';
 import { crudMetrics } from '../crud-metrics';
-import type { PlayerDocument } from '../document/player-document';
 import type { PlayerRepository } from '../document/player-repository';
 import { isTransientDatabaseError } from '../document/transient-errors';
-import {
-  DEFAULT_RECENT_COMMANDS,
-  findRecent,
-  keepRecent,
-  outcomeOf,
-  recentCommandFor,
-} from '../document/recent-commands';
-import {
-  appendSeen,
-  DEFAULT_SEEN_LIMIT,
-  findSeen,
-  type SeenMatch,
-} from '../document/seen-commands';
-import { eventOfEntry } from '../outbox/outbox-relay';
+import { DEFAULT_RECENT_COMMANDS, keepRecent } from '../document/recent-commands';
+import { appendSeen, DEFAULT_SEEN_LIMIT } from '../document/seen-commands';
 import {
   backoffDelay,
   DEFAULT_RETRY_POLICY,
   mayRetry,
   type RetryPolicy,
 } from '../occ/retry-policy';
-import { guardedUpdateFor, insertDocumentFor, type AuditMode } from '../outbox/outbox-writes';
+import {
+  groupInsertDocumentFor,
+  groupUpdateFor,
+  type AcceptedCommandWrite,
+  type AuditMode,
+} from '../outbox/outbox-writes';
 import type { AuditPublisher } from './audit-publisher';
-import { KeyedSerializer } from './keyed-serializer';
+import { decideGroup, type CommandGroup, type QueuedCommand } from './command-group';
+import { KeyedBatcher, type Settled } from './keyed-batcher';
 import { PlayerDocumentCache, type CachedPlayer } from './player-document-cache';
+import { readSeenOutcome, type OutcomeSource } from './seen-outcome';
 
 export interface CrudExecutorOptions {
   readonly mode: AuditMode;
@@ -70,52 +54,41 @@ export interface CrudExecutorOptions {
    * player is decided without a read (0: always read). Default DEFAULT_STATE_CACHE.
    */
   readonly stateCache?: number;
+  /** At most this many queued commands of one player go into one write (MAX_COMMANDS_PER_WRITE). */
+  readonly maxCommandsPerWrite?: number;
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
-}
-
-/** Reads stored audit events by event id (AuditLog.eventsByIds); missing ones are left out. */
-export interface OutcomeSource {
-  eventsByIds(ids: readonly string[]): Promise<PlayerEvent[]>;
 }
 
 /** Player documents crud-service keeps by default (QF_CRUD_STATE_CACHE): about 2 KiB each. */
 export const DEFAULT_STATE_CACHE = 100_000;
 
-/** What deciding a command on one copy of the document came to. */
-type Decided =
-  | { readonly kind: 'duplicate'; readonly result: CommandResult }
-  | { readonly kind: 'seen'; readonly match: SeenMatch }
-  | { readonly kind: 'rejected'; readonly error: Error }
-  | {
-      readonly kind: 'accepted';
-      readonly state: PlayerState;
-      readonly next: PlayerState;
-      readonly events: Parameters<typeof guardedUpdateFor>[2];
-      readonly recent: ReturnType<typeof recentCommandFor>;
-    };
-
 const log = createLogger(process.env['QF_SERVICE'] ?? 'crud-service', 'executor');
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/**
- * Keeps occurredAt non-decreasing along a player's versions: a command that lost a race
- * is decided again after a later event, so it cannot carry an earlier time. Then "the
- * state at time T" is always a prefix of the history.
- */
-const stampedAfter = (command: PlayerCommand, state: PlayerState): PlayerCommand =>
-  state.updatedAt !== '' && Date.parse(state.updatedAt) > Date.parse(command.metadata.occurredAt)
-    ? ({
-        ...command,
-        metadata: { ...command.metadata, occurredAt: state.updatedAt },
-      } as PlayerCommand)
-    : command;
+/** At most this many queued commands of one player are decided into one write. */
+export const MAX_COMMANDS_PER_WRITE = 64;
+
+/** How one attempt at a group ended: written (or nothing to write), or refused by the guard. */
+type Attempt =
+  | {
+      readonly written: true;
+      readonly group: CommandGroup;
+      /** The document decided on, when it was read (not the kept copy, which has no outbox). */
+      readonly read: CachedPlayer | null;
+    }
+  | { readonly written: false; readonly onCopy: boolean };
 
 /**
  * The CRUD side's command path: read the player's document, decide with the same domain
  * decider as the ES side, write the new state in place guarded by the version read (and,
  * in outbox mode, the audit events in that same single-document write). A lost race is
  * retried with jittered backoff a bounded number of times, then answered 409.
+ *
+ * The commands of one player that arrive while its previous write is out are decided
+ * together, one after another on the state each leaves, and written in one guarded write
+ * (group commit per player): a hot player costs one round trip per group, not per command.
+ * Each command keeps its own outcome (accepted, rejected, duplicate) and idempotency entry.
  */
 export class CrudCommandExecutor {
   private readonly retry: RetryPolicy;
@@ -126,7 +99,7 @@ export class CrudCommandExecutor {
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly cache: PlayerDocumentCache;
-  private readonly serializer = new KeyedSerializer();
+  private readonly queue: KeyedBatcher<QueuedCommand, CommandResult>;
 
   constructor(
     private readonly players: PlayerRepository,
@@ -142,17 +115,20 @@ export class CrudCommandExecutor {
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? defaultSleep;
     this.cache = new PlayerDocumentCache(options.stateCache ?? DEFAULT_STATE_CACHE);
+    this.queue = new KeyedBatcher(
+      (playerId, queued) => this.runGroup(playerId, queued),
+      options.maxCommandsPerWrite ?? MAX_COMMANDS_PER_WRITE,
+    );
   }
 
   get mode(): AuditMode {
     return this.options.mode;
   }
 
-  /** Decides and writes one command; the commands of one player run one after another here. */
+  /** Decides and writes one command; the commands of one player are decided in order here. */
   execute(command: PlayerCommand, requestHash: string): Promise<CommandResult> {
     const playerId = command.data.playerId;
-    if (!tracing().enabled)
-      return this.serializer.run(playerId, () => this.executeWithRetries(command, requestHash));
+    if (!tracing().enabled) return this.queue.submit(playerId, { command, requestHash });
     // Traced: a span over the whole command (waits, retries, the write); its context goes
     // into the outbox entries, so the relay and the audit consumer join this trace.
     return inSpan(
@@ -160,29 +136,33 @@ export class CrudCommandExecutor {
       { attributes: { 'qf.command_id': command.metadata.commandId, 'qf.player_id': playerId } },
       () => {
         const { traceparent } = injectTraceContext<Record<string, string>>({});
-        return this.serializer.run(playerId, () =>
-          this.executeWithRetries(command, requestHash, traceparent),
-        );
+        return this.queue.submit(playerId, {
+          command,
+          requestHash,
+          ...(traceparent === undefined ? {} : { traceparent }),
+        });
       },
     );
   }
 
-  private async executeWithRetries(
-    command: PlayerCommand,
-    requestHash: string,
-    traceparent?: string,
-  ): Promise<CommandResult> {
+  /** One group: the attempts (transient database errors retried), then each command's answer. */
+  private async runGroup(
+    playerId: string,
+    queued: readonly QueuedCommand[],
+  ): Promise<Settled<CommandResult>[]> {
     const limit = this.options.transientAttempts ?? 3;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.decideAndWrite(command, requestHash, traceparent);
+        const { group, read } = await this.decideAndWrite(playerId, queued);
+        return await this.answers(queued, group, read);
       } catch (error) {
         // A failed write may or may not have been applied: the copy is no longer known good.
-        this.cache.delete(command.data.playerId);
+        this.cache.delete(playerId);
         if (!isTransientDatabaseError(error)) throw error;
         crudMetrics.transientErrors.inc();
-        log.warn('database error; trying the command again', {
-          commandId: command.metadata.commandId,
+        log.warn('database error; trying the commands again', {
+          playerId,
+          commandIds: queued.map(({ command }) => command.metadata.commandId),
           attempt,
           error: (error as Error).message,
         });
@@ -198,70 +178,23 @@ export class CrudCommandExecutor {
     }
   }
 
+  /** Decides the group on the kept copy or the stored document and writes it, OCC loop included. */
   private async decideAndWrite(
-    command: PlayerCommand,
-    requestHash: string,
-    traceparent: string | undefined,
-  ): Promise<CommandResult> {
-    const playerId = command.data.playerId;
+    playerId: string,
+    queued: readonly QueuedCommand[],
+  ): Promise<{ group: CommandGroup; read: CachedPlayer | null }> {
     let cacheTried = false;
     for (let attempt = 1; ; attempt += 1) {
       // Only the first try may use the copy: after a refused write it is stale by definition.
       const cached = cacheTried ? undefined : this.cache.get(playerId);
       cacheTried = true;
-      let doc: CachedPlayer | null = cached ?? (await this.players.load(playerId));
-      let decided = this.decide(command, requestHash, doc);
-      let onCopy = cached !== undefined;
-      if (cached && decided.kind === 'rejected') {
-        // A rejection writes nothing, so no guard would catch a stale copy: only the
-        // stored document may refuse a command.
-        crudMetrics.stateCache.inc({ result: 'recheck' });
-        doc = await this.players.load(playerId);
-        decided = this.decide(command, requestHash, doc);
-        onCopy = false;
-      } else if (attempt === 1) {
-        crudMetrics.stateCache.inc({ result: cached ? 'hit' : 'miss' });
-      }
-      if (decided.kind === 'seen') {
-        crudMetrics.commands.inc({ type: command.type, outcome: 'duplicate' });
-        return this.seenOutcome(command, decided.match, onCopy ? null : doc);
-      }
-      if (decided.kind === 'duplicate') {
-        crudMetrics.commands.inc({ type: command.type, outcome: 'duplicate' });
-        return decided.result;
-      }
-      if (decided.kind === 'rejected') {
-        crudMetrics.commands.inc({ type: command.type, outcome: 'rejected' });
-        throw decided.error;
-      }
-      const { state, next, events, recent } = decided;
-      const seen = doc ? this.seenAfter(doc, recent) : undefined;
-      const written = doc
-        ? await this.players.write(
-            guardedUpdateFor(
-              state.version,
-              next,
-              events,
-              recent,
-              this.options.mode,
-              this.recentLimit,
-              traceparent,
-              seen,
-            ),
-            { version: next.version, commandId: command.metadata.commandId },
-          )
-        : await this.players.insert(
-            insertDocumentFor(next, events, recent, this.options.mode, traceparent),
-          );
-      if (written) {
-        this.cache.set(this.afterWrite(doc, next, recent, seen));
+      const tried = await this.attempt(playerId, queued, cached, attempt);
+      if (tried.written) {
         crudMetrics.attempts.observe(attempt);
-        crudMetrics.commands.inc({ type: command.type, outcome: 'accepted' });
-        if (this.options.mode === 'dual-write') await this.publishAfterWrite(playerId, events);
-        return toCommandResult(playerId, next.version, events);
+        return tried;
       }
       this.cache.delete(playerId);
-      if (onCopy) {
+      if (tried.onCopy) {
         // Another process wrote since this one did: not a race lost, a copy out of date.
         // Read and try again at once, as the same attempt.
         crudMetrics.stateCache.inc({ result: 'stale' });
@@ -271,7 +204,8 @@ export class CrudCommandExecutor {
       crudMetrics.occConflicts.inc();
       if (!mayRetry(attempt, this.retry)) {
         crudMetrics.occExhausted.inc();
-        crudMetrics.commands.inc({ type: command.type, outcome: 'conflict' });
+        for (const { command } of queued)
+          crudMetrics.commands.inc({ type: command.type, outcome: 'conflict' });
         throw versionConflict(playerId, attempt);
       }
       crudMetrics.occRetries.inc();
@@ -279,34 +213,103 @@ export class CrudCommandExecutor {
     }
   }
 
-  /** The command decided on one copy of the player's document (null: not registered). */
-  private decide(command: PlayerCommand, requestHash: string, doc: CachedPlayer | null): Decided {
-    const playerId = command.data.playerId;
-    const { commandId } = command.metadata;
-    const notBefore = this.now() - this.horizonMs;
-    const recent = findRecent(doc?.recent, commandId, notBefore);
-    if (recent) {
-      // The first outcome, and nothing written: the key was already consumed here.
-      if (recent.requestHash !== requestHash)
-        return { kind: 'rejected', error: idempotencyKeyReused(commandId) };
-      return { kind: 'duplicate', result: outcomeOf(playerId, recent) };
+  /** One decision of the group on one copy, and its write when it accepted anything. */
+  private async attempt(
+    playerId: string,
+    queued: readonly QueuedCommand[],
+    cached: CachedPlayer | undefined,
+    attempt: number,
+  ): Promise<Attempt> {
+    let doc: CachedPlayer | null = cached ?? (await this.players.load(playerId));
+    let group = decideGroup(playerId, queued, doc, this.now(), this.horizonMs);
+    let onCopy = cached !== undefined;
+    const rejected = group.outcomes.some((outcome) => outcome.kind === 'rejected');
+    if (onCopy && rejected && group.accepted.length === 0) {
+      // A rejection that writes nothing has no guard to catch a stale copy: only the
+      // stored document may refuse a command. (With a write, its guard confirms the copy.)
+      crudMetrics.stateCache.inc({ result: 'recheck' });
+      doc = await this.players.load(playerId);
+      group = decideGroup(playerId, queued, doc, this.now(), this.horizonMs);
+      onCopy = false;
+    } else if (attempt === 1) {
+      crudMetrics.stateCache.inc({ result: onCopy ? 'hit' : 'miss' }, queued.length);
     }
-    const seen = findSeen(doc?.seen, commandId, requestHash, notBefore);
-    if (seen) {
-      if (!seen.sameRequest) return { kind: 'rejected', error: idempotencyKeyReused(commandId) };
-      return { kind: 'seen', match: seen };
-    }
-    const state = doc ? fromStoredPlayer(doc._id, doc) : initialState(playerId);
-    const decision = tryDecide(stampedAfter(command, state), state);
-    if (!decision.ok) return { kind: 'rejected', error: decision.error };
-    const { events, state: next } = decision;
-    return {
-      kind: 'accepted',
-      state,
-      next,
-      events,
-      recent: recentCommandFor(commandId, requestHash, events, this.now()),
-    };
+    const read = onCopy ? null : doc;
+    if (group.accepted.length === 0) return { written: true, group, read };
+    const seen = this.seenAfter(doc, group.accepted);
+    const last = group.accepted[group.accepted.length - 1]!;
+    const written = doc
+      ? await this.players.write(
+          groupUpdateFor(
+            group.base.version,
+            group.next,
+            group.accepted,
+            this.options.mode,
+            this.recentLimit,
+            seen,
+          ),
+          { version: group.next.version, commandId: last.recent.commandId },
+        )
+      : await this.players.insert(
+          groupInsertDocumentFor(
+            group.next,
+            group.accepted,
+            this.options.mode,
+            this.recentLimit,
+            seen,
+          ),
+        );
+    if (!written) return { written: false, onCopy };
+    crudMetrics.commandsPerWrite.observe(group.accepted.length);
+    this.cache.set(this.afterWrite(doc, group, seen));
+    if (this.options.mode === 'dual-write')
+      await this.publishAfterWrite(
+        playerId,
+        group.accepted.flatMap(({ events }) => events),
+      );
+    return { written: true, group, read };
+  }
+
+  /** Each command's answer once its group is written (or had nothing to write). */
+  private answers(
+    queued: readonly QueuedCommand[],
+    group: CommandGroup,
+    read: CachedPlayer | null,
+  ): Promise<Settled<CommandResult>[]> {
+    return Promise.all(
+      group.outcomes.map(async (outcome, index): Promise<Settled<CommandResult>> => {
+        const { command } = queued[index]!;
+        const count = (kind: string) =>
+          crudMetrics.commands.inc({ type: command.type, outcome: kind });
+        switch (outcome.kind) {
+          case 'accepted':
+            count('accepted');
+            return { ok: true, value: outcome.result };
+          case 'duplicate':
+            count('duplicate');
+            return { ok: true, value: outcome.result };
+          case 'rejected':
+            count('rejected');
+            return { ok: false, error: outcome.error };
+          case 'seen':
+            count('duplicate');
+            try {
+              const value = await readSeenOutcome(
+                this.players,
+                this.options.outcomes,
+                command,
+                outcome.match,
+                read,
+              );
+              return { ok: true, value };
+            } catch (error) {
+              // A dropped connection retries the group (its writes are found applied then).
+              if (isTransientDatabaseError(error)) throw error;
+              return { ok: false, error };
+            }
+        }
+      }),
+    );
   }
 
   /**
@@ -315,11 +318,15 @@ export class CrudCommandExecutor {
    * copy's `recent` the stored one, so these are exactly the entries the $slice drops.
    */
   private seenAfter(
-    doc: CachedPlayer,
-    recent: ReturnType<typeof recentCommandFor>,
+    doc: CachedPlayer | null,
+    accepted: readonly AcceptedCommandWrite[],
   ): Buffer | undefined {
-    const { evicted } = keepRecent(doc.recent, [recent], this.recentLimit);
-    const update = appendSeen(doc.seen, evicted, this.now() - this.horizonMs, this.seenLimit);
+    const { evicted } = keepRecent(
+      doc?.recent,
+      accepted.map(({ recent }) => recent),
+      this.recentLimit,
+    );
+    const update = appendSeen(doc?.seen, evicted, this.now() - this.horizonMs, this.seenLimit);
     if (update.expired > 0)
       crudMetrics.idempotencyForgotten.inc({ reason: 'horizon' }, update.expired);
     if (update.bounded > 0)
@@ -327,51 +334,21 @@ export class CrudCommandExecutor {
     return update.bytes;
   }
 
-  /**
-   * The first outcome of a command found among the packed ids: its events are in the
-   * document's outbox until the relay publishes them, then in the audit log. Between the
-   * two (published, not yet stored) or when the audit log lost them (dual-write mode) the
-   * retry is answered 503: nothing is decided again, and a later retry gets the outcome.
-   */
-  private async seenOutcome(
-    command: PlayerCommand,
-    match: SeenMatch,
-    doc: CachedPlayer | null,
-  ): Promise<CommandResult> {
-    const playerId = command.data.playerId;
-    const ids = Array.from({ length: match.count }, (_, i) => `${command.metadata.commandId}:${i}`);
-    const stored = doc ?? (await this.players.load(playerId));
-    const pending = ((stored as PlayerDocument | null)?.outbox ?? []).filter((entry) =>
-      ids.includes(entry.eventId),
-    );
-    let events: PlayerEvent[] = pending.map(eventOfEntry);
-    if (events.length < ids.length && this.options.outcomes) {
-      const found = await this.options.outcomes.eventsByIds(ids);
-      const byId = new Map([...found, ...events].map((event) => [event.metadata.eventId, event]));
-      events = ids.flatMap((id) => byId.get(id) ?? []);
-    }
-    const last = events[events.length - 1];
-    if (events.length < ids.length || last === undefined)
-      throw serviceUnavailable(
-        'audit log',
-        `command ${command.metadata.commandId} was accepted earlier; its outcome is not readable yet`,
-        1,
-      );
-    return toCommandResult(playerId, last.metadata.version, events);
-  }
-
   /** The document as this write left it (state and recent commands; the outbox is the relay's). */
   private afterWrite(
     before: CachedPlayer | null,
-    next: PlayerState,
-    recent: ReturnType<typeof recentCommandFor>,
+    group: CommandGroup,
     seen: Buffer | undefined,
   ): CachedPlayer {
-    const { kept } = keepRecent(before?.recent, [recent], this.recentLimit);
+    const { kept } = keepRecent(
+      before?.recent,
+      group.accepted.map(({ recent }) => recent),
+      this.recentLimit,
+    );
     const packed = seen ?? before?.seen;
     return {
-      _id: next.id,
-      ...toStoredPlayer(next),
+      _id: group.next.id,
+      ...toStoredPlayer(group.next),
       recent: kept,
       ...(packed === undefined ? {} : { seen: packed }),
     };

@@ -14,6 +14,8 @@ class InMemoryPlayers {
   /** Writes to fail with a dropped connection after applying them (the worst case). */
   dropAfterWrite = 0;
   writes = 0;
+  /** Runs after each applied write: another process acting between this one's writes. */
+  afterWrite?: () => void;
   async load() {
     this.loads += 1;
     return this.doc ? structuredClone(this.doc) : null;
@@ -35,6 +37,7 @@ class InMemoryPlayers {
     const outbox = [...(this.doc.outbox ?? []), ...(u.$push.outbox?.$each ?? [])];
     this.doc = { ...this.doc, ...u.$set, recent, outbox, outboxPending: outbox.length };
     this.writes += 1;
+    this.afterWrite?.();
     if (this.dropAfterWrite > 0) {
       this.dropAfterWrite -= 1;
       throw new MongoNetworkError('connection 7 to 127.0.0.1:27017 closed');
@@ -204,6 +207,120 @@ describe('CrudCommandExecutor (OCC loop, idempotency) over an in-memory reposito
     );
     expect(results.map((result) => result.version)).toEqual([2, 3, 4, 5]);
     expect(players.doc?.version).toBe(5);
+  });
+});
+
+describe('CrudCommandExecutor group commit per player', () => {
+  /** Lets the executor finish its bookkeeping, so the next command finds no write out. */
+  const idle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("decides the commands that queue behind a player's write into one write, each with its own outcome", async () => {
+    const { executor, players } = setup(1, 10);
+    await executor.execute(aCommand.register({}, { commandId: 'r1' }), 'h');
+    await idle();
+    const writes = players.writes;
+    const results = await Promise.allSettled([
+      executor.execute(aCommand.gainExperience({ amount: 1 }, { commandId: 'a' }), 'h'),
+      // These four wait for the first write, then go in one.
+      executor.execute(aCommand.pickUp({}, { commandId: 'b' }), 'h'),
+      executor.execute(aCommand.drop({ qty: 2 }, { commandId: 'c' }), 'h'),
+      executor.execute(aCommand.pickUp({}, { commandId: 'b' }), 'h'),
+      executor.execute(aCommand.drop({}, { commandId: 'd' }), 'h'),
+    ]);
+    expect(players.writes - writes).toBe(2);
+    const [a, b, c, bAgain, d] = results;
+    expect(a).toMatchObject({ status: 'fulfilled', value: { version: 2 } });
+    expect(b).toMatchObject({ status: 'fulfilled', value: { version: 3 } });
+    // Decided on the state b left: holds one gem, so dropping two is refused, alone.
+    expect(c).toMatchObject({ status: 'rejected', reason: { code: 'PLAYER.INSUFFICIENT_ITEMS' } });
+    // The same key again within the group: the first outcome, applied once.
+    expect(bAgain).toEqual(b);
+    expect(d).toMatchObject({ status: 'fulfilled', value: { version: 4 } });
+    expect(players.doc?.version).toBe(4);
+    expect(players.doc?.outbox?.map((entry) => entry.eventId)).toEqual([
+      'r1:0',
+      'a:0',
+      'b:0',
+      'd:0',
+    ]);
+    expect(players.doc?.recent.map((entry) => entry.commandId)).toEqual(['b', 'd']);
+  });
+
+  it('inserts a registration together with the commands that queued behind it', async () => {
+    const { executor, players } = setup(1, 10);
+    const [early, ...results] = await Promise.allSettled([
+      // Goes alone (a read); the others queue behind it and go in one insert.
+      executor.execute(aCommand.heal({ amount: 1 }, { commandId: 'early' }), 'h'),
+      executor.execute(aCommand.register({}, { commandId: 'r1' }), 'h'),
+      executor.execute(aCommand.gainExperience({ amount: 1 }, { commandId: 'x1' }), 'h'),
+      executor.execute(aCommand.gainExperience({ amount: 1 }, { commandId: 'x2' }), 'h'),
+      executor.execute(aCommand.gainExperience({ amount: 1 }, { commandId: 'x3' }), 'h'),
+    ]);
+    expect(early).toMatchObject({ status: 'rejected', reason: { code: 'PLAYER.NOT_FOUND' } });
+    expect(results.map((result) => result.status === 'fulfilled' && result.value.version)).toEqual([
+      1, 2, 3, 4,
+    ]);
+    expect(players.writes).toBe(1);
+    expect(players.doc?.outbox?.map((entry) => entry.eventId)).toEqual([
+      'r1:0',
+      'x1:0',
+      'x2:0',
+      'x3:0',
+    ]);
+    // Two kept whole (recentLimit 2), the others packed: a retry of r1 applies nothing.
+    expect(players.doc?.recent.map((entry) => entry.commandId)).toEqual(['x2', 'x3']);
+    await expect(
+      executor.execute(aCommand.register({}, { commandId: 'r1' }), 'h'),
+    ).resolves.toMatchObject({ version: 1 });
+    expect(players.writes).toBe(1);
+  });
+
+  it('packs the ids a group pushes out of recent, so a later retry of any of them applies nothing', async () => {
+    const { executor, players } = setup(1, 10);
+    await executor.execute(aCommand.register({}, { commandId: 'r1' }), 'h');
+    await Promise.all(
+      ['x0', 'x1', 'x2', 'x3', 'x4', 'x5'].map((id) =>
+        executor.execute(aCommand.heal({ amount: 1 }, { commandId: id }), 'h'),
+      ),
+    );
+    expect(players.doc?.version).toBe(7);
+    const writes = players.writes;
+    for (const id of ['r1', 'x0', 'x1', 'x2', 'x3', 'x4', 'x5'])
+      await expect(
+        executor.execute(aCommand.heal({ amount: 1 }, { commandId: id }), 'h'),
+      ).resolves.toMatchObject({ events: [{ eventId: `${id}:0` }] });
+    expect(players.writes).toBe(writes);
+  });
+
+  it('decides the whole group again on the stored document when the kept copy was stale', async () => {
+    const { executor, players, delays } = setup(1, 10);
+    await executor.execute(aCommand.register({}, { commandId: 'r1' }), 'h');
+    await executor.execute(aCommand.pickUp({}, { commandId: 'p1' }), 'h');
+    // Another process drops the sword right after this one's next write.
+    players.afterWrite = () => {
+      players.afterWrite = undefined;
+      players.doc = { ...players.doc!, version: 4, inventory: [] } as typeof players.doc;
+    };
+    await idle();
+    const [first, drop, heal] = await Promise.allSettled([
+      executor.execute(aCommand.heal({ amount: 1 }, { commandId: 'h0' }), 'h'),
+      executor.execute(aCommand.drop({}, { commandId: 'd1' }), 'h'),
+      executor.execute(aCommand.heal({ amount: 1 }, { commandId: 'h1' }), 'h'),
+    ]);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { version: 3 } });
+    // On the copy both were accepted; the guard refused the write, the stored document decides.
+    expect(drop).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'PLAYER.INSUFFICIENT_ITEMS' },
+    });
+    expect(heal).toMatchObject({ status: 'fulfilled', value: { version: 5 } });
+    expect(players.doc?.outbox?.map((entry) => entry.eventId)).toEqual([
+      'r1:0',
+      'p1:0',
+      'h0:0',
+      'h1:0',
+    ]);
+    expect(delays).toEqual([]);
   });
 });
 
