@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fleetDown, fleetUp } from '@qf/fleet';
+import { fleetDown, fleetUp, Pm2Driver } from '@qf/fleet';
+import { createInfraContext } from '@qf/local-infra';
 import { runExperiment, type ExperimentRun } from './run-experiment';
 
 // The "remote" fleet is a named local fleet this test starts; the experiment only knows its
@@ -41,6 +42,23 @@ describe('runExperiment against a remote fleet (URLs, a scale command, /metrics)
   let workDir: string;
   let run: ExperimentRun;
   const prefix = `exptestr-${randomBytes(3).toString('hex')}.`;
+  const startedAt = Date.now();
+
+  /** Processes of the default (unnamed) fleet that started while this test ran. */
+  const defaultFleetProcessesSinceStart = async () => {
+    const named = { id: process.env['QF_FLEET_ID'], offset: process.env['QF_FLEET_PORT_OFFSET'] };
+    process.env['QF_FLEET_ID'] = '';
+    process.env['QF_FLEET_PORT_OFFSET'] = '0';
+    const driver = new Pm2Driver(createInfraContext());
+    try {
+      const processes = await driver.list();
+      return processes.filter((proc) => proc.uptimeMs < Date.now() - startedAt);
+    } finally {
+      driver.disconnect();
+      process.env['QF_FLEET_ID'] = named.id;
+      process.env['QF_FLEET_PORT_OFFSET'] = named.offset;
+    }
+  };
 
   beforeAll(async () => {
     await fleetUp({
@@ -86,5 +104,9 @@ describe('runExperiment against a remote fleet (URLs, a scale command, /metrics)
     expect(fs.readFileSync(path.join(run.dir, 'report.md'), 'utf8')).toContain(
       'remote fleet the harness did not start',
     );
+  });
+
+  it('scales the named fleet it measures, never the default one', async () => {
+    expect((await defaultFleetProcessesSinceStart()).map((proc) => proc.name)).toEqual([]);
   });
 });

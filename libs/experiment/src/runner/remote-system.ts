@@ -30,7 +30,10 @@ const scale = async (remote: RemoteFleetConfig, plan: CellPlan): Promise<void> =
     : [fillCommand(template, base)];
   for (const command of commands) {
     try {
-      await run(command, { timeout: remote.readySeconds * 1000 });
+      // The environment is passed on purpose: it carries the fleet identity (QF_FLEET_ID) the
+      // scale command acts on. Under Jest, process.env is the test file's own copy, and a
+      // child given no env got the worker's, scaling the default fleet instead.
+      await run(command, { timeout: remote.readySeconds * 1000, env: process.env });
     } catch (error) {
       const failed = error as { stderr?: string; message: string };
       throw new Error(
