@@ -39,12 +39,13 @@ class FakeCoordinator {
 
 const logger = { namespace: () => logger, debug() {}, info() {}, warn() {}, error() {} };
 
-const consumerGroupWith = (coordinator: FakeCoordinator, next: FakeCoordinator) => {
+/** A member of generation 2 whose coordinator was found when it joined; `lookUp` answers a new lookup. */
+const memberOf = (coordinator: FakeCoordinator, lookUp: () => Promise<FakeCoordinator>) => {
   const lookups: string[] = [];
   const cluster = {
     findGroupCoordinator: async ({ groupId }: { groupId: string }) => {
       lookups.push(groupId);
-      return next;
+      return lookUp();
     },
   };
   const group = new ConsumerGroup({
@@ -56,12 +57,14 @@ const consumerGroupWith = (coordinator: FakeCoordinator, next: FakeCoordinator) 
     instrumentationEmitter: { emit() {} },
     retry: { retries: 0 },
   });
-  // A member of generation 2 whose coordinator was found when it joined.
   group.coordinator = coordinator;
   group.memberId = 'member-1';
   group.generationId = 2;
   return { group, lookups };
 };
+
+const consumerGroupWith = (coordinator: FakeCoordinator, next: FakeCoordinator) =>
+  memberOf(coordinator, async () => next);
 
 describe('rediscoverGroupCoordinators (kafkajs 2.2.4 ConsumerGroup and OffsetManager)', () => {
   beforeAll(() => rediscoverGroupCoordinators());
@@ -125,22 +128,9 @@ describe('rediscoverGroupCoordinators (kafkajs 2.2.4 ConsumerGroup and OffsetMan
   it('when the lookup fails too (the cluster is away), the heartbeat fails with its own error, as before', async () => {
     const refused = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED');
     const dead = new FakeCoordinator(3, () => refused);
-    const group = new ConsumerGroup({
-      cluster: {
-        findGroupCoordinator: async () => {
-          throw new Error('Failed to find group coordinator');
-        },
-      },
-      groupId: 'processors',
-      topics: [],
-      topicConfigurations: {},
-      logger,
-      instrumentationEmitter: { emit() {} },
-      retry: { retries: 0 },
+    const { group } = memberOf(dead, async () => {
+      throw new Error('Failed to find group coordinator');
     });
-    group.coordinator = dead;
-    group.memberId = 'member-1';
-    group.generationId = 2;
 
     await expect(group.heartbeat({ interval: 0 })).rejects.toBe(refused);
     expect(group.coordinator).toBe(dead);
