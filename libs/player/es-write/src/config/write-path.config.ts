@@ -108,6 +108,8 @@ export interface ProcessorConfig extends WritePathConfig {
   readonly maxTransactionIntervalMs: number;
   /** Group commit: the interval is the arrival rate (commands/s) divided by this, in ms, up to the longest (QF_PROCESSOR_TXN_RATE_PER_MS). */
   readonly transactionRatePerMs: number;
+  /** Group commit: past the rate where an interval holds this many commands it shrinks to this many / rate; 0 off (QF_PROCESSOR_TXN_TARGET_COMMANDS). */
+  readonly transactionTargetCommands: number;
   /** A player's snapshot is written once its first unsnapshotted event is this old (QF_PROCESSOR_CHECKPOINT_INTERVAL_MS). */
   readonly checkpointIntervalMs: number;
   /** After a transaction wrote every due snapshot, the next due wait this long and go together (QF_PROCESSOR_CHECKPOINT_BATCH_MS). */
@@ -158,6 +160,12 @@ export const processorConfig = (
       { min: 1, max: 1_000_000 },
       env,
     ),
+    transactionTargetCommands: intFromEnv(
+      'QF_PROCESSOR_TXN_TARGET_COMMANDS',
+      DEFAULT_TXN_TARGET_COMMANDS,
+      { min: 0, max: 10_000 },
+      env,
+    ),
     checkpointIntervalMs: intFromEnv(
       'QF_PROCESSOR_CHECKPOINT_INTERVAL_MS',
       10_000,
@@ -188,6 +196,8 @@ export const DEFAULT_SLOTS = 4;
 /** Default QF_PROCESSOR_TXN_INTERVAL_MS and QF_PROCESSOR_TXN_RATE_PER_MS (same ADR). */
 export const DEFAULT_TXN_INTERVAL_MS = 25;
 export const DEFAULT_TXN_RATE_PER_MS = 40;
+/** Default QF_PROCESSOR_TXN_TARGET_COMMANDS (ADR 0015, third follow-up). */
+export const DEFAULT_TXN_TARGET_COMMANDS = 40;
 /** Default QF_GATEWAY_LINGER_MS and QF_GATEWAY_LINGER_RATE_PER_MS (ADR 0015, second follow-up). */
 export const DEFAULT_GATEWAY_LINGER_MS = 5;
 export const DEFAULT_GATEWAY_LINGER_RATE_PER_MS = 200;

@@ -253,6 +253,7 @@ export class CommandProcessor {
       pacer: new GroupCommitPacer({
         maxIntervalMs: config.maxTransactionIntervalMs,
         ratePerMs: config.transactionRatePerMs,
+        targetCommands: config.transactionTargetCommands,
       }),
       openOwner: async (owned, carried) => {
         const owner = new TransactionOwner(owned, {

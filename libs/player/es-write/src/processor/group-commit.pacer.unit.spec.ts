@@ -1,4 +1,8 @@
-import { DEFAULT_TXN_INTERVAL_MS, DEFAULT_TXN_RATE_PER_MS } from '../config/write-path.config';
+import {
+  DEFAULT_TXN_INTERVAL_MS,
+  DEFAULT_TXN_RATE_PER_MS,
+  DEFAULT_TXN_TARGET_COMMANDS,
+} from '../config/write-path.config';
 import { GroupCommitPacer } from './group-commit.pacer';
 
 /** Feeds `rate` commands/s in 10 ms steps for `ms`, from `start`; returns the end time. */
@@ -44,5 +48,57 @@ describe('GroupCommitPacer', () => {
     expect(pacer.interval(end)).toBeLessThan(14);
     end = feed(pacer, 1000, 3000, end);
     expect(pacer.interval(end)).toBeGreaterThan(24);
+  });
+
+  describe('with a target of commands per transaction', () => {
+    const capped = { maxIntervalMs: 25, ratePerMs: 40, targetCommands: 25 };
+
+    it('changes nothing below the rate where the interval holds that many commands', () => {
+      const pacer = new GroupCommitPacer(capped);
+      const end = feed(pacer, 500, 3000, 1_000_000);
+      // 500 / 40 = 12.5 ms, below 25 commands / 500/s = 50 ms.
+      expect(pacer.interval(end)).toBeGreaterThan(11.5);
+      expect(pacer.interval(end)).toBeLessThan(13.5);
+    });
+
+    it('shrinks the interval to that many commands / rate above it', () => {
+      const pacer = new GroupCommitPacer(capped);
+      let end = feed(pacer, 2000, 3000, 1_000_000);
+      // 25 commands at 2,000/s: 12.5 ms (25 without the target).
+      expect(pacer.interval(end)).toBeGreaterThan(11.5);
+      expect(pacer.interval(end)).toBeLessThan(13.5);
+      end = feed(pacer, 5000, 3000, end);
+      expect(pacer.interval(end)).toBeGreaterThan(4.5);
+      expect(pacer.interval(end)).toBeLessThan(5.5);
+    });
+
+    it('is off at 0: the longest interval holds at any rate', () => {
+      const pacer = new GroupCommitPacer({ ...capped, targetCommands: 0 });
+      const end = feed(pacer, 5000, 3000, 1_000_000);
+      expect(pacer.interval(end)).toBe(25);
+    });
+
+    it('gives no interval before any arrival (no division by a zero rate)', () => {
+      const pacer = new GroupCommitPacer(capped);
+      expect(pacer.interval(1_000_000)).toBe(0);
+    });
+
+    it('by default peaks below the longest interval only where the target is met', () => {
+      const pacer = new GroupCommitPacer({
+        maxIntervalMs: DEFAULT_TXN_INTERVAL_MS,
+        ratePerMs: DEFAULT_TXN_RATE_PER_MS,
+        targetCommands: DEFAULT_TXN_TARGET_COMMANDS,
+      });
+      for (const rate of [200, 500, 1000, 1500, 2000, 3000, 4000]) {
+        const end = feed(pacer, rate, 5000, 1_000_000 + rate * 10_000);
+        const expected = Math.min(
+          DEFAULT_TXN_INTERVAL_MS,
+          rate / DEFAULT_TXN_RATE_PER_MS,
+          (DEFAULT_TXN_TARGET_COMMANDS * 1000) / rate,
+        );
+        expect(pacer.interval(end)).toBeGreaterThan(expected * 0.95);
+        expect(pacer.interval(end)).toBeLessThan(expected * 1.05);
+      }
+    });
   });
 });
