@@ -83,19 +83,23 @@ describe('GroupCommitPacer', () => {
       expect(pacer.interval(1_000_000)).toBe(0);
     });
 
-    it('by default peaks below the longest interval only where the target is met', () => {
+    it('is off by default (ADR 0015, Follow-up 3): the interval holds at its longest', () => {
+      expect(DEFAULT_TXN_TARGET_COMMANDS).toBe(0);
       const pacer = new GroupCommitPacer({
         maxIntervalMs: DEFAULT_TXN_INTERVAL_MS,
         ratePerMs: DEFAULT_TXN_RATE_PER_MS,
         targetCommands: DEFAULT_TXN_TARGET_COMMANDS,
       });
+      const end = feed(pacer, 4000, 3000, 1_000_000);
+      expect(pacer.interval(end)).toBe(DEFAULT_TXN_INTERVAL_MS);
+    });
+
+    it('follows min(longest, rate / ratePerMs, target / rate) across rates', () => {
+      const settings = { maxIntervalMs: 25, ratePerMs: 40, targetCommands: 25 };
       for (const rate of [200, 500, 1000, 1500, 2000, 3000, 4000]) {
-        const end = feed(pacer, rate, 5000, 1_000_000 + rate * 10_000);
-        const expected = Math.min(
-          DEFAULT_TXN_INTERVAL_MS,
-          rate / DEFAULT_TXN_RATE_PER_MS,
-          (DEFAULT_TXN_TARGET_COMMANDS * 1000) / rate,
-        );
+        const pacer = new GroupCommitPacer(settings);
+        const end = feed(pacer, rate, 5000, 1_000_000);
+        const expected = Math.min(25, rate / 40, (25 * 1000) / rate);
         expect(pacer.interval(end)).toBeGreaterThan(expected * 0.95);
         expect(pacer.interval(end)).toBeLessThan(expected * 1.05);
       }
