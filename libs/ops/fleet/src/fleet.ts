@@ -10,6 +10,7 @@ import {
   type Scale,
 } from './fleet-plan';
 import { Pm2Driver, type ManagedProcess } from './pm2-driver';
+import { answeredByAnother } from './replica-health';
 
 export interface FleetUpOptions {
   readonly arch: ArchChoice;
@@ -86,6 +87,7 @@ const replicaEnv = (
 const waitHealthy = async (driver: Pm2Driver, plans: readonly ReplicaPlan[], timeoutMs: number) => {
   const deadline = Date.now() + timeoutMs;
   const pending = new Set(plans.map((plan) => plan.name));
+  const foreign = new Map<string, number>();
   while (pending.size > 0) {
     const processes = await driver.list();
     for (const plan of plans.filter((p) => pending.has(p.name))) {
@@ -95,7 +97,10 @@ const waitHealthy = async (driver: Pm2Driver, plans: readonly ReplicaPlan[], tim
           `${plan.name} exited during start (status ${proc?.status ?? 'gone'}); log ${proc?.logFile ?? '?'}:\n${tail(proc?.logFile)}`,
         );
       }
-      if ((await fetchHealth(plan.httpPort)).ok) pending.delete(plan.name);
+      const health = await fetchHealth(plan.httpPort);
+      const other = answeredByAnother(health.body, proc.pid);
+      if (other !== undefined) foreign.set(plan.name, other);
+      else if (health.ok) pending.delete(plan.name);
     }
     if (pending.size === 0) break;
     if (Date.now() > deadline) {
@@ -103,8 +108,13 @@ const waitHealthy = async (driver: Pm2Driver, plans: readonly ReplicaPlan[], tim
       const logs = processes
         .filter((p) => names.includes(p.name))
         .map((p) => `${p.name}: ${p.logFile}`);
+      const held = names.flatMap((name) =>
+        foreign.has(name)
+          ? [`${name}'s port is answered by another process (pid ${foreign.get(name)})`]
+          : [],
+      );
       throw new Error(
-        `not healthy within ${timeoutMs / 1000} s: ${names.join(', ')} (logs: ${logs.join('; ')})`,
+        `not healthy within ${timeoutMs / 1000} s: ${names.join(', ')}${held.length > 0 ? `; ${held.join('; ')}` : ''} (logs: ${logs.join('; ')})`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -192,7 +202,13 @@ export const fleetStatus = async (ctx = createInfraContext()): Promise<ReplicaSt
       processes.map(async (proc) => {
         const plan = plans.find((p) => p.name === proc.name);
         const port = Number(proc.env['QF_HTTP_PORT'] ?? plan?.httpPort ?? 0);
-        const health = await fetchHealth(port);
+        const answer = await fetchHealth(port);
+        const other = answeredByAnother(answer.body, proc.pid);
+        // A port answered by another process says nothing about this replica.
+        const health =
+          other === undefined
+            ? answer
+            : { ok: false, body: { reasons: [`port ${port} is answered by pid ${other}`] } };
         return {
           name: proc.name,
           service: plan?.service.name ?? proc.name,

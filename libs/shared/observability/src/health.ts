@@ -58,6 +58,12 @@ export class HealthChecks {
   private readonly degradations = new Map<string, DegradationCheck>();
   private readonly details = new Map<string, () => unknown>();
 
+  constructor() {
+    // Which process answered: a supervisor checks it is the one it started, not another
+    // process that holds the port (a second fleet's replica, a leftover).
+    this.details.set('process', () => ({ pid: process.pid }));
+  }
+
   /** A readiness check: a dependency that must answer (Kafka joined, Mongo ping …). */
   register(name: string, check: HealthCheck): void {
     this.ready.set(name, check);

@@ -8,7 +8,8 @@ import { DEFAULT_DRILL_OPTIONS, type DrillOptions, type DrillReport } from '../r
  * Offsets of fleets whose ports never meet: two fleets collide when their offsets (or an
  * offset plus the 200-port replica stride) are within 120 of each other, the spread of the
  * services' ports. Process faults 11000-11090 (+200), server faults 11450-11500 (+200),
- * the experiment tests' fixed 12000 and 12400. Free now, in case another checkout runs them.
+ * the experiment tests' fixed 12000 and 12400, fleet scaling 13000-13390 (+400), API fuzzing
+ * 14000-14290. Free now, in case another checkout runs them.
  */
 export const useDrillFleet = (letter: string, ports: { from: number; slots: number }): void => {
   const suffix = uniqueName(letter)

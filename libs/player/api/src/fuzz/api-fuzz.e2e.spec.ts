@@ -3,6 +3,10 @@ import fc from 'fast-check';
 import type { MongoClient } from 'mongodb';
 import { Pool } from 'undici';
 import { fleetDown, fleetStatus, fleetUp, planReplicas } from '@qf/fleet';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createInfraContext } from '@qf/local-infra';
 import { createMongoClient } from '@qf/shared-mongo';
 import { uniqueName } from '@qf/shared-testing';
 import { grpcClients } from '../grpc/grpc-api.server';
@@ -108,9 +112,11 @@ describe('API fuzzing: generated requests against every front and gRPC method', 
 
   beforeAll(async () => {
     process.env['QF_FLEET_ID'] = `z${suffix}`;
-    // Ports of its own: fleet-scale.int.spec.ts hashes into 13,000–13,390 and may run alongside.
+    // Ports of its own: fleet-scale.int.spec.ts runs alongside from offsets 13,000–13,390
+    // with projectors up to 400 ports above (the replica stride), services 120 ports wide:
+    // 13,000–13,910 is theirs. One replica each here: 14,000–14,410.
     process.env['QF_FLEET_PORT_OFFSET'] = String(
-      13_500 + (Number.parseInt(suffix.slice(-3), 36) % 40) * 10,
+      14_000 + (Number.parseInt(suffix.slice(-3), 36) % 30) * 10,
     );
     mongo = await createMongoClient().connect();
     await fleetUp({
@@ -119,30 +125,76 @@ describe('API fuzzing: generated requests against every front and gRPC method', 
         QF_TOPIC_PREFIX: prefix,
         QF_MONGO_DB: database,
         QF_PARTITIONS: '4',
-        QF_LOG_LEVEL: 'error',
+        // Warnings too: a failed transaction or an unrestored slot is a warning, and the
+        // write-path check below prints the log when it fails.
+        QF_LOG_LEVEL: 'warn',
         // minVersion waits are bounded; a short bound keeps 10,000 of them affordable.
         QF_MIN_VERSION_WAIT_MS: '100',
       },
       healthTimeoutMs: 180_000,
     });
     // A few real players, so that generated commands and queries reach past "not found".
+    // They also prove each write path decides: fuzzing one that does not would only time
+    // out, request after request, for the rest of the run.
     for (const [arch, service] of [
       ['es', 'command-gateway'],
       ['crud', 'crud-service'],
     ] as const) {
-      for (let index = 0; index < 5; index += 1) {
-        const response = await fetch(`http://127.0.0.1:${port(service, 'http')}/players`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ name: `Fuzz ${index}`, startRoom: 'hall' }),
-        });
-        known[arch].push(((await response.json()) as { playerId: string }).playerId);
-      }
+      for (let index = 0; index < 5; index += 1)
+        known[arch].push(await registerKnownPlayer(service, `Fuzz ${index}`));
     }
     process.stderr.write(
       `api fuzz: ${RUNS} requests per front and per gRPC method, seed ${SEED}\n`,
     );
   });
+
+  /** Each replica's status and health, and the last lines of each log: why a path does not decide. */
+  const fleetDiagnostics = async (): Promise<string> => {
+    const rows = await fleetStatus().catch(() => []);
+    const { logDir } = createInfraContext();
+    return rows
+      .map((row) => {
+        const file = path.join(logDir, 'fleet', `${row.name}.log`);
+        const log = fs.existsSync(file)
+          ? fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-20).join('\n')
+          : '(no log)';
+        return `${row.name}: ${row.status}, ${row.restarts} restarts, health ${row.health} ${JSON.stringify(row.healthDetail ?? {}).slice(0, 600)}\n${log}`;
+      })
+      .join('\n');
+  };
+
+  /** No violation; when there are some, the fleet's state goes to stderr first (CI keeps it). */
+  const expectNoViolations = async (found: readonly string[]) => {
+    if (found.length > 0) process.stderr.write(`${await fleetDiagnostics()}\n`);
+    expect(found).toEqual([]);
+  };
+
+  /**
+   * Registers one player (retrying with the same key while the service answers 5xx, for up
+   * to two minutes after the fleet is up), or fails with the fleet's status and log tails.
+   */
+  const registerKnownPlayer = async (service: string, name: string): Promise<string> => {
+    const deadline = Date.now() + 120_000;
+    const key = randomUUID();
+    let last = '';
+    while (Date.now() < deadline) {
+      const response = await fetch(`http://127.0.0.1:${port(service, 'http')}/players`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ name, startRoom: 'hall' }),
+      }).catch((error: unknown) => error as Error);
+      if (!(response instanceof Error) && response.status === 201)
+        return ((await response.json()) as { playerId: string }).playerId;
+      last =
+        response instanceof Error
+          ? response.message
+          : `${response.status} ${await response.text()}`;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    throw new Error(
+      `${service} decided no registration within 2 minutes (last answer: ${last.slice(0, 300)})\n${await fleetDiagnostics()}`,
+    );
+  };
 
   afterAll(async () => {
     await fleetDown().catch(() => undefined);
@@ -242,7 +294,7 @@ describe('API fuzzing: generated requests against every front and gRPC method', 
         api === 'commands'
           ? commandRequestArbitrary(known[arch])
           : queryRequestArbitrary(known[arch]);
-      expect(await fuzzRest(service, arbitrary, runs)).toEqual([]);
+      await expectNoViolations(await fuzzRest(service, arbitrary, runs));
     },
   );
 
@@ -273,7 +325,7 @@ describe('API fuzzing: generated requests against every front and gRPC method', 
       const arbitrary = grpcRequestArbitraries(known[arch])[method]!;
       // Each method is served by an ES and a CRUD server: half of its requests go to each.
       const runs = arch === 'es' ? Math.ceil(RUNS / 2) : Math.floor(RUNS / 2);
-      expect(await fuzzGrpc(service, kind, method, arbitrary, runs)).toEqual([]);
+      await expectNoViolations(await fuzzGrpc(service, kind, method, arbitrary, runs));
     },
   );
 
