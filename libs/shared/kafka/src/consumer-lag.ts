@@ -25,6 +25,8 @@ export interface ConsumerLagOptions {
   readonly now?: number;
   /** Skip the time lag (offsets only: a cheaper call). */
   readonly offsetsOnly?: boolean;
+  /** Each topic's ends, shared by the lookups of one call over many groups. */
+  readonly topicEnds?: Map<string, Promise<TopicOffsets>>;
 }
 
 type TopicOffsets = Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
@@ -81,12 +83,21 @@ export const consumerGroupLag = async (
   admin: Admin,
   groupId: string,
   topics: readonly string[],
-  { now = Date.now(), offsetsOnly = false }: ConsumerLagOptions = {},
+  { now = Date.now(), offsetsOnly = false, topicEnds }: ConsumerLagOptions = {},
 ): Promise<PartitionLag[]> => {
   const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+  const endsOf = (topic: string): Promise<TopicOffsets> => {
+    if (!topicEnds) return admin.fetchTopicOffsets(topic);
+    let ends = topicEnds.get(topic);
+    if (!ends) {
+      ends = admin.fetchTopicOffsets(topic);
+      topicEnds.set(topic, ends);
+    }
+    return ends;
+  };
   const rows = await Promise.all(
     committed.map(async ({ topic, partitions }) => {
-      const ends: TopicOffsets = await admin.fetchTopicOffsets(topic);
+      const ends: TopicOffsets = await endsOf(topic);
       return Promise.all(
         partitions.map(async ({ partition, offset }): Promise<PartitionLag> => {
           const end = ends.find((entry) => entry.partition === partition);
@@ -121,7 +132,35 @@ export const consumerGroupLag = async (
   return rows.flat().sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
 };
 
-/** The consumer groups that have committed offsets on any of topics, with their lag. */
+/** Groups whose lag is looked up at once (each is an OffsetFetch, plus ListOffsets per topic). */
+const GROUPS_AT_ONCE = 16;
+
+/** Runs work over items, at most `limit` at a time, results in order. */
+const mapLimited = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> => {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index] as T);
+      }
+    }),
+  );
+  return results;
+};
+
+/**
+ * The consumer groups that have committed offsets on any of topics, or have a member
+ * assigned one, with their lag. A broker shared by many runs holds hundreds of groups that
+ * consume other topics: each is first checked with offsets only (one OffsetFetch), and the
+ * time lag (a search over the time index per lagging partition) is computed only for the
+ * groups that consume these topics.
+ */
 export const fleetConsumerLag = async (
   admin: Admin,
   topics: readonly string[],
@@ -135,33 +174,73 @@ export const fleetConsumerLag = async (
     (await admin.listGroups()).groups
       .filter((group) => group.protocolType === 'consumer')
       .map((group) => group.groupId);
-  const perGroup = await Promise.all(
-    groupIds.map(async (groupId) => {
-      const lag = await consumerGroupLag(admin, groupId, present, options);
-      // Only the topics the group consumes: it committed on them, or a member is assigned them.
-      // (The projector's group has no business with player.commands, nor the processor's with player.events.)
-      const consumed = new Set(
-        lag.filter((row) => row.committedOffset !== null).map((row) => row.topic),
-      );
-      for (const topic of await assignedTopics(admin, groupId)) consumed.add(topic);
-      if (consumed.size > 0) return lag.filter((row) => consumed.has(row.topic));
-      // A group named by the caller that never consumed here lags by every partition; any other consumes something else.
-      return groups ? lag : [];
-    }),
-  );
+  const assigned = await assignedTopics(admin, groupIds);
+  // One ListOffsets per topic for the whole call (the time searches still read fresh ones).
+  const topicEnds = new Map<string, Promise<TopicOffsets>>();
+  const perGroup = await mapLimited(groupIds, GROUPS_AT_ONCE, async (groupId) => {
+    const offsets = await consumerGroupLag(admin, groupId, present, {
+      ...options,
+      offsetsOnly: true,
+      topicEnds,
+    });
+    // Only the topics the group consumes: it committed on them, or a member is assigned them.
+    // (The projector's group has no business with player.commands, nor the processor's with player.events.)
+    const consumed = new Set(
+      offsets.filter((row) => row.committedOffset !== null).map((row) => row.topic),
+    );
+    for (const topic of assigned.get(groupId) ?? []) consumed.add(topic);
+    // A group named by the caller that never consumed here lags by every partition; any other consumes something else.
+    const chosen = consumed.size > 0 ? present.filter((topic) => consumed.has(topic)) : [];
+    if (chosen.length === 0)
+      return groups ? lagWithTimes(admin, groupId, present, options, offsets) : [];
+    return lagWithTimes(
+      admin,
+      groupId,
+      chosen,
+      options,
+      offsets.filter((row) => consumed.has(row.topic)),
+    );
+  });
   return perGroup.flat();
 };
 
-/** Topics assigned to the group's live members (empty when none is alive or the assignment cannot be read). */
-const assignedTopics = async (admin: Admin, groupId: string): Promise<string[]> => {
+/** The rows again with their time lag, unless only offsets were asked for. */
+const lagWithTimes = async (
+  admin: Admin,
+  groupId: string,
+  topics: readonly string[],
+  options: ConsumerLagOptions,
+  offsets: PartitionLag[],
+): Promise<PartitionLag[]> =>
+  options.offsetsOnly ? offsets : consumerGroupLag(admin, groupId, topics, options);
+
+/**
+ * The topics assigned to each group's live members (none for a group without live
+ * members, or whose assignment cannot be read): one DescribeGroups per coordinator.
+ */
+const assignedTopics = async (
+  admin: Admin,
+  groupIds: readonly string[],
+): Promise<Map<string, string[]>> => {
+  const assigned = new Map<string, string[]>();
+  if (groupIds.length === 0) return assigned;
   try {
-    const { groups } = await admin.describeGroups([groupId]);
-    return (groups[0]?.members ?? []).flatMap((member) =>
-      Object.keys(
-        AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment ?? {},
-      ),
-    );
+    const { groups } = await admin.describeGroups([...groupIds]);
+    for (const group of groups)
+      assigned.set(
+        group.groupId,
+        group.members.flatMap((member) => {
+          try {
+            return Object.keys(
+              AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment ?? {},
+            );
+          } catch {
+            return [];
+          }
+        }),
+      );
   } catch {
-    return [];
+    // Without assignments, committed offsets alone say which groups consume the topics.
   }
+  return assigned;
 };
