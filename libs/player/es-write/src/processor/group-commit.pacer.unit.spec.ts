@@ -11,21 +11,26 @@ const feed = (pacer: GroupCommitPacer, rate: number, ms: number, start: number):
   return start + ms;
 };
 
+/** The pacer's interval at `at` lies strictly between low and high (ms). */
+const expectIntervalWithin = (pacer: GroupCommitPacer, at: number, low: number, high: number) => {
+  const interval = pacer.interval(at);
+  expect(interval).toBeGreaterThan(low);
+  expect(interval).toBeLessThan(high);
+};
+
 describe('GroupCommitPacer', () => {
   const options = { maxIntervalMs: 25, ratePerMs: 100 };
 
   it('keeps transactions nearly back to back at low load', () => {
     const pacer = new GroupCommitPacer(options);
     const end = feed(pacer, 200, 3000, 1_000_000);
-    expect(pacer.interval(end)).toBeGreaterThan(1.5);
-    expect(pacer.interval(end)).toBeLessThan(2.5);
+    expectIntervalWithin(pacer, end, 1.5, 2.5);
   });
 
   it('spaces them out with the load, up to the maximum', () => {
     const pacer = new GroupCommitPacer(options);
     let end = feed(pacer, 1500, 3000, 1_000_000);
-    expect(pacer.interval(end)).toBeGreaterThan(14);
-    expect(pacer.interval(end)).toBeLessThan(16);
+    expectIntervalWithin(pacer, end, 14, 16);
     end = feed(pacer, 6000, 3000, end);
     expect(pacer.interval(end)).toBe(25);
   });
@@ -44,8 +49,7 @@ describe('GroupCommitPacer', () => {
       ratePerMs: DEFAULT_TXN_RATE_PER_MS,
     });
     let end = feed(pacer, 500, 3000, 1_000_000);
-    expect(pacer.interval(end)).toBeGreaterThan(11);
-    expect(pacer.interval(end)).toBeLessThan(14);
+    expectIntervalWithin(pacer, end, 11, 14);
     end = feed(pacer, 1000, 3000, end);
     expect(pacer.interval(end)).toBeGreaterThan(24);
   });
@@ -57,19 +61,16 @@ describe('GroupCommitPacer', () => {
       const pacer = new GroupCommitPacer(capped);
       const end = feed(pacer, 500, 3000, 1_000_000);
       // 500 / 40 = 12.5 ms, below 25 commands / 500/s = 50 ms.
-      expect(pacer.interval(end)).toBeGreaterThan(11.5);
-      expect(pacer.interval(end)).toBeLessThan(13.5);
+      expectIntervalWithin(pacer, end, 11.5, 13.5);
     });
 
     it('shrinks the interval to that many commands / rate above it', () => {
       const pacer = new GroupCommitPacer(capped);
       let end = feed(pacer, 2000, 3000, 1_000_000);
       // 25 commands at 2,000/s: 12.5 ms (25 without the target).
-      expect(pacer.interval(end)).toBeGreaterThan(11.5);
-      expect(pacer.interval(end)).toBeLessThan(13.5);
+      expectIntervalWithin(pacer, end, 11.5, 13.5);
       end = feed(pacer, 5000, 3000, end);
-      expect(pacer.interval(end)).toBeGreaterThan(4.5);
-      expect(pacer.interval(end)).toBeLessThan(5.5);
+      expectIntervalWithin(pacer, end, 4.5, 5.5);
     });
 
     it('is off at 0: the longest interval holds at any rate', () => {
