@@ -50,12 +50,18 @@ const summary = (report: DrillReport): string => {
       `reads through the query service: ${report.reads.reads}, failed ${report.reads.failed}, older than Mongo ${report.reads.stale}`,
       ...report.reads.examples.map((line) => `  ${line}`),
     );
+  if (report.ledger.unresolved > 0)
+    lines.push(
+      `${report.ledger.unresolved} commands were still unanswered when the settle time (--settle ${report.options.settleSeconds} s) ran out: the fleet had not recovered`,
+    );
   if (!report.settled)
     lines.push(
       'the consumers had not caught up when the stores were read: what they miss counts as lost',
     );
   lines.push(
-    report.passed ? 'PASS: nothing lost, nothing applied twice' : 'FAIL: see the findings above',
+    report.passed
+      ? 'PASS: nothing lost, nothing applied twice, every command answered'
+      : 'FAIL: see the findings above',
   );
   return lines.join('\n');
 };

@@ -68,6 +68,8 @@ export interface DrillReport {
   /** The derived stores caught up before the audit (else the audit shows what they miss). */
   readonly settled: boolean;
   readonly passed: boolean;
+  /** Where the drill's server and service logs were kept (a failed drill, or --keep-data). */
+  readonly logDir?: string;
 }
 
 /**
@@ -211,7 +213,10 @@ export const runDrill = async (options: DrillOptions): Promise<DrillReport> => {
     const loaded = await loadWithFault(run);
     const { ledger, settled } = await audit(run, prefix, loaded);
     const { log: _log, ...recorded } = options;
-    const passed = ledgerPasses(ledger) && (loaded.reads?.stale ?? 0) === 0;
+    // A command still unanswered when the settle time ran out means the fleet had not
+    // recovered: that fails the drill too (and keeps its logs), not only what was lost.
+    const passed =
+      ledgerPasses(ledger) && ledger.unresolved === 0 && (loaded.reads?.stale ?? 0) === 0;
     keepFiles = options.keepData || !passed;
     const relative = (ms: number) => ms - loaded.loadStartMs;
     return {
@@ -230,6 +235,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillReport> => {
       ...(loaded.reads ? { reads: loaded.reads } : {}),
       settled,
       passed,
+      ...(keepFiles ? { logDir: infra.ctx.logDir } : {}),
     };
   } finally {
     await cleanUp(run, prefix, keepFiles, mongo);

@@ -35,6 +35,7 @@ export {
   type TransactionLoopResult,
 } from './transaction-loop';
 export { readPartitionToEnd } from './read-partition';
+export { RenewingProducer, type RenewingProducerOptions } from './renewing-producer';
 export { readRange, type ReadRangeOptions } from './read-range';
 export { readPartitionRanges, type PartitionRange, type RangeEnd } from './read-partitions';
 export {

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { uniqueName, useEnvironment } from '@qf/shared-testing';
 import { findFreeFleetOffset } from '../drill-ports';
 import { DEFAULT_DRILL_OPTIONS, type DrillOptions, type DrillReport } from '../run-drill';
@@ -37,9 +39,28 @@ export const smallDrill =
     ...extra,
   });
 
+/** The last warnings and errors of each service log the drill kept, for a failure's message. */
+const serviceWarnings = (logDir: string | undefined): string => {
+  const dir = logDir && join(logDir, 'fleet');
+  if (!dir || !existsSync(dir)) return '';
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.log'))
+    .map((file) => {
+      const lines = readFileSync(join(dir, file), 'utf8')
+        .split('\n')
+        .filter((line) => /"level":"(warn|error)"/.test(line));
+      return `${file}: ${lines.length} warnings/errors, the last ones:\n${lines
+        .slice(-6)
+        .map((line) => `  ${line.slice(0, 400)}`)
+        .join('\n')}`;
+    })
+    .join('\n');
+};
+
 /** The ledger balances: nothing acknowledged lost, nothing applied twice, no version missing, all settled. */
 export const expectNothingLost = (report: DrillReport): void => {
   const { ledger } = report;
+  if (!report.passed) console.error(`drill failed; ${serviceWarnings(report.logDir)}`);
   expect({
     lost: ledger.lost,
     duplicated: ledger.duplicated,

@@ -195,6 +195,17 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * After a failed send the next round connects a new producer (a new producer id): kafkajs'
+   * sequence numbers may be behind the broker's (an appended request whose answer was lost),
+   * and it would refuse every later send (RenewingProducer in @qf/shared-kafka says more).
+   */
+  private replaceProducer(failed: Producer): void {
+    if (this.producer !== failed) return;
+    this.producer = undefined;
+    void failed.disconnect().catch(() => undefined);
+  }
+
   private async connected(): Promise<Producer> {
     if (this.producer) return this.producer;
     if (this.options.topics) {
@@ -261,6 +272,7 @@ export class OutboxRelay {
       } catch (error) {
         endSpans(spans, error);
         relayMetrics.publishFailures.inc();
+        this.replaceProducer(producer);
         throw error;
       } finally {
         timer();

@@ -1,4 +1,4 @@
-import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Kafka, type Message } from 'kafkajs';
 import {
   overloaded,
   serviceUnavailable,
@@ -8,7 +8,7 @@ import {
   type ReplyView,
 } from '@qf/contracts';
 import type { PlayerCommand } from '@qf/player-domain';
-import { createKafka, useFastRecordEncoder } from '@qf/shared-kafka';
+import { createKafka, RenewingProducer, useFastRecordEncoder } from '@qf/shared-kafka';
 import { createLogger, type Logger } from '@qf/shared-observability';
 import { idempotencyHorizonMs, type GatewayConfig } from '../config/write-path.config';
 import { CommandStatusReader } from '../ledger/command-status.reader';
@@ -52,7 +52,7 @@ export class CommandGateway {
   private readonly log: Logger;
   private readonly kafka: Kafka;
   private admin?: Admin;
-  private producer?: Producer;
+  private producer?: RenewingProducer;
   private reader?: ReplyReader;
   private readonly dispatcher: CommandDispatcher;
   private expireTimer?: NodeJS.Timeout;
@@ -111,16 +111,29 @@ export class CommandGateway {
     // Idempotent: a window kafkajs re-sends after a lost response is written once. kafkajs
     // warns that bounded retries may break that promise for a window that finally fails;
     // such a window is answered 503 and retried by the client with its Idempotency-Key,
-    // which the processor deduplicates, so the bound (fail fast) is kept.
-    this.producer = this.kafka.producer({
-      allowAutoTopicCreation: false,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      // The Java-compatible murmur2 partitioner (kafkajs' default since 2.0), named to say so.
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { initialRetryTime: 50, maxRetryTime: 500, retries: 3 },
+    // which the processor deduplicates, so the bound (fail fast) is kept. After a failed
+    // window the producer is replaced: its sequence numbers may be behind the broker's
+    // (a lost answer to an appended request), which kafkajs never recovers from.
+    this.producer = new RenewingProducer({
+      create: () => {
+        const producer = this.kafka.producer({
+          allowAutoTopicCreation: false,
+          idempotent: true,
+          maxInFlightRequests: 1,
+          // The Java-compatible murmur2 partitioner (kafkajs' default since 2.0), named to say so.
+          createPartitioner: Partitioners.DefaultPartitioner,
+          retry: { initialRetryTime: 50, maxRetryTime: 500, retries: 3 },
+        });
+        producer.on(producer.events.REQUEST, requestCounter('producer'));
+        return producer;
+      },
+      onRenewed: (cause) =>
+        this.log.warn('command producer replaced after a failed send', { cause }),
+      onRenewFailed: (error) =>
+        this.log.warn('command producer could not be replaced yet', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
     });
-    this.producer.on(this.producer.events.REQUEST, requestCounter('producer'));
     await this.producer.connect();
 
     const end =

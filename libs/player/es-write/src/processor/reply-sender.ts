@@ -1,5 +1,6 @@
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
 import { encodeCommandReply } from '@qf/contracts';
+import { RenewingProducer } from '@qf/shared-kafka';
 import type { Logger } from '@qf/shared-observability';
 import type { RoutedReply } from '../decision/decide-batch';
 import { processorMetrics as metrics } from './processor.metrics';
@@ -11,10 +12,11 @@ import { processorMetrics as metrics } from './processor.metrics';
  * transactions that commit while a send is in flight go together in the next request. A
  * reply lost (a crash between commit and send, a failed send) is answered by the client's
  * retry with the same Idempotency-Key: the command is decided, so the retry gets the first
- * outcome.
+ * outcome. A failed send replaces the producer (RenewingProducer): kafkajs' sequence numbers
+ * may then be behind the broker's, and every later send would be refused.
  */
 export class ReplySender {
-  private producer?: Producer;
+  private producer?: RenewingProducer;
   private pending: Message[] = [];
   private sending = false;
 
@@ -25,10 +27,16 @@ export class ReplySender {
   ) {}
 
   async start(): Promise<void> {
-    const producer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
+    const producer = new RenewingProducer({
+      create: () =>
+        this.kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          allowAutoTopicCreation: false,
+        }),
+      onRenewed: (cause) => this.log.warn('reply producer replaced after a failed send', { cause }),
+      onRenewFailed: (error) =>
+        this.log.warn('reply producer could not be replaced yet', { error }),
     });
     await producer.connect();
     this.producer = producer;
