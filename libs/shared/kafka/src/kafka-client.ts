@@ -1,16 +1,23 @@
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { infraAddresses } from '@qf/shared-config';
-import { fleetLogCreator, kafkaLogLevelFromEnv, rediscoverGroupCoordinators } from './kafkajs';
+import {
+  fleetLogCreator,
+  kafkaLogLevelFromEnv,
+  rediscoverGroupCoordinators,
+  retryGroupCoordinatorNotFound,
+} from './kafkajs';
 
 /**
  * A kafkajs client for the configured brokers (KAFKA_BROKERS, else the local infra), with
  * the fleet's log creator. The log level is QF_KAFKA_LOG_LEVEL when set (it wins over
  * what the caller asks for, so an operator can always turn kafkajs up or down), else the
  * caller's, else warn. Every consumer group of the process finds its coordinator again when
- * the coordinator's broker dies (rediscoverGroupCoordinators).
+ * the coordinator's broker dies (rediscoverGroupCoordinators), and a consumer whose join
+ * found no coordinator yet is restarted (retryGroupCoordinatorNotFound).
  */
 export const createKafka = (clientId: string, overrides: Partial<KafkaConfig> = {}): Kafka => {
   rediscoverGroupCoordinators();
+  retryGroupCoordinatorNotFound();
   const { logLevel: asked, logCreator: _ignored, ...rest } = overrides;
   return new Kafka({
     clientId,

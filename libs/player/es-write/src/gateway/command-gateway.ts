@@ -160,14 +160,16 @@ export class CommandGateway {
           if (!mine) series.replies.otherGateway.inc();
         },
         restartOnFailure: () => this.state !== 'stopping' && this.state !== 'stopped',
+        instrument: (consumer) => {
+          consumer.on(consumer.events.CRASH, ({ payload }) => {
+            this.lastFailure = `reply consumer crashed: ${payload.error.message}`;
+          });
+          consumer.on(consumer.events.REQUEST, requestCounter('reply-consumer'));
+        },
       },
       this.log,
     );
-    const consumer = await this.reader.start(end);
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.lastFailure = `reply consumer crashed: ${payload.error.message}`;
-    });
-    consumer.on(consumer.events.REQUEST, requestCounter('reply-consumer'));
+    await this.reader.start(end);
   }
 
   private onReply(reply: ReplyView): void {
@@ -196,12 +198,12 @@ export class CommandGateway {
     this.log.info('command gateway stopped');
   }
 
-  /** '/health': ready, and the last produce did not fail. */
+  /** '/health': ready, the last produce did not fail, and the reply consumer is in its group. */
   health(): true | string {
     if (this.state !== 'ready') return `gateway ${this.state}`;
     const failing = this.dispatcher.failing();
     if (failing !== undefined) return `kafka produce failing: ${failing}`;
-    return true;
+    return this.reader?.health() ?? 'no reply consumer';
   }
 
   /** The last crash of the reply consumer (kafkajs restarts it), for diagnostics. */

@@ -82,4 +82,50 @@ describe('ReplyReader (real Kafka)', () => {
     expect(delivered[0]).toMatchObject({ gatewayId: 'gw-a', status: 200 });
     expect(JSON.parse(delivered[0]!.body.toString())).toEqual(toCommandResult('p-1', 1, []));
   });
+  it('starts a new consumer itself when kafkajs gives one up (a crash it does not restart), and says so in its health', async () => {
+    await reader?.stop();
+    const end = (await admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === 0)!.high;
+    const delivered: string[] = [];
+    const crashes: boolean[] = [];
+    let failOn: string | undefined = 'q2';
+    let healthWhileDown: true | string = true;
+    const current: { reader?: ReplyReader } = {};
+    current.reader = reader = new ReplyReader(
+      kafka,
+      {
+        topic,
+        partition: 0,
+        groupId: uniqueName('reply-reader'),
+        gatewayId: 'gw-a',
+        readUncommitted: false,
+        retry: { retries: 0, initialRetryTime: 300 },
+        // Every consumer the reader makes, the replacement included.
+        instrument: (consumer) =>
+          consumer.on(consumer.events.CRASH, ({ payload }) => {
+            crashes.push(payload.restart);
+            // After the reader's own listener (registered later) has seen the crash.
+            setImmediate(() => (healthWhileDown = current.reader?.health() ?? true));
+          }),
+        onReply: (view) => {
+          if (view.commandId === failOn) {
+            failOn = undefined;
+            void producer.send({ topic, messages: [{ ...reply('q3'), partition: 0 }] });
+            // A TypeError is one kafkajs never retries: the consumer crashes with restart false.
+            throw new TypeError('handler bug');
+          }
+          delivered.push(view.commandId);
+        },
+      },
+      createLogger('test', 'reply-reader'),
+    );
+    await reader.start(end);
+    await producer.send({
+      topic,
+      messages: ['q1', 'q2'].map((id) => ({ ...reply(id), partition: 0 })),
+    });
+    await eventually(() => expect(delivered).toEqual(['q1', 'q2', 'q3']), { timeoutMs: 30_000 });
+    expect(crashes).toEqual([false]);
+    expect(healthWhileDown).toMatch(/^reply consumer down: /);
+    await eventually(() => expect(reader?.health()).toBe(true), { timeoutMs: 10_000 });
+  });
 });

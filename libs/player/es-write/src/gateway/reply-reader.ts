@@ -23,6 +23,8 @@ export interface ReplyReaderOptions {
   readonly maxWaitMs?: number;
   /** kafkajs' retry settings for the consumer (default: 8 retries from 100 ms). */
   readonly retry?: RetryOptions;
+  /** Called with each consumer the reader creates (at start and at each restart of its own). */
+  readonly instrument?: (consumer: Consumer) => void;
   /** Whether kafkajs should restart the consumer after a crash (default: always). */
   readonly restartOnFailure?: () => boolean;
 }
@@ -42,6 +44,10 @@ export class ReplyReader {
   private position = '0';
   private readonly gatewayHeader: Buffer;
   private stopping = false;
+  private joined = false;
+  private down?: string;
+  private restarts = 0;
+  private restartTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly kafka: Kafka,
@@ -56,11 +62,22 @@ export class ReplyReader {
     return this.position;
   }
 
+  /** True while a member of its group; else why not (joining, or crashed and waiting to restart). */
+  health(): true | string {
+    if (this.joined) return true;
+    return this.down ? `reply consumer down: ${this.down}` : 'reply consumer joining its group';
+  }
+
   /** Joins the group and starts reading at `fromOffset` (e.g. the partition's end). */
   async start(fromOffset: string): Promise<Consumer> {
+    this.stopping = false;
+    return this.open(fromOffset);
+  }
+
+  private async open(fromOffset: string): Promise<Consumer> {
     const { options } = this;
     this.position = fromOffset;
-    this.stopping = false;
+    this.joined = false;
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       partitionAssigners: [fixedPartitionAssigner({ [options.topic]: [options.partition] })],
@@ -78,24 +95,67 @@ export class ReplyReader {
       },
     });
     this.consumer = consumer;
+    options.instrument?.(consumer);
     // GROUP_JOIN comes after join + sync and before the first fetch of that membership, and
     // a seek set then is applied by that fetch: at start and after every restart or rejoin.
-    consumer.on(consumer.events.GROUP_JOIN, () => this.seekToPosition(consumer));
-    consumer.on(consumer.events.CRASH, ({ payload }) =>
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+      this.down = undefined;
+      this.restarts = 0;
+      this.seekToPosition(consumer);
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.joined = false;
+      this.down = payload.error.message;
       this.log.error('reply consumer crashed', {
         error: payload.error,
         restart: payload.restart,
         resumeAt: this.position,
-      }),
-    );
+      });
+      if (!payload.restart) this.restartLater(consumer);
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic });
     await consumer.run({ autoCommit: false, eachBatch: (payload) => this.onBatch(payload) });
     return consumer;
   }
 
+  /**
+   * kafkajs restarts a crashed consumer only after retriable errors. A join that failed for
+   * good (seen: KafkaJSGroupCoordinatorNotFound on a fresh broker, while __consumer_offsets
+   * was still being created) left the gateway without replies, answering every command 504,
+   * for as long as it ran. The reader starts a new consumer itself, from its position.
+   */
+  private restartLater(crashed: Consumer): void {
+    if (this.stopping || this.consumer !== crashed || !(this.options.restartOnFailure?.() ?? true))
+      return;
+    this.restarts += 1;
+    const delayMs = Math.min(5000, 250 * 2 ** Math.min(this.restarts - 1, 5));
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      if (this.stopping || this.consumer !== crashed) return;
+      this.log.warn('restarting the reply consumer', {
+        attempt: this.restarts,
+        resumeAt: this.position,
+      });
+      void crashed
+        .disconnect()
+        .catch(() => undefined)
+        .then(() => (this.stopping ? undefined : this.open(this.position)))
+        .catch((error: unknown) => {
+          this.down = error instanceof Error ? error.message : String(error);
+          this.log.warn('reply consumer could not be restarted; trying again', {
+            error: this.down,
+          });
+          if (this.consumer) this.restartLater(this.consumer);
+        });
+    }, delayMs);
+    this.restartTimer.unref();
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.restartTimer);
     await this.consumer?.disconnect().catch(() => undefined);
     this.consumer = undefined;
   }
