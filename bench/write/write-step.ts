@@ -45,6 +45,10 @@ export const measureWriteStep = async (options: StepOptions): Promise<WriteStepR
   let measureStartedAt = 0;
   let probesStarted: Promise<unknown> = Promise.resolve();
   let sampling: NodeJS.Timeout | undefined;
+  // Samples still running when the step ends are awaited: one left running past the end of the
+  // bench found its admin client disconnected, and kafkajs' reconnecting retries kept the
+  // process alive after the report was printed.
+  const samplesInFlight = new Set<Promise<unknown>>();
   const result = await runOpenLoop({
     rate: options.rate,
     durationMs: options.durationSec * 1000,
@@ -61,13 +65,19 @@ export const measureWriteStep = async (options: StepOptions): Promise<WriteStepR
         ),
       );
       sampling = setInterval(() => {
-        for (const probe of probes) void probe.sample?.().catch(() => undefined);
+        for (const probe of probes) {
+          const sample = probe.sample?.().catch(() => undefined);
+          if (!sample) continue;
+          samplesInFlight.add(sample);
+          void sample.finally(() => samplesInFlight.delete(sample));
+        }
       }, 1000);
     },
   });
   clearInterval(sampling);
   const windowSeconds = measureStartedAt ? (performance.now() - measureStartedAt) / 1000 : 0;
   const cpuAfter = cpuOf(processes);
+  await Promise.all(samplesInFlight);
   await probesStarted;
   const commands = result.completed;
   const cpuSeconds: Record<string, number> = {};
