@@ -139,6 +139,14 @@ export const runWriteBench = async (
 
 export { formatWriteBench, formatWriteSearch } from './write-format';
 export {
+  compareOrder,
+  formatWriteCompare,
+  runWriteCompare,
+  summarizeComparison,
+  type CompareRun,
+  type WriteCompareReport,
+} from './write-compare';
+export {
   DEFAULT_SEARCH,
   judgeStep,
   runWriteSearch,

@@ -5,9 +5,11 @@ import { parseMix, type KeyDistribution } from '@qf/loadgen';
 import {
   DEFAULT_SEARCH,
   formatWriteBench,
+  formatWriteCompare,
   formatWriteSearch,
   loadOptionsOf,
   runWriteBench,
+  runWriteCompare,
   runWriteSearch,
   targetOptionsOf,
   type WriteBenchOptions,
@@ -47,6 +49,8 @@ export interface WriteOptions {
   out?: string;
   json?: boolean;
   env: string[];
+  compareEnv: string[];
+  pairs: number;
 }
 
 const distributionOf = (options: WriteOptions): KeyDistribution => {
@@ -129,20 +133,68 @@ const runSearch = async (bench: WriteBenchOptions, options: WriteOptions) => {
   }
 };
 
-/** Runs the bench (or the search), writes the JSON report and prints the table or the JSON. */
+/** Where a report of `kind` goes unless --out names a file. */
+const reportPath = (kind: string, target: string, startedAt: string): string =>
+  path.join('reports', 'bench', `${kind}-${target}-${startedAt.replace(/[:.]/g, '-')}.json`);
+
+const writeReport = (file: string, report: unknown): void => {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+};
+
+/** The A/B series' flags: only for a single-rate run on services the bench starts. */
+export const compareOptionsOf = (options: WriteOptions) => {
+  const compareEnv = serviceEnvOf(options.compareEnv, '--compare-env');
+  if (Object.keys(compareEnv).length === 0) return undefined;
+  if (options.search)
+    throw new InvalidArgumentError('--compare-env runs one rate: give --rate, not --search');
+  if (options.fleet || options.baseUrl)
+    throw new InvalidArgumentError(
+      '--compare-env starts the services with each setting: it cannot drive --fleet or --base-url',
+    );
+  return { compareEnv, pairs: options.pairs };
+};
+
+/** `qf bench write --compare-env …`: A/B in alternating pairs; every run's JSON is kept too. */
+const runCompare = async (
+  bench: WriteBenchOptions,
+  compare: NonNullable<ReturnType<typeof compareOptionsOf>>,
+  options: WriteOptions,
+): Promise<void> => {
+  const abort = new AbortController();
+  const onInterrupt = () => abort.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    const report = await runWriteCompare(bench, {
+      ...compare,
+      signal: abort.signal,
+      saveRun: (run) => {
+        const file = reportPath('write', options.target, run.startedAt);
+        writeReport(file, run);
+        return file;
+      },
+    });
+    const out = options.out ?? reportPath('write-compare', options.target, report.startedAt);
+    writeReport(out, report);
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : `${formatWriteCompare(report)}\nJSON: ${out}\n`,
+    );
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+};
+
+/** Runs the bench (or the search, or the A/B series), writes the JSON report and prints the table or the JSON. */
 const runBenchWrite = async (options: WriteOptions): Promise<void> => {
   const bench = writeBenchOptionsOf(options);
+  const compare = compareOptionsOf(options);
+  if (compare) return runCompare(bench, compare, options);
   const report = options.search ? await runSearch(bench, options) : await runWriteBench(bench);
   const kind = options.search ? 'write-search' : 'write';
-  const out =
-    options.out ??
-    path.join(
-      'reports',
-      'bench',
-      `${kind}-${options.target}-${report.startedAt.replace(/[:.]/g, '-')}.json`,
-    );
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  const out = options.out ?? reportPath(kind, options.target, report.startedAt);
+  writeReport(out, report);
   const text = 'steps' in report ? formatWriteSearch(report) : formatWriteBench(report);
   process.stdout.write(
     options.json ? `${JSON.stringify(report, null, 2)}\n` : `${text}\nJSON: ${out}\n`,
@@ -272,6 +324,18 @@ const withRunOptions = (command: Command): Command =>
       'extra environment for the started services (repeatable)',
       collect,
       [],
+    )
+    .option(
+      '--compare-env <NAME=VALUE>',
+      'A/B: run --pairs alternating pairs, A with --env only and B with these settings added (repeatable); prints medians and B − A per pair',
+      collect,
+      [],
+    )
+    .option(
+      '--pairs <n>',
+      'with --compare-env: how many A/B pairs (run in the order A B, B A, A B …)',
+      intInRange('--pairs', 1, 50),
+      3,
     )
     .option('--keep-topics', 'keep the per-run topics (default: deleted at the end)')
     .option(

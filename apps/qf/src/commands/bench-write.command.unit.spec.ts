@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import {
+  compareOptionsOf,
   registerBenchWriteCommand,
   writeBenchOptionsOf,
   type WriteOptions,
@@ -80,5 +81,27 @@ describe('qf bench write: flags to bench settings', () => {
     [['--env', 'lower=1'], /--env takes NAME=VALUE, got "lower=1"/],
   ])('refuses %p, naming the flag', (argv, message) => {
     expect(() => writeBenchOptionsOf(parsed(...argv))).toThrow(message);
+  });
+
+  it('--compare-env makes an A/B series of --pairs pairs (3 by default); none without it', () => {
+    expect(compareOptionsOf(parsed())).toBeUndefined();
+    expect(compareOptionsOf(parsed('--compare-env', 'QF_A=1', '--compare-env', 'QF_B=2'))).toEqual({
+      compareEnv: { QF_A: '1', QF_B: '2' },
+      pairs: 3,
+    });
+    expect(compareOptionsOf(parsed('--compare-env', 'QF_A=1', '--pairs', '5'))?.pairs).toBe(5);
+  });
+
+  it.each([
+    [['--compare-env', 'QF_A'], /--compare-env takes NAME=VALUE, got "QF_A"/],
+    [['--compare-env', 'QF_A=1', '--search'], /--compare-env runs one rate/],
+    [['--compare-env', 'QF_A=1', '--fleet'], /cannot drive --fleet or --base-url/],
+    [['--compare-env', 'QF_A=1', '--base-url', 'http://x'], /cannot drive --fleet or --base-url/],
+  ])('refuses the A/B series with %p, naming the flag', (argv, message) => {
+    expect(() => compareOptionsOf(parsed(...argv))).toThrow(message);
+  });
+
+  it('refuses --pairs outside 1..50', () => {
+    expect(() => parsed('--compare-env', 'QF_A=1', '--pairs', '0')).toThrow(/--pairs/);
   });
 });

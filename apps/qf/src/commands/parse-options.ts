@@ -16,12 +16,12 @@ export const intInRange =
 /** A commander accumulator for a repeatable flag: every occurrence, in order. */
 export const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-/** `--env NAME=VALUE` pairs as an environment; a malformed pair names the flag. */
-export const serviceEnvOf = (pairs: readonly string[]): Record<string, string> =>
+/** `--env NAME=VALUE` pairs (or another flag's) as an environment; a malformed pair names the flag. */
+export const serviceEnvOf = (pairs: readonly string[], flag = '--env'): Record<string, string> =>
   Object.fromEntries(
     pairs.map((pair) => {
       const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(pair);
-      if (!match) throw new InvalidArgumentError(`--env takes NAME=VALUE, got "${pair}"`);
+      if (!match) throw new InvalidArgumentError(`${flag} takes NAME=VALUE, got "${pair}"`);
       return [match[1] as string, match[2] as string];
     }),
   );
