@@ -5,6 +5,7 @@ import {
   kafkaLogLevelFromEnv,
   rediscoverGroupCoordinators,
   retryGroupCoordinatorNotFound,
+  stopIdleRequestQueueTimers,
 } from './kafkajs';
 
 /**
@@ -13,11 +14,13 @@ import {
  * what the caller asks for, so an operator can always turn kafkajs up or down), else the
  * caller's, else warn. Every consumer group of the process finds its coordinator again when
  * the coordinator's broker dies (rediscoverGroupCoordinators), and a consumer whose join
- * found no coordinator yet is restarted (retryGroupCoordinatorNotFound).
+ * found no coordinator yet is restarted (retryGroupCoordinatorNotFound). Connections with
+ * nothing waiting keep no 1 ms timer (stopIdleRequestQueueTimers).
  */
 export const createKafka = (clientId: string, overrides: Partial<KafkaConfig> = {}): Kafka => {
   rediscoverGroupCoordinators();
   retryGroupCoordinatorNotFound();
+  stopIdleRequestQueueTimers();
   const { logLevel: asked, logCreator: _ignored, ...rest } = overrides;
   return new Kafka({
     clientId,

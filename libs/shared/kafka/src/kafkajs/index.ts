@@ -19,6 +19,7 @@ export {
 } from './fleet.log-creator';
 export { encodeRecord, useFastRecordEncoder, type RecordFields } from './fast-record-encoder';
 export { fixedPartitionAssigner } from './fixed-partition.assigner';
+export { stopIdleRequestQueueTimers } from './request-queue.idle-timer';
 export { retryGroupCoordinatorNotFound } from './group-coordinator.not-found';
 export {
   isUnreachableCoordinator,
