@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { failureWithLogTail } from './log-tail';
 
-/** Runs a build/install step to completion, output to `logFile`; throws naming the step and the log. */
+/**
+ * Runs a build/install step to completion, output appended to `logFile`. A step that exits
+ * non-zero throws naming the step and the log, and quoting what this run wrote at its end.
+ */
 export const runToCompletion = (
   step: string,
   command: string,
@@ -10,6 +14,8 @@ export const runToCompletion = (
 ): Promise<void> =>
   new Promise((resolve, reject) => {
     const out = fs.openSync(logFile, 'a');
+    // Earlier runs' output stays in the log; the error quotes only this run's.
+    const startedAt = fs.fstatSync(out).size;
     const child = spawn(command, [...args], {
       cwd,
       env: env ?? process.env,
@@ -22,6 +28,7 @@ export const runToCompletion = (
     child.on('exit', (code, signal) => {
       fs.closeSync(out);
       if (code === 0) resolve();
-      else reject(new Error(`${step} failed (exit ${code ?? signal}); see ${logFile}`));
+      else
+        reject(failureWithLogTail(`${step} failed (exit ${code ?? signal})`, logFile, startedAt));
     });
   });
