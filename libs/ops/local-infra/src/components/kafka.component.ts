@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ComponentStatus, InfraComponent, UpOptions } from '../component';
 import type { InfraContext } from '../infra-context';
+import { failureWithLogTail } from '../process/log-tail';
 import { findRecorded, isRecordedAlive, logPathFor, spawnRecorded } from '../process/pid-registry';
 import { requireTool } from '../process/require-tool';
 import { runToCompletion } from '../process/run-command';
@@ -43,6 +44,20 @@ const reachableBrokers = async (brokers: string[]): Promise<number> => {
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+};
+
+/** The timeout's error, quoting the log of the first node that exited (else node 1's). */
+const notAnsweringError = (ctx: InfraContext, nodes: number): Error => {
+  const exited = Array.from({ length: nodes }, (_, i) => i + 1).filter((node) => {
+    const record = findRecorded(ctx, nodeName(node));
+    return !record || !isRecordedAlive(record);
+  });
+  const quoted = exited[0] ?? 1;
+  const which = exited.length > 0 ? ` (node(s) ${exited.join(', ')} not running)` : '';
+  return failureWithLogTail(
+    `kafka: ${nodes} broker(s) did not answer within 120 s${which}`,
+    logPathFor(ctx, nodeName(quoted)),
+  );
 };
 
 /** Apache Kafka in KRaft mode, run from Maven Central jars on the machine's JDK. */
@@ -164,11 +179,7 @@ export const kafkaComponent: InfraComponent & {
       timeoutMs: 120_000,
       intervalMs: 500,
     });
-    if (!ok) {
-      throw new Error(
-        `kafka: ${nodes} broker(s) did not answer within 120 s; see ${logPathFor(ctx, nodeName(1))}`,
-      );
-    }
+    if (!ok) throw notAnsweringError(ctx, nodes);
   },
 
   isHealthy: async (address: string) => (await reachableBrokers(address.split(','))) > 0,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { InfraComponent } from '../component';
 import type { InfraContext } from '../infra-context';
+import { failureWithLogTail } from '../process/log-tail';
 import {
   findRecorded,
   isRecordedAlive,
@@ -265,8 +266,9 @@ const makeComponent = (pick: () => Backend): InfraComponent => ({
       }
       if (await waitUntil(() => pingMongo(localUrl()), { timeoutMs: 30_000, intervalMs: 300 }))
         return;
-      throw new Error(
-        `mongo: recorded server pid ${existing.pid} does not answer ping at ${localUrl()}; see ${existing.logFile}`,
+      throw failureWithLogTail(
+        `mongo: recorded server pid ${existing.pid} does not answer ping at ${localUrl()}`,
+        existing.logFile,
       );
     }
     // Someone else's server on the port is used as it is (as for Redis).
@@ -276,8 +278,9 @@ const makeComponent = (pick: () => Backend): InfraComponent => ({
     spawnRecorded(ctx, impl.spawnSpec(ctx, { port: port(), dataDir }));
     const ok = await waitUntil(() => pingMongo(localUrl()), { timeoutMs: 60_000, intervalMs: 300 });
     if (!ok) {
-      throw new Error(
-        `mongo: ${impl.describe} did not answer ping at ${localUrl()} within 60 s; see ${logPathFor(ctx, MONGO_PROCESS)}`,
+      throw failureWithLogTail(
+        `mongo: ${impl.describe} did not answer ping at ${localUrl()} within 60 s`,
+        logPathFor(ctx, MONGO_PROCESS),
       );
     }
   },

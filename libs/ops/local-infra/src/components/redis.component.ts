@@ -3,6 +3,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import type { InfraComponent } from '../component';
 import type { InfraContext } from '../infra-context';
+import { failureWithLogTail } from '../process/log-tail';
 import { findRecorded, isRecordedAlive, logPathFor, spawnRecorded } from '../process/pid-registry';
 import { hasTool } from '../process/require-tool';
 import { runToCompletion } from '../process/run-command';
@@ -97,8 +98,9 @@ export const redisComponent: InfraComponent = {
     });
     const ok = await waitUntil(() => ping(localUrl()), { timeoutMs: 20_000 });
     if (!ok)
-      throw new Error(
-        `redis: no PONG from ${localUrl()} within 20 s; see ${logPathFor(ctx, REDIS_PROCESS)}`,
+      throw failureWithLogTail(
+        `redis: no PONG from ${localUrl()} within 20 s`,
+        logPathFor(ctx, REDIS_PROCESS),
       );
   },
 
