@@ -9,6 +9,7 @@ import {
   type InfraContext,
 } from '@qf/local-infra';
 import type { PrivateInfra } from './faults/fault-catalog';
+import { keepFailedStartLogs } from './drill-failed-start';
 import { claimDrillDir, cleanDrillLeftovers, releaseDrillDir } from './drill-leftovers';
 import { findDrillPorts, type DrillPorts } from './drill-ports';
 
@@ -112,11 +113,12 @@ export const prepareDrillInfra = async (
   // The jars are in the shared cache, so nothing else creates the drill's own directories.
   for (const dir of [ctx.dataDir, ctx.logDir, ctx.runDir]) fs.mkdirSync(dir, { recursive: true });
   const addresses = await up().catch(async (error: unknown) => {
-    // Whatever did start is stopped, and the directory given up, before the error goes on.
+    // Whatever did start is stopped, and the directory given up, before the error goes on;
+    // the logs are moved where later drills leave them, the error quoting and naming them.
     await infraDown(quietCtx).catch(() => undefined);
     releaseDrillDir(ctx.localDir);
     for (const name of VARIABLES) setOrDelete(name, saved[name]);
-    throw error;
+    throw keepFailedStartLogs(ctx, shared.localDir, error);
   });
   return {
     ctx,
