@@ -190,7 +190,13 @@ export const runDrill = async (options: DrillOptions): Promise<DrillReport> => {
     '_',
   );
   const restoreIdentity = withDrillIdentity();
-  const infra = await prepareDrillInfra(spec.privateInfra(options.brokers), options.log);
+  const infra = await prepareDrillInfra(spec.privateInfra(options.brokers), options.log).catch(
+    (error: unknown) => {
+      // No servers, no fleet: only the identity to put back (the error says where the logs are).
+      restoreIdentity();
+      throw error;
+    },
+  );
   const kafka = createKafka('qf-drill');
   const mongo = createMongoClient();
   const run: DrillRun = {
