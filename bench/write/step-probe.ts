@@ -114,6 +114,8 @@ export const commandsPerTransactionProbe = (processorUrls: () => readonly string
     'qf_processor_transaction_duration_seconds_sum',
     'qf_processor_queue_delay_seconds_sum',
     'qf_processor_queue_delay_seconds_count',
+    'qf_processor_transaction_phase_seconds_sum{phase="produce"}',
+    'qf_processor_kafka_requests_total{api="AddPartitionsToTxn"}',
   ];
   let before: Record<string, number> = {};
   return {
@@ -123,9 +125,15 @@ export const commandsPerTransactionProbe = (processorUrls: () => readonly string
     },
     finish: async (): Promise<Record<string, number>> => {
       const after = await scrapeMetrics(processorUrls(), names);
-      const [commands = 0, transactions = 0, busy = 0, delay = 0, delays = 0] = names.map(
-        (name) => (after[name] ?? 0) - (before[name] ?? 0),
-      );
+      const [
+        commands = 0,
+        transactions = 0,
+        busy = 0,
+        delay = 0,
+        delays = 0,
+        producing = 0,
+        partitionAdds = 0,
+      ] = names.map((name) => (after[name] ?? 0) - (before[name] ?? 0));
       if (transactions <= 0) return { transactions };
       // Where a command's time goes in the processor: waiting for its transaction to start
       // (fetch + group-commit interval), then the transaction itself.
@@ -133,6 +141,10 @@ export const commandsPerTransactionProbe = (processorUrls: () => readonly string
         transactions,
         commandsPerTransaction: commands / transactions,
         transactionMs: (busy / transactions) * 1000,
+        // The produce phase includes the AddPartitionsToTxn a transaction still waits for
+        // (those added early, while its commands queued, it does not wait for).
+        produceMs: (producing / transactions) * 1000,
+        addPartitionsRequestsPerTransaction: partitionAdds / transactions,
         ...(delays > 0 ? { queueDelayMs: (delay / delays) * 1000 } : {}),
       };
     },

@@ -40,6 +40,9 @@ export { readRange, type ReadRangeOptions } from './read-range';
 export { readPartitionRanges, type PartitionRange, type RangeEnd } from './read-partitions';
 export {
   KAFKAJS_VERSION,
+  addPartitionsEarly,
+  earlyAddCounters,
+  installEarlyPartitionAdds,
   cacheCoordinatorLookups,
   encodeRecord,
   fixedPartitionAssigner,

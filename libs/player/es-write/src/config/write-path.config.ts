@@ -4,7 +4,7 @@ import {
   topicNames,
   type TopicNames,
 } from '@qf/contracts';
-import { intFromEnv, stringFromEnv } from '@qf/shared-config';
+import { boolFromEnv, intFromEnv, stringFromEnv } from '@qf/shared-config';
 
 /** What every write-path service agrees on: topic names and their one partition count. */
 export interface WritePathConfig {
@@ -123,6 +123,8 @@ export interface ProcessorConfig extends WritePathConfig {
   readonly transactionTimeoutMs: number;
   /** The consumed offsets are committed at most this often (QF_PROCESSOR_OFFSETS_INTERVAL_MS); see SlotOwnerContext. */
   readonly offsetsIntervalMs: number;
+  /** A transaction's partitions are added while its commands queue, not in its first send (QF_PROCESSOR_EARLY_PARTITIONS). */
+  readonly earlyPartitionAdds: boolean;
 }
 
 export const processorConfig = (
@@ -188,6 +190,7 @@ export const processorConfig = (
       { min: 0, max: 600_000 },
       env,
     ),
+    earlyPartitionAdds: boolFromEnv('QF_PROCESSOR_EARLY_PARTITIONS', true, env),
   };
 };
 

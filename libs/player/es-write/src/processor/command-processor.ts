@@ -3,6 +3,7 @@ import {
   cacheCoordinatorLookups,
   guardTransactionalProduce,
   createKafka,
+  installEarlyPartitionAdds,
   retryConcurrentTransactions,
   transactionalLogCreator,
   useFastRecordEncoder,
@@ -86,6 +87,8 @@ export class CommandProcessor {
       onRetry: (request) => metrics.concurrentTransactionRetries.inc({ request }),
     });
     useFastRecordEncoder();
+    // After the guard and the retries: an early AddPartitionsToTxn goes through both.
+    if (config.earlyPartitionAdds) installEarlyPartitionAdds();
   }
 
   /** Creates the topics, joins the group and starts consuming (returns once running). */
@@ -268,6 +271,7 @@ export class CommandProcessor {
           maxEntriesPerSlot: Math.max(1, Math.floor(config.idempotencyMaxEntries / this.slots)),
           offsetsIntervalMs: config.offsetsIntervalMs,
           checkpoint,
+          earlyPartitionAdds: config.earlyPartitionAdds,
           now: this.now,
           log: this.log,
         });

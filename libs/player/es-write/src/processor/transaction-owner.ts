@@ -14,6 +14,7 @@ import { encodeOffsetsMetadata, restoreSlot } from './slot-restore';
 import type { CheckpointPolicy, SlotState } from './slot-state';
 import { maskOf, overlappingMasks, slotOf, slotsOfMask } from './slots';
 import { produceRequests, recordsOf } from './transaction-records';
+import { addPartitionsEarly } from '@qf/shared-kafka';
 
 /** What a transaction owner needs to know about its surroundings. */
 export interface TransactionOwnerContext {
@@ -37,6 +38,8 @@ export interface TransactionOwnerContext {
    */
   readonly offsetsIntervalMs: number;
   readonly checkpoint: CheckpointPolicy;
+  /** Add the next transaction's partitions while its commands queue (see `prepare`). */
+  readonly earlyPartitionAdds?: boolean;
   readonly now: () => number;
   readonly log: Logger;
 }
@@ -52,6 +55,8 @@ export interface UnavailableSlot {
 }
 
 const MAX_RESTORE_BACKOFF_MS = 10_000;
+/** Expected commands per owned partition from which `prepare` adds every partition at once. */
+const EVERY_PARTITION_FACTOR = 4;
 
 /** The transactional id of a set of slots: stable for that set, whoever owns it. */
 export const transactionalIdOf = (topics: TopicNames, mask: number, slots: number): string =>
@@ -72,6 +77,8 @@ export class TransactionOwner {
   private readonly states = new Map<number, SlotState>();
   private readonly unavailable = new Map<number, UnavailableSlot>();
   private offsetsCommittedAt = 0;
+  /** Partitions were added to the next transaction ahead of it: it must end, even with nothing to write. */
+  private addedEarly = false;
   readonly mask: number;
 
   constructor(
@@ -184,6 +191,42 @@ export class TransactionOwner {
   }
 
   /**
+   * Asks for the partitions the next transaction writes for these queued commands to be
+   * added to it now, while the group-commit interval runs, so its first send does not wait
+   * for AddPartitionsToTxn (addPartitionsEarly). A command not decided yet writes its events
+   * and its ledger record to its own partition number; commands already decided (handed over
+   * again after a rebalance) are left out. When the next transaction is expected to carry
+   * EVERY_PARTITION_FACTOR commands per owned partition or more, every partition of the
+   * restored slots is added at once: one request instead of one per new partition seen, and
+   * a partition left unwritten costs only its marker.
+   */
+  prepare(commands: readonly InboundCommand[], expectedCommands = 0): void {
+    if (!this.context.earlyPartitionAdds || !this.producer || commands.length === 0) return;
+    const partitions = new Set<number>();
+    let owned = 0;
+    for (const state of this.states.values()) owned += state.partitions.size;
+    if (expectedCommands >= EVERY_PARTITION_FACTOR * owned)
+      for (const state of this.states.values())
+        for (const partition of state.partitions.keys()) partitions.add(partition);
+    else
+      for (const { partition, offset } of commands) {
+        const state = this.states.get(slotOf(partition, this.context.slots));
+        if (state?.partitions.has(partition) && offset > state.decidedOffset(partition))
+          partitions.add(partition);
+      }
+    if (partitions.size === 0) return;
+    const list = [...partitions];
+    const { topics } = this.context;
+    if (
+      addPartitionsEarly(this.transactionalId, [
+        { topic: topics.events, partitions: list },
+        { topic: topics.ledger, partitions: list },
+      ])
+    )
+      this.addedEarly = true;
+  }
+
+  /**
    * Decides the commands (of owned partitions) and, when anything is to be written,
    * commits it in one transaction; the states change only after the commit. Returns the
    * replies to send. Throws when the transaction failed: the owner is then unusable (the
@@ -221,7 +264,9 @@ export class TransactionOwner {
       ({ decision, plan }) => plan.ledger.length > 0 || decision.deadLetters.length > 0,
     );
     const noEnds = { events: new Map<number, number>(), ledger: new Map<number, number>() };
-    if (!written) {
+    // Partitions added early are in an open transaction on the coordinator: it must end.
+    const mustEnd = this.addedEarly;
+    if (!written && !mustEnd) {
       for (const { state, decision } of decided) state.apply(decision, undefined, now, noEnds);
       for (const { decision } of decided) metrics.decided(decision.counts);
       return decided.flatMap(({ decision }) => decision.replies);
@@ -230,7 +275,9 @@ export class TransactionOwner {
       recordsOf(this.context.topics, state, decision, plan, now, spans),
     );
     let mark = metrics.phase('decide', started);
-    const commitOffsets = now - this.offsetsCommittedAt >= this.context.offsetsIntervalMs;
+    // With nothing to write, the offsets make it a transaction that kafkajs ends (EndTxn).
+    const commitOffsets =
+      !written || now - this.offsetsCommittedAt >= this.context.offsetsIntervalMs;
     const ends = { events: new Map<number, number>(), ledger: new Map<number, number>() };
     const transaction = await producer.transaction();
     let producing = true;
@@ -256,6 +303,7 @@ export class TransactionOwner {
         mark = metrics.phase('offsets', mark);
       }
       await transaction.commit();
+      this.addedEarly = false;
       metrics.phase('commit', mark);
     } catch (error) {
       // A commit may have failed after the broker applied it: abort if still possible, and

@@ -67,6 +67,10 @@ export class TransactionWorker {
   private owner?: TransactionOwner;
   private desired = new Map<number, readonly number[]>();
   private wake?: () => void;
+  /** The owner whose next transaction the queue is gathering for (set during the group-commit wait). */
+  private gathering?: TransactionOwner;
+  /** Commands the transaction being gathered is expected to carry (rate × interval). */
+  private expectedCommands = 0;
   private lastStartedAt = 0;
   private stopped = false;
   private busySince?: { what: 'restore' | 'transaction'; at: number };
@@ -175,6 +179,8 @@ export class TransactionWorker {
     }
     this.lastQueued.set(partition, last);
     this.options.pacer.arrived(added, Date.now());
+    if (added > 0 && target === this.queue)
+      this.gathering?.prepare(commands.slice(commands.length - added), this.expectedCommands);
     // Each pause decides whether this is enough to go on (an empty queue waits for anything).
     this.wake?.();
   }
@@ -307,10 +313,19 @@ export class TransactionWorker {
     metrics.transactionIntervalSeconds.set(interval / 1000);
     const notBefore = this.lastStartedAt + interval;
     if (this.queue.length < maxCommandsPerTransaction && Date.now() < notBefore) {
-      await this.pause(
-        notBefore - Date.now(),
-        () => this.queue.length >= maxCommandsPerTransaction || !this.sameSlots(),
-      );
+      // While the interval runs, the partitions of what is queued (and of what arrives) are
+      // added to the next transaction, so its first send does not wait for that.
+      this.expectedCommands = (pacer.ratePerSecond * interval) / 1000;
+      owner.prepare(this.queue, this.expectedCommands);
+      this.gathering = owner;
+      try {
+        await this.pause(
+          notBefore - Date.now(),
+          () => this.queue.length >= maxCommandsPerTransaction || !this.sameSlots(),
+        );
+      } finally {
+        this.gathering = undefined;
+      }
       if (this.stopped || !this.sameSlots()) return undefined;
     }
     this.lastStartedAt = Date.now();

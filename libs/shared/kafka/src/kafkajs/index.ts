@@ -17,6 +17,12 @@ export {
   kafkaLogLevelFromEnv,
   transactionalLogCreator,
 } from './fleet.log-creator';
+export {
+  addPartitionsEarly,
+  earlyAddCounters,
+  installEarlyPartitionAdds,
+  type TopicPartitions,
+} from './early-partition-adds';
 export { encodeRecord, useFastRecordEncoder, type RecordFields } from './fast-record-encoder';
 export { fixedPartitionAssigner } from './fixed-partition.assigner';
 export { stopIdleRequestQueueTimers } from './request-queue.idle-timer';

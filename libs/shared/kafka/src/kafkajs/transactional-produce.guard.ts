@@ -18,6 +18,8 @@ type Lookup = (
 const TRANSACTION_COORDINATOR = 1;
 /** The guard's wrappers keep the request they wrap here, so later patches can go inside them. */
 const INNER = Symbol.for('qf.kafkajs.transactional-guard.inner');
+/** The key under which a wrapper keeps the request it wraps (for patches that wrap a wrapper). */
+export const INNER_REQUEST: typeof INNER = INNER;
 type Guarded = Request & { [INNER]: Request };
 
 /**
