@@ -264,7 +264,8 @@ export class TransactionOwner {
       ({ decision, plan }) => plan.ledger.length > 0 || decision.deadLetters.length > 0,
     );
     const noEnds = { events: new Map<number, number>(), ledger: new Map<number, number>() };
-    // Partitions added early are in an open transaction on the coordinator: it must end.
+    // Partitions added early are in an open transaction on the coordinator: it must end, or
+    // the coordinator aborts it at its timeout and fences this producer.
     const mustEnd = this.addedEarly;
     if (!written && !mustEnd) {
       for (const { state, decision } of decided) state.apply(decision, undefined, now, noEnds);

@@ -130,8 +130,9 @@ class EarlyAdds {
  *   and the transaction fails as if kafkajs' own request had;
  * - a partition added early and then not written still gets its marker at EndTxn. The caller
  *   must end every transaction it added partitions to, even one with nothing to write (the
- *   command processor then commits its consumed offsets in it), or the coordinator keeps it
- *   open until its timeout and read_committed readers of those partitions wait.
+ *   command processor then commits its consumed offsets in it): kafkajs sends no EndTxn for
+ *   a transaction it added nothing to, so the coordinator would abort it at its timeout and
+ *   fence the producer (shown by early-partition-adds.int.spec.ts).
  */
 export interface EarlyPartitionAdds {
   /** See addPartitionsEarly. */
