@@ -8,7 +8,11 @@ import { failureWithLogTail } from '../process/log-tail';
 import { findRecorded, isRecordedAlive, logPathFor, spawnRecorded } from '../process/pid-registry';
 import { requireTool } from '../process/require-tool';
 import { runToCompletion } from '../process/run-command';
-import { waitUntil } from '../process/wait-until';
+import {
+  waitUntilReadyOrExited,
+  watchRecorded,
+  type WatchedServer,
+} from '../process/wait-until-ready-or-exited';
 import { INFRA_PREFIX } from '../process/names';
 import { kafkaNodeProperties, kafkaPorts } from './kafka-config';
 
@@ -121,9 +125,13 @@ export const kafkaComponent: InfraComponent & {
     const classpath = `${libsDir(ctx)}/*`;
     const log4j = path.join(ctx.root, 'deploy/local/kafka/log4j.properties');
 
+    const watched: WatchedServer[] = [];
     for (let node = 1; node <= nodes; node++) {
       const existing = findRecorded(ctx, nodeName(node));
-      if (existing && isRecordedAlive(existing)) continue;
+      if (existing && isRecordedAlive(existing)) {
+        watched.push(watchRecorded(`kafka: node ${node}`, existing));
+        continue;
+      }
       const nodeDir = path.join(dir, `node-${node}`);
       const configFile = path.join(dir, `node-${node}.properties`);
       fs.writeFileSync(
@@ -155,7 +163,7 @@ export const kafkaComponent: InfraComponent & {
           { cwd: ctx.root, logFile: logPathFor(ctx, nodeName(node)) },
         );
       }
-      spawnRecorded(ctx, {
+      const record = spawnRecorded(ctx, {
         name: nodeName(node),
         command: 'java',
         args: [
@@ -173,13 +181,16 @@ export const kafkaComponent: InfraComponent & {
           configFile,
         ],
       });
+      watched.push(watchRecorded(`kafka: node ${node}`, record));
     }
     const brokers = brokerList(nodes);
-    const ok = await waitUntil(async () => (await reachableBrokers(brokers)) === nodes, {
+    await waitUntilReadyOrExited({
+      servers: watched,
+      isReady: async () => (await reachableBrokers(brokers)) === nodes,
       timeoutMs: 120_000,
       intervalMs: 500,
+      timeoutError: () => notAnsweringError(ctx, nodes),
     });
-    if (!ok) throw notAnsweringError(ctx, nodes);
   },
 
   isHealthy: async (address: string) => (await reachableBrokers(address.split(','))) > 0,

@@ -14,7 +14,7 @@ import {
 } from '../process/pid-registry';
 import { requireTool } from '../process/require-tool';
 import { runToCompletion } from '../process/run-command';
-import { waitUntil } from '../process/wait-until';
+import { waitUntilReadyOrExited, watchRecorded } from '../process/wait-until-ready-or-exited';
 import { INFRA_PREFIX } from '../process/names';
 
 /**
@@ -264,25 +264,35 @@ const makeComponent = (pick: () => Backend): InfraComponent => ({
           `mongo: a ${path.basename(existing.command)} server (pid ${existing.pid}) already runs but ${impl.backend} was asked for; run \`qf infra down\` first`,
         );
       }
-      if (await waitUntil(() => pingMongo(localUrl()), { timeoutMs: 30_000, intervalMs: 300 }))
-        return;
-      throw failureWithLogTail(
-        `mongo: recorded server pid ${existing.pid} does not answer ping at ${localUrl()}`,
-        existing.logFile,
-      );
+      await waitUntilReadyOrExited({
+        servers: [watchRecorded(`mongo: ${impl.backend}`, existing)],
+        isReady: () => pingMongo(localUrl()),
+        timeoutMs: 30_000,
+        intervalMs: 300,
+        timeoutError: () =>
+          failureWithLogTail(
+            `mongo: recorded server pid ${existing.pid} does not answer ping at ${localUrl()}`,
+            existing.logFile,
+          ),
+      });
+      return;
     }
     // Someone else's server on the port is used as it is (as for Redis).
     if (await pingMongo(localUrl())) return;
     const dataDir = path.join(ctx.dataDir, 'mongo');
     fs.mkdirSync(dataDir, { recursive: true });
-    spawnRecorded(ctx, impl.spawnSpec(ctx, { port: port(), dataDir }));
-    const ok = await waitUntil(() => pingMongo(localUrl()), { timeoutMs: 60_000, intervalMs: 300 });
-    if (!ok) {
-      throw failureWithLogTail(
-        `mongo: ${impl.describe} did not answer ping at ${localUrl()} within 60 s`,
-        logPathFor(ctx, MONGO_PROCESS),
-      );
-    }
+    const record = spawnRecorded(ctx, impl.spawnSpec(ctx, { port: port(), dataDir }));
+    await waitUntilReadyOrExited({
+      servers: [watchRecorded(`mongo: ${impl.backend}`, record)],
+      isReady: () => pingMongo(localUrl()),
+      timeoutMs: 60_000,
+      intervalMs: 300,
+      timeoutError: () =>
+        failureWithLogTail(
+          `mongo: ${impl.describe} did not answer ping at ${localUrl()} within 60 s`,
+          logPathFor(ctx, MONGO_PROCESS),
+        ),
+    });
   },
 
   // Generous: a busy server (benchmarks, a replay) answers slowly but is healthy.

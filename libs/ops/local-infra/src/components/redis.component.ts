@@ -7,7 +7,7 @@ import { failureWithLogTail } from '../process/log-tail';
 import { findRecorded, isRecordedAlive, logPathFor, spawnRecorded } from '../process/pid-registry';
 import { hasTool } from '../process/require-tool';
 import { runToCompletion } from '../process/run-command';
-import { waitUntil } from '../process/wait-until';
+import { waitUntilReadyOrExited, watchRecorded } from '../process/wait-until-ready-or-exited';
 import { INFRA_PREFIX } from '../process/names';
 
 const REDIS_PROCESS = `${INFRA_PREFIX}redis`;
@@ -73,7 +73,7 @@ export const redisComponent: InfraComponent = {
     if (await ping(localUrl())) return;
     const dataDir = path.join(ctx.dataDir, 'redis');
     fs.mkdirSync(dataDir, { recursive: true });
-    spawnRecorded(ctx, {
+    const record = spawnRecorded(ctx, {
       name: REDIS_PROCESS,
       command: 'redis-server',
       args: [
@@ -96,12 +96,16 @@ export const redisComponent: InfraComponent = {
         'allkeys-lru',
       ],
     });
-    const ok = await waitUntil(() => ping(localUrl()), { timeoutMs: 20_000 });
-    if (!ok)
-      throw failureWithLogTail(
-        `redis: no PONG from ${localUrl()} within 20 s`,
-        logPathFor(ctx, REDIS_PROCESS),
-      );
+    await waitUntilReadyOrExited({
+      servers: [watchRecorded('redis: redis-server', record)],
+      isReady: () => ping(localUrl()),
+      timeoutMs: 20_000,
+      timeoutError: () =>
+        failureWithLogTail(
+          `redis: no PONG from ${localUrl()} within 20 s`,
+          logPathFor(ctx, REDIS_PROCESS),
+        ),
+    });
   },
 
   isHealthy: (address: string) => ping(address),

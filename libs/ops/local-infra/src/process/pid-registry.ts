@@ -24,6 +24,11 @@ export interface SpawnSpec {
 const recordPath = (ctx: InfraContext, name: string) => path.join(ctx.runDir, `${name}.pid.json`);
 export const logPathFor = (ctx: InfraContext, name: string) => path.join(ctx.logDir, `${name}.log`);
 
+/** How the processes this Node process spawned ended (`code 1`, `SIGKILL`), by pid and start. */
+const endings = new Map<string, string>();
+const endingKey = (record: Pick<RecordedProcess, 'pid' | 'startedAt'>) =>
+  `${record.pid} ${record.startedAt}`;
+
 /** Starts a long-lived server in its own process group, output appended to its log file. */
 export const spawnRecorded = (ctx: InfraContext, spec: SpawnSpec): RecordedProcess => {
   fs.mkdirSync(ctx.runDir, { recursive: true });
@@ -37,14 +42,20 @@ export const spawnRecorded = (ctx: InfraContext, spec: SpawnSpec): RecordedProce
     stdio: ['ignore', out, out],
   });
   fs.closeSync(out);
-  if (child.pid === undefined) throw new Error(`could not start ${spec.name} (${spec.command})`);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${spec.name} (${spec.command})`);
+  const startedAt = new Date().toISOString();
+  // Only the parent learns the exit code; a failed start quotes it (recordedEnding).
+  child.once('exit', (code, signal) =>
+    endings.set(endingKey({ pid, startedAt }), code === null ? `${signal}` : `code ${code}`),
+  );
   child.unref();
   const record: RecordedProcess = {
     name: spec.name,
-    pid: child.pid,
+    pid,
     command: spec.command,
     args: spec.args,
-    startedAt: new Date().toISOString(),
+    startedAt,
     logFile,
   };
   fs.writeFileSync(recordPath(ctx, spec.name), JSON.stringify(record, null, 2));
@@ -66,6 +77,13 @@ export const isRecordedAlive = (record: RecordedProcess): boolean => {
     return false;
   }
 };
+
+/**
+ * How a recorded process ended (`code 1`, `SIGKILL`), when this Node process started it and
+ * has seen it end; undefined otherwise (still running, or started by an earlier command).
+ */
+export const recordedEnding = (record: RecordedProcess): string | undefined =>
+  endings.get(endingKey(record));
 
 /** Every process recorded under `.local/run`, optionally only those whose name starts with `prefix`. */
 export const listRecorded = (ctx: InfraContext, prefix = ''): RecordedProcess[] => {
