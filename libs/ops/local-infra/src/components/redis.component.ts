@@ -19,6 +19,8 @@ const ping = async (url: string): Promise<boolean> => {
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 1000,
+    // Something else listening on the port (not Redis) answers nothing: give up on it soon.
+    commandTimeout: 1000,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
     enableOfflineQueue: false,
