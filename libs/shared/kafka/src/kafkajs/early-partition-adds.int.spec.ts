@@ -1,6 +1,7 @@
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import { eventually, uniqueName } from '@qf/shared-testing';
 import { createKafka, ensureTopics } from '../index';
+import { retryConcurrentTransactions } from './concurrent-transactions.retry';
 import { guardTransactionalProduce } from './transactional-produce.guard';
 import {
   addPartitionsEarly,
@@ -17,7 +18,11 @@ describe('early partition adds on the local broker', () => {
   let consumer: Consumer | undefined;
 
   beforeAll(async () => {
+    // As the command processor installs them: an early request sent right after an EndTxn
+    // often meets CONCURRENT_TRANSACTIONS (the coordinator is still writing the markers),
+    // which the retry asks again inside the guard.
     guardTransactionalProduce();
+    retryConcurrentTransactions();
     installEarlyPartitionAdds();
     admin = kafka.admin();
     await admin.connect();

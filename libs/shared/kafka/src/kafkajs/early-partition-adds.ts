@@ -241,7 +241,10 @@ export const earlyAddCounters = (): EarlyAddCounters | undefined =>
 
 /**
  * Installs early partition adds on kafkajs' Broker (every client of the process; idempotent).
- * Install it after the transactional guard: an early request must go through the guard.
+ * Install it after the transactional guard and retryConcurrentTransactions: an early request
+ * must go through the guard, and one sent right after an EndTxn often meets
+ * CONCURRENT_TRANSACTIONS while the coordinator writes the markers; without the retry the
+ * guard would give the next transaction up.
  */
 export const installEarlyPartitionAdds = (): void => {
   installed ??= wrapForEarlyAdds(
