@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import { findRecorded, INFRA_PREFIX } from '@qf/local-infra';
 import {
   createKafka,
@@ -130,24 +130,7 @@ export const transactionsAcrossBrokerKill = async (
     }
     await producer.disconnect();
 
-    const seen = new Map<string, number>();
-    for (let partition = 0; partition < PARTITIONS; partition += 1)
-      // Group coordinators of the dead broker may still be loading elsewhere: read again.
-      for (let attempt = 1; ; attempt += 1) {
-        // By offset: a consumer that rejoins may hand a record over again (same offset).
-        const ids = new Map<string, string>();
-        try {
-          await readPartitionToEnd(kafka, admin, topic, partition, (message) => {
-            ids.set(message.offset, message.value?.toString('utf8') ?? '');
-          });
-        } catch (error) {
-          if (attempt >= 15) throw error;
-          await sleep(2000);
-          continue;
-        }
-        for (const id of ids.values()) seen.set(id, (seen.get(id) ?? 0) + 1);
-        break;
-      }
+    const seen = await readCommittedIds(kafka, admin, topic, committed);
     await admin.disconnect();
     return {
       killed,
@@ -159,4 +142,56 @@ export const transactionsAcrossBrokerKill = async (
   } finally {
     await infra.teardown(false);
   }
+};
+
+/**
+ * How often each record id appears on the topic, read partition by partition by offset. A
+ * committed id not seen yet is looked for again for up to 10 s: a commit returns once the
+ * coordinator has logged it, and the markers that make the last transactions readable are
+ * written after.
+ */
+const readCommittedIds = async (
+  kafka: Kafka,
+  admin: Admin,
+  topic: string,
+  committed: readonly string[],
+): Promise<Map<string, number>> => {
+  // By offset: a consumer that rejoins may hand a record over again (same offset).
+  const readIds = async (partition: number): Promise<Map<string, string>> => {
+    // Group coordinators of the dead broker may still be loading elsewhere: read again.
+    for (let attempt = 1; ; attempt += 1) {
+      const ids = new Map<string, string>();
+      try {
+        await readPartitionToEnd(kafka, admin, topic, partition, (message) => {
+          ids.set(message.offset, message.value?.toString('utf8') ?? '');
+        });
+        return ids;
+      } catch (error) {
+        if (attempt >= 15) throw error;
+        await sleep(2000);
+      }
+    }
+  };
+  const byPartition = new Map<number, Map<string, string>>();
+  for (let partition = 0; partition < PARTITIONS; partition += 1)
+    byPartition.set(partition, await readIds(partition));
+  const seenIds = () => {
+    const seen = new Map<string, number>();
+    for (const ids of byPartition.values())
+      for (const id of ids.values()) seen.set(id, (seen.get(id) ?? 0) + 1);
+    return seen;
+  };
+  // A commit returns once the coordinator has logged it; the markers that make the last
+  // transactions readable are written after. A committed record not seen yet is read
+  // again for a while before it counts as missing.
+  let seen = seenIds();
+  for (let attempt = 1; attempt <= 10; attempt += 1) {
+    const unseen = committed.filter((id) => !seen.has(id));
+    if (unseen.length === 0) break;
+    await sleep(1000);
+    for (const partition of new Set(unseen.map((id) => Number(id.split('-')[1]))))
+      byPartition.set(partition, await readIds(partition));
+    seen = seenIds();
+  }
+  return seen;
 };
