@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /** Ports of node `n` (1-based) in the local KRaft cluster: broker 9092, 9094, …; controller +1. */
 export const kafkaPorts = (node: number, basePort: number) => ({
   broker: basePort + (node - 1) * 2,
@@ -79,4 +80,22 @@ export const kafkaNodeProperties = (options: {
     .map(([key, value]) => `${key}=${value}`)
     .join('\n')
     .concat('\n');
+};
+
+/**
+ * A cluster id can be given to `kafka-storage format -t`: one that starts with '-' (a random
+ * base64url id does, 1 time in 64) is taken there for an option, and the format fails with
+ * "argument --cluster-id/-t: expected one argument" (the drills' intermittent start failure).
+ */
+export const isUsableClusterId = (id: string): boolean => {
+  const trimmed = id.trim();
+  return trimmed.length === 22 && !trimmed.startsWith('-');
+};
+
+/** A random Kafka cluster id (16 bytes, base64url) that `isUsableClusterId`. */
+export const newClusterId = (random: (size: number) => Buffer = randomBytes): string => {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (isUsableClusterId(id)) return id;
+  }
 };

@@ -1,4 +1,4 @@
-import { kafkaNodeProperties, kafkaPorts } from './kafka-config';
+import { isUsableClusterId, kafkaNodeProperties, kafkaPorts, newClusterId } from './kafka-config';
 
 const parse = (text: string) =>
   Object.fromEntries(
@@ -53,5 +53,21 @@ describe('kafkaNodeProperties', () => {
 
   it('spaces node ports by two', () => {
     expect(kafkaPorts(3, 9092)).toEqual({ broker: 9096, controller: 9097 });
+  });
+});
+
+describe('newClusterId', () => {
+  it('never gives an id that kafka-storage would take for an option', () => {
+    // The first byte 0xf8 encodes as '-' in base64url: the first draw is refused.
+    const draws = [Buffer.alloc(16, 0xf8), Buffer.alloc(16, 0x01)];
+    const id = newClusterId(() => draws.shift() ?? Buffer.alloc(16, 0x02));
+    expect(id).toBe(Buffer.alloc(16, 0x01).toString('base64url'));
+    expect(Buffer.alloc(16, 0xf8).toString('base64url').startsWith('-')).toBe(true);
+  });
+
+  it('isUsableClusterId refuses a leading dash and a wrong length', () => {
+    expect(isUsableClusterId('-abcdefghijklmnopqrstu')).toBe(false);
+    expect(isUsableClusterId('short')).toBe(false);
+    expect(isUsableClusterId(`${newClusterId()}\n`)).toBe(true);
   });
 });

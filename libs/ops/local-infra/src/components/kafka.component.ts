@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -14,7 +13,7 @@ import {
   type WatchedServer,
 } from '../process/wait-until-ready-or-exited';
 import { INFRA_PREFIX } from '../process/names';
-import { kafkaNodeProperties, kafkaPorts } from './kafka-config';
+import { isUsableClusterId, kafkaNodeProperties, kafkaPorts, newClusterId } from './kafka-config';
 
 export const KAFKA_VERSION = '3.9.1';
 const basePort = () => Number(process.env['QF_KAFKA_PORT'] ?? 9092);
@@ -119,8 +118,9 @@ export const kafkaComponent: InfraComponent & {
     const dir = clusterDir(ctx, nodes);
     fs.mkdirSync(dir, { recursive: true });
     const clusterIdFile = path.join(dir, 'cluster.id');
-    if (!fs.existsSync(clusterIdFile))
-      fs.writeFileSync(clusterIdFile, randomBytes(16).toString('base64url'));
+    // An id starting with '-' (left by earlier versions) never formatted anything: replace it.
+    if (!fs.existsSync(clusterIdFile) || !isUsableClusterId(fs.readFileSync(clusterIdFile, 'utf8')))
+      fs.writeFileSync(clusterIdFile, newClusterId());
     const clusterId = fs.readFileSync(clusterIdFile, 'utf8').trim();
     const classpath = `${libsDir(ctx)}/*`;
     const log4j = path.join(ctx.root, 'deploy/local/kafka/log4j.properties');
